@@ -1,0 +1,1 @@
+//! Study config, pipeline, aggregation, outputs and run manifest.

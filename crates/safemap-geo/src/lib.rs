@@ -1,0 +1,1 @@
+//! Polygon index, parallel point-to-area join, reprojection WGS84 <-> British National Grid.

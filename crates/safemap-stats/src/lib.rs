@@ -1,0 +1,1 @@
+//! Rates, intervals and spatial statistics on slices; no geometry, no I/O.

@@ -1,0 +1,1 @@
+//! A deterministic synthetic city with planted hotspots for the demo, tests and benchmarks.

@@ -1,0 +1,29 @@
+//! Domain types shared by every safemap crate.
+//!
+//! | module | offers |
+//! |---|---|
+//! | [`crs`] | [`Crs`], the coordinate reference system tag (WGS84 or British National Grid) |
+//! | [`coord`] | [`CheckedCoord`], a coordinate that is finite and in range for its CRS |
+//! | [`area`] | [`AreaId`], [`Area`]: one neighbourhood polygon with its code and name |
+//! | [`time`] | [`EventTime`]: a month (data.police.uk) or a full timestamp (force, ED extracts) |
+//! | [`event`] | [`Event`], [`Flags`], [`RowRef`]: one incident as read from an input row |
+//! | [`service`] | [`Service`], [`ServiceKind`], [`PreventionTier`] |
+//! | [`reject`] | [`Reject`], [`RejectReason`]: why an input row could not be used |
+//!
+//! This crate does no I/O. It has no cargo features.
+
+pub mod area;
+pub mod coord;
+pub mod crs;
+pub mod event;
+pub mod reject;
+pub mod service;
+pub mod time;
+
+pub use area::{Area, AreaId};
+pub use coord::{CheckedCoord, CoordError};
+pub use crs::Crs;
+pub use event::{Event, Flags, RowRef};
+pub use reject::{Reject, RejectReason};
+pub use service::{PreventionTier, Service, ServiceKind};
+pub use time::EventTime;

@@ -1,0 +1,108 @@
+//! Reject records: rows that could not be used, and why.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::PathBuf;
+
+/// Why a row was rejected. The `Display` text is the `reason` column of `rejects.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub enum RejectReason {
+    /// Both coordinate fields are empty (police.uk rows with no location).
+    NoCoordinates,
+    /// A numeric field could not be parsed.
+    UnparsableNumber,
+    /// A coordinate is NaN or infinite.
+    NotANumber,
+    /// Latitude outside -90..90.
+    LatitudeOutOfRange,
+    /// Longitude outside -180..180.
+    LongitudeOutOfRange,
+    /// The values look like latitude and longitude in each other's columns.
+    SwappedLatLon,
+    /// Easting/northing outside the British National Grid.
+    OutsideGrid,
+    /// A date or time did not match the expected format.
+    BadDate {
+        /// The format that was expected, e.g. `YYYY-MM`.
+        expected: String,
+    },
+    /// The category has no entry in the study's category mapping.
+    UnknownCategory,
+    /// The area code is not in the boundary set (code join).
+    UnknownAreaCode,
+    /// The row has no area code (code join).
+    NoAreaCode,
+    /// The row has a different number of fields from the header.
+    WrongFieldCount {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in this row.
+        found: usize,
+    },
+    /// A required field is empty.
+    MissingValue,
+    /// A value is not one of the accepted names (service kind, tier, yes/no flag).
+    UnknownValue {
+        /// The accepted values.
+        expected: String,
+    },
+    /// An area code appears twice in a keyed table (population, deprivation, boundaries).
+    DuplicateAreaCode,
+    /// The bytes are not valid UTF-8.
+    InvalidUtf8,
+}
+
+impl fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RejectReason::NoCoordinates => f.write_str("no coordinates"),
+            RejectReason::UnparsableNumber => f.write_str("unparsable number"),
+            RejectReason::NotANumber => f.write_str("coordinate is NaN or infinite"),
+            RejectReason::LatitudeOutOfRange => {
+                f.write_str("latitude out of range (expected -90 to 90)")
+            }
+            RejectReason::LongitudeOutOfRange => {
+                f.write_str("longitude out of range (expected -180 to 180)")
+            }
+            RejectReason::SwappedLatLon => {
+                f.write_str("latitude and longitude appear swapped")
+            }
+            RejectReason::OutsideGrid => {
+                f.write_str("easting/northing outside the British National Grid")
+            }
+            RejectReason::BadDate { expected } => write!(f, "bad date (expected {expected})"),
+            RejectReason::UnknownCategory => {
+                f.write_str("unknown category (not in the study's category mapping)")
+            }
+            RejectReason::UnknownAreaCode => {
+                f.write_str("area code not in the boundary set")
+            }
+            RejectReason::NoAreaCode => f.write_str("no area code"),
+            RejectReason::WrongFieldCount { expected, found } => {
+                write!(f, "wrong number of fields (expected {expected}, found {found})")
+            }
+            RejectReason::MissingValue => f.write_str("missing value"),
+            RejectReason::UnknownValue { expected } => {
+                write!(f, "unknown value (expected one of {expected})")
+            }
+            RejectReason::DuplicateAreaCode => f.write_str("duplicate area code"),
+            RejectReason::InvalidUtf8 => f.write_str("invalid UTF-8"),
+        }
+    }
+}
+
+/// One rejected row: which file and line, which column and value, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reject {
+    /// The input file.
+    pub file: PathBuf,
+    /// 1-based line number (header is line 1).
+    pub line: u64,
+    /// The column at fault, if one is.
+    pub column: Option<String>,
+    /// The offending value (empty when the value is missing).
+    pub value: String,
+    /// Why the row was rejected.
+    pub reason: RejectReason,
+}
