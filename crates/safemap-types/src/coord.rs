@@ -49,7 +49,8 @@ impl CheckedCoord {
                 }
             }
             Crs::BritishNationalGrid => {
-                if !(-100_000.0..=800_000.0).contains(&x) || !(-100_000.0..=1_400_000.0).contains(&y)
+                if !(-100_000.0..=800_000.0).contains(&x)
+                    || !(-100_000.0..=1_400_000.0).contains(&y)
                 {
                     return Err(CoordError::OutsideGrid(x, y));
                 }
@@ -75,7 +76,10 @@ impl CheckedCoord {
 
     /// As a `geo_types` coordinate (x, y).
     pub fn to_coord(self) -> geo_types::Coord<f64> {
-        geo_types::Coord { x: self.x, y: self.y }
+        geo_types::Coord {
+            x: self.x,
+            y: self.y,
+        }
     }
 }
 
@@ -85,7 +89,10 @@ mod tests {
 
     #[test]
     fn rejects_nan_and_out_of_range() {
-        assert_eq!(CheckedCoord::new(f64::NAN, 50.0, Crs::Wgs84), Err(CoordError::NotFinite));
+        assert_eq!(
+            CheckedCoord::new(f64::NAN, 50.0, Crs::Wgs84),
+            Err(CoordError::NotFinite)
+        );
         assert_eq!(
             CheckedCoord::new(-4.1, 95.0, Crs::Wgs84),
             Err(CoordError::LatitudeOutOfRange(95.0))

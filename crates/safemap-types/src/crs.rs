@@ -67,8 +67,14 @@ mod tests {
     #[test]
     fn parses_common_spellings() {
         assert_eq!("EPSG:4326".parse::<Crs>(), Ok(Crs::Wgs84));
-        assert_eq!("urn:ogc:def:crs:OGC:1.3:CRS84".parse::<Crs>(), Ok(Crs::Wgs84));
-        assert_eq!("urn:ogc:def:crs:EPSG::27700".parse::<Crs>(), Ok(Crs::BritishNationalGrid));
+        assert_eq!(
+            "urn:ogc:def:crs:OGC:1.3:CRS84".parse::<Crs>(),
+            Ok(Crs::Wgs84)
+        );
+        assert_eq!(
+            "urn:ogc:def:crs:EPSG::27700".parse::<Crs>(),
+            Ok(Crs::BritishNationalGrid)
+        );
         assert_eq!("bng".parse::<Crs>(), Ok(Crs::BritishNationalGrid));
         assert!("EPSG:3857".parse::<Crs>().is_err());
     }

@@ -65,9 +65,7 @@ impl fmt::Display for RejectReason {
             RejectReason::LongitudeOutOfRange => {
                 f.write_str("longitude out of range (expected -180 to 180)")
             }
-            RejectReason::SwappedLatLon => {
-                f.write_str("latitude and longitude appear swapped")
-            }
+            RejectReason::SwappedLatLon => f.write_str("latitude and longitude appear swapped"),
             RejectReason::OutsideGrid => {
                 f.write_str("easting/northing outside the British National Grid")
             }
@@ -75,12 +73,13 @@ impl fmt::Display for RejectReason {
             RejectReason::UnknownCategory => {
                 f.write_str("unknown category (not in the study's category mapping)")
             }
-            RejectReason::UnknownAreaCode => {
-                f.write_str("area code not in the boundary set")
-            }
+            RejectReason::UnknownAreaCode => f.write_str("area code not in the boundary set"),
             RejectReason::NoAreaCode => f.write_str("no area code"),
             RejectReason::WrongFieldCount { expected, found } => {
-                write!(f, "wrong number of fields (expected {expected}, found {found})")
+                write!(
+                    f,
+                    "wrong number of fields (expected {expected}, found {found})"
+                )
             }
             RejectReason::MissingValue => f.write_str("missing value"),
             RejectReason::UnknownValue { expected } => {

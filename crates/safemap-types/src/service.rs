@@ -71,7 +71,13 @@ fn normalise(s: &str) -> String {
     s.trim()
         .to_ascii_lowercase()
         .chars()
-        .map(|c| if c == ' ' || c == '-' || c == '/' { '_' } else { c })
+        .map(|c| {
+            if c == ' ' || c == '-' || c == '/' {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -85,11 +91,14 @@ impl FromStr for ServiceKind {
         if n == "idva" {
             return Ok(ServiceKind::IdvaService);
         }
-        ServiceKind::ALL.into_iter().find(|k| k.as_str() == n).ok_or_else(|| UnknownName {
-            what: "service kind",
-            value: s.to_string(),
-            expected: ServiceKind::ALL.map(ServiceKind::as_str).join(", "),
-        })
+        ServiceKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == n)
+            .ok_or_else(|| UnknownName {
+                what: "service kind",
+                value: s.to_string(),
+                expected: ServiceKind::ALL.map(ServiceKind::as_str).join(", "),
+            })
     }
 }
 
@@ -157,11 +166,20 @@ mod tests {
     #[test]
     fn parses_kinds_and_tiers() {
         assert_eq!("IDVA".parse::<ServiceKind>(), Ok(ServiceKind::IdvaService));
-        assert_eq!("Family hub".parse::<ServiceKind>(), Ok(ServiceKind::FamilyHub));
-        assert_eq!("youth-service".parse::<ServiceKind>(), Ok(ServiceKind::YouthService));
+        assert_eq!(
+            "Family hub".parse::<ServiceKind>(),
+            Ok(ServiceKind::FamilyHub)
+        );
+        assert_eq!(
+            "youth-service".parse::<ServiceKind>(),
+            Ok(ServiceKind::YouthService)
+        );
         let err = "pub".parse::<ServiceKind>().unwrap_err();
         assert!(err.to_string().contains("refuge"));
-        assert_eq!("Tertiary".parse::<PreventionTier>(), Ok(PreventionTier::Tertiary));
+        assert_eq!(
+            "Tertiary".parse::<PreventionTier>(),
+            Ok(PreventionTier::Tertiary)
+        );
         assert!("quaternary".parse::<PreventionTier>().is_err());
     }
 }

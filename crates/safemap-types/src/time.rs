@@ -21,7 +21,9 @@ pub enum EventTime {
 impl EventTime {
     /// A month-precision time; `None` if `month` is not 1-12.
     pub fn month(year: i32, month: u32) -> Option<Self> {
-        (1..=12).contains(&month).then_some(EventTime::Month { year, month })
+        (1..=12)
+            .contains(&month)
+            .then_some(EventTime::Month { year, month })
     }
 
     /// The calendar month the event falls in, as `(year, month)`.
@@ -55,7 +57,11 @@ impl EventTime {
 
 /// Formats a month index (see [`EventTime::month_index`]) as `YYYY-MM`.
 pub fn format_month_index(index: i32) -> String {
-    format!("{:04}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1)
+    format!(
+        "{:04}-{:02}",
+        index.div_euclid(12),
+        index.rem_euclid(12) + 1
+    )
 }
 
 impl fmt::Display for EventTime {
@@ -76,7 +82,10 @@ mod tests {
         let t = EventTime::month(2019, 2).unwrap();
         assert_eq!(format_month_index(t.month_index()), "2019-02");
         assert!(EventTime::month(2019, 13).is_none());
-        let ts = NaiveDate::from_ymd_opt(2018, 12, 31).unwrap().and_hms_opt(23, 5, 0).unwrap();
+        let ts = NaiveDate::from_ymd_opt(2018, 12, 31)
+            .unwrap()
+            .and_hms_opt(23, 5, 0)
+            .unwrap();
         assert_eq!(EventTime::Timestamp(ts).year_month(), (2018, 12));
     }
 }
