@@ -1,1 +1,34 @@
-//! Study config, pipeline, aggregation, outputs and run manifest.
+//! The safemap engine: study files, the pipeline, the results model and the writers.
+//!
+//! | module | offers |
+//! |---|---|
+//! | [`config`] | [`Study`]: the TOML study file, validated (unknown keys are errors naming the key) |
+//! | [`areas`] | [`areas::AreaTable`]: boundaries in British National Grid, indexed, with population and deprivation |
+//! | [`sources`] | reading a `[[source]]` with the reader of its format |
+//! | [`assign`] | the fate of each row (joined, outside, rejected) and the row accounting |
+//! | [`aggregate`] | counts by area × category × month |
+//! | [`services`] | the service register, located |
+//! | [`results`] | [`results::StudyResults`]: the attribute table every output is written from |
+//! | [`outputs`] | `areas.geojson`, `areas.csv`, `counts.csv`, `rejects.csv`, `manifest.json` |
+//! | [`pipeline`] | [`prepare`] (read and join: what `validate` runs) and [`run`] (everything) |
+//! | [`progress`] | spinners on a terminal and step timings |
+//!
+//! Same inputs, study file and seed give byte-identical `areas.geojson`, `areas.csv`,
+//! `counts.csv` and `rejects.csv` whatever the number of threads. No cargo features yet.
+
+pub mod aggregate;
+pub mod areas;
+pub mod assign;
+pub mod config;
+pub mod error;
+pub mod outputs;
+pub mod paths;
+pub mod pipeline;
+pub mod progress;
+pub mod results;
+pub mod services;
+pub mod sources;
+
+pub use config::Study;
+pub use error::EngineError;
+pub use pipeline::{prepare, run, RunOptions, RunReport};

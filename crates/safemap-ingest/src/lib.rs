@@ -1,1 +1,70 @@
-//! Readers for police.uk, force, ED and service CSVs, boundaries and denominators, with row-level rejects.
+//! Readers for police.uk, force, ED and service CSVs, boundaries and denominators, with
+//! row-level rejects.
+//!
+//! | module | offers |
+//! |---|---|
+//! | [`paths`] | [`expand_paths`]: study-file glob patterns to a sorted, de-duplicated file list |
+//! | [`source`] | [`SourceRead`] (what every event reader returns) and [`CategoryMapping`] |
+//! | [`police_uk`] | [`read_police_uk`]: data.police.uk street-level CSVs |
+//! | [`event_csv`] | [`read_event_csv`], [`EventCsvMapping`]: a force's own incident extract |
+//! | [`ed_istv`] | [`read_ed`], [`EdMapping`]: emergency department assault records (ISTV) |
+//! | [`grid_ref`] | [`grid_ref::parse_grid_ref`]: OS grid references (`SX 47123 54321`) to easting/northing |
+//! | [`services`] | [`read_services`], [`ServiceMapping`], [`ServicesRead`]: the service register |
+//! | [`boundaries`] | [`read_boundaries`], [`BoundaryMapping`], [`BoundarySet`], [`InvalidArea`]: GeoJSON and Shapefile areas |
+//! | [`keyed_table`] | [`read_keyed_values`], [`KeyedColumns`], [`KeyedValues`]: population, deprivation |
+//! | [`error`] | [`IngestError`]: file-level problems |
+//!
+//! Internal modules: `coords` (coordinate checks shared by every reader), `values` (yes/no
+//! flags, numbers with thousands separators), `datetime` (strftime formats), `open`
+//! (gzip, byte-order mark, CSV header and row loop).
+//!
+//! # Conventions
+//!
+//! - **Rows vs files.** A problem with one row is not an error: the row becomes a
+//!   [`Reject`](safemap_types::Reject) (file, 1-based line with the header as line 1, column,
+//!   value, reason) and reading continues. For every reader `read == kept + rejects.len()`.
+//!   Problems with a whole file (missing, unreadable, wrong header, missing column, duplicate
+//!   area id in a boundary file) are [`IngestError`]s.
+//! - **Input encodings.** `.gz` files (detected by their magic bytes) are decompressed on the
+//!   fly; a UTF-8 byte-order mark is skipped; quoted CSV fields (with commas or newlines)
+//!   work. Fields are trimmed. A used field that is not UTF-8 is rejected with `InvalidUtf8`.
+//! - **CSV, not polars.** CSVs are read with the `csv` crate because every row needs its own
+//!   line number and its own reject.
+//! - **Parallel and deterministic.** Event readers parse files in parallel with rayon (one task
+//!   per file) and merge in file order; categories are sorted. Results do not depend on the
+//!   number of threads.
+//! - **Coordinates** are checked in this order: both fields empty means no location (an event
+//!   with `point: None`; the engine decides); one empty is `MissingValue`; then
+//!   `UnparsableNumber`, `NotANumber` (NaN, inf); then, for WGS84, **swapped latitude and
+//!   longitude**: when (lon, lat) lies outside the Great Britain and Northern Ireland box
+//!   (longitude -9 to 3, latitude 49 to 61) but (lat, lon) lies inside it, the row is
+//!   `SwappedLatLon` (checked before the range checks, since a swapped UK pair like
+//!   lon 50.37, lat -4.14 is otherwise in range); then `LatitudeOutOfRange`,
+//!   `LongitudeOutOfRange`, or `OutsideGrid` for British National Grid.
+//!
+//! This crate has no cargo features.
+
+pub mod boundaries;
+mod coords;
+mod datetime;
+pub mod ed_istv;
+pub mod error;
+pub mod event_csv;
+pub mod grid_ref;
+pub mod keyed_table;
+mod open;
+pub mod paths;
+pub mod police_uk;
+pub mod services;
+pub mod source;
+mod values;
+
+pub use boundaries::{read_boundaries, BoundaryMapping, BoundarySet, InvalidArea};
+pub use ed_istv::{read_ed, EdMapping};
+pub use error::IngestError;
+pub use event_csv::{read_event_csv, EventCsvMapping};
+pub use keyed_table::{read_keyed_values, KeyedColumns, KeyedValues};
+pub use paths::expand_paths;
+pub use police_uk::{read_police_uk, POLICE_UK_COLUMNS};
+pub use services::{read_services, ServiceMapping, ServicesRead};
+pub use source::{CategoryMapping, SourceRead};

@@ -51,6 +51,8 @@ pub enum RejectReason {
     DuplicateAreaCode,
     /// The bytes are not valid UTF-8.
     InvalidUtf8,
+    /// An Ordnance Survey grid reference (e.g. `SX 47123 54321`) could not be read.
+    BadGridReference,
 }
 
 impl fmt::Display for RejectReason {
@@ -87,6 +89,9 @@ impl fmt::Display for RejectReason {
             }
             RejectReason::DuplicateAreaCode => f.write_str("duplicate area code"),
             RejectReason::InvalidUtf8 => f.write_str("invalid UTF-8"),
+            RejectReason::BadGridReference => f.write_str(
+                "bad OS grid reference (expected two letters then 4, 6, 8 or 10 digits, e.g. SX 47123 54321)",
+            ),
         }
     }
 }

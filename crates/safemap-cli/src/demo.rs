@@ -1,0 +1,74 @@
+//! `safemap demo`: the synthetic city and its study file.
+
+use anyhow::Context as _;
+use std::path::{Path, PathBuf};
+
+/// The demo study, relative to the directory the city is written to.
+const STUDY: &str = r#"# The synthetic demo city: written by `safemap demo`.
+[study]
+name = "Demo city (synthetic)"
+seed = {seed}
+output_dir = "results"
+rate_per = 1000
+confidence = 0.95
+max_reject_share = 0.10
+
+[boundaries]
+path = "boundaries.geojson"
+id_field = "code"
+name_field = "name"
+
+[population]
+path = "population.csv"
+code_column = "code"
+value_column = "population"
+
+[deprivation]
+path = "deprivation.csv"
+code_column = "code"
+value_column = "imd_decile"
+
+[services]
+path = "services.csv"
+
+[[source]]
+name = "police"
+format = "police_uk"
+paths = ["police/*.csv"]
+join = "spatial"
+
+[[source]]
+name = "force"
+format = "events_csv"
+paths = ["force.csv"]
+join = "spatial"
+sensitive = true
+
+[source.columns]
+x = "easting"
+y = "northing"
+crs = "EPSG:27700"
+time = "occurred_at"
+time_format = "%Y-%m-%d %H:%M"
+category = "offence"
+domestic_abuse = "domestic_abuse"
+
+[[source]]
+name = "ed"
+format = "ed_istv"
+paths = ["ed.csv"]
+join = "spatial"
+sensitive = true
+"#;
+
+/// Writes the city and its study file into `dir`; returns the study file's path.
+pub fn generate(dir: &Path, seed: u64) -> anyhow::Result<PathBuf> {
+    let params = safemap_synth::CityParams::default().seed(seed);
+    let city = safemap_synth::generate(&params);
+    city.write_to(dir)
+        .with_context(|| format!("writing the demo city to {}", dir.display()))?;
+    let study = dir.join("study.toml");
+    std::fs::write(&study, STUDY.replace("{seed}", &seed.to_string()))
+        .with_context(|| format!("writing {}", study.display()))?;
+    Ok(study)
+}

@@ -1,0 +1,94 @@
+//! Counts of joined events by area × category × month.
+
+use crate::assign::Fate;
+use rayon::prelude::*;
+use safemap_types::Event;
+use std::collections::BTreeMap;
+
+/// Key of one monthly count: area index, category index, month index (`year*12 + month-1`).
+pub type MonthKey = (u32, u16, i32);
+
+/// Counts of one source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceCounts {
+    /// `by_category[c][a]`: events of category `c` in area `a`.
+    pub by_category: Vec<Vec<u64>>,
+    /// `all[a]`: events of every category in area `a`.
+    pub all: Vec<u64>,
+    /// Non-zero monthly counts.
+    pub monthly: BTreeMap<MonthKey, u64>,
+}
+
+/// Counts the joined events. Integer counts, merged in a fixed order: the result does not
+/// depend on the thread count.
+pub fn count(
+    events: &[Event],
+    fates: &[Fate],
+    n_areas: usize,
+    n_categories: usize,
+) -> SourceCounts {
+    let monthly = events
+        .par_iter()
+        .zip(fates)
+        .fold(
+            BTreeMap::new,
+            |mut m: BTreeMap<MonthKey, u64>, (e, fate)| {
+                if let Fate::Joined(id) = fate {
+                    *m.entry((id.0, e.category, e.time.month_index()))
+                        .or_default() += 1;
+                }
+                m
+            },
+        )
+        .reduce(BTreeMap::new, |mut a, b| {
+            for (k, v) in b {
+                *a.entry(k).or_default() += v;
+            }
+            a
+        });
+    let mut by_category = vec![vec![0_u64; n_areas]; n_categories];
+    let mut all = vec![0_u64; n_areas];
+    for (&(area, cat, _), &n) in &monthly {
+        by_category[cat as usize][area as usize] += n;
+        all[area as usize] += n;
+    }
+    SourceCounts {
+        by_category,
+        all,
+        monthly,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use safemap_types::{AreaId, EventTime, Flags, RowRef};
+
+    fn ev(cat: u16, month: u32) -> Event {
+        Event {
+            origin: RowRef { file: 0, line: 2 },
+            point: None,
+            area_code: None,
+            time: EventTime::month(2019, month).unwrap(),
+            category: cat,
+            flags: Flags::empty(),
+        }
+    }
+
+    #[test]
+    fn counts_only_joined_events() {
+        let events = [ev(0, 1), ev(1, 1), ev(1, 2), ev(1, 2), ev(0, 3)];
+        let fates = [
+            Fate::Joined(AreaId(0)),
+            Fate::Joined(AreaId(1)),
+            Fate::Joined(AreaId(1)),
+            Fate::OutsideArea,
+            Fate::Joined(AreaId(1)),
+        ];
+        let c = count(&events, &fates, 2, 2);
+        assert_eq!(c.all, vec![1, 3]);
+        assert_eq!(c.by_category, vec![vec![1, 1], vec![0, 2]]);
+        assert_eq!(c.monthly.get(&(1, 1, 2019 * 12 + 1)), Some(&1));
+        assert_eq!(c.monthly.len(), 4);
+    }
+}

@@ -1,0 +1,195 @@
+//! The study's areas: boundaries reprojected to British National Grid, indexed for the
+//! join, with their population and deprivation.
+
+use crate::config::{KeyedSection, Study};
+use crate::error::EngineError;
+use rayon::prelude::*;
+use safemap_geo::reproject::{multipolygon_to_bng, multipolygon_to_wgs84};
+use safemap_geo::AreaIndex;
+use safemap_ingest::boundaries::{read_boundaries, BoundaryMapping, InvalidArea};
+use safemap_ingest::keyed_table::{read_keyed_values, KeyedColumns, KeyedValues};
+use safemap_types::{AreaId, Crs, Reject};
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use geo_types::MultiPolygon;
+
+/// One area with everything the pipeline attaches to it.
+#[derive(Debug, Clone)]
+pub struct AreaRecord {
+    /// Area code.
+    pub code: String,
+    /// Area name.
+    pub name: String,
+    /// Polygon in British National Grid metres.
+    pub geometry: MultiPolygon<f64>,
+    /// Polygon in WGS84 (the input's own coordinates when it was WGS84).
+    pub geometry_wgs84: MultiPolygon<f64>,
+    /// Residents, when the population table has the area.
+    pub population: Option<f64>,
+    /// Deprivation value, when the deprivation table has the area.
+    pub deprivation: Option<f64>,
+}
+
+/// A keyed table's contribution, for the manifest.
+#[derive(Debug, Clone, Default)]
+pub struct KeyedSummary {
+    /// The file.
+    pub path: PathBuf,
+    /// Data rows read.
+    pub read: u64,
+    /// Rows whose code is a study area.
+    pub matched: u64,
+    /// Rows whose code is not a study area (other areas of a national table).
+    pub other_codes: u64,
+    /// Rows rejected (see `rejects.csv`).
+    pub rejected: u64,
+}
+
+/// All areas of a study, indexed.
+pub struct AreaTable {
+    /// Areas in boundary-file order (`AreaId` = position).
+    pub areas: Vec<AreaRecord>,
+    /// Point-in-polygon index over the BNG polygons.
+    pub index: AreaIndex,
+    /// Area code → id.
+    pub by_code: HashMap<String, AreaId>,
+    /// Codes known to exist but outside the study (codes of the population table that are
+    /// not study areas): a code join counts them as outside, not as unknown.
+    pub known_other_codes: BTreeSet<String>,
+    /// Boundary file and its CRS.
+    pub boundary_path: PathBuf,
+    /// CRS the boundary file was in.
+    pub boundary_crs: Crs,
+    /// Polygons that are not valid (kept and used).
+    pub invalid: Vec<InvalidArea>,
+    /// Population table summary.
+    pub population: Option<KeyedSummary>,
+    /// Deprivation table summary.
+    pub deprivation: Option<KeyedSummary>,
+    /// Rejected rows of the keyed tables, by table role.
+    pub rejects: Vec<(String, Reject)>,
+}
+
+impl AreaTable {
+    /// Reads the boundaries and denominators named by the study.
+    pub fn load(study: &Study) -> Result<Self, EngineError> {
+        let b = &study.boundaries;
+        let mapping = BoundaryMapping {
+            id_field: b.id_field.clone(),
+            name_field: b.name_field.clone(),
+            crs: b.crs,
+        };
+        let set = read_boundaries(&study.resolve(&b.path), &mapping).map_err(|source| {
+            EngineError::Ingest {
+                role: "boundaries".into(),
+                source,
+            }
+        })?;
+        let crs = set.crs;
+        let geoms: Vec<(MultiPolygon<f64>, MultiPolygon<f64>)> = set
+            .areas
+            .par_iter()
+            .map(|a| {
+                let reproject_err = |source| EngineError::Reproject {
+                    code: a.code.clone(),
+                    source,
+                };
+                let bng = multipolygon_to_bng(&a.geometry, crs).map_err(reproject_err)?;
+                // The input's own coordinates when it is WGS84 (no round trip).
+                let wgs = multipolygon_to_wgs84(&a.geometry, crs).map_err(reproject_err)?;
+                Ok((bng, wgs))
+            })
+            .collect::<Result<_, EngineError>>()?;
+        let index = AreaIndex::new(&geoms.iter().map(|g| g.0.clone()).collect::<Vec<_>>());
+        let mut areas: Vec<AreaRecord> = set
+            .areas
+            .into_iter()
+            .zip(geoms)
+            .map(|(a, (geometry, geometry_wgs84))| AreaRecord {
+                code: a.code,
+                name: a.name,
+                geometry,
+                geometry_wgs84,
+                population: None,
+                deprivation: None,
+            })
+            .collect();
+        let by_code: HashMap<String, AreaId> = areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.code.clone(), AreaId(i as u32)))
+            .collect();
+        let mut known_other_codes = BTreeSet::new();
+        let mut rejects = Vec::new();
+        let mut attach = |section: &Option<KeyedSection>,
+                          role: &str,
+                          set: &mut dyn FnMut(&mut AreaRecord, f64)|
+         -> Result<Option<KeyedSummary>, EngineError> {
+            let Some(section) = section else {
+                return Ok(None);
+            };
+            let table = read_keyed(study, section, role)?;
+            let mut summary = KeyedSummary {
+                path: table.path.clone(),
+                read: table.read,
+                rejected: table.rejects.len() as u64,
+                ..KeyedSummary::default()
+            };
+            for (code, value) in &table.values {
+                if let Some(id) = by_code.get(code) {
+                    set(&mut areas[id.index()], *value);
+                    summary.matched += 1;
+                } else {
+                    summary.other_codes += 1;
+                    known_other_codes.insert(code.clone());
+                }
+            }
+            rejects.extend(table.rejects.into_iter().map(|r| (role.to_string(), r)));
+            Ok(Some(summary))
+        };
+        let population = attach(&study.population, "population", &mut |a, v| {
+            a.population = Some(v)
+        })?;
+        let deprivation = attach(&study.deprivation, "deprivation", &mut |a, v| {
+            a.deprivation = Some(v)
+        })?;
+        Ok(Self {
+            areas,
+            index,
+            by_code,
+            known_other_codes,
+            boundary_path: set.path,
+            boundary_crs: crs,
+            invalid: set.invalid,
+            population,
+            deprivation,
+            rejects,
+        })
+    }
+
+    /// Codes of areas with no usable population (missing, zero or negative).
+    pub fn without_population(&self) -> Vec<&str> {
+        self.areas
+            .iter()
+            .filter(|a| !a.population.is_some_and(|p| p > 0.0))
+            .map(|a| a.code.as_str())
+            .collect()
+    }
+
+    /// Populations in area order.
+    pub fn populations(&self) -> Vec<Option<f64>> {
+        self.areas.iter().map(|a| a.population).collect()
+    }
+}
+
+fn read_keyed(study: &Study, s: &KeyedSection, role: &str) -> Result<KeyedValues, EngineError> {
+    let cols = KeyedColumns {
+        code_column: s.code_column.clone(),
+        value_column: s.value_column.clone(),
+    };
+    read_keyed_values(&study.resolve(&s.path), &cols).map_err(|source| EngineError::Ingest {
+        role: role.to_string(),
+        source,
+    })
+}

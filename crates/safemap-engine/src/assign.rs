@@ -1,0 +1,205 @@
+//! The fate of every event: joined to an area, outside the study (area or period), or
+//! rejected with its reason. Every row read ends in exactly one of these.
+
+use crate::areas::AreaTable;
+use crate::config::{EdgeRuleName, JoinMode, SourceSection};
+use crate::sources::LoadedSource;
+use rayon::prelude::*;
+use safemap_geo::reproject::to_bng;
+use safemap_geo::EdgeRule;
+use safemap_types::{AreaId, Event, Reject, RejectReason};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What happened to one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// Assigned to this area.
+    Joined(AreaId),
+    /// Located, but in no study area (or outside the British National Grid).
+    OutsideArea,
+    /// Dated outside the study period.
+    OutsidePeriod,
+    /// Not usable in this join mode.
+    Rejected(RejectKind),
+}
+
+/// Reasons found at the join stage (ingest reasons are already rejects).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectKind {
+    /// Spatial join, but the row has no location.
+    NoCoordinates,
+    /// Code join, but the row has no area code.
+    NoAreaCode,
+    /// Code join, and the code is neither a study area nor a known area elsewhere.
+    UnknownAreaCode,
+}
+
+/// Share of joined events whose spatial area equals the area code the source gave.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+pub struct CodeAgreement {
+    /// Joined events that carry an area code.
+    pub compared: u64,
+    /// Of those, events whose code is the code of the area they were joined to.
+    pub agree: u64,
+    /// `agree / compared`.
+    pub share: f64,
+}
+
+/// Row accounting of one source: `read = joined + outside + rejected`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Accounting {
+    /// Data rows read.
+    pub read: u64,
+    /// Rows assigned to a study area.
+    pub joined: u64,
+    /// Rows outside the study (`outside_area + outside_period`).
+    pub outside: u64,
+    /// Rows rejected (see `rejects.csv`).
+    pub rejected: u64,
+    /// Located outside every study area.
+    pub outside_area: u64,
+    /// Dated outside the study period.
+    pub outside_period: u64,
+    /// Rejected rows by reason.
+    pub rejected_by_reason: BTreeMap<String, u64>,
+    /// Spatial join against the source's own area codes, when it has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_agreement: Option<CodeAgreement>,
+}
+
+/// The join result of one source.
+pub struct Assignment {
+    /// One fate per event, in event order.
+    pub fates: Vec<Fate>,
+    /// Rejects of the join stage, in event order.
+    pub rejects: Vec<Reject>,
+    /// The four numbers and their breakdown.
+    pub accounting: Accounting,
+}
+
+/// Decides the fate of every event of `src`.
+pub fn assign(
+    loaded: &LoadedSource,
+    section: &SourceSection,
+    areas: &AreaTable,
+    period: Option<(i32, i32)>,
+) -> Assignment {
+    let events = &loaded.data.events;
+    let in_period =
+        |e: &Event| period.is_none_or(|(from, to)| (from..=to).contains(&e.time.month_index()));
+    let fates: Vec<Fate> = match section.join {
+        JoinMode::Spatial => {
+            let rule = match section.edge_rule {
+                EdgeRuleName::LowestAreaId => EdgeRule::LowestAreaId,
+                EdgeRuleName::Exclude => EdgeRule::Exclude,
+            };
+            // Reproject the located, in-period events; join them in one parallel batch.
+            let pre: Vec<Result<geo_types::Coord<f64>, Fate>> = events
+                .par_iter()
+                .map(|e| match e.point {
+                    None => Err(Fate::Rejected(RejectKind::NoCoordinates)),
+                    Some(_) if !in_period(e) => Err(Fate::OutsidePeriod),
+                    Some(p) => to_bng(p).map_err(|_| Fate::OutsideArea),
+                })
+                .collect();
+            let points: Vec<_> = pre
+                .iter()
+                .filter_map(|r| r.as_ref().ok().copied())
+                .collect();
+            let mut located = areas.index.join(&points, rule).into_iter();
+            pre.into_iter()
+                .map(|r| match r {
+                    Err(fate) => fate,
+                    Ok(_) => located
+                        .next()
+                        .flatten()
+                        .map_or(Fate::OutsideArea, Fate::Joined),
+                })
+                .collect()
+        }
+        JoinMode::Code => events
+            .par_iter()
+            .map(|e| match e.area_code.as_deref() {
+                None => Fate::Rejected(RejectKind::NoAreaCode),
+                Some(_) if !in_period(e) => Fate::OutsidePeriod,
+                Some(code) => match areas.by_code.get(code) {
+                    Some(id) => Fate::Joined(*id),
+                    None if areas.known_other_codes.contains(code) => Fate::OutsideArea,
+                    None => Fate::Rejected(RejectKind::UnknownAreaCode),
+                },
+            })
+            .collect(),
+    };
+    let mut acc = Accounting {
+        read: loaded.data.read,
+        ..Accounting::default()
+    };
+    let mut rejects = Vec::new();
+    for r in &loaded.data.rejects {
+        *acc.rejected_by_reason
+            .entry(r.reason.to_string())
+            .or_default() += 1;
+    }
+    acc.rejected = loaded.data.rejects.len() as u64;
+    let mut agreement = CodeAgreement::default();
+    for (e, fate) in events.iter().zip(&fates) {
+        match *fate {
+            Fate::Joined(id) => {
+                acc.joined += 1;
+                if let Some(code) = e.area_code.as_deref() {
+                    agreement.compared += 1;
+                    agreement.agree += u64::from(areas.areas[id.index()].code == code);
+                }
+            }
+            Fate::OutsideArea => acc.outside_area += 1,
+            Fate::OutsidePeriod => acc.outside_period += 1,
+            Fate::Rejected(kind) => {
+                let reject = reject_for(loaded, e, kind);
+                *acc.rejected_by_reason
+                    .entry(reject.reason.to_string())
+                    .or_default() += 1;
+                acc.rejected += 1;
+                rejects.push(reject);
+            }
+        }
+    }
+    acc.outside = acc.outside_area + acc.outside_period;
+    if section.join == JoinMode::Spatial && agreement.compared > 0 {
+        agreement.share = agreement.agree as f64 / agreement.compared as f64;
+        acc.code_agreement = Some(agreement);
+    }
+    Assignment {
+        fates,
+        rejects,
+        accounting: acc,
+    }
+}
+
+fn reject_for(loaded: &LoadedSource, e: &Event, kind: RejectKind) -> Reject {
+    let file = loaded.data.files[e.origin.file as usize].clone();
+    let (column, value, reason) = match kind {
+        RejectKind::NoCoordinates => (
+            Some(loaded.coordinate_columns.clone()),
+            String::new(),
+            RejectReason::NoCoordinates,
+        ),
+        RejectKind::NoAreaCode => (
+            loaded.code_column.clone(),
+            String::new(),
+            RejectReason::NoAreaCode,
+        ),
+        RejectKind::UnknownAreaCode => (
+            loaded.code_column.clone(),
+            e.area_code.as_deref().unwrap_or_default().to_string(),
+            RejectReason::UnknownAreaCode,
+        ),
+    };
+    Reject {
+        file,
+        line: e.origin.line,
+        column,
+        value,
+        reason,
+    }
+}

@@ -1,0 +1,411 @@
+//! The study file: a TOML document naming the inputs, their column mappings, the join
+//! mode, the categories, the period and the output directory.
+//!
+//! Unknown keys are an error that names the key. Relative paths are resolved against the
+//! directory of the study file. Analytic defaults (rate base, confidence level, edge rule)
+//! are written into the run manifest, never applied silently.
+
+use safemap_types::Crs;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A study file, as written.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Study {
+    /// General settings.
+    pub study: StudySection,
+    /// The areas events are joined to.
+    pub boundaries: BoundariesSection,
+    /// Residents per area (the rate denominator).
+    pub population: Option<KeyedSection>,
+    /// Deprivation decile (or rank) per area.
+    pub deprivation: Option<KeyedSection>,
+    /// Months to keep; events outside count as outside the study.
+    pub period: Option<PeriodSection>,
+    /// Event sources (`[[source]]` tables).
+    #[serde(rename = "source", default)]
+    pub sources: Vec<SourceSection>,
+    /// The service register.
+    pub services: Option<ServicesSection>,
+    /// Directory of the study file; relative paths are resolved against it.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+    /// Path of the study file itself.
+    #[serde(skip)]
+    pub file: PathBuf,
+}
+
+/// `[study]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudySection {
+    /// Title shown in outputs.
+    pub name: String,
+    /// Seed for every random step (recorded in the manifest).
+    #[serde(default)]
+    pub seed: u64,
+    /// Where outputs go (relative to the study file); `--out` overrides it.
+    pub output_dir: PathBuf,
+    /// Rates are per this many residents.
+    #[serde(default = "default_rate_per")]
+    pub rate_per: f64,
+    /// Coverage of the exact Poisson intervals.
+    #[serde(default = "default_confidence")]
+    pub confidence: f64,
+    /// If any source rejects more than this share of its rows, the run exits with code 1.
+    pub max_reject_share: Option<f64>,
+}
+
+fn default_rate_per() -> f64 {
+    1000.0
+}
+
+fn default_confidence() -> f64 {
+    0.95
+}
+
+/// `[boundaries]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoundariesSection {
+    /// GeoJSON (`.json`, `.geojson`, optionally `.gz`) or Shapefile (`.shp`).
+    pub path: PathBuf,
+    /// Property holding the area code.
+    pub id_field: String,
+    /// Property holding the area name.
+    pub name_field: Option<String>,
+    /// CRS of the file when it does not declare one.
+    pub crs: Option<Crs>,
+}
+
+/// `[population]` or `[deprivation]`: a CSV keyed by area code.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyedSection {
+    /// The CSV file.
+    pub path: PathBuf,
+    /// Column with the area code.
+    pub code_column: String,
+    /// Column with the value.
+    pub value_column: String,
+}
+
+/// `[period]`: inclusive range of months, `YYYY-MM`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodSection {
+    /// First month kept.
+    pub from: String,
+    /// Last month kept.
+    pub to: String,
+}
+
+/// Formats an event source can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceFormat {
+    /// data.police.uk street CSVs (month precision).
+    PoliceUk,
+    /// A force's own extract, mapped by `[source.columns]`.
+    EventsCsv,
+    /// Emergency Department assault records (ISTV), optionally re-mapped by `[source.columns]`.
+    EdIstv,
+}
+
+/// How events find their area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinMode {
+    /// Point in polygon.
+    Spatial,
+    /// The row's own area code (e.g. police.uk `LSOA code`).
+    Code,
+}
+
+/// Rule for points exactly on a boundary (see `safemap_geo::EdgeRule`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeRuleName {
+    /// The area with the lowest index among those whose closed polygon holds the point.
+    #[default]
+    LowestAreaId,
+    /// Nobody: the point counts as outside (what GeoPandas, DuckDB and PostGIS do).
+    Exclude,
+}
+
+/// One `[[source]]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSection {
+    /// Short name used in output column names (letters, digits, `_`).
+    pub name: String,
+    /// File format.
+    pub format: SourceFormat,
+    /// Files or glob patterns.
+    pub paths: Vec<String>,
+    /// Join mode.
+    pub join: JoinMode,
+    /// Boundary rule for spatial joins.
+    #[serde(default)]
+    pub edge_rule: EdgeRuleName,
+    /// Domestic abuse or health records: only aggregated, disclosure-controlled output.
+    #[serde(default)]
+    pub sensitive: bool,
+    /// Raw category → analysis category; a raw value not listed is rejected.
+    pub categories: Option<BTreeMap<String, String>>,
+    /// Column mapping for `events_csv` (required) and `ed_istv` (optional overrides).
+    pub columns: Option<toml::Table>,
+}
+
+/// `[services]`: the service register.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServicesSection {
+    /// The CSV file.
+    pub path: PathBuf,
+    /// Column mapping overrides.
+    pub columns: Option<toml::Table>,
+}
+
+/// Why a study file could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read study file {path}: {source}")]
+    Read {
+        /// The study file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// TOML syntax, a wrong type or an unknown key.
+    #[error("study file {path}: {message}")]
+    Parse {
+        /// The study file.
+        path: PathBuf,
+        /// What the TOML parser said, with line and column (names the unknown key).
+        message: String,
+    },
+    /// A value that parses but is not allowed.
+    #[error("study file {path}: `{key}` = {value}: {expected}")]
+    Invalid {
+        /// The study file.
+        path: PathBuf,
+        /// Dotted key, e.g. `source[1].name`.
+        key: String,
+        /// The value found.
+        value: String,
+        /// What is expected instead.
+        expected: String,
+    },
+}
+
+impl Study {
+    /// Reads, parses and checks a study file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut study: Study = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        study.file = path.to_path_buf();
+        study.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        study.check()?;
+        Ok(study)
+    }
+
+    /// A path from the study file, resolved against the study file's directory.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base_dir.join(p)
+        }
+    }
+
+    /// The period as inclusive month indexes (`year * 12 + month - 1`).
+    pub fn period_months(&self) -> Option<(i32, i32)> {
+        let p = self.period.as_ref()?;
+        Some((parse_month(&p.from)?, parse_month(&p.to)?))
+    }
+
+    fn invalid(&self, key: &str, value: impl std::fmt::Display, expected: &str) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.file.clone(),
+            key: key.to_string(),
+            value: value.to_string(),
+            expected: expected.to_string(),
+        }
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let s = &self.study;
+        if !(s.rate_per.is_finite() && s.rate_per > 0.0) {
+            return Err(self.invalid(
+                "study.rate_per",
+                s.rate_per,
+                "expected a positive number such as 1000",
+            ));
+        }
+        if !(s.confidence > 0.0 && s.confidence < 1.0) {
+            return Err(self.invalid(
+                "study.confidence",
+                s.confidence,
+                "expected a level between 0 and 1 such as 0.95",
+            ));
+        }
+        if let Some(m) = s.max_reject_share {
+            if !(0.0..=1.0).contains(&m) {
+                return Err(self.invalid(
+                    "study.max_reject_share",
+                    m,
+                    "expected a share between 0 and 1",
+                ));
+            }
+        }
+        if let Some(p) = &self.period {
+            for (key, v) in [("period.from", &p.from), ("period.to", &p.to)] {
+                if parse_month(v).is_none() {
+                    return Err(self.invalid(
+                        key,
+                        format!("{v:?}"),
+                        "expected a month as \"YYYY-MM\"",
+                    ));
+                }
+            }
+            if parse_month(&p.from) > parse_month(&p.to) {
+                return Err(self.invalid(
+                    "period.to",
+                    format!("{:?}", p.to),
+                    "must not be before period.from",
+                ));
+            }
+        }
+        if self.sources.is_empty() {
+            return Err(self.invalid("source", "(none)", "add at least one [[source]] table"));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, src) in self.sources.iter().enumerate() {
+            let key = format!("source[{i}].name");
+            let ok = !src.name.is_empty()
+                && src
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !ok {
+                return Err(self.invalid(
+                    &key,
+                    format!("{:?}", src.name),
+                    "expected lower-case letters, digits and _ (it prefixes output columns)",
+                ));
+            }
+            if !seen.insert(src.name.as_str()) {
+                return Err(self.invalid(
+                    &key,
+                    format!("{:?}", src.name),
+                    "source names must be unique",
+                ));
+            }
+            if src.paths.is_empty() {
+                return Err(self.invalid(
+                    &format!("source[{i}].paths"),
+                    "[]",
+                    "list at least one file or glob pattern",
+                ));
+            }
+            if src.format == SourceFormat::EventsCsv && src.columns.is_none() {
+                return Err(self.invalid(&format!("source[{i}].columns"), "(missing)", "an events_csv source needs a [source.columns] table mapping x, y, crs, time, time_format and category"));
+            }
+            if src.format == SourceFormat::PoliceUk && src.columns.is_some() {
+                return Err(self.invalid(
+                    &format!("source[{i}].columns"),
+                    "(table)",
+                    "police_uk files have fixed columns; remove [source.columns]",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses `YYYY-MM` into a month index.
+pub fn parse_month(s: &str) -> Option<i32> {
+    let (y, m) = s.trim().split_once('-')?;
+    let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
+    (y.to_string().len() == 4 && (1..=12).contains(&m)).then_some(y * 12 + m - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[study]
+name = "t"
+output_dir = "out"
+[boundaries]
+path = "b.geojson"
+id_field = "code"
+[[source]]
+name = "police"
+format = "police_uk"
+paths = ["p/*.csv"]
+join = "spatial"
+"#;
+
+    fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("study.toml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn loads_minimal_study_with_defaults() {
+        let (dir, path) = write(MINIMAL);
+        let s = Study::load(&path).unwrap();
+        assert_eq!(s.study.rate_per, 1000.0);
+        assert_eq!(s.sources[0].edge_rule, EdgeRuleName::LowestAreaId);
+        assert_eq!(
+            s.resolve(Path::new("b.geojson")),
+            dir.path().join("b.geojson")
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let (_dir, path) = write(&MINIMAL.replace("id_field", "colour = \"red\"\nid_field"));
+        let err = Study::load(&path).unwrap_err().to_string();
+        assert!(err.contains("unknown field `colour`"), "{err}");
+        assert!(err.contains("study.toml"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let (_dir, path) = write(&MINIMAL.replace("name = \"police\"", "name = \"Police UK\""));
+        let err = Study::load(&path).unwrap_err().to_string();
+        assert!(err.contains("source[0].name"), "{err}");
+        let (_dir, path) = write(&format!(
+            "{MINIMAL}[period]\nfrom = \"2019-02\"\nto = \"2018-13\"\n"
+        ));
+        let err = Study::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("period.to") && err.contains("YYYY-MM"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn parses_months() {
+        assert_eq!(parse_month("2019-01"), Some(2019 * 12));
+        assert_eq!(parse_month("2019-1x"), None);
+        assert_eq!(parse_month("19-01"), None);
+    }
+}

@@ -1,0 +1,284 @@
+//! The pipeline: read → join → aggregate → rates → outputs.
+//!
+//! [`prepare`] reads every input and decides the fate of every row (this is all
+//! `safemap validate` runs); [`run`] adds the analysis and writes the outputs.
+
+use crate::aggregate::count;
+use crate::areas::AreaTable;
+use crate::assign::{assign, Assignment};
+use crate::config::Study;
+use crate::error::EngineError;
+use crate::outputs::{self, manifest::InputFile};
+use crate::paths::tidy;
+use crate::progress::Steps;
+use crate::results::{slugs, SourceResult, StudyResults};
+use crate::services::{self, LocatedServices};
+use crate::sources::{read_source, LoadedSource};
+use safemap_stats::{area_rates, RateParams};
+use safemap_types::Reject;
+use serde_json::json;
+use std::path::PathBuf;
+
+/// Inputs read and rows assigned; no analysis yet.
+pub struct Prepared {
+    /// Areas, indexed, with denominators.
+    pub areas: AreaTable,
+    /// Each source with the fate of its rows.
+    pub sources: Vec<(LoadedSource, Assignment)>,
+    /// The service register, located.
+    pub services: Option<LocatedServices>,
+    /// Step timings so far.
+    pub steps: Steps,
+}
+
+impl Prepared {
+    /// Every rejected row, labelled with its input, in input order then file and line order.
+    pub fn rejects(&self, study: &Study) -> Vec<(String, Reject)> {
+        let mut all = self.areas.rejects.clone();
+        if let Some(s) = &self.services {
+            all.extend(
+                s.rejects
+                    .iter()
+                    .map(|r| ("services".to_string(), r.clone())),
+            );
+        }
+        for ((loaded, assignment), section) in self.sources.iter().zip(&study.sources) {
+            let file_index = |r: &Reject| loaded.data.files.iter().position(|f| *f == r.file);
+            let mut rs: Vec<&Reject> = loaded
+                .data
+                .rejects
+                .iter()
+                .chain(&assignment.rejects)
+                .collect();
+            rs.sort_by_key(|r| (file_index(r), r.line));
+            all.extend(rs.into_iter().map(|r| (section.name.clone(), r.clone())));
+        }
+        all
+    }
+}
+
+/// Reads all inputs and assigns every event to an area, outside, or rejected.
+pub fn prepare(study: &Study) -> Result<Prepared, EngineError> {
+    let mut steps = Steps::default();
+    let areas = steps.run("Reading boundaries and denominators", || {
+        AreaTable::load(study)
+    })?;
+    let services = steps.run("Reading services", || services::load(study, &areas))?;
+    let period = study.period_months();
+    let mut sources = Vec::with_capacity(study.sources.len());
+    for (i, section) in study.sources.iter().enumerate() {
+        let loaded = steps.run(&format!("Reading source {}", section.name), || {
+            read_source(study, i, section)
+        })?;
+        let assignment = steps.run(&format!("Joining source {}", section.name), || {
+            assign(&loaded, section, &areas, period)
+        });
+        sources.push((loaded, assignment));
+    }
+    Ok(Prepared {
+        areas,
+        sources,
+        services,
+        steps,
+    })
+}
+
+/// Options of [`run`].
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Overrides `study.output_dir`.
+    pub out_dir: Option<PathBuf>,
+}
+
+/// What a finished run reports.
+pub struct RunReport {
+    /// The computed results.
+    pub results: StudyResults,
+    /// Service register accounting, if the study has one.
+    pub services: Option<LocatedServices>,
+    /// Where the outputs were written.
+    pub out_dir: PathBuf,
+    /// Sources whose rejected share exceeds `study.max_reject_share`, with the share.
+    pub over_reject_threshold: Vec<(String, f64)>,
+    /// Step timings.
+    pub timings_ms: Vec<(String, u128)>,
+}
+
+/// Runs the whole study and writes `areas.geojson`, `areas.csv`, `counts.csv`,
+/// `rejects.csv` and `manifest.json`.
+pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError> {
+    let prepared = prepare(study)?;
+    let rejects = prepared.rejects(study);
+    let Prepared {
+        areas,
+        sources,
+        services,
+        mut steps,
+    } = prepared;
+    let params = RateParams::new(study.study.rate_per, study.study.confidence)?;
+    let populations = areas.populations();
+    let n_areas = areas.areas.len();
+    let results = steps.run(
+        "Counting and rates",
+        || -> Result<StudyResults, EngineError> {
+            let mut out = Vec::new();
+            for ((loaded, assignment), section) in sources.into_iter().zip(&study.sources) {
+                let data = loaded.data;
+                let counts = count(
+                    &data.events,
+                    &assignment.fates,
+                    n_areas,
+                    data.categories.len(),
+                );
+                let mut rates = vec![area_rates(&counts.all, &populations, params)?];
+                for c in &counts.by_category {
+                    rates.push(area_rates(c, &populations, params)?);
+                }
+                out.push(SourceResult {
+                    section: section.clone(),
+                    slugs: slugs(&data.categories),
+                    categories: data.categories,
+                    has_timestamps: data.has_timestamps,
+                    counts,
+                    rates,
+                    accounting: assignment.accounting,
+                });
+            }
+            Ok(StudyResults {
+                areas,
+                sources: out,
+            })
+        },
+    )?;
+    let out_dir = options
+        .out_dir
+        .clone()
+        .unwrap_or_else(|| study.resolve(&study.study.output_dir));
+    std::fs::create_dir_all(&out_dir).map_err(|source| EngineError::Write {
+        path: out_dir.clone(),
+        source,
+    })?;
+    steps.run("Writing outputs", || -> Result<(), EngineError> {
+        outputs::areas_geojson::write(&results, &out_dir.join("areas.geojson"))?;
+        outputs::areas_csv::write(&results, &out_dir.join("areas.csv"))?;
+        outputs::counts_csv::write(&results, &out_dir.join("counts.csv"))?;
+        outputs::rejects_csv::write(&rejects, &out_dir.join("rejects.csv"))
+    })?;
+    let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
+    let over_reject_threshold = over_threshold(study, &results);
+    let timings_ms = steps.millis();
+    let manifest = manifest(study, &results, services.as_ref(), &inputs, &timings_ms);
+    outputs::manifest::write(&manifest, &out_dir.join("manifest.json"))?;
+    Ok(RunReport {
+        results,
+        services,
+        out_dir,
+        over_reject_threshold,
+        timings_ms,
+    })
+}
+
+fn over_threshold(study: &Study, results: &StudyResults) -> Vec<(String, f64)> {
+    let Some(max) = study.study.max_reject_share else {
+        return Vec::new();
+    };
+    results
+        .sources
+        .iter()
+        .filter_map(|s| {
+            let a = &s.accounting;
+            let share = if a.read == 0 {
+                0.0
+            } else {
+                a.rejected as f64 / a.read as f64
+            };
+            (share > max).then(|| (s.section.name.clone(), share))
+        })
+        .collect()
+}
+
+fn input_checksums(study: &Study, results: &StudyResults) -> Result<Vec<InputFile>, EngineError> {
+    let areas = &results.areas;
+    let mut files = vec![("boundaries".to_string(), areas.boundary_path.clone())];
+    for (role, s) in [
+        ("population", &areas.population),
+        ("deprivation", &areas.deprivation),
+    ] {
+        if let Some(s) = s {
+            files.push((role.to_string(), s.path.clone()));
+        }
+    }
+    if let Some(s) = &study.services {
+        files.push(("services".to_string(), study.resolve(&s.path)));
+    }
+    // Source files are listed as expanded by the readers.
+    for s in &results.sources {
+        let role = format!("source:{}", s.section.name);
+        for f in
+            safemap_ingest::expand_paths(&s.section.paths, &study.base_dir).map_err(|source| {
+                EngineError::Ingest {
+                    role: role.clone(),
+                    source,
+                }
+            })?
+        {
+            files.push((role.clone(), f));
+        }
+    }
+    outputs::manifest::checksum_all(&files)
+}
+
+fn manifest(
+    study: &Study,
+    results: &StudyResults,
+    services: Option<&LocatedServices>,
+    inputs: &[InputFile],
+    timings_ms: &[(String, u128)],
+) -> serde_json::Value {
+    let areas = &results.areas;
+    let summary = |s: &Option<crate::areas::KeyedSummary>| {
+        s.as_ref().map(|s| {
+            json!({ "path": tidy(&s.path), "read": s.read, "matched_study_areas": s.matched,
+                    "other_codes": s.other_codes, "rejected": s.rejected })
+        })
+    };
+    json!({
+        "safemap_version": env!("CARGO_PKG_VERSION"),
+        "study": study.study.name,
+        "study_file": tidy(&study.file),
+        "seed": study.study.seed,
+        "parameters": {
+            "rate_per": study.study.rate_per,
+            "confidence": study.study.confidence,
+            "interval_method": "exact Poisson (Garwood): chi-square quantiles",
+            "expected_counts": "population x study-wide rate (sum of counts / sum of population over areas with population)",
+            "period": study.period,
+            "max_reject_share": study.study.max_reject_share,
+            "boundaries": study.boundaries,
+            "population": study.population,
+            "deprivation": study.deprivation,
+            "sources": study.sources,
+            "services": study.services,
+        },
+        "inputs": inputs,
+        "areas": {
+            "count": areas.areas.len(),
+            "boundary_crs": areas.boundary_crs.to_string(),
+            "working_crs": "EPSG:27700",
+            "invalid_polygons": areas.invalid.iter().map(|a| json!({"code": a.code, "problem": a.problem})).collect::<Vec<_>>(),
+            "without_population": areas.without_population(),
+            "population_table": summary(&areas.population),
+            "deprivation_table": summary(&areas.deprivation),
+        },
+        "sources": results.sources.iter().map(|s| json!({
+            "name": s.section.name,
+            "format": s.section.format,
+            "time_precision": if s.has_timestamps { "timestamp" } else { "month" },
+            "categories": s.categories,
+            "accounting": s.accounting,
+        })).collect::<Vec<_>>(),
+        "services": services.map(|s| &s.accounting),
+        "outputs": ["areas.geojson", "areas.csv", "counts.csv", "rejects.csv", "manifest.json"],
+        "timings_ms": timings_ms.iter().map(|(n, ms)| json!({"step": n, "ms": ms})).collect::<Vec<_>>(),
+    })
+}

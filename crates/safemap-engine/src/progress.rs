@@ -1,0 +1,41 @@
+//! Progress spinners on a terminal, and step timings for the manifest.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use std::time::{Duration, Instant};
+
+/// Times each pipeline step and shows a spinner while it runs (only when standard error is
+/// a terminal; indicatif draws nothing otherwise).
+#[derive(Debug, Default)]
+pub struct Steps {
+    done: Vec<(String, Duration)>,
+}
+
+impl Steps {
+    /// Runs `f` as the step `name`.
+    pub fn run<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
+        let bar = ProgressBar::new_spinner();
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.set_message(name.to_string());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        let start = Instant::now();
+        let out = f();
+        self.done.push((name.to_string(), start.elapsed()));
+        bar.finish_and_clear();
+        tracing::debug!(
+            step = name,
+            ms = start.elapsed().as_millis(),
+            "step finished"
+        );
+        out
+    }
+
+    /// Milliseconds per step, in order.
+    pub fn millis(&self) -> Vec<(String, u128)> {
+        self.done
+            .iter()
+            .map(|(n, d)| (n.clone(), d.as_millis()))
+            .collect()
+    }
+}

@@ -1,0 +1,154 @@
+//! The results model: per-area attributes of a finished run, in one table that every
+//! writer (CSV, GeoJSON) and later the server read.
+
+use crate::aggregate::SourceCounts;
+use crate::areas::AreaTable;
+use crate::assign::Accounting;
+use crate::config::SourceSection;
+use safemap_stats::AreaRate;
+
+/// One value of the attribute table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Text (codes, names).
+    Text(String),
+    /// A count.
+    Count(u64),
+    /// A measurement; `None` when it cannot be computed (e.g. no population).
+    Number(Option<f64>),
+}
+
+/// Everything computed for one source.
+#[derive(Debug, Clone)]
+pub struct SourceResult {
+    /// The source's settings.
+    pub section: SourceSection,
+    /// Analysis categories (as mapped), sorted.
+    pub categories: Vec<String>,
+    /// Column-name slugs of the categories, same order.
+    pub slugs: Vec<String>,
+    /// Whether event times have a time of day.
+    pub has_timestamps: bool,
+    /// Counts.
+    pub counts: SourceCounts,
+    /// `rates[0]` for all categories together, `rates[c + 1]` for category `c`; per area.
+    pub rates: Vec<Vec<AreaRate>>,
+    /// Row accounting.
+    pub accounting: Accounting,
+}
+
+/// The finished study.
+pub struct StudyResults {
+    /// Areas with geometry and denominators.
+    pub areas: AreaTable,
+    /// One result per `[[source]]`, in study order.
+    pub sources: Vec<SourceResult>,
+}
+
+/// Per-measure columns, in output order.
+const MEASURES: [&str; 6] = [
+    "count",
+    "rate",
+    "rate_lo",
+    "rate_hi",
+    "expected",
+    "excess_risk",
+];
+
+impl StudyResults {
+    /// Column names of the attribute table: `code, name, population, deprivation`, then
+    /// for each source and each of `all` and its categories, `{source}_{category}_{measure}`.
+    pub fn columns(&self) -> Vec<String> {
+        let mut cols: Vec<String> = ["code", "name", "population", "deprivation"]
+            .map(String::from)
+            .to_vec();
+        for s in &self.sources {
+            for cat in std::iter::once("all").chain(s.slugs.iter().map(String::as_str)) {
+                for m in MEASURES {
+                    cols.push(format!("{}_{cat}_{m}", s.section.name));
+                }
+            }
+        }
+        cols
+    }
+
+    /// The attribute row of area `i`, aligned with [`Self::columns`].
+    pub fn row(&self, i: usize) -> Vec<Cell> {
+        let a = &self.areas.areas[i];
+        let mut row = vec![
+            Cell::Text(a.code.clone()),
+            Cell::Text(a.name.clone()),
+            Cell::Number(a.population),
+            Cell::Number(a.deprivation),
+        ];
+        for s in &self.sources {
+            for r in s.rates.iter().map(|per_area| &per_area[i]) {
+                row.extend([
+                    Cell::Count(r.count),
+                    Cell::Number(r.rate),
+                    Cell::Number(r.lower),
+                    Cell::Number(r.upper),
+                    Cell::Number(r.expected),
+                    Cell::Number(r.excess_risk),
+                ]);
+            }
+        }
+        row
+    }
+}
+
+/// Column-name slugs: lower case, runs of other characters as one `_`; clashes get `_2`, `_3`.
+pub fn slugs(names: &[String]) -> Vec<String> {
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    names
+        .iter()
+        .map(|n| {
+            let mut s = String::new();
+            for c in n.chars() {
+                if c.is_ascii_alphanumeric() {
+                    s.push(c.to_ascii_lowercase());
+                } else if !s.ends_with('_') {
+                    s.push('_');
+                }
+            }
+            let s = s.trim_matches('_').to_string();
+            let s = if s.is_empty() || s == "all" {
+                format!("cat_{s}")
+            } else {
+                s
+            };
+            let k = seen.entry(s.clone()).or_default();
+            *k += 1;
+            if *k == 1 {
+                s
+            } else {
+                format!("{s}_{k}")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_and_unique() {
+        let names = [
+            "Violence and sexual offences",
+            "Anti-social behaviour",
+            "anti social behaviour",
+            "All",
+        ]
+        .map(String::from);
+        assert_eq!(
+            slugs(&names),
+            [
+                "violence_and_sexual_offences",
+                "anti_social_behaviour",
+                "anti_social_behaviour_2",
+                "cat_all"
+            ]
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! The service register: read, located in the study's areas, accounted for.
+
+use crate::areas::AreaTable;
+use crate::assign::Accounting;
+use crate::config::Study;
+use crate::error::EngineError;
+use crate::sources::parse_table;
+use safemap_geo::reproject::to_bng;
+use safemap_geo::EdgeRule;
+use safemap_ingest::services::{read_services, ServiceMapping};
+use safemap_types::{AreaId, Reject, Service};
+
+/// Services with the area each lies in (`None`: outside the study areas).
+pub struct LocatedServices {
+    /// Services in register order.
+    pub services: Vec<(Service, Option<AreaId>)>,
+    /// Rows rejected by the reader.
+    pub rejects: Vec<Reject>,
+    /// Row accounting (`joined` = located in a study area).
+    pub accounting: Accounting,
+}
+
+/// Reads and locates the register named in `[services]`, if any.
+pub fn load(study: &Study, areas: &AreaTable) -> Result<Option<LocatedServices>, EngineError> {
+    let Some(section) = &study.services else {
+        return Ok(None);
+    };
+    let mapping: ServiceMapping = parse_table(study, "services.columns", section.columns.clone())?;
+    let read = read_services(&study.resolve(&section.path), &mapping).map_err(|source| {
+        EngineError::Ingest {
+            role: "services".into(),
+            source,
+        }
+    })?;
+    let mut acc = Accounting {
+        read: read.read,
+        rejected: read.rejects.len() as u64,
+        ..Accounting::default()
+    };
+    for r in &read.rejects {
+        *acc.rejected_by_reason
+            .entry(r.reason.to_string())
+            .or_default() += 1;
+    }
+    let services: Vec<(Service, Option<AreaId>)> = read
+        .services
+        .into_iter()
+        .map(|s| {
+            let area = to_bng(s.point)
+                .ok()
+                .and_then(|p| areas.index.locate(p, EdgeRule::LowestAreaId));
+            (s, area)
+        })
+        .collect();
+    acc.joined = services.iter().filter(|(_, a)| a.is_some()).count() as u64;
+    acc.outside_area = services.len() as u64 - acc.joined;
+    acc.outside = acc.outside_area;
+    Ok(Some(LocatedServices {
+        services,
+        rejects: read.rejects,
+        accounting: acc,
+    }))
+}

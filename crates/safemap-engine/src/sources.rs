@@ -1,0 +1,86 @@
+//! Reading one `[[source]]` with the reader its format calls for.
+
+use crate::config::{SourceFormat, SourceSection, Study};
+use crate::error::EngineError;
+use safemap_ingest::ed_istv::{read_ed, EdMapping};
+use safemap_ingest::event_csv::{read_event_csv, EventCsvMapping};
+use safemap_ingest::police_uk::read_police_uk;
+use safemap_ingest::{expand_paths, CategoryMapping, SourceRead};
+use serde::de::DeserializeOwned;
+
+/// A source's rows and the names of the columns its rejects refer to.
+pub struct LoadedSource {
+    /// What the reader returned.
+    pub data: SourceRead,
+    /// The location column(s), as named in `rejects.csv` (e.g. `Longitude/Latitude`).
+    pub coordinate_columns: String,
+    /// The area-code column, if the format has one.
+    pub code_column: Option<String>,
+}
+
+/// Reads every file of a source.
+pub fn read_source(
+    study: &Study,
+    index: usize,
+    src: &SourceSection,
+) -> Result<LoadedSource, EngineError> {
+    let role = format!("source \"{}\"", src.name);
+    let ingest = |source| EngineError::Ingest {
+        role: role.clone(),
+        source,
+    };
+    let files = expand_paths(&src.paths, &study.base_dir).map_err(ingest)?;
+    let categories = CategoryMapping(src.categories.clone());
+    Ok(match src.format {
+        SourceFormat::PoliceUk => LoadedSource {
+            data: read_police_uk(&files, &categories).map_err(ingest)?,
+            coordinate_columns: "Longitude/Latitude".into(),
+            code_column: Some("LSOA code".into()),
+        },
+        SourceFormat::EventsCsv => {
+            let m: EventCsvMapping = mapping(study, index, src)?;
+            LoadedSource {
+                data: read_event_csv(&files, &m, &categories).map_err(ingest)?,
+                coordinate_columns: format!("{}/{}", m.x, m.y),
+                code_column: m.area_code.clone(),
+            }
+        }
+        SourceFormat::EdIstv => {
+            let m: EdMapping = mapping(study, index, src)?;
+            LoadedSource {
+                data: read_ed(&files, &m, &categories).map_err(ingest)?,
+                coordinate_columns: format!("{}/{}/{}", m.grid_ref, m.easting, m.northing),
+                code_column: None,
+            }
+        }
+    })
+}
+
+/// Deserialises `[source.columns]` into the format's mapping; a missing table means the
+/// format's defaults.
+fn mapping<T: DeserializeOwned>(
+    study: &Study,
+    index: usize,
+    src: &SourceSection,
+) -> Result<T, EngineError> {
+    parse_table(
+        study,
+        &format!("source[{index}].columns"),
+        src.columns.clone(),
+    )
+}
+
+/// Deserialises an optional TOML table into `T`, naming the table in errors.
+pub fn parse_table<T: DeserializeOwned>(
+    study: &Study,
+    key: &str,
+    table: Option<toml::Table>,
+) -> Result<T, EngineError> {
+    toml::Value::Table(table.unwrap_or_default())
+        .try_into()
+        .map_err(|e: toml::de::Error| EngineError::Mapping {
+            path: study.file.clone(),
+            key: key.to_string(),
+            message: e.message().to_string(),
+        })
+}

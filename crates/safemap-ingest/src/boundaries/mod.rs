@@ -1,0 +1,323 @@
+//! [`read_boundaries`]: area polygons from GeoJSON or a Shapefile, with their CRS worked
+//! out, ids checked for uniqueness and polygon validity checked.
+//!
+//! One file per format: `geojson.rs` and `shapefile.rs`.
+
+mod geojson;
+mod shapefile;
+
+use crate::IngestError;
+use geo::Validation;
+use geo_types::MultiPolygon;
+use rayon::prelude::*;
+use safemap_types::{Area, AreaId, Crs};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Which properties hold the area code and name, and the CRS if the file's own declaration
+/// is missing or wrong. This is the study's `[boundaries]` table (less the path).
+///
+/// ```
+/// let m: safemap_ingest::BoundaryMapping = serde_json::from_str(r#"{"id_field": "LSOA11CD", "name_field": "LSOA11NM"}"#).unwrap();
+/// assert_eq!(m.crs, None);
+/// ```
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct BoundaryMapping {
+    /// Property (GeoJSON) or attribute (Shapefile) holding the area code.
+    pub id_field: String,
+    /// Property holding the area name, if any.
+    #[serde(default)]
+    pub name_field: Option<String>,
+    /// CRS of the coordinates; when given it wins over anything the file declares.
+    #[serde(default)]
+    pub crs: Option<Crs>,
+}
+
+/// A polygon that failed the validity check. It is still in [`BoundarySet::areas`] and
+/// usable (point-in-polygon works on most invalid shapes), but results near it may be off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidArea {
+    /// The area's id in the set.
+    pub id: AreaId,
+    /// The area's code.
+    pub code: String,
+    /// What is wrong (the first problem found by geo's `Validation`, e.g. a self-intersection).
+    pub problem: String,
+}
+
+/// The areas of one boundary file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoundarySet {
+    /// The file read.
+    pub path: PathBuf,
+    /// The areas in file order; `areas[i].id == AreaId(i)`. Geometry is in [`Self::crs`].
+    pub areas: Vec<Area>,
+    /// CRS of the geometry, as found by [`read_boundaries`].
+    pub crs: Crs,
+    /// Areas whose polygon is invalid, in area order.
+    pub invalid: Vec<InvalidArea>,
+}
+
+/// One area as read, before ids and validity are checked.
+pub(crate) struct RawArea {
+    pub(crate) code: String,
+    pub(crate) name: String,
+    pub(crate) geometry: MultiPolygon<f64>,
+}
+
+/// What a format reader returns.
+pub(crate) struct RawSet {
+    pub(crate) areas: Vec<RawArea>,
+    /// The CRS the file declares (GeoJSON `crs` member, Shapefile `.prj`): `None` when it
+    /// declares none, an error when the declaration is not one safemap reads. Only looked
+    /// at when the mapping gives no CRS.
+    pub(crate) declared: Option<Result<Crs, IngestError>>,
+}
+
+/// Reads a boundary file: GeoJSON FeatureCollection (`.geojson`, `.json`, either optionally
+/// gzipped as `.gz`) of Polygon/MultiPolygon features, or an ESRI Shapefile (`.shp` with its
+/// `.shx` and `.dbf`, read in pure Rust).
+///
+/// **CRS**, first that applies: `mapping.crs`; the GeoJSON legacy `crs` member (e.g.
+/// `urn:ogc:def:crs:OGC:1.3:CRS84`, `urn:ogc:def:crs:EPSG::27700`); the shapefile's `.prj`
+/// (`British_National_Grid` or `OSGB` → EPSG:27700; a `GEOGCS` on `WGS_1984`/`WGS 84` with no
+/// `PROJCS` → EPSG:4326); WGS84 if every coordinate of the first feature is a valid
+/// longitude/latitude; otherwise [`IngestError::UndeterminedCrs`].
+///
+/// Areas get `AreaId(i)` in file order. Polygon validity is checked in parallel; invalid
+/// areas are kept and listed in [`BoundarySet::invalid`].
+///
+/// # Errors
+///
+/// An unsupported extension, unreadable or malformed file, a non-polygon geometry (naming the
+/// feature), a feature without the id (or name) property, **a duplicate area id** (naming the
+/// id and both features), an unsupported declared CRS, an undeterminable CRS, or no features.
+pub fn read_boundaries(path: &Path, mapping: &BoundaryMapping) -> Result<BoundarySet, IngestError> {
+    let ext = |p: &Path| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+    };
+    let gz = ext(path).as_deref() == Some("gz");
+    let inner = if gz {
+        path.with_extension("")
+    } else {
+        path.to_path_buf()
+    };
+    let raw = match (ext(&inner).as_deref(), gz) {
+        (Some("geojson" | "json"), _) => geojson::read(path, mapping)?,
+        (Some("shp"), false) => shapefile::read(path, mapping)?,
+        _ => {
+            return Err(IngestError::UnsupportedFormat {
+                path: path.to_path_buf(),
+            })
+        }
+    };
+    if raw.areas.is_empty() {
+        return Err(IngestError::NoFeatures {
+            path: path.to_path_buf(),
+        });
+    }
+    let crs = match (mapping.crs, raw.declared) {
+        (Some(crs), _) => crs,
+        (None, Some(declared)) => declared?,
+        (None, None) if looks_like_lon_lat(&raw.areas[0].geometry) => Crs::Wgs84,
+        (None, None) => {
+            return Err(IngestError::UndeterminedCrs {
+                path: path.to_path_buf(),
+            })
+        }
+    };
+
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(raw.areas.len());
+    for (i, a) in raw.areas.iter().enumerate() {
+        if let Some(first) = seen.insert(a.code.as_str(), i) {
+            return Err(IngestError::DuplicateAreaId {
+                path: path.to_path_buf(),
+                code: a.code.clone(),
+                first,
+                second: i,
+            });
+        }
+    }
+    drop(seen);
+
+    let areas: Vec<Area> = raw
+        .areas
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| Area {
+            id: AreaId(i as u32),
+            code: a.code,
+            name: a.name,
+            geometry: a.geometry,
+        })
+        .collect();
+    let invalid = areas
+        .par_iter()
+        .filter_map(|a| {
+            a.geometry.check_validation().err().map(|e| InvalidArea {
+                id: a.id,
+                code: a.code.clone(),
+                problem: e.to_string(),
+            })
+        })
+        .collect();
+    Ok(BoundarySet {
+        path: path.to_path_buf(),
+        areas,
+        crs,
+        invalid,
+    })
+}
+
+/// True if every coordinate is a plausible longitude/latitude.
+fn looks_like_lon_lat(geometry: &MultiPolygon<f64>) -> bool {
+    use geo::CoordsIter;
+    geometry
+        .coords_iter()
+        .all(|c| (-180.0..=180.0).contains(&c.x) && (-90.0..=90.0).contains(&c.y))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapping(crs: Option<Crs>) -> BoundaryMapping {
+        BoundaryMapping {
+            id_field: "code".into(),
+            name_field: Some("name".into()),
+            crs,
+        }
+    }
+
+    fn feature(code: &str, ring: &str) -> String {
+        format!(
+            r#"{{"type":"Feature","properties":{{"code":"{code}","name":"n {code}"}},"geometry":{{"type":"Polygon","coordinates":[{ring}]}}}}"#
+        )
+    }
+
+    fn write(dir: &Path, name: &str, crs: &str, features: &[String]) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(
+            &p,
+            format!(
+                r#"{{"type":"FeatureCollection",{crs}"features":[{}]}}"#,
+                features.join(",")
+            ),
+        )
+        .unwrap();
+        p
+    }
+
+    const SQUARE: &str = "[[0,0],[1,0],[1,1],[0,1],[0,0]]";
+    const BOWTIE: &str = "[[0,0],[1,1],[1,0],[0,1],[0,0]]";
+    const BNG_SQUARE: &str =
+        "[[248000,54000],[249000,54000],[249000,55000],[248000,55000],[248000,54000]]";
+
+    #[test]
+    fn crs_resolution_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let lonlat = write(dir.path(), "a.geojson", "", &[feature("A", SQUARE)]);
+        assert_eq!(
+            read_boundaries(&lonlat, &mapping(None)).unwrap().crs,
+            Crs::Wgs84
+        );
+        let bng = write(dir.path(), "b.json", "", &[feature("A", BNG_SQUARE)]);
+        let err = read_boundaries(&bng, &mapping(None)).unwrap_err();
+        assert!(matches!(err, IngestError::UndeterminedCrs { .. }), "{err}");
+        assert!(err.to_string().contains("[boundaries]"));
+        let set = read_boundaries(&bng, &mapping(Some(Crs::BritishNationalGrid))).unwrap();
+        assert_eq!(set.crs, Crs::BritishNationalGrid);
+        let declared =
+            r#""crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"#;
+        let decl = write(
+            dir.path(),
+            "c.geojson",
+            declared,
+            &[feature("A", BNG_SQUARE)],
+        );
+        assert_eq!(
+            read_boundaries(&decl, &mapping(None)).unwrap().crs,
+            Crs::BritishNationalGrid
+        );
+        // An explicit CRS wins over the declaration.
+        assert_eq!(
+            read_boundaries(&decl, &mapping(Some(Crs::Wgs84)))
+                .unwrap()
+                .crs,
+            Crs::Wgs84
+        );
+        let odd = r#""crs":{"type":"name","properties":{"name":"EPSG:3857"}},"#;
+        let odd = write(dir.path(), "d.geojson", odd, &[feature("A", SQUARE)]);
+        assert!(matches!(
+            read_boundaries(&odd, &mapping(None)),
+            Err(IngestError::UnknownCrs { .. })
+        ));
+    }
+
+    #[test]
+    fn ids_names_and_validity() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "v.geojson",
+            "",
+            &[feature("A", SQUARE), feature("B", BOWTIE)],
+        );
+        let set = read_boundaries(&p, &mapping(None)).unwrap();
+        assert_eq!(set.areas.len(), 2);
+        assert_eq!(
+            (
+                set.areas[1].id,
+                set.areas[1].code.as_str(),
+                set.areas[1].name.as_str()
+            ),
+            (AreaId(1), "B", "n B")
+        );
+        assert_eq!(set.invalid.len(), 1);
+        assert_eq!(set.invalid[0].code, "B");
+        assert!(
+            set.invalid[0].problem.contains("self-intersection"),
+            "{}",
+            set.invalid[0].problem
+        );
+
+        let dup = write(
+            dir.path(),
+            "dup.geojson",
+            "",
+            &[
+                feature("A", SQUARE),
+                feature("B", SQUARE),
+                feature("A", SQUARE),
+            ],
+        );
+        let err = read_boundaries(&dup, &mapping(None)).unwrap_err();
+        assert!(
+            matches!(&err, IngestError::DuplicateAreaId { code, first: 0, second: 2, .. } if code == "A"),
+            "{err}"
+        );
+
+        let wrong = BoundaryMapping {
+            id_field: "LSOA11CD".into(),
+            name_field: None,
+            crs: None,
+        };
+        let err = read_boundaries(&p, &wrong).unwrap_err();
+        assert!(
+            err.to_string().contains("feature 0 (0-based)")
+                && err.to_string().contains("code, name"),
+            "{err}"
+        );
+
+        let txt = dir.path().join("b.kml");
+        std::fs::write(&txt, "").unwrap();
+        assert!(matches!(
+            read_boundaries(&txt, &mapping(None)),
+            Err(IngestError::UnsupportedFormat { .. })
+        ));
+    }
+}

@@ -1,0 +1,335 @@
+//! [`read_ed`]: emergency department assault records (the NHS Information Sharing to Tackle
+//! Violence (ISTV) minimum data set, "Cardiff Model" data).
+
+use crate::coords::check_coord;
+use crate::datetime::{date_and_time, timestamp};
+use crate::grid_ref::parse_grid_ref;
+use crate::open::{field, CsvInput};
+use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
+use crate::values::yes_no;
+use crate::{CategoryMapping, IngestError, SourceRead};
+use safemap_types::{CheckedCoord, Crs, Event, EventTime, Flags, RejectReason, RowRef};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Column names and formats of an ED (ISTV) CSV. Every field has a default equal to the
+/// standard layout, so the study file only lists what differs:
+///
+/// `attendance_id,arrival_date,arrival_time,assault_date,assault_time,assault_method,location_type,location_text,alcohol,grid_ref,easting,northing`
+///
+/// `attendance_id` and `location_text` are never read (the free text may identify people).
+/// Either `grid_ref` or both `easting` and `northing` must be in the header; the others may
+/// be absent.
+///
+/// ```
+/// let m: safemap_ingest::EdMapping = serde_json::from_str(r#"{"alcohol": "alcohol_involved"}"#).unwrap();
+/// assert_eq!(m.alcohol, "alcohol_involved");
+/// assert_eq!(m.grid_ref, "grid_ref");
+/// assert_eq!(m.date_format, "%Y-%m-%d");
+/// ```
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct EdMapping {
+    /// Attendance identifier column (not read).
+    pub attendance_id: String,
+    /// Arrival date column.
+    pub arrival_date: String,
+    /// Arrival time column.
+    pub arrival_time: String,
+    /// Assault date column.
+    pub assault_date: String,
+    /// Assault time column.
+    pub assault_time: String,
+    /// Assault method column (weapon or not).
+    pub assault_method: String,
+    /// Location type column (the category: street, pub_club, home, other, ...).
+    pub location_type: String,
+    /// Free-text location column (not read).
+    pub location_text: String,
+    /// Alcohol flag column (yes/no).
+    pub alcohol: String,
+    /// OS grid reference column.
+    pub grid_ref: String,
+    /// Easting column (British National Grid), used when `grid_ref` is empty.
+    pub easting: String,
+    /// Northing column (British National Grid), used when `grid_ref` is empty.
+    pub northing: String,
+    /// chrono format of the date columns (default `%Y-%m-%d`).
+    pub date_format: String,
+    /// chrono format of the time columns (default `%H:%M`).
+    pub time_format: String,
+    /// Assault methods that do **not** set the weapon flag, compared case-insensitively after
+    /// trimming. Default: `none, body, hands_feet, unarmed, unknown` and empty.
+    pub unarmed_methods: Vec<String>,
+}
+
+impl Default for EdMapping {
+    fn default() -> Self {
+        let s = str::to_string;
+        Self {
+            attendance_id: s("attendance_id"),
+            arrival_date: s("arrival_date"),
+            arrival_time: s("arrival_time"),
+            assault_date: s("assault_date"),
+            assault_time: s("assault_time"),
+            assault_method: s("assault_method"),
+            location_type: s("location_type"),
+            location_text: s("location_text"),
+            alcohol: s("alcohol"),
+            grid_ref: s("grid_ref"),
+            easting: s("easting"),
+            northing: s("northing"),
+            date_format: s("%Y-%m-%d"),
+            time_format: s("%H:%M"),
+            unarmed_methods: ["none", "body", "hands_feet", "unarmed", "unknown", ""]
+                .map(s)
+                .to_vec(),
+        }
+    }
+}
+
+/// Reads ED assault CSV files through `mapping`. Points are British National Grid.
+///
+/// - **Location**: from `grid_ref` (see [`parse_grid_ref`]; the south-west corner of the
+///   square it names), or, when `grid_ref` is empty, from `easting`/`northing`. A malformed
+///   grid reference is rejected with `BadGridReference`; when all location fields are empty
+///   the event has `point: None` (the engine decides).
+/// - **Time**: assault date + assault time. When either of them is empty (patients often
+///   cannot say when), the arrival date + arrival time is used instead, so the event is
+///   placed at the time the patient reached the ED. A value not matching the format is
+///   rejected with `BadDate`; missing arrival fields in that case are `MissingValue`.
+/// - **Category**: `location_type`, through `categories`.
+/// - **Flags**: `alcohol` (yes/no) sets [`Flags::ALCOHOL`]; an `assault_method` not in
+///   `unarmed_methods` sets [`Flags::WEAPON`].
+///
+/// A row with several problems is rejected for the first found, in the order: location,
+/// time, flags, category.
+///
+/// # Errors
+///
+/// [`IngestError::MissingColumn`] for a mapped column not in the header, and I/O errors.
+pub fn read_ed(
+    files: &[PathBuf],
+    mapping: &EdMapping,
+    categories: &CategoryMapping,
+) -> Result<SourceRead, IngestError> {
+    let unarmed: Vec<String> = mapping
+        .unarmed_methods
+        .iter()
+        .map(|m| m.trim().to_lowercase())
+        .collect();
+    read_in_parallel(
+        files,
+        categories,
+        Crs::BritishNationalGrid,
+        true,
+        |i, path| read_file(i, path, mapping, &unarmed, categories),
+    )
+}
+
+fn read_file(
+    index: u32,
+    path: &Path,
+    m: &EdMapping,
+    unarmed: &[String],
+    mapping: &CategoryMapping,
+) -> Result<FileEvents, IngestError> {
+    let input = CsvInput::open(path)?;
+    let arrival_date = input.column(&m.arrival_date)?;
+    let arrival_time = input.column(&m.arrival_time)?;
+    let assault_date = input.column(&m.assault_date)?;
+    let assault_time = input.column(&m.assault_time)?;
+    let method = input.column(&m.assault_method)?;
+    let location_type = input.column(&m.location_type)?;
+    let alcohol = input.column(&m.alcohol)?;
+    // Either the grid reference or both easting and northing must be there; when neither
+    // is, the missing grid reference column is reported.
+    let en = input
+        .column(&m.easting)
+        .and_then(|e| Ok((e, input.column(&m.northing)?)));
+    let (grid_ref, en) = match (input.column(&m.grid_ref), en) {
+        (Err(e), Err(_)) => return Err(e),
+        (g, en) => (g.ok(), en.ok()),
+    };
+
+    let mut cats = FileCategories::new(mapping);
+    let mut events = Vec::new();
+    let mut rejects = Vec::new();
+    let read = input.for_each_row(&mut rejects, |rec, line| {
+        let point = location(rec, m, grid_ref, en)?;
+        let time = when(
+            rec,
+            m,
+            [assault_date, assault_time, arrival_date, arrival_time],
+        )?;
+        let mut flags = Flags::empty();
+        flags.set(
+            Flags::ALCOHOL,
+            yes_no(field(rec, alcohol, &m.alcohol)?, &m.alcohol)?,
+        );
+        let method = field(rec, method, &m.assault_method)?.to_lowercase();
+        flags.set(Flags::WEAPON, !unarmed.contains(&method));
+        // Last, so that only rows that become events add categories.
+        let category = cats.resolve(
+            &m.location_type,
+            field(rec, location_type, &m.location_type)?,
+        )?;
+        events.push(Event {
+            origin: RowRef { file: index, line },
+            point,
+            area_code: None,
+            time,
+            category,
+            flags,
+        });
+        Ok(())
+    })?;
+    FileEvents::new(path, events, rejects, read, cats)
+}
+
+/// The row's point from the grid reference, else from easting/northing.
+fn location(
+    rec: &csv::ByteRecord,
+    m: &EdMapping,
+    grid_ref: Option<usize>,
+    en: Option<(usize, usize)>,
+) -> Result<Option<CheckedCoord>, Problem> {
+    if let Some(g) = grid_ref {
+        let text = field(rec, g, &m.grid_ref)?;
+        if !text.is_empty() {
+            let (e, n) = parse_grid_ref(text)
+                .ok_or_else(|| Problem::at(&m.grid_ref, text, RejectReason::BadGridReference))?;
+            return CheckedCoord::new(e, n, Crs::BritishNationalGrid)
+                .map(Some)
+                .map_err(|_| Problem::at(&m.grid_ref, text, RejectReason::OutsideGrid));
+        }
+    }
+    match en {
+        Some((e, n)) => check_coord(
+            field(rec, e, &m.easting)?,
+            field(rec, n, &m.northing)?,
+            (&m.easting, &m.northing),
+            Crs::BritishNationalGrid,
+        ),
+        None => Ok(None),
+    }
+}
+
+/// Assault date + time, or arrival date + time when either assault field is empty.
+fn when(rec: &csv::ByteRecord, m: &EdMapping, cols: [usize; 4]) -> Result<EventTime, Problem> {
+    let names = [
+        &m.assault_date,
+        &m.assault_time,
+        &m.arrival_date,
+        &m.arrival_time,
+    ];
+    let mut text = [""; 4];
+    for (k, (&c, name)) in cols.iter().zip(names).enumerate() {
+        text[k] = field(rec, c, name)?;
+    }
+    let (d, t) = if text[0].is_empty() || text[1].is_empty() {
+        (2, 3)
+    } else {
+        (0, 1)
+    };
+    for k in [d, t] {
+        if text[k].is_empty() {
+            return Err(Problem::at(names[k], "", RejectReason::MissingValue));
+        }
+    }
+    match date_and_time(text[d], &m.date_format, text[t], &m.time_format) {
+        (Some(date), Some(time)) => Ok(timestamp(date, time)),
+        (None, _) => Err(Problem::at(
+            names[d],
+            text[d],
+            RejectReason::BadDate {
+                expected: m.date_format.clone(),
+            },
+        )),
+        (_, None) => Err(Problem::at(
+            names[t],
+            text[t],
+            RejectReason::BadDate {
+                expected: m.time_format.clone(),
+            },
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "attendance_id,arrival_date,arrival_time,assault_date,assault_time,assault_method,location_type,location_text,alcohol,grid_ref,easting,northing\n";
+
+    #[test]
+    fn reads_locations_times_and_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ed.csv");
+        std::fs::write(
+            &p,
+            format!(
+                "{HEADER}\
+                 A1,2024-03-16,01:30,2024-03-15,23:50,knife,pub_club,The Bar,yes,SX 47123 54321,,\n\
+                 A2,2024-03-16,02:10,2024-03-16,,hands_feet,street,,no,,248100,54500\n\
+                 A3,2024-03-16,02:10,,,Body,home,,,,,\n\
+                 A4,2024-03-16,02:10,2024-03-16,01:00,none,street,,no,ZZ 1 2,,\n\
+                 A5,2024-03-16,02:10,16/03/2024,01:00,none,street,,no,,,\n\
+                 A6,,,,,none,street,,no,,,\n"
+            ),
+        )
+        .unwrap();
+        let got = read_ed(&[p], &EdMapping::default(), &CategoryMapping::default()).unwrap();
+        assert_eq!((got.read, got.events.len(), got.rejects.len()), (6, 3, 3));
+        assert_eq!(got.crs, Crs::BritishNationalGrid);
+        let e = &got.events;
+        assert_eq!(
+            e[0].point.map(|p| (p.x(), p.y())),
+            Some((247_123.0, 54_321.0))
+        );
+        assert_eq!(e[0].time.to_string(), "2024-03-15T23:50:00");
+        assert!(e[0].flags.contains(Flags::ALCOHOL | Flags::WEAPON));
+        assert_eq!(
+            e[1].point.map(|p| (p.x(), p.y())),
+            Some((248_100.0, 54_500.0))
+        );
+        assert_eq!(
+            e[1].time.to_string(),
+            "2024-03-16T02:10:00",
+            "arrival time used"
+        );
+        assert_eq!(e[1].flags, Flags::empty());
+        assert_eq!(e[2].point, None);
+        assert_eq!(
+            e[2].flags,
+            Flags::empty(),
+            "Body is unarmed, case-insensitively"
+        );
+        assert_eq!(got.categories, ["home", "pub_club", "street"]);
+        let r = &got.rejects;
+        assert_eq!(
+            (r[0].line, r[0].reason.clone()),
+            (5, RejectReason::BadGridReference)
+        );
+        assert_eq!(
+            (r[1].column.as_deref(), r[1].value.as_str()),
+            (Some("assault_date"), "16/03/2024")
+        );
+        assert_eq!(
+            (r[2].column.as_deref(), r[2].reason.clone()),
+            (Some("arrival_date"), RejectReason::MissingValue)
+        );
+    }
+
+    #[test]
+    fn location_columns_are_required_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ed.csv");
+        std::fs::write(&p, "arrival_date,arrival_time,assault_date,assault_time,assault_method,location_type,alcohol,easting\n").unwrap();
+        let err = read_ed(&[p], &EdMapping::default(), &CategoryMapping::default()).unwrap_err();
+        assert!(
+            matches!(&err, IngestError::MissingColumn { column, .. } if column == "grid_ref"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,347 @@
+//! [`IngestError`]: file-level problems that stop a source from being read.
+//!
+//! Per-row problems are not errors: they become [`Reject`](safemap_types::Reject) records and
+//! reading continues.
+
+use std::io;
+use std::path::PathBuf;
+
+/// A problem with a whole input file (or pattern, or mapping), as opposed to one row.
+///
+/// Every message names the file (and line, column or feature where there is one) and says
+/// what to do. External errors are kept as the [`source`](std::error::Error::source).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// A path pattern matched no file.
+    #[error(
+        "no file matches {pattern:?}: check the path, which is relative to the folder of the study file"
+    )]
+    MissingFile {
+        /// The pattern as written in the study file.
+        pattern: String,
+    },
+
+    /// A path pattern is not a valid glob.
+    #[error(
+        "{pattern:?} is not a valid path pattern: use * and ? as wildcards and write [[] for a literal ["
+    )]
+    BadPattern {
+        /// The pattern as written in the study file.
+        pattern: String,
+        /// What the glob parser said.
+        #[source]
+        source: glob::PatternError,
+    },
+
+    /// A path (or the folder a pattern is relative to) is not valid UTF-8, so it cannot be
+    /// used in a pattern.
+    #[error("the path {} is not valid UTF-8: rename it or move the study", path.display())]
+    NonUtf8Path {
+        /// The offending path.
+        path: PathBuf,
+    },
+
+    /// A file could not be opened or read.
+    #[error(
+        "cannot read {}: check that the file exists, is readable and is not truncated",
+        path.display()
+    )]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+
+    /// The CSV parser failed part-way through a file (an I/O or decompression error).
+    #[error(
+        "cannot read {} after line {line}: check that the file is complete (a truncated .gz gives this error)",
+        path.display()
+    )]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// The last line read successfully (1 = the header).
+        line: u64,
+        /// The CSV error.
+        #[source]
+        source: csv::Error,
+    },
+
+    /// A CSV file has no header line.
+    #[error("{} is empty: expected a header line on line 1", path.display())]
+    EmptyFile {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// A data.police.uk file does not have the 12 standard street-level columns.
+    #[error(
+        "{} line 1 is not the data.police.uk street-level header: column {column} should be {expected_name:?} \
+         but is {found_name:?}.\n  expected: {expected}\n  found:    {found_all}\n\
+         Check that this is a \"street\" file (not outcomes or stop-and-search), or read it with the event_csv reader",
+        path.display(),
+        expected_name = crate::POLICE_UK_COLUMNS.get(column - 1).copied().unwrap_or_default(),
+        found_name = found.get(column - 1).map(String::as_str).unwrap_or_default(),
+        expected = crate::POLICE_UK_COLUMNS.join(","),
+        found_all = found.join(","),
+    )]
+    WrongHeader {
+        /// The file.
+        path: PathBuf,
+        /// 1-based column of the first difference from [`POLICE_UK_COLUMNS`](crate::POLICE_UK_COLUMNS).
+        column: usize,
+        /// The header found.
+        found: Vec<String>,
+    },
+
+    /// A column named in the study's mapping is not in a file's header.
+    #[error(
+        "column {column:?} is not in the header (line 1) of {}; its columns are: {available}. \
+         Fix the column name in the study file's mapping",
+        path.display()
+    )]
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column the mapping asked for.
+        column: String,
+        /// The header's columns, comma-separated.
+        available: String,
+    },
+
+    /// A date/time format from the study file cannot be used.
+    #[error(
+        "time format {format:?} cannot be used: {problem}. Use a chrono strftime format such as \"%Y-%m-%d %H:%M\" or \"%Y-%m\""
+    )]
+    BadTimeFormat {
+        /// The format as written in the study file.
+        format: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+
+    /// More distinct categories than an event can index (65 536).
+    #[error(
+        "more than 65536 distinct categories in {}: the category column is probably wrong, or map the values with a category mapping",
+        path.display()
+    )]
+    TooManyCategories {
+        /// The file where the limit was passed.
+        path: PathBuf,
+    },
+
+    /// A boundary file is not valid JSON.
+    #[error(
+        "{} is not valid JSON at line {line}, column {column}: check that the file is complete GeoJSON",
+        path.display()
+    )]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// A GeoJSON boundary file is not a FeatureCollection.
+    #[error(
+        "{} is a GeoJSON {found:?}, not a FeatureCollection: boundaries must be a FeatureCollection of polygons",
+        path.display()
+    )]
+    NotFeatureCollection {
+        /// The file.
+        path: PathBuf,
+        /// The `type` found.
+        found: String,
+    },
+
+    /// One feature of a GeoJSON boundary file is malformed.
+    #[error(
+        "feature {feature} (0-based) of {} is not a valid GeoJSON feature: fix or remove it",
+        path.display()
+    )]
+    BadFeature {
+        /// The file.
+        path: PathBuf,
+        /// 0-based feature index.
+        feature: usize,
+        /// The parse error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// A boundary feature's geometry is not a polygon.
+    #[error(
+        "feature {feature} (0-based) of {} has a {kind} geometry: areas must be Polygon or MultiPolygon; remove or convert it",
+        path.display()
+    )]
+    UnsupportedGeometry {
+        /// The file.
+        path: PathBuf,
+        /// 0-based feature index.
+        feature: usize,
+        /// The geometry type found (`"null"` when the feature has none).
+        kind: String,
+    },
+
+    /// A boundary feature's geometry has malformed coordinates.
+    #[error("feature {feature} (0-based) of {}: {problem}; fix the geometry", path.display())]
+    BadGeometry {
+        /// The file.
+        path: PathBuf,
+        /// 0-based feature index.
+        feature: usize,
+        /// What is wrong.
+        problem: &'static str,
+    },
+
+    /// A boundary feature lacks the id (or name) property.
+    #[error(
+        "feature {feature} (0-based) of {} has no {field:?} property (it has: {available}); \
+         set id_field / name_field in the study's [boundaries] table to the right property",
+        path.display()
+    )]
+    MissingField {
+        /// The file.
+        path: PathBuf,
+        /// 0-based feature index.
+        feature: usize,
+        /// The property asked for.
+        field: String,
+        /// The feature's properties, comma-separated.
+        available: String,
+    },
+
+    /// A boundary feature's id is not text or a whole number.
+    #[error(
+        "property {field:?} of feature {feature} (0-based) in {} is {value}, which is not an area code \
+         (text or a whole number); choose another id_field",
+        path.display()
+    )]
+    BadId {
+        /// The file.
+        path: PathBuf,
+        /// 0-based feature index.
+        feature: usize,
+        /// The id property.
+        field: String,
+        /// The value found, as JSON.
+        value: String,
+    },
+
+    /// Two features of a boundary file have the same id.
+    #[error(
+        "area id {code:?} appears twice in {} (features {first} and {second}, 0-based): area ids must be unique; \
+         fix the file or choose another id_field",
+        path.display()
+    )]
+    DuplicateAreaId {
+        /// The file.
+        path: PathBuf,
+        /// The repeated id.
+        code: String,
+        /// 0-based index of the first feature with the id.
+        first: usize,
+        /// 0-based index of the second feature with the id.
+        second: usize,
+    },
+
+    /// A boundary file has no features.
+    #[error("{} has no features: a boundary file needs at least one polygon", path.display())]
+    NoFeatures {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// A shapefile could not be read.
+    #[error(
+        "cannot read the shapefile {}: check that its .shp, .shx and .dbf files are all present and complete",
+        path.display()
+    )]
+    Shapefile {
+        /// The `.shp` file.
+        path: PathBuf,
+        /// The shapefile error.
+        #[source]
+        source: shapefile::Error,
+    },
+
+    /// A GeoJSON file declares a CRS safemap does not support.
+    #[error(
+        "{} declares the CRS {name:?}, which safemap does not read: reproject it to EPSG:27700 or EPSG:4326, \
+         or set crs in the study's [boundaries] table if the declaration is wrong",
+        path.display()
+    )]
+    UnknownCrs {
+        /// The file.
+        path: PathBuf,
+        /// The declared name.
+        name: String,
+        /// The parse error.
+        #[source]
+        source: safemap_types::crs::UnknownCrs,
+    },
+
+    /// A shapefile's `.prj` describes a CRS safemap does not support.
+    #[error(
+        "{} describes a CRS safemap does not read ({summary}): reproject the data to EPSG:27700 or EPSG:4326, \
+         or set crs in the study's [boundaries] table if the .prj is wrong",
+        path.display()
+    )]
+    UnsupportedPrj {
+        /// The `.prj` file.
+        path: PathBuf,
+        /// The start of its text.
+        summary: String,
+    },
+
+    /// The CRS of a boundary file cannot be told.
+    #[error(
+        "cannot tell the CRS of {}: it declares none and its coordinates are not longitude/latitude; \
+         set crs = \"EPSG:27700\" (or \"EPSG:4326\") in the study's [boundaries] table",
+        path.display()
+    )]
+    UndeterminedCrs {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// A boundary file's extension is not one safemap reads.
+    #[error(
+        "{} is not a boundary format safemap reads: use GeoJSON (.geojson or .json, optionally .gz) or a Shapefile (.shp)",
+        path.display()
+    )]
+    UnsupportedFormat {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+impl IngestError {
+    /// An [`IngestError::Io`] for `path`.
+    pub(crate) fn io(path: &std::path::Path, source: io::Error) -> Self {
+        IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_can_cross_threads_and_be_wrapped() {
+        fn check<T: Send + Sync + 'static + std::error::Error>() {}
+        check::<IngestError>();
+        assert!(std::mem::size_of::<IngestError>() <= 128);
+    }
+}

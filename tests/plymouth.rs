@@ -1,0 +1,96 @@
+//! Plymouth, real data: row accounting, spatial counts against the PySAL/GeoPandas
+//! reference, and the code-join rate to 1e-9.
+
+mod common;
+use common::*;
+
+const REFERENCE: &str = "reference/uk_plymouth_lsoa11_police_2018-10_2019-02.csv";
+
+#[test]
+fn spatial_join_accounts_for_every_row_and_matches_reference_counts() {
+    let out = tempfile::tempdir().unwrap();
+    let stdout = safemap_ok(
+        &[
+            "run",
+            "tests/studies/plymouth.toml",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+        0,
+    );
+    let m = manifest(out.path());
+    let a = accounting(&m, "police");
+    let [read, joined, _outside, rejected] = four_numbers(a);
+    assert_eq!(read, 56_626, "all five Devon & Cornwall months");
+    assert_eq!(rejected, 2_293);
+    assert_eq!(a["rejected_by_reason"]["no coordinates"], 2_293);
+    assert!(stdout.contains("read 56,626"), "{stdout}");
+
+    let reference = read_csv(&data(REFERENCE));
+    let ours = read_csv(&out.path().join("areas.csv"));
+    assert_eq!(ours.len(), 161);
+    let mut differences = Vec::new();
+    for want in &reference {
+        let code = &want["LSOA11CD"];
+        let got = ours
+            .iter()
+            .find(|r| &r["code"] == code)
+            .unwrap_or_else(|| panic!("{code} missing"));
+        if got["police_all_count"] != want["crimes_all_point_in_polygon"] {
+            differences.push(format!(
+                "{code}: ours {} reference {}",
+                got["police_all_count"], want["crimes_all_point_in_polygon"]
+            ));
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "per-LSOA counts differ:\n{}",
+        differences.join("\n")
+    );
+    let total: u64 = ours
+        .iter()
+        .map(|r| r["police_all_count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, joined);
+    assert_eq!(joined, 12_064, "the reference's point-in-polygon total");
+}
+
+#[test]
+fn code_join_rate_matches_reference_to_1e9() {
+    let out = tempfile::tempdir().unwrap();
+    safemap_ok(
+        &[
+            "run",
+            "tests/studies/plymouth-code.toml",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+        0,
+    );
+    let m = manifest(out.path());
+    let [_, joined, _, rejected] = four_numbers(accounting(&m, "police"));
+    assert_eq!(joined, 12_064, "rows whose LSOA code is a Plymouth LSOA");
+    assert_eq!(
+        rejected, 2_293,
+        "rows with no LSOA code (the same rows that have no location)"
+    );
+    let reference = read_csv(&data(REFERENCE));
+    let ours = read_csv(&out.path().join("areas.csv"));
+    for want in &reference {
+        let code = &want["LSOA11CD"];
+        let got = ours.iter().find(|r| &r["code"] == code).unwrap();
+        let ours_rate: f64 = got["police_violence_and_sexual_offences_rate"]
+            .parse()
+            .unwrap();
+        let ref_rate: f64 = want["violence_sexual_per_1000"].parse().unwrap();
+        assert!(
+            (ours_rate - ref_rate).abs() < 1e-9,
+            "{code}: {ours_rate} vs {ref_rate}"
+        );
+        assert_eq!(got["police_all_count"], want["crimes_all"], "{code}");
+        assert_eq!(got["population"], want["total_population"], "{code}");
+    }
+}
