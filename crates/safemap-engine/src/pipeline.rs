@@ -162,7 +162,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         outputs::areas_geojson::write(&results, &out_dir.join("areas.geojson"))?;
         outputs::areas_csv::write(&results, &out_dir.join("areas.csv"))?;
         outputs::counts_csv::write(&results, &out_dir.join("counts.csv"))?;
-        outputs::rejects_csv::write(&rejects, &out_dir.join("rejects.csv"))
+        outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join("rejects.csv"))
     })?;
     let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
     let over_reject_threshold = over_threshold(study, &results);

@@ -7,8 +7,10 @@ use safemap_types::Reject;
 use std::path::Path;
 
 /// Writes `rejects.csv` with columns `input,file,line,column,value,reason`; `input` is the
-/// source name or the table role (`population`, `deprivation`, `services`).
-pub fn write(rejects: &[(String, Reject)], path: &Path) -> Result<(), EngineError> {
+/// source name or the table role (`population`, `deprivation`, `services`); `file` is
+/// relative to `base` (the study file's directory) so the file does not depend on where the
+/// study was run from.
+pub fn write(rejects: &[(String, Reject)], base: &Path, path: &Path) -> Result<(), EngineError> {
     write_file(path, |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(["input", "file", "line", "column", "value", "reason"])
@@ -16,7 +18,9 @@ pub fn write(rejects: &[(String, Reject)], path: &Path) -> Result<(), EngineErro
         for (input, r) in rejects {
             out.write_record([
                 input.as_str(),
-                &tidy(&r.file).display().to_string(),
+                &tidy(r.file.strip_prefix(base).unwrap_or(&r.file))
+                    .display()
+                    .to_string(),
                 &r.line.to_string(),
                 r.column.as_deref().unwrap_or_default(),
                 &r.value,
