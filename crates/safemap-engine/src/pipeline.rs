@@ -6,7 +6,7 @@
 use crate::aggregate::count;
 use crate::areas::AreaTable;
 use crate::assign::{assign, Assignment};
-use crate::config::Study;
+use crate::config::{SourceSection, Study};
 use crate::error::EngineError;
 use crate::outputs::{self, manifest::InputFile};
 use crate::paths::tidy;
@@ -15,7 +15,7 @@ use crate::results::{slugs, SourceResult, StudyResults};
 use crate::services::{self, LocatedServices};
 use crate::sources::{read_source, LoadedSource};
 use safemap_stats::{area_rates, RateParams};
-use safemap_types::Reject;
+use safemap_types::{Flags, Reject};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -117,37 +117,17 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
     } = prepared;
     let params = RateParams::new(study.study.rate_per, study.study.confidence)?;
     let populations = areas.populations();
-    let n_areas = areas.areas.len();
     let results = steps.run(
         "Counting and rates",
         || -> Result<StudyResults, EngineError> {
-            let mut out = Vec::new();
-            for ((loaded, assignment), section) in sources.into_iter().zip(&study.sources) {
-                let data = loaded.data;
-                let counts = count(
-                    &data.events,
-                    &assignment.fates,
-                    n_areas,
-                    data.categories.len(),
-                );
-                let mut rates = vec![area_rates(&counts.all, &populations, params)?];
-                for c in &counts.by_category {
-                    rates.push(area_rates(c, &populations, params)?);
-                }
-                out.push(SourceResult {
-                    section: section.clone(),
-                    slugs: slugs(&data.categories),
-                    categories: data.categories,
-                    has_timestamps: data.has_timestamps,
-                    counts,
-                    rates,
-                    accounting: assignment.accounting,
-                });
-            }
-            Ok(StudyResults {
-                areas,
-                sources: out,
-            })
+            let sources = sources
+                .into_iter()
+                .zip(&study.sources)
+                .map(|((loaded, assignment), section)| {
+                    source_result(loaded, assignment, section, &populations, params)
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(StudyResults { areas, sources })
         },
     )?;
     let out_dir = options
@@ -175,6 +155,43 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         out_dir,
         over_reject_threshold,
         timings_ms,
+    })
+}
+
+/// Counts, rates and intervals of one source: all categories together, each category, and
+/// each flag the source carries.
+fn source_result(
+    loaded: LoadedSource,
+    assignment: Assignment,
+    section: &SourceSection,
+    populations: &[Option<f64>],
+    params: RateParams,
+) -> Result<SourceResult, EngineError> {
+    let data = loaded.data;
+    let flags: Vec<Flags> = loaded.flags.iter().map(|f| f.0).collect();
+    let n_areas = populations.len();
+    let counts = count(
+        &data.events,
+        &assignment.fates,
+        n_areas,
+        data.categories.len(),
+        &flags,
+    );
+    let rates = std::iter::once(&counts.all)
+        .chain(&counts.by_category)
+        .chain(&counts.by_flag)
+        .map(|c| area_rates(c, populations, params))
+        .collect::<Result<_, _>>()?;
+    let mut measure_slugs = slugs(&data.categories);
+    measure_slugs.extend(loaded.flags.iter().map(|(_, name)| format!("flag_{name}")));
+    Ok(SourceResult {
+        section: section.clone(),
+        slugs: measure_slugs,
+        categories: data.categories,
+        has_timestamps: data.has_timestamps,
+        counts,
+        rates,
+        accounting: assignment.accounting,
     })
 }
 

@@ -25,13 +25,14 @@ pub struct SourceResult {
     pub section: SourceSection,
     /// Analysis categories (as mapped), sorted.
     pub categories: Vec<String>,
-    /// Column-name slugs of the categories, same order.
+    /// Column-name slugs of the measures after `all`: the categories in order, then
+    /// `flag_domestic_abuse`, `flag_alcohol`, `flag_weapon` for the flags the source carries.
     pub slugs: Vec<String>,
     /// Whether event times have a time of day.
     pub has_timestamps: bool,
     /// Counts.
     pub counts: SourceCounts,
-    /// `rates[0]` for all categories together, `rates[c + 1]` for category `c`; per area.
+    /// `rates[0]` for all categories together, then one per entry of `slugs`; per area.
     pub rates: Vec<Vec<AreaRate>>,
     /// Row accounting.
     pub accounting: Accounting,
@@ -57,7 +58,8 @@ const MEASURES: [&str; 6] = [
 
 impl StudyResults {
     /// Column names of the attribute table: `code, name, population, deprivation`, then
-    /// for each source and each of `all` and its categories, `{source}_{category}_{measure}`.
+    /// for each source and each of `all`, its categories and its flags,
+    /// `{source}_{category}_{measure}`.
     pub fn columns(&self) -> Vec<String> {
         let mut cols: Vec<String> = ["code", "name", "population", "deprivation"]
             .map(String::from)

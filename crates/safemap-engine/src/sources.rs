@@ -6,6 +6,7 @@ use safemap_ingest::ed_istv::{read_ed, EdMapping};
 use safemap_ingest::event_csv::{read_event_csv, EventCsvMapping};
 use safemap_ingest::police_uk::read_police_uk;
 use safemap_ingest::{expand_paths, CategoryMapping, SourceRead};
+use safemap_types::Flags;
 use serde::de::DeserializeOwned;
 
 /// A source's rows and the names of the columns its rejects refer to.
@@ -16,7 +17,14 @@ pub struct LoadedSource {
     pub coordinate_columns: String,
     /// The area-code column, if the format has one.
     pub code_column: Option<String>,
+    /// The flags this source's rows can carry, with their output names.
+    pub flags: Vec<(Flags, &'static str)>,
 }
+
+/// Output name of each flag.
+const DOMESTIC_ABUSE: (Flags, &str) = (Flags::DOMESTIC_ABUSE, "domestic_abuse");
+const ALCOHOL: (Flags, &str) = (Flags::ALCOHOL, "alcohol");
+const WEAPON: (Flags, &str) = (Flags::WEAPON, "weapon");
 
 /// Reads every file of a source.
 pub fn read_source(
@@ -36,6 +44,7 @@ pub fn read_source(
             data: read_police_uk(&files, &categories).map_err(ingest)?,
             coordinate_columns: "Longitude/Latitude".into(),
             code_column: Some("LSOA code".into()),
+            flags: Vec::new(),
         },
         SourceFormat::EventsCsv => {
             let m: EventCsvMapping = mapping(study, index, src)?;
@@ -43,6 +52,14 @@ pub fn read_source(
                 data: read_event_csv(&files, &m, &categories).map_err(ingest)?,
                 coordinate_columns: format!("{}/{}", m.x, m.y),
                 code_column: m.area_code.clone(),
+                flags: [
+                    (&m.domestic_abuse, DOMESTIC_ABUSE),
+                    (&m.alcohol, ALCOHOL),
+                    (&m.weapon, WEAPON),
+                ]
+                .into_iter()
+                .filter_map(|(column, flag)| column.as_ref().map(|_| flag))
+                .collect(),
             }
         }
         SourceFormat::EdIstv => {
@@ -51,6 +68,7 @@ pub fn read_source(
                 data: read_ed(&files, &m, &categories).map_err(ingest)?,
                 coordinate_columns: format!("{}/{}/{}", m.grid_ref, m.easting, m.northing),
                 code_column: None,
+                flags: vec![ALCOHOL, WEAPON],
             }
         }
     })
