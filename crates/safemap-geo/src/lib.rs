@@ -1,1 +1,36 @@
-//! Polygon index, parallel point-to-area join, reprojection WGS84 <-> British National Grid.
+//! Geometry for safemap: the polygon index, the parallel point-to-area join with its
+//! documented boundary rule, and reprojection between WGS84 and British National Grid.
+//!
+//! | module | offers |
+//! |---|---|
+//! | [`reproject`] | [`to_bng`], [`bng_to_wgs84`], [`multipolygon_to_bng`], [`multipolygon_to_wgs84`]: OSTN15 transformation WGS84 <-> EPSG:27700, with [`ReprojectError`] |
+//! | [`edge_rule`] | [`EdgeRule`]: which area gets a point exactly on a boundary (`LowestAreaId`, the safemap default, or `Exclude`, what GeoPandas/DuckDB/PostGIS do) |
+//! | [`index`] | [`AreaIndex`]: the index over a set of areas; [`AreaIndex::locate`] for one point, [`AreaIndex::containing`] for every area whose closed polygon holds a point |
+//! | [`join`] | [`AreaIndex::join`]: many points at once, rayon-parallel in Hilbert-curve order, results in input order and identical for any thread count |
+//!
+//! How a query runs (private modules): `grid` maps the point to a cell of a two-level grid
+//! over all polygons, built with an [`rstar`] R-tree of polygon envelopes, whose list holds
+//! the few polygons that may contain it in ascending area order, or says at once that the
+//! cell lies wholly inside one polygon; `prepared` answers for each listed polygon from its
+//! own grid of cells known to be inside or outside, or with the exact winding-number test
+//! over the edges of one grid row; `hilbert` orders the join's points along a Hilbert curve.
+//!
+//! All predicates are exact: a point is on an edge only if it is on it in exact arithmetic
+//! on the stored `f64` values (robust orientation tests, the same rules as geo's
+//! `CoordinatePosition`).
+//!
+//! This crate does no I/O and prints nothing. It has no cargo features.
+
+pub mod edge_rule;
+mod grid;
+mod hilbert;
+pub mod index;
+pub mod join;
+mod prepared;
+pub mod reproject;
+
+pub use edge_rule::EdgeRule;
+pub use index::AreaIndex;
+pub use reproject::{
+    bng_to_wgs84, multipolygon_to_bng, multipolygon_to_wgs84, to_bng, ReprojectError,
+};
