@@ -3,7 +3,9 @@
 //! Correctness is asserted before timing: a sample of results equals a brute-force scan.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use safemap_benches::{assert_join_correct, join, national_lsoas, national_police_points, synthetic_points};
+use safemap_benches::{
+    assert_join_correct, join, national_lsoas, national_police_points, synthetic_points,
+};
 use safemap_geo::AreaIndex;
 use std::time::Duration;
 

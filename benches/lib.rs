@@ -13,14 +13,23 @@ use std::path::{Path, PathBuf};
 
 /// `../shared/data/<rel>` beside the checkout.
 pub fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data")
+        .join(rel)
 }
 
 /// The 34,753 England and Wales LSOA11 polygons in British National Grid.
 pub fn national_lsoas() -> Vec<MultiPolygon<f64>> {
-    let mapping = BoundaryMapping { id_field: "LSOA11CD".into(), name_field: None, crs: None };
-    let set = read_boundaries(&data("boundaries/uk-geojson/england_wales_lsoa11.geojson.gz"), &mapping)
-        .expect("national LSOA boundaries");
+    let mapping = BoundaryMapping {
+        id_field: "LSOA11CD".into(),
+        name_field: None,
+        crs: None,
+    };
+    let set = read_boundaries(
+        &data("boundaries/uk-geojson/england_wales_lsoa11.geojson.gz"),
+        &mapping,
+    )
+    .expect("national LSOA boundaries");
     set.areas
         .par_iter()
         .map(|a| multipolygon_to_bng(&a.geometry, set.crs).expect("reprojects"))
@@ -29,43 +38,73 @@ pub fn national_lsoas() -> Vec<MultiPolygon<f64>> {
 
 /// The located rows of the 39 national police.uk files of January 2019, in BNG.
 pub fn national_police_points() -> Vec<Coord<f64>> {
-    let files = safemap_ingest::expand_paths(
-        &["police/national-2019-01/*.csv.gz".to_string()],
-        &data(""),
+    let files =
+        safemap_ingest::expand_paths(&["police/national-2019-01/*.csv.gz".to_string()], &data(""))
+            .expect("national police files");
+    let read = safemap_ingest::police_uk::read_police_uk(
+        &files,
+        &safemap_ingest::CategoryMapping::default(),
     )
-    .expect("national police files");
-    let read = safemap_ingest::police_uk::read_police_uk(&files, &Default::default())
-        .expect("national police rows");
-    read.events.iter().filter_map(|e| e.point).filter_map(|p| to_bng(p).ok()).collect()
+    .expect("national police rows");
+    read.events
+        .iter()
+        .filter_map(|e| e.point)
+        .filter_map(|p| to_bng(p).ok())
+        .collect()
 }
 
 /// `n` seeded points over the polygons' extent: 55% uniform, the rest in 8 Gaussian clusters
 /// centred on randomly chosen polygons (the mix PEERS.md used for the peers).
 pub fn synthetic_points(polygons: &[MultiPolygon<f64>], n: usize, seed: u64) -> Vec<Coord<f64>> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let rects: Vec<_> = polygons.iter().filter_map(BoundingRect::bounding_rect).collect();
+    let rects: Vec<_> = polygons
+        .iter()
+        .filter_map(BoundingRect::bounding_rect)
+        .collect();
     let (min, max) = rects.iter().fold(
-        (Coord { x: f64::MAX, y: f64::MAX }, Coord { x: f64::MIN, y: f64::MIN }),
+        (
+            Coord {
+                x: f64::MAX,
+                y: f64::MAX,
+            },
+            Coord {
+                x: f64::MIN,
+                y: f64::MIN,
+            },
+        ),
         |(lo, hi), r| {
             (
-                Coord { x: lo.x.min(r.min().x), y: lo.y.min(r.min().y) },
-                Coord { x: hi.x.max(r.max().x), y: hi.y.max(r.max().y) },
+                Coord {
+                    x: lo.x.min(r.min().x),
+                    y: lo.y.min(r.min().y),
+                },
+                Coord {
+                    x: hi.x.max(r.max().x),
+                    y: hi.y.max(r.max().y),
+                },
             )
         },
     );
-    let centres: Vec<Coord<f64>> =
-        (0..8).map(|_| rects[rng.random_range(0..rects.len())].center()).collect();
+    let centres: Vec<Coord<f64>> = (0..8)
+        .map(|_| rects[rng.random_range(0..rects.len())].center())
+        .collect();
     (0..n)
         .map(|i| {
             if i % 100 < 55 {
-                Coord { x: rng.random_range(min.x..max.x), y: rng.random_range(min.y..max.y) }
+                Coord {
+                    x: rng.random_range(min.x..max.x),
+                    y: rng.random_range(min.y..max.y),
+                }
             } else {
                 let c = centres[i % 8];
                 // Box-Muller, sigma 3 km.
                 let (u, v): (f64, f64) = (rng.random_range(1e-12..1.0), rng.random_range(0.0..1.0));
                 let r = (-2.0 * u.ln()).sqrt() * 3000.0;
                 let t = std::f64::consts::TAU * v;
-                Coord { x: c.x + r * t.cos(), y: c.y + r * t.sin() }
+                Coord {
+                    x: c.x + r * t.cos(),
+                    y: c.y + r * t.sin(),
+                }
             }
         })
         .collect()
@@ -82,7 +121,7 @@ pub fn assert_join_correct(
     let step = (points.len() / sample).max(1);
     points.par_iter().zip(got).step_by(step).for_each(|(p, g)| {
         let want = polygons.iter().position(|poly| poly.intersects(p));
-        assert_eq!(g.map(|a| a.index()), want, "point {p:?}");
+        assert_eq!(g.map(safemap_types::AreaId::index), want, "point {p:?}");
     });
 }
 

@@ -1,5 +1,6 @@
 //! Helpers shared by the end-to-end tests: run the real `safemap` binary, read its outputs.
 #![allow(dead_code)] // each test file uses a different subset
+#![allow(clippy::unwrap_used)] // test support: a failed unwrap is a failed test
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

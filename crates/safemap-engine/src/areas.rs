@@ -80,12 +80,8 @@ impl AreaTable {
             name_field: b.name_field.clone(),
             crs: b.crs,
         };
-        let set = read_boundaries(&study.resolve(&b.path), &mapping).map_err(|source| {
-            EngineError::Ingest {
-                role: "boundaries".into(),
-                source,
-            }
-        })?;
+        let set = read_boundaries(&study.resolve(&b.path), &mapping)
+            .map_err(|source| EngineError::ingest("boundaries", source))?;
         let crs = set.crs;
         let geoms: Vec<(MultiPolygon<f64>, MultiPolygon<f64>)> = set
             .areas
@@ -149,10 +145,10 @@ impl AreaTable {
             Ok(Some(summary))
         };
         let population = attach(&study.population, "population", &mut |a, v| {
-            a.population = Some(v)
+            a.population = Some(v);
         })?;
         let deprivation = attach(&study.deprivation, "deprivation", &mut |a, v| {
-            a.deprivation = Some(v)
+            a.deprivation = Some(v);
         })?;
         Ok(Self {
             areas,
@@ -188,8 +184,6 @@ fn read_keyed(study: &Study, s: &KeyedSection, role: &str) -> Result<KeyedValues
         code_column: s.code_column.clone(),
         value_column: s.value_column.clone(),
     };
-    read_keyed_values(&study.resolve(&s.path), &cols).map_err(|source| EngineError::Ingest {
-        role: role.to_string(),
-        source,
-    })
+    read_keyed_values(&study.resolve(&s.path), &cols)
+        .map_err(|source| EngineError::ingest(role, source))
 }

@@ -14,9 +14,9 @@ pub enum EngineError {
     Ingest {
         /// Which input (`boundaries`, `population`, `source "police"`, ...).
         role: String,
-        /// The reader's error, naming file and line.
+        /// The reader's error, naming file and line (boxed: it is large).
         #[source]
-        source: safemap_ingest::IngestError,
+        source: Box<safemap_ingest::IngestError>,
     },
     /// A column mapping in the study file does not fit its format.
     #[error("study file {path}: `{key}`: {message}")]
@@ -67,4 +67,14 @@ pub enum EngineError {
     /// A statistical parameter is out of its domain.
     #[error(transparent)]
     Rates(#[from] safemap_stats::RateError),
+}
+
+impl EngineError {
+    /// An input that could not be read, labelled with its role in the study.
+    pub fn ingest(role: impl Into<String>, source: safemap_ingest::IngestError) -> Self {
+        EngineError::Ingest {
+            role: role.into(),
+            source: Box::new(source),
+        }
+    }
 }

@@ -33,10 +33,7 @@ pub fn read_source(
     src: &SourceSection,
 ) -> Result<LoadedSource, EngineError> {
     let role = format!("source \"{}\"", src.name);
-    let ingest = |source| EngineError::Ingest {
-        role: role.clone(),
-        source,
-    };
+    let ingest = |source| EngineError::ingest(role.clone(), source);
     let files = expand_paths(&src.paths, &study.base_dir).map_err(ingest)?;
     let categories = CategoryMapping(src.categories.clone());
     Ok(match src.format {

@@ -44,11 +44,7 @@ pub fn checksum_all(files: &[(String, PathBuf)]) -> Result<Vec<InputFile>, Engin
                 bytes += n as u64;
                 hasher.update(&buf[..n]);
             }
-            let sha256 = hasher
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let sha256 = format!("{:x}", hasher.finalize());
             Ok(InputFile {
                 role: role.clone(),
                 path: tidy(path),
