@@ -21,6 +21,7 @@ pub fn data(rel: &str) -> PathBuf {
 /// The 34,753 England and Wales LSOA11 polygons in British National Grid.
 pub fn national_lsoas() -> Vec<MultiPolygon<f64>> {
     let mapping = BoundaryMapping {
+        value_fields: Vec::new(),
         id_field: "LSOA11CD".into(),
         name_field: None,
         crs: None,

@@ -76,6 +76,7 @@ impl AreaTable {
     pub fn load(study: &Study) -> Result<Self, EngineError> {
         let b = &study.boundaries;
         let mapping = BoundaryMapping {
+            value_fields: Vec::new(),
             id_field: b.id_field.clone(),
             name_field: b.name_field.clone(),
             crs: b.crs,

@@ -236,6 +236,23 @@ pub enum IngestError {
         value: String,
     },
 
+    /// A value field of a boundary feature is not a number.
+    #[error(
+        "{}: feature {feature} (0-based) has {field} = {value:?}, which is not a number; \
+         value fields hold area-level counts or rates",
+        path.display()
+    )]
+    BadValueField {
+        /// The file.
+        path: PathBuf,
+        /// 0-based feature index.
+        feature: usize,
+        /// The value field.
+        field: String,
+        /// The value found.
+        value: String,
+    },
+
     /// Two features of a boundary file have the same id.
     #[error(
         "area id {code:?} appears twice in {} (features {first} and {second}, 0-based): area ids must be unique; \

@@ -259,6 +259,7 @@ fn thousands_separators_in_a_keyed_table() {
 #[test]
 fn self_intersecting_polygon_is_kept_and_listed() {
     let mapping = BoundaryMapping {
+        value_fields: Vec::new(),
         id_field: "code".into(),
         name_field: Some("name".into()),
         crs: None,
@@ -279,6 +280,7 @@ fn self_intersecting_polygon_is_kept_and_listed() {
 #[test]
 fn duplicate_area_ids_are_a_file_error() {
     let mapping = BoundaryMapping {
+        value_fields: Vec::new(),
         id_field: "LSOA11CD".into(),
         name_field: None,
         crs: None,

@@ -11,18 +11,20 @@ use safemap_types::{Crs, RejectReason};
 use std::path::PathBuf;
 use std::time::Instant;
 
-fn data_dir() -> Option<PathBuf> {
+/// `../shared/data` beside the checkout; the tests fail (never skip) without it.
+fn data_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: {} not found", dir.display());
-        None
-    }
+    assert!(
+        dir.is_dir(),
+        "test data missing: {} must hold the shared data",
+        dir.display()
+    );
+    dir
 }
 
 fn lsoa_mapping() -> BoundaryMapping {
     BoundaryMapping {
+        value_fields: Vec::new(),
         id_field: "LSOA11CD".into(),
         name_field: Some("LSOA11NM".into()),
         crs: None,
@@ -31,7 +33,7 @@ fn lsoa_mapping() -> BoundaryMapping {
 
 #[test]
 fn devon_and_cornwall_street_files() {
-    let Some(data) = data_dir() else { return };
+    let data = data_dir();
     let files = expand_paths(&["police/devon-and-cornwall/*.csv".into()], &data).unwrap();
     assert_eq!(files.len(), 5);
     let got = read_police_uk(&files, &CategoryMapping::default()).unwrap();
@@ -62,7 +64,7 @@ fn devon_and_cornwall_street_files() {
 
 #[test]
 fn same_result_whatever_the_thread_count() {
-    let Some(data) = data_dir() else { return };
+    let data = data_dir();
     let files = expand_paths(&["police/hampshire/*.csv".into()], &data).unwrap();
     let read_with = |threads: usize| {
         rayon::ThreadPoolBuilder::new()
@@ -83,7 +85,7 @@ fn same_result_whatever_the_thread_count() {
 
 #[test]
 fn category_mapping_on_real_rows() {
-    let Some(data) = data_dir() else { return };
+    let data = data_dir();
     let files = expand_paths(&["police/hampshire/2019-01-*.csv".into()], &data).unwrap();
     let mapping: CategoryMapping = serde_json::from_str(
         r#"{"Violence and sexual offences": "violence", "Public order": "disorder", "Anti-social behaviour": "disorder"}"#,
@@ -103,7 +105,7 @@ fn category_mapping_on_real_rows() {
 
 #[test]
 fn national_january_2019_gzipped() {
-    let Some(data) = data_dir() else { return };
+    let data = data_dir();
     let files = expand_paths(&["police/national-2019-01/*.csv.gz".into()], &data).unwrap();
     assert_eq!(files.len(), 39);
     let t = Instant::now();
@@ -126,7 +128,7 @@ fn national_january_2019_gzipped() {
 
 #[test]
 fn plymouth_lsoa_boundaries_and_population() {
-    let Some(data) = data_dir() else { return };
+    let data = data_dir();
     let set = read_boundaries(
         &data.join("boundaries/uk-geojson/lsoa11/E06000026.json"),
         &lsoa_mapping(),
@@ -159,7 +161,7 @@ fn plymouth_lsoa_boundaries_and_population() {
 
 #[test]
 fn imd_2019_with_bom_and_thousands_separators() {
-    let Some(data) = data_dir() else { return };
+    let data = data_dir();
     let path =
         data.join("imd/mhclg-iod2019-files/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv");
     let rank = read_keyed_values(
@@ -191,9 +193,10 @@ fn imd_2019_with_bom_and_thousands_separators() {
 
 #[test]
 fn columbus_shapefile() {
-    let Some(data) = data_dir() else { return };
+    let data = data_dir();
     let path = data.join("pysal/columbus/columbus.shp");
     let mapping = BoundaryMapping {
+        value_fields: vec!["CRIME".into(), "HOVAL".into()],
         id_field: "POLYID".into(),
         name_field: None,
         crs: Some(Crs::BritishNationalGrid),
@@ -203,12 +206,23 @@ fn columbus_shapefile() {
     assert_eq!(set.crs, Crs::BritishNationalGrid);
     assert_eq!(set.areas[0].code, "1");
     assert_eq!(set.areas[48].code, "49");
+    // DBF attributes as area-level values (Anselin 1988: CRIME of POLYID 1 is 15.725980).
+    assert_eq!(set.values.len(), 2);
+    assert!(
+        (set.values[0][0].unwrap() - 15.725_98).abs() < 1e-5,
+        "{:?}",
+        set.values[0][0]
+    );
+    assert!(set
+        .values
+        .iter()
+        .all(|f| f.len() == 49 && f.iter().all(Option::is_some)));
 }
 
 /// The 86 MB national LSOA file (a few seconds in a test build).
 #[test]
 fn national_lsoa_boundaries() {
-    let Some(data) = data_dir() else { return };
+    let data = data_dir();
     let t = Instant::now();
     let set = read_boundaries(
         &data.join("boundaries/uk-geojson/england_wales_lsoa11.geojson.gz"),

@@ -129,10 +129,19 @@ fn area(
         Some(other) => return Err(unsupported(other.type_name())),
         None => return Err(unsupported("null")),
     };
+    let values = mapping
+        .value_fields
+        .iter()
+        .map(|f| {
+            let v = props.get(f).ok_or_else(|| missing(f))?;
+            super::field_number(path, index, f, property_text(v))
+        })
+        .collect::<Result<_, _>>()?;
     Ok(RawArea {
         code,
         name,
         geometry,
+        values,
     })
 }
 
@@ -205,6 +214,7 @@ mod tests {
         enc.write_all(body.as_bytes()).unwrap();
         std::fs::write(&p, enc.finish().unwrap()).unwrap();
         let m = BoundaryMapping {
+            value_fields: Vec::new(),
             id_field: "id".into(),
             name_field: None,
             crs: None,

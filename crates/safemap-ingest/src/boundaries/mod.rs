@@ -33,6 +33,10 @@ pub struct BoundaryMapping {
     /// CRS of the coordinates; when given it wins over anything the file declares.
     #[serde(default)]
     pub crs: Option<Crs>,
+    /// Numeric properties (attributes) to read for every area, e.g. `CRIME`: area-level
+    /// values that arrive already aggregated. Null or empty values are `None`.
+    #[serde(default)]
+    pub value_fields: Vec<String>,
 }
 
 /// A polygon that failed the validity check. It is still in [`BoundarySet::areas`] and
@@ -58,6 +62,8 @@ pub struct BoundarySet {
     pub crs: Crs,
     /// Areas whose polygon is invalid, in area order.
     pub invalid: Vec<InvalidArea>,
+    /// `values[f][i]`: the `f`-th of [`BoundaryMapping::value_fields`] for area `i`.
+    pub values: Vec<Vec<Option<f64>>>,
 }
 
 /// One area as read, before ids and validity are checked.
@@ -65,6 +71,8 @@ pub(crate) struct RawArea {
     pub(crate) code: String,
     pub(crate) name: String,
     pub(crate) geometry: MultiPolygon<f64>,
+    /// One per [`BoundaryMapping::value_fields`].
+    pub(crate) values: Vec<Option<f64>>,
 }
 
 /// What a format reader returns.
@@ -144,6 +152,9 @@ pub fn read_boundaries(path: &Path, mapping: &BoundaryMapping) -> Result<Boundar
     }
     drop(seen);
 
+    let values = (0..mapping.value_fields.len())
+        .map(|f| raw.areas.iter().map(|a| a.values[f]).collect())
+        .collect();
     let areas: Vec<Area> = raw
         .areas
         .into_iter()
@@ -170,7 +181,32 @@ pub fn read_boundaries(path: &Path, mapping: &BoundaryMapping) -> Result<Boundar
         areas,
         crs,
         invalid,
+        values,
     })
+}
+
+/// Parses an attribute's text as a number for [`BoundaryMapping::value_fields`]; empty text
+/// is `None`, anything else unparsable is [`IngestError::BadValueField`].
+pub(crate) fn field_number(
+    path: &Path,
+    feature: usize,
+    field: &str,
+    text: Option<String>,
+) -> Result<Option<f64>, IngestError> {
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => t
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(Some)
+            .ok_or_else(|| IngestError::BadValueField {
+                path: path.to_path_buf(),
+                feature,
+                field: field.to_string(),
+                value: t.to_string(),
+            }),
+    }
 }
 
 /// True if every coordinate is a plausible longitude/latitude.
@@ -187,6 +223,7 @@ mod tests {
 
     fn mapping(crs: Option<Crs>) -> BoundaryMapping {
         BoundaryMapping {
+            value_fields: Vec::new(),
             id_field: "code".into(),
             name_field: Some("name".into()),
             crs,
@@ -302,6 +339,7 @@ mod tests {
         );
 
         let wrong = BoundaryMapping {
+            value_fields: Vec::new(),
             id_field: "LSOA11CD".into(),
             name_field: None,
             crs: None,

@@ -43,10 +43,16 @@ pub(super) fn read(path: &Path, mapping: &BoundaryMapping) -> Result<RawSet, Ing
             Some(f) => text(path, index, &record, f)?.unwrap_or_default(),
             None => String::new(),
         };
+        let values = mapping
+            .value_fields
+            .iter()
+            .map(|f| super::field_number(path, index, f, text(path, index, &record, f)?))
+            .collect::<Result<_, _>>()?;
         areas.push(RawArea {
             code,
             name,
             geometry,
+            values,
         });
     }
     let prj = path.with_extension("prj");
