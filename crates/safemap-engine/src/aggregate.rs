@@ -1,27 +1,45 @@
-//! Counts of joined events by area × category × month.
+//! Counts of joined events by area × measure × month. A source's measures are its
+//! categories, in order, followed by the flags it carries (an event counts once under its
+//! category and once under each of its flags).
 
 use crate::assign::Fate;
 use rayon::prelude::*;
 use safemap_types::{Event, Flags};
 use std::collections::BTreeMap;
 
-/// Key of one monthly count: area index, category index, month index (`year*12 + month-1`).
+/// Key of one monthly count: area index, measure index, month index (`year*12 + month-1`).
 pub type MonthKey = (u32, u16, i32);
 
 /// Counts of one source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceCounts {
-    /// `by_category[c][a]`: events of category `c` in area `a`.
-    pub by_category: Vec<Vec<u64>>,
-    /// `all[a]`: events of every category in area `a`.
-    pub all: Vec<u64>,
-    /// `by_flag[f][a]`: events in area `a` carrying the `f`-th of the requested flags.
-    pub by_flag: Vec<Vec<u64>>,
+    /// Number of areas.
+    pub n_areas: usize,
+    /// Measures `0..n_categories` are categories; the rest are flags.
+    pub n_categories: usize,
     /// Non-zero monthly counts.
     pub monthly: BTreeMap<MonthKey, u64>,
 }
 
-/// Counts the joined events, by category and month and for each of `flags`. Integer counts,
+impl SourceCounts {
+    /// Events per area of measure `measure` (`None`: every category together) in the
+    /// inclusive month range `months` (`None`: all months).
+    pub fn totals(&self, measure: Option<u16>, months: Option<(i32, i32)>) -> Vec<u64> {
+        let mut out = vec![0_u64; self.n_areas];
+        for (&(area, m, month), &n) in &self.monthly {
+            let wanted = match measure {
+                Some(want) => m == want,
+                None => usize::from(m) < self.n_categories,
+            };
+            if wanted && months.is_none_or(|(from, to)| (from..=to).contains(&month)) {
+                out[area as usize] += n;
+            }
+        }
+        out
+    }
+}
+
+/// Counts the joined events by category and, for each of `flags`, by flag. Integer counts,
 /// merged in a fixed order: the result does not depend on the thread count.
 pub fn count(
     events: &[Event],
@@ -37,8 +55,14 @@ pub fn count(
             BTreeMap::new,
             |mut m: BTreeMap<MonthKey, u64>, (e, fate)| {
                 if let Fate::Joined(id) = fate {
-                    *m.entry((id.0, e.category, e.time.month_index()))
-                        .or_default() += 1;
+                    let month = e.time.month_index();
+                    *m.entry((id.0, e.category, month)).or_default() += 1;
+                    for (i, f) in flags.iter().enumerate() {
+                        if e.flags.contains(*f) {
+                            *m.entry((id.0, (n_categories + i) as u16, month))
+                                .or_default() += 1;
+                        }
+                    }
                 }
                 m
             },
@@ -49,24 +73,9 @@ pub fn count(
             }
             a
         });
-    let mut by_flag = vec![vec![0_u64; n_areas]; flags.len()];
-    for (e, fate) in events.iter().zip(fates) {
-        if let Fate::Joined(id) = fate {
-            for (f, counts) in flags.iter().zip(&mut by_flag) {
-                counts[id.index()] += u64::from(e.flags.contains(*f));
-            }
-        }
-    }
-    let mut by_category = vec![vec![0_u64; n_areas]; n_categories];
-    let mut all = vec![0_u64; n_areas];
-    for (&(area, cat, _), &n) in &monthly {
-        by_category[cat as usize][area as usize] += n;
-        all[area as usize] += n;
-    }
     SourceCounts {
-        by_category,
-        all,
-        by_flag,
+        n_areas,
+        n_categories,
         monthly,
     }
 }
@@ -76,11 +85,7 @@ mod tests {
     use super::*;
     use safemap_types::{AreaId, EventTime, RowRef};
 
-    fn ev(cat: u16, month: u32) -> Event {
-        ev_flagged(cat, month, Flags::empty())
-    }
-
-    fn ev_flagged(cat: u16, month: u32, flags: Flags) -> Event {
+    fn ev(cat: u16, month: u32, flags: Flags) -> Event {
         Event {
             origin: RowRef { file: 0, line: 2 },
             point: None,
@@ -92,14 +97,14 @@ mod tests {
     }
 
     #[test]
-    fn counts_only_joined_events() {
-        let da = Flags::DOMESTIC_ABUSE;
+    fn counts_joined_events_by_measure_and_month() {
+        let (no, da) = (Flags::empty(), Flags::DOMESTIC_ABUSE);
         let events = [
-            ev(0, 1),
-            ev_flagged(1, 1, da),
-            ev(1, 2),
-            ev_flagged(1, 2, da),
-            ev(0, 3),
+            ev(0, 1, no),
+            ev(1, 1, da),
+            ev(1, 2, no),
+            ev(1, 2, da),
+            ev(0, 3, no),
         ];
         let fates = [
             Fate::Joined(AreaId(0)),
@@ -109,14 +114,17 @@ mod tests {
             Fate::Joined(AreaId(1)),
         ];
         let c = count(&events, &fates, 2, 2, &[da, Flags::ALCOHOL]);
+        assert_eq!(c.totals(None, None), vec![1, 3]);
+        assert_eq!(c.totals(Some(0), None), vec![1, 1]);
+        assert_eq!(c.totals(Some(1), None), vec![0, 2]);
         assert_eq!(
-            c.by_flag,
-            vec![vec![0, 1], vec![0, 0]],
-            "the outside flagged event is not counted"
+            c.totals(Some(2), None),
+            vec![0, 1],
+            "flagged, and the outside one not counted"
         );
-        assert_eq!(c.all, vec![1, 3]);
-        assert_eq!(c.by_category, vec![vec![1, 1], vec![0, 2]]);
-        assert_eq!(c.monthly.get(&(1, 1, 2019 * 12 + 1)), Some(&1));
-        assert_eq!(c.monthly.len(), 4);
+        assert_eq!(c.totals(Some(3), None), vec![0, 0]);
+        let feb = 2019 * 12 + 1;
+        assert_eq!(c.totals(None, Some((feb, feb + 1))), vec![0, 2]);
+        assert_eq!(c.monthly.get(&(1, 1, feb)), Some(&1));
     }
 }

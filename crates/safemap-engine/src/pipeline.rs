@@ -177,17 +177,20 @@ fn source_result(
         data.categories.len(),
         &flags,
     );
-    let rates = std::iter::once(&counts.all)
-        .chain(&counts.by_category)
-        .chain(&counts.by_flag)
-        .map(|c| area_rates(c, populations, params))
+    let n_measures = data.categories.len() + flags.len();
+    let rates = std::iter::once(None)
+        .chain((0..n_measures).map(|m| Some(m as u16)))
+        .map(|m| area_rates(&counts.totals(m, None), populations, params))
         .collect::<Result<_, _>>()?;
+    let flag_names = loaded.flags.iter().map(|(_, name)| format!("flag_{name}"));
     let mut measure_slugs = slugs(&data.categories);
-    measure_slugs.extend(loaded.flags.iter().map(|(_, name)| format!("flag_{name}")));
+    measure_slugs.extend(flag_names.clone());
+    let mut measures = data.categories;
+    measures.extend(flag_names);
     Ok(SourceResult {
         section: section.clone(),
         slugs: measure_slugs,
-        categories: data.categories,
+        measures,
         has_timestamps: data.has_timestamps,
         counts,
         rates,
@@ -286,7 +289,7 @@ fn manifest(
             "name": s.section.name,
             "format": s.section.format,
             "time_precision": if s.has_timestamps { "timestamp" } else { "month" },
-            "categories": s.categories,
+            "measures": s.measures,
             "accounting": s.accounting,
         })).collect::<Vec<_>>(),
         "services": services.map(|s| &s.accounting),

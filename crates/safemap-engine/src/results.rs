@@ -23,10 +23,10 @@ pub enum Cell {
 pub struct SourceResult {
     /// The source's settings.
     pub section: SourceSection,
-    /// Analysis categories (as mapped), sorted.
-    pub categories: Vec<String>,
-    /// Column-name slugs of the measures after `all`: the categories in order, then
-    /// `flag_domestic_abuse`, `flag_alcohol`, `flag_weapon` for the flags the source carries.
+    /// Measure names: the categories (as mapped, sorted), then `flag_domestic_abuse`,
+    /// `flag_alcohol`, `flag_weapon` for the flags the source carries.
+    pub measures: Vec<String>,
+    /// Column-name slugs of the measures, same order.
     pub slugs: Vec<String>,
     /// Whether event times have a time of day.
     pub has_timestamps: bool,

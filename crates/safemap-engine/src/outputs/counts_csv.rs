@@ -1,4 +1,5 @@
-//! `counts.csv`: the non-zero counts by area × source × category × month, long format.
+//! `counts.csv`: the non-zero counts by area × source × measure (category or flag) × month,
+//! long format.
 
 use crate::error::EngineError;
 use crate::outputs::{csv_error, write_file};
@@ -17,7 +18,7 @@ pub fn write(results: &StudyResults, path: &Path) -> Result<(), EngineError> {
                 out.write_record([
                     results.areas.areas[area as usize].code.as_str(),
                     s.section.name.as_str(),
-                    s.categories[cat as usize].as_str(),
+                    s.measures[cat as usize].as_str(),
                     &format_month_index(month),
                     &n.to_string(),
                 ])
