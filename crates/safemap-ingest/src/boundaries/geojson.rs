@@ -134,7 +134,7 @@ fn area(
         .iter()
         .map(|f| {
             let v = props.get(f).ok_or_else(|| missing(f))?;
-            super::field_number(path, index, f, property_text(v))
+            super::field_number(path, index, f, property_text(v).as_deref())
         })
         .collect::<Result<_, _>>()?;
     Ok(RawArea {

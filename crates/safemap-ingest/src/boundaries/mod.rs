@@ -191,9 +191,9 @@ pub(crate) fn field_number(
     path: &Path,
     feature: usize,
     field: &str,
-    text: Option<String>,
+    text: Option<&str>,
 ) -> Result<Option<f64>, IngestError> {
-    match text.as_deref().map(str::trim) {
+    match text.map(str::trim) {
         None | Some("") => Ok(None),
         Some(t) => t
             .parse::<f64>()

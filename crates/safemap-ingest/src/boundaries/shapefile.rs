@@ -46,7 +46,7 @@ pub(super) fn read(path: &Path, mapping: &BoundaryMapping) -> Result<RawSet, Ing
         let values = mapping
             .value_fields
             .iter()
-            .map(|f| super::field_number(path, index, f, text(path, index, &record, f)?))
+            .map(|f| super::field_number(path, index, f, text(path, index, &record, f)?.as_deref()))
             .collect::<Result<_, _>>()?;
         areas.push(RawArea {
             code,
