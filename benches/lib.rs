@@ -130,3 +130,56 @@ pub fn assert_join_correct(
 pub fn join(index: &AreaIndex, points: &[Coord<f64>]) -> Vec<Option<safemap_types::AreaId>> {
     index.join(points, EdgeRule::LowestAreaId)
 }
+
+/// The national LSOA11 codes (`LSOA11CD`) and polygons in British National Grid, in the
+/// boundary file's order (the order of [`national_lsoas`]).
+pub fn national_lsoas_with_codes() -> (Vec<String>, Vec<MultiPolygon<f64>>) {
+    let mapping = BoundaryMapping {
+        value_fields: Vec::new(),
+        id_field: "LSOA11CD".into(),
+        name_field: None,
+        crs: None,
+    };
+    let set = read_boundaries(
+        &data("boundaries/uk-geojson/england_wales_lsoa11.geojson.gz"),
+        &mapping,
+    )
+    .expect("national LSOA boundaries");
+    let polygons = set
+        .areas
+        .par_iter()
+        .map(|a| multipolygon_to_bng(&a.geometry, set.crs).expect("reprojects"))
+        .collect();
+    (set.areas.into_iter().map(|a| a.code).collect(), polygons)
+}
+
+/// Mid-2019 resident population of each of `codes` (`population/population19_lsoa11.csv`,
+/// read with the ingest crate's keyed-table reader); panics on a missing code.
+pub fn lsoa_population_2019(codes: &[String]) -> Vec<f64> {
+    let read = safemap_ingest::read_keyed_values(
+        &data("population/population19_lsoa11.csv"),
+        &safemap_ingest::KeyedColumns {
+            code_column: "lsoa11_code".into(),
+            value_column: "total_population".into(),
+        },
+    )
+    .expect("mid-2019 LSOA population");
+    codes
+        .iter()
+        .map(|c| {
+            *read
+                .values
+                .get(c)
+                .unwrap_or_else(|| panic!("no population for {c}"))
+        })
+        .collect()
+}
+
+/// Points per area: `assigned[k]` is the area of point `k` (or none), out of `n` areas.
+pub fn count_per_area(assigned: &[Option<safemap_types::AreaId>], n: usize) -> Vec<f64> {
+    let mut counts = vec![0.0; n];
+    for a in assigned.iter().flatten() {
+        counts[a.index()] += 1.0;
+    }
+    counts
+}

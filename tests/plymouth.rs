@@ -92,5 +92,28 @@ fn code_join_rate_matches_reference_to_1e9() {
         );
         assert_eq!(got["police_all_count"], want["crimes_all"], "{code}");
         assert_eq!(got["population"], want["total_population"], "{code}");
+        // With the reference weights (the study's [weights] kind = "file"), the hotspot
+        // statistics of the violence rate equal esda's.
+        for (ours_col, ref_col) in [
+            ("violence_gi_star_z", "gi_star_binary_z"),
+            ("violence_local_moran_i", "local_moran_I_rowstd"),
+        ] {
+            let (a, b): (f64, f64) = (
+                got[ours_col].parse().unwrap(),
+                want[ref_col].parse().unwrap(),
+            );
+            assert!((a - b).abs() < 1e-9, "{code} {ours_col}: {a} vs esda {b}");
+        }
     }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(data("reference/uk_cities_summary.json")).unwrap())
+            .unwrap();
+    let moran = m["analyses"][0]["global_moran"]["I"].as_f64().unwrap();
+    let want = summary["Plymouth"]["moran_I_violence_rate_rowstd"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (moran - want).abs() < 1e-9,
+        "Moran's I {moran} vs esda {want}"
+    );
 }

@@ -9,6 +9,18 @@ Outputs (committed under tests/reference/, each with a provenance header line):
                   shapely point-in-polygon (intersects, CRS84, lowest feature index on ties) of the
                   located rows of ../shared/data/police/national-2019-01 against the 34,753 LSOA11
                   polygons: rows joined, and how many fall in the LSOA named by their own code
+  permutation_columbus_crime.csv, permutation_stl_hr8893.csv
+                  esda Moran_Local (row-standardised) and G_Local (Gi*, binary) with 9,999
+                  conditional permutations (alternative "directed", the default): I, quadrant,
+                  G, z and p_sim per area; columbus CRIME with the reference queen GAL, stl HR8893
+                  with stl.gal
+  permutation_fdr.json
+                  esda.fdr cut-offs at 0.05 and 0.10 of those p_sim, and the seeds used
+  smoothing_sids2.csv, smoothing_sids2.json
+                  esda Empirical_Bayes, Spatial_Empirical_Bayes, Excess_Risk and assuncao_rate of
+                  SID79 / BIR79 (sids2.gal), also for "underdispersed" counts
+                  round(BIR79 * sum SID79 / sum BIR79), whose global prior variance is negative;
+                  and Moran_Rate of both
 """
 import csv
 import glob
@@ -83,7 +95,102 @@ def national_code_agreement() -> None:
     print(f"wrote {path}", file=sys.stderr)
 
 
+PERMUTATIONS = 9999
+SEEDS = {"columbus_crime": 20250101, "stl_hr8893": 20250102}
+
+
+def pysal_provenance() -> str:
+    import importlib.util
+    import esda
+    import libpysal
+    numba = "present" if importlib.util.find_spec("numba") else "absent"
+    return f"{provenance()}, esda {esda.__version__}, libpysal {libpysal.__version__}, numba {numba}"
+
+
+def pysal_permutation() -> None:
+    import esda
+    import libpysal
+    import warnings
+    warnings.simplefilter("ignore")
+    datasets = {}
+    rows = list(csv.DictReader(open(DATA / "reference/columbus_crime_queen_local.csv")))
+    w = libpysal.io.open(str(DATA / "reference/columbus_crime_queen_weights.gal")).read()
+    w.id_order = [r["POLYID"] for r in rows]
+    datasets["columbus_crime"] = ([r["POLYID"] for r in rows], [float(r["CRIME"]) for r in rows], w)
+    rows = list(csv.DictReader(open(DATA / "pysal/stl/stl_hom.csv")))
+    w = libpysal.io.open(str(DATA / "pysal/stl/stl.gal")).read()
+    w.id_order = [str(i) for i in range(1, len(rows) + 1)]
+    datasets["stl_hr8893"] = (w.id_order, [float(r["HR8893"]) for r in rows], w)
+    fdr = {"provenance": pysal_provenance().lstrip("# "), "permutations": PERMUTATIONS, "seeds": SEEDS}
+    for name, (ids, y, w) in datasets.items():
+        y = numpy.array(y)
+        lm = esda.Moran_Local(y, w, transformation="r", permutations=PERMUTATIONS, seed=SEEDS[name], n_jobs=1)
+        gs = esda.G_Local(y, w, transform="B", star=True, permutations=PERMUTATIONS, seed=SEEDS[name], n_jobs=1)
+        path = OUT / f"permutation_{name}.csv"
+        with path.open("w", newline="") as f:
+            f.write(pysal_provenance() + f"; permutations={PERMUTATIONS} seed={SEEDS[name]}\n")
+            out = csv.writer(f, lineterminator="\n")
+            out.writerow(["id", "value", "n_neighbours", "local_moran_I", "local_moran_quadrant",
+                          "local_moran_p_sim", "gi_star_G", "gi_star_z", "gi_star_p_sim"])
+            for k, i in enumerate(ids):
+                out.writerow([i, repr(float(y[k])), w.cardinalities[w.id_order[k]], repr(float(lm.Is[k])),
+                              int(lm.q[k]), repr(float(lm.p_sim[k])), repr(float(gs.Gs[k])),
+                              repr(float(gs.Zs[k])), repr(float(gs.p_sim[k]))])
+        print(f"wrote {path}", file=sys.stderr)
+        fdr[name] = {
+            stat: {str(alpha): float(esda.fdr(p, alpha)) for alpha in (0.05, 0.10)}
+            for stat, p in (("local_moran", lm.p_sim), ("gi_star", gs.p_sim))
+        }
+    path = OUT / "permutation_fdr.json"
+    path.write_text(json.dumps(fdr, indent=1) + "\n")
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def pysal_smoothing() -> None:
+    import esda
+    import libpysal
+    import warnings
+    warnings.simplefilter("ignore")
+    db = libpysal.io.open(str(DATA / "pysal/sids2/sids2.dbf"))
+    ids = [str(int(v)) for v in db.by_col("FIPSNO")]
+    e = numpy.array(db.by_col("SID79"), dtype=float)
+    b = numpy.array(db.by_col("BIR79"), dtype=float)
+    under = numpy.round(b * e.sum() / b.sum())
+    w = libpysal.io.open(str(DATA / "pysal/sids2/sids2.gal")).read()
+    w.id_order = ids
+    cols = {}
+    summary = {"provenance": pysal_provenance().lstrip("# ")}
+    for case, events in (("observed", e), ("underdispersed", under)):
+        rate = events / b
+        mean = events.sum() / b.sum()
+        summary[case] = {
+            "global_prior_mean": float(mean),
+            "global_prior_variance": float((b * (rate - mean) ** 2).sum() / b.sum() - mean / b.mean()),
+        }
+        cols[f"{case}_events"] = events
+        cols[f"{case}_eb"] = esda.smoothing.Empirical_Bayes(events, b).r.flatten()
+        cols[f"{case}_spatial_eb"] = esda.smoothing.Spatial_Empirical_Bayes(events, b, w).r.flatten()
+        cols[f"{case}_excess_risk"] = esda.smoothing.Excess_Risk(events, b).r.flatten()
+        cols[f"{case}_assuncao"] = esda.smoothing.assuncao_rate(events, b).flatten()
+        m = esda.Moran_Rate(events, b, w, transformation="r", permutations=0)
+        summary[case]["moran_rate"] = {k: float(getattr(m, k)) for k in
+                                       ("I", "EI", "VI_norm", "z_norm", "p_norm", "VI_rand", "z_rand", "p_rand")}
+    path = OUT / "smoothing_sids2.csv"
+    with path.open("w", newline="") as f:
+        f.write(pysal_provenance() + "\n")
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(["FIPSNO", "BIR79"] + list(cols))
+        for k, i in enumerate(ids):
+            out.writerow([i, repr(float(b[k]))] + [repr(float(v[k])) for v in cols.values()])
+    print(f"wrote {path}", file=sys.stderr)
+    path = OUT / "smoothing_sids2.json"
+    path.write_text(json.dumps(summary, indent=1) + "\n")
+    print(f"wrote {path}", file=sys.stderr)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     poisson_ci()
     national_code_agreement()
+    pysal_permutation()
+    pysal_smoothing()

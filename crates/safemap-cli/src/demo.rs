@@ -59,6 +59,45 @@ format = "ed_istv"
 paths = ["ed.csv"]
 join = "spatial"
 sensitive = true
+
+# Hotspots: Gi* (binary queen weights, self included) and Local Moran, 999 conditional
+# permutations, raw and FDR-adjusted classes side by side.
+[weights]
+kind = "queen"
+
+[[analysis]]
+name = "ed_assaults"
+source = "ed"
+category = "all"
+statistics = ["gi_star", "local_moran"]
+
+[[analysis]]
+name = "domestic_abuse"
+source = "force"
+category = "flag_domestic_abuse"
+value = "rate"
+statistics = ["gi_star", "local_moran", "global_moran"]
+
+[[analysis]]
+name = "violence_2025"
+source = "police"
+category = "violence_and_sexual_offences"
+period = { from = "2025-01", to = "2025-12" }
+statistics = ["gi_star"]
+
+[[analysis]]
+name = "violence_2023"
+source = "police"
+category = "violence_and_sexual_offences"
+period = { from = "2023-01", to = "2023-12" }
+statistics = ["gi_star"]
+
+[[analysis]]
+name = "violence_eb"
+source = "police"
+category = "violence_and_sexual_offences"
+value = "eb_rate"
+statistics = ["gi_star", "global_moran"]
 "#;
 
 /// Writes the city and its study file into `dir`; returns the study file's path.

@@ -1,8 +1,10 @@
 //! The run summary printed on standard output.
 
+use safemap_engine::analysis::{correction_name, statistic_name, AnalysisResult, LocalResult};
 use safemap_engine::assign::Accounting;
 use safemap_engine::pipeline::Prepared;
 use safemap_engine::{RunReport, Study};
+use safemap_stats::{ClusterClass, HotspotClass};
 
 /// `12345` → `12,345`.
 fn thousands(n: u64) -> String {
@@ -51,6 +53,52 @@ fn print_areas(study: &Study, n: usize, without_population: usize, invalid: usiz
     );
 }
 
+fn print_analysis(a: &AnalysisResult) {
+    let name = &a.section.name;
+    if let Some(g) = &a.global_moran {
+        let p_sim = g
+            .p_sim
+            .map_or(String::new(), |p| format!(", pseudo p = {p}"));
+        println!(
+            "analysis {name}: global Moran's I = {:.4} (z = {:.2} under randomisation{p_sim})",
+            g.i, g.randomisation.z
+        );
+    }
+    for local in &a.local {
+        let (stat, classes): (&str, Vec<Option<&str>>) = match local {
+            LocalResult::Moran(_, c) => (
+                "local_moran",
+                c.adjusted
+                    .iter()
+                    .map(|c| c.map(ClusterClass::as_str))
+                    .collect(),
+            ),
+            LocalResult::GetisOrd(s, _, c) => (
+                statistic_name(*s),
+                c.adjusted
+                    .iter()
+                    .map(|c| c.map(HotspotClass::as_str))
+                    .collect(),
+            ),
+        };
+        let count = |prefix: &str| {
+            classes
+                .iter()
+                .flatten()
+                .filter(|c| c.starts_with(prefix) && !c.ends_with("90"))
+                .count()
+        };
+        let (hot, cold) = match local {
+            LocalResult::Moran(..) => (count("high_high"), count("low_low")),
+            LocalResult::GetisOrd(..) => (count("hot"), count("cold")),
+        };
+        println!(
+            "analysis {name}: {stat}: {hot} hot/high-high and {cold} cold/low-low areas at 95% after {}",
+            correction_name(a.section.correction)
+        );
+    }
+}
+
 /// Prints what `validate` found.
 pub fn print_prepared(study: &Study, p: &Prepared) {
     print_areas(
@@ -82,6 +130,18 @@ pub fn print_report(study: &Study, r: &RunReport) {
     }
     for s in &r.results.sources {
         print_accounting(&format!("source {}", s.section.name), &s.accounting);
+    }
+    if let Some(w) = &r.results.weights {
+        println!(
+            "weights: {:?}, mean {:.2} neighbours, {} islands, {} components",
+            w.kind,
+            w.mean_neighbours,
+            w.islands.len(),
+            w.components
+        );
+    }
+    for a in &r.results.analyses {
+        print_analysis(a);
     }
     let total: u128 = r.timings_ms.iter().map(|(_, ms)| ms).sum();
     println!("outputs: {} ({total} ms)", r.out_dir.display());

@@ -21,10 +21,12 @@ pub struct AreaRecord {
     pub code: String,
     /// Area name.
     pub name: String,
-    /// Polygon in British National Grid metres.
+    /// Polygon in the working CRS: British National Grid metres, or the input's own
+    /// coordinates when the boundaries are `planar`.
     pub geometry: MultiPolygon<f64>,
-    /// Polygon in WGS84 (the input's own coordinates when it was WGS84).
-    pub geometry_wgs84: MultiPolygon<f64>,
+    /// Polygon in WGS84 (the input's own coordinates when it was WGS84); `None` for planar
+    /// boundaries, which have no known relation to WGS84.
+    pub geometry_wgs84: Option<MultiPolygon<f64>>,
     /// Residents, when the population table has the area.
     pub population: Option<f64>,
     /// Deprivation value, when the deprivation table has the area.
@@ -69,6 +71,8 @@ pub struct AreaTable {
     pub deprivation: Option<KeyedSummary>,
     /// Rejected rows of the keyed tables, by table role.
     pub rejects: Vec<(String, Reject)>,
+    /// `measures[m][i]`: value of the study's `m`-th `[[measure]]` for area `i`.
+    pub measures: Vec<Vec<Option<f64>>>,
 }
 
 impl AreaTable {
@@ -76,15 +80,19 @@ impl AreaTable {
     pub fn load(study: &Study) -> Result<Self, EngineError> {
         let b = &study.boundaries;
         let mapping = BoundaryMapping {
-            value_fields: Vec::new(),
             id_field: b.id_field.clone(),
             name_field: b.name_field.clone(),
             crs: b.crs,
+            value_fields: study
+                .measures
+                .iter()
+                .filter_map(|m| m.boundary_field.clone())
+                .collect(),
         };
         let set = read_boundaries(&study.resolve(&b.path), &mapping)
             .map_err(|source| EngineError::ingest("boundaries", source))?;
         let crs = set.crs;
-        let geoms: Vec<(MultiPolygon<f64>, MultiPolygon<f64>)> = set
+        let geoms: Vec<(MultiPolygon<f64>, Option<MultiPolygon<f64>>)> = set
             .areas
             .par_iter()
             .map(|a| {
@@ -92,10 +100,13 @@ impl AreaTable {
                     code: a.code.clone(),
                     source,
                 };
+                if crs == Crs::Planar {
+                    return Ok((a.geometry.clone(), None));
+                }
                 let bng = multipolygon_to_bng(&a.geometry, crs).map_err(reproject_err)?;
                 // The input's own coordinates when it is WGS84 (no round trip).
                 let wgs = multipolygon_to_wgs84(&a.geometry, crs).map_err(reproject_err)?;
-                Ok((bng, wgs))
+                Ok((bng, Some(wgs)))
             })
             .collect::<Result<_, EngineError>>()?;
         let index = AreaIndex::new(&geoms.iter().map(|g| g.0.clone()).collect::<Vec<_>>());
@@ -112,6 +123,20 @@ impl AreaTable {
                 deprivation: None,
             })
             .collect();
+        let mut field_values = set.values.into_iter();
+        let mut measures = Vec::with_capacity(study.measures.len());
+        for m in &study.measures {
+            measures.push(match &m.table {
+                None => field_values.next().unwrap_or_default(),
+                Some(table) => {
+                    let values = read_keyed(study, table, &format!("measure {}", m.name))?;
+                    areas
+                        .iter()
+                        .map(|a| values.values.get(&a.code).copied())
+                        .collect()
+                }
+            });
+        }
         let by_code: HashMap<String, AreaId> = areas
             .iter()
             .enumerate()
@@ -162,6 +187,7 @@ impl AreaTable {
             population,
             deprivation,
             rejects,
+            measures,
         })
     }
 

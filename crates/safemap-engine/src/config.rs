@@ -29,6 +29,14 @@ pub struct Study {
     pub sources: Vec<SourceSection>,
     /// The service register.
     pub services: Option<ServicesSection>,
+    /// Area-level values that arrive already aggregated (`[[measure]]` tables).
+    #[serde(rename = "measure", default)]
+    pub measures: Vec<MeasureSection>,
+    /// Spatial weights for the analyses.
+    pub weights: Option<WeightsSection>,
+    /// Spatial statistics to run (`[[analysis]]` tables).
+    #[serde(rename = "analysis", default)]
+    pub analyses: Vec<AnalysisSection>,
     /// Directory of the study file; relative paths are resolved against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -169,6 +177,153 @@ pub struct ServicesSection {
     pub columns: Option<toml::Table>,
 }
 
+/// One `[[measure]]` table: a value per area from the boundary file or a CSV keyed by code
+/// (e.g. children's social care referrals by neighbourhood, or a shapefile's `CRIME`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureSection {
+    /// Lower-case name, used by `[[analysis]] measure = ...` and in output columns.
+    pub name: String,
+    /// A numeric property (GeoJSON) or attribute (Shapefile) of the boundary file.
+    pub boundary_field: Option<String>,
+    /// Or a CSV keyed by area code.
+    pub table: Option<KeyedSection>,
+    /// `value` (analysed as given: a rate, a score) or `count` (divided by the population
+    /// into a rate per `rate_per`, and smoothable).
+    #[serde(default)]
+    pub kind: MeasureKind,
+}
+
+/// How a measure's values are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureKind {
+    /// Analysed as given.
+    #[default]
+    Value,
+    /// A count; its population is the study's `[population]`.
+    Count,
+}
+
+/// `[weights]`: the neighbours every analysis uses.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightsSection {
+    /// `queen`, `rook`, `distance_band`, `knn` or `file` (GAL/GWT whose ids are area codes).
+    pub kind: WeightsKind,
+    /// Contiguity: polygons closer than this (metres) count as touching.
+    #[serde(default)]
+    pub tolerance_m: f64,
+    /// Distance band: neighbours within this distance (metres) of the area's centroid.
+    pub threshold_m: Option<f64>,
+    /// k-nearest neighbours: how many.
+    pub k: Option<usize>,
+    /// File: the `.gal` or `.gwt`.
+    pub path: Option<PathBuf>,
+}
+
+/// Kinds of spatial weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WeightsKind {
+    /// Polygons sharing a boundary point (within `tolerance_m`).
+    Queen,
+    /// Polygons sharing a boundary segment of positive length.
+    Rook,
+    /// Centroids within `threshold_m`.
+    DistanceBand,
+    /// The `k` nearest centroids.
+    Knn,
+    /// Read from `path`.
+    File,
+}
+
+/// One `[[analysis]]` table: which values, which statistics.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisSection {
+    /// Lower-case name; prefixes the output columns.
+    pub name: String,
+    /// Analyse a `[[measure]]` ...
+    pub measure: Option<String>,
+    /// ... or the counts of a `[[source]]`:
+    pub source: Option<String>,
+    /// the source's measure: `all`, a category slug (as in the output columns, e.g.
+    /// `violence_and_sexual_offences`) or a flag (`flag_domestic_abuse`);
+    pub category: Option<String>,
+    /// restricted to these months (default: the study period).
+    pub period: Option<PeriodSection>,
+    /// What is analysed for counts: `rate` (the default), `count`, `eb_rate` (global
+    /// Empirical Bayes), `spatial_eb_rate`, or `eb_standardised` (Assunção-Reis, the Moran
+    /// input for rates). A measure of kind `value` is analysed as given and takes no `value`.
+    pub value: Option<ValueKind>,
+    /// Statistics to compute.
+    pub statistics: Vec<Statistic>,
+    /// Conditional permutations for pseudo p-values (0 = none).
+    #[serde(default = "default_permutations")]
+    pub permutations: usize,
+    /// Multiple-testing correction shown beside the raw classes: `fdr` (Benjamini-Hochberg) or
+    /// `bonferroni`.
+    #[serde(default)]
+    pub correction: CorrectionName,
+    /// Clamp a negative Empirical Bayes prior variance at 0 (as GeoDa; esda does not).
+    #[serde(default = "default_true")]
+    pub clamp_negative_prior: bool,
+}
+
+fn default_permutations() -> usize {
+    999
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// What an analysis computes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueKind {
+    /// Count per `rate_per` residents.
+    Rate,
+    /// The count itself.
+    Count,
+    /// Global Empirical Bayes (Marshall) smoothed rate.
+    EbRate,
+    /// Spatial Empirical Bayes smoothed rate (prior from each area's neighbourhood).
+    SpatialEbRate,
+    /// Assunção-Reis EB-standardised rate.
+    EbStandardised,
+}
+
+/// Statistics an analysis can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Statistic {
+    /// Global Moran's I, row-standardised weights.
+    GlobalMoran,
+    /// Local Moran's I (LISA), row-standardised weights.
+    LocalMoran,
+    /// Getis-Ord Gi*, binary weights.
+    GiStar,
+    /// Getis-Ord Gi*, row-standardised weights.
+    GiStarRowstd,
+    /// Getis-Ord Gi (no self), binary weights.
+    Gi,
+    /// Getis-Ord Gi (no self), row-standardised weights.
+    GiRowstd,
+}
+
+/// Multiple-testing corrections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionName {
+    /// Benjamini-Hochberg false discovery rate.
+    #[default]
+    Fdr,
+    /// Bonferroni.
+    Bonferroni,
+}
+
 /// Why a study file could not be used.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -288,9 +443,14 @@ impl Study {
                 ));
             }
         }
-        if self.sources.is_empty() {
-            return Err(self.invalid("source", "(none)", "add at least one [[source]] table"));
+        if self.sources.is_empty() && self.measures.is_empty() {
+            return Err(self.invalid(
+                "source",
+                "(none)",
+                "add at least one [[source]] or [[measure]] table",
+            ));
         }
+        self.check_analyses()?;
         let mut seen = std::collections::BTreeSet::new();
         for (i, src) in self.sources.iter().enumerate() {
             let key = format!("source[{i}].name");
@@ -329,6 +489,118 @@ impl Study {
                     "(table)",
                     "police_uk files have fixed columns; remove [source.columns]",
                 ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Study {
+    fn check_analyses(&self) -> Result<(), ConfigError> {
+        let name_ok = |n: &str| {
+            !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        };
+        for (i, m) in self.measures.iter().enumerate() {
+            if !name_ok(&m.name) {
+                return Err(self.invalid(
+                    &format!("measure[{i}].name"),
+                    format!("{:?}", m.name),
+                    "expected lower-case letters, digits and _",
+                ));
+            }
+            if m.boundary_field.is_some() == m.table.is_some() {
+                return Err(self.invalid(
+                    &format!("measure[{i}]"),
+                    &m.name,
+                    "give exactly one of boundary_field or [measure.table]",
+                ));
+            }
+        }
+        if !self.analyses.is_empty() && self.weights.is_none() {
+            return Err(self.invalid("weights", "(missing)", "analyses need a [weights] table (kind = \"queen\", \"rook\", \"distance_band\", \"knn\" or \"file\")"));
+        }
+        if let Some(w) = &self.weights {
+            let missing = match w.kind {
+                WeightsKind::DistanceBand
+                    if w.threshold_m.is_none_or(|t| t.is_nan() || t <= 0.0) =>
+                {
+                    Some("threshold_m (a positive distance in metres)")
+                }
+                WeightsKind::Knn if w.k.is_none_or(|k| k == 0) => {
+                    Some("k (a positive number of neighbours)")
+                }
+                WeightsKind::File if w.path.is_none() => Some("path (a .gal or .gwt file)"),
+                _ => None,
+            };
+            if let Some(what) = missing {
+                return Err(self.invalid(
+                    "weights",
+                    format!("{:?}", w.kind),
+                    &format!("this kind needs {what}"),
+                ));
+            }
+            if !(w.tolerance_m >= 0.0 && w.tolerance_m.is_finite()) {
+                return Err(self.invalid(
+                    "weights.tolerance_m",
+                    w.tolerance_m,
+                    "expected a distance of 0 or more metres",
+                ));
+            }
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for (i, a) in self.analyses.iter().enumerate() {
+            let key = |k: &str| format!("analysis[{i}].{k}");
+            if !name_ok(&a.name) || !names.insert(a.name.as_str()) {
+                return Err(self.invalid(
+                    &key("name"),
+                    format!("{:?}", a.name),
+                    "expected a unique name of lower-case letters, digits and _",
+                ));
+            }
+            match (&a.measure, &a.source) {
+                (Some(m), None) => {
+                    if !self.measures.iter().any(|x| &x.name == m) {
+                        return Err(self.invalid(
+                            &key("measure"),
+                            format!("{m:?}"),
+                            "no [[measure]] has this name",
+                        ));
+                    }
+                }
+                (None, Some(s)) => {
+                    if !self.sources.iter().any(|x| &x.name == s) {
+                        return Err(self.invalid(
+                            &key("source"),
+                            format!("{s:?}"),
+                            "no [[source]] has this name",
+                        ));
+                    }
+                }
+                _ => {
+                    return Err(self.invalid(
+                        &key("measure"),
+                        &a.name,
+                        "give exactly one of measure or source",
+                    ))
+                }
+            }
+            if a.statistics.is_empty() {
+                return Err(self.invalid(
+                    &key("statistics"),
+                    "[]",
+                    "list global_moran, local_moran, gi_star, gi_star_rowstd, gi or gi_rowstd",
+                ));
+            }
+            if let Some(p) = &a.period {
+                if parse_month(&p.from).is_none() || parse_month(&p.to).is_none() {
+                    return Err(self.invalid(
+                        &key("period"),
+                        format!("{} to {}", p.from, p.to),
+                        "expected months as \"YYYY-MM\"",
+                    ));
+                }
             }
         }
         Ok(())

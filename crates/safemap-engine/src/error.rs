@@ -64,6 +64,14 @@ pub enum EngineError {
         #[source]
         source: serde_json::Error,
     },
+    /// An `[[analysis]]` could not be computed.
+    #[error("analysis {name}: {message}")]
+    Analysis {
+        /// The analysis name.
+        name: String,
+        /// What was wrong.
+        message: String,
+    },
     /// A statistical parameter is out of its domain.
     #[error(transparent)]
     Rates(#[from] safemap_stats::RateError),

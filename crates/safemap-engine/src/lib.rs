@@ -8,6 +8,8 @@
 //! | [`assign`] | the fate of each row (joined, outside, rejected) and the row accounting |
 //! | [`aggregate`] | counts by area × category × month |
 //! | [`services`] | the service register, located |
+//! | [`weights`] | the study's spatial weights from `[weights]` (contiguity, distance band, k-nearest, GAL/GWT) |
+//! | [`analysis`] | `[[analysis]]`: global and Local Moran, Gi/Gi*, permutations, classes with FDR, Empirical Bayes |
 //! | [`results`] | [`results::StudyResults`]: the attribute table every output is written from |
 //! | [`outputs`] | `areas.geojson`, `areas.csv`, `counts.csv`, `rejects.csv`, `manifest.json` |
 //! | [`pipeline`] | [`prepare`] (read and join: what `validate` runs) and [`run`] (everything) |
@@ -17,6 +19,7 @@
 //! `counts.csv` and `rejects.csv` whatever the number of threads. No cargo features yet.
 
 pub mod aggregate;
+pub mod analysis;
 pub mod areas;
 pub mod assign;
 pub mod config;
@@ -28,6 +31,7 @@ pub mod progress;
 pub mod results;
 pub mod services;
 pub mod sources;
+pub mod weights;
 
 pub use config::Study;
 pub use error::EngineError;

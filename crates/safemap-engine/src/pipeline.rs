@@ -4,6 +4,7 @@
 //! `safemap validate` runs); [`run`] adds the analysis and writes the outputs.
 
 use crate::aggregate::count;
+use crate::analysis::{run_analyses, statistic_name, AnalysisResult, LocalResult};
 use crate::areas::AreaTable;
 use crate::assign::{assign, Assignment};
 use crate::config::{SourceSection, Study};
@@ -14,8 +15,9 @@ use crate::progress::Steps;
 use crate::results::{slugs, SourceResult, StudyResults};
 use crate::services::{self, LocatedServices};
 use crate::sources::{read_source, LoadedSource};
+use crate::weights;
 use safemap_stats::{area_rates, RateParams};
-use safemap_types::{Flags, Reject};
+use safemap_types::{Crs, Flags, Reject};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -117,19 +119,32 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
     } = prepared;
     let params = RateParams::new(study.study.rate_per, study.study.confidence)?;
     let populations = areas.populations();
-    let results = steps.run(
-        "Counting and rates",
-        || -> Result<StudyResults, EngineError> {
-            let sources = sources
-                .into_iter()
-                .zip(&study.sources)
-                .map(|((loaded, assignment), section)| {
-                    source_result(loaded, assignment, section, &populations, params)
-                })
-                .collect::<Result<_, _>>()?;
-            Ok(StudyResults { areas, sources })
-        },
-    )?;
+    let sources = steps.run("Counting and rates", || {
+        sources
+            .into_iter()
+            .zip(&study.sources)
+            .map(|((loaded, assignment), section)| {
+                source_result(loaded, assignment, section, &populations, params)
+            })
+            .collect::<Result<Vec<_>, EngineError>>()
+    })?;
+    let mut results = StudyResults {
+        areas,
+        sources,
+        weights: None,
+        analyses: Vec::new(),
+    };
+    let mut study_weights = None;
+    if !study.analyses.is_empty() {
+        let (weights, summary) = steps.run("Building spatial weights", || {
+            weights::build(study, &results.areas)
+        })?;
+        results.analyses = steps.run("Spatial statistics", || {
+            run_analyses(study, &results.areas, &results.sources, &weights)
+        })?;
+        results.weights = Some(summary);
+        study_weights = Some(weights);
+    }
     let out_dir = options
         .out_dir
         .clone()
@@ -142,6 +157,16 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         outputs::areas_geojson::write(&results, &out_dir.join("areas.geojson"))?;
         outputs::areas_csv::write(&results, &out_dir.join("areas.csv"))?;
         outputs::counts_csv::write(&results, &out_dir.join("counts.csv"))?;
+        if let Some(w) = &study_weights {
+            let codes: Vec<String> = results.areas.areas.iter().map(|a| a.code.clone()).collect();
+            let path = out_dir.join("weights.gal");
+            safemap_ingest::weights_file::write_gal(&path, w, &codes).map_err(|e| {
+                EngineError::Write {
+                    path: path.clone(),
+                    source: std::io::Error::other(e),
+                }
+            })?;
+        }
         outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join("rejects.csv"))
     })?;
     let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
@@ -195,6 +220,47 @@ fn source_result(
         counts,
         rates,
         accounting: assignment.accounting,
+    })
+}
+
+/// An analysis as the manifest records it: its settings, conventions and global results.
+fn analysis_manifest(a: &AnalysisResult) -> serde_json::Value {
+    let gm = a.global_moran.as_ref().map(|g| {
+        json!({
+            "I": g.i, "EI": g.expected,
+            "VI_norm": g.normality.variance, "z_norm": g.normality.z, "p_norm": g.normality.p,
+            "VI_rand": g.randomisation.variance, "z_rand": g.randomisation.z, "p_rand": g.randomisation.p,
+            "p_sim": g.p_sim, "islands": g.islands.len(),
+            "weights": "row-standardised", "p_norm_and_p_rand": "two-sided",
+        })
+    });
+    let local: Vec<_> = a
+        .local
+        .iter()
+        .map(|l| match l {
+            LocalResult::Moran(lm, c) => json!({
+                "statistic": "local_moran", "weights": "row-standardised",
+                "class_p_value": "pseudo p (conditional permutation, folded tail)",
+                "correction": c.correction.as_str(), "tested": c.tested,
+                "adjusted_cutoffs": {"99": c.cutoffs.p99, "95": c.cutoffs.p95, "90": c.cutoffs.p90},
+                "islands": lm.islands.len(),
+            }),
+            LocalResult::GetisOrd(s, gi, c) => json!({
+                "statistic": statistic_name(*s),
+                "class_p_value": "two-sided analytic p of z",
+                "p_sim_tail": "folded (esda's default): p = (M+1)/(R+1)",
+                "correction": c.correction.as_str(), "tested": c.tested,
+                "adjusted_cutoffs": {"99": c.cutoffs.p99, "95": c.cutoffs.p95, "90": c.cutoffs.p90},
+                "islands": gi.islands.len(), "undefined": gi.undefined.len(),
+            }),
+        })
+        .collect();
+    json!({
+        "name": a.section.name,
+        "settings": a.section,
+        "eb_negative_prior_variance_clamped": a.eb_clamped,
+        "global_moran": gm,
+        "local": local,
     })
 }
 
@@ -279,7 +345,7 @@ fn manifest(
         "areas": {
             "count": areas.areas.len(),
             "boundary_crs": areas.boundary_crs.to_string(),
-            "working_crs": "EPSG:27700",
+            "working_crs": if areas.boundary_crs == Crs::Planar { "planar" } else { "EPSG:27700" },
             "invalid_polygons": areas.invalid.iter().map(|a| json!({"code": a.code, "problem": a.problem})).collect::<Vec<_>>(),
             "without_population": areas.without_population(),
             "population_table": summary(&areas.population),
@@ -293,7 +359,12 @@ fn manifest(
             "accounting": s.accounting,
         })).collect::<Vec<_>>(),
         "services": services.map(|s| &s.accounting),
-        "outputs": ["areas.geojson", "areas.csv", "counts.csv", "rejects.csv", "manifest.json"],
+        "weights": results.weights,
+        "analyses": results.analyses.iter().map(analysis_manifest).collect::<Vec<_>>(),
+        "outputs": (["areas.geojson", "areas.csv", "counts.csv", "rejects.csv", "manifest.json"]
+            .into_iter()
+            .chain(results.weights.is_some().then_some("weights.gal"))
+            .collect::<Vec<_>>()),
         "timings_ms": timings_ms.iter().map(|(n, ms)| json!({"step": n, "ms": ms})).collect::<Vec<_>>(),
     })
 }

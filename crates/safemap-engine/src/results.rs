@@ -2,10 +2,13 @@
 //! writer (CSV, GeoJSON) and later the server read.
 
 use crate::aggregate::SourceCounts;
+use crate::analysis::{correction_name, statistic_name, AnalysisResult, LocalResult};
 use crate::areas::AreaTable;
 use crate::assign::Accounting;
 use crate::config::SourceSection;
+use crate::weights::WeightsSummary;
 use safemap_stats::AreaRate;
+use safemap_stats::{ClusterClass, HotspotClass};
 
 /// One value of the attribute table.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +47,10 @@ pub struct StudyResults {
     pub areas: AreaTable,
     /// One result per `[[source]]`, in study order.
     pub sources: Vec<SourceResult>,
+    /// The spatial weights, when the study has analyses.
+    pub weights: Option<WeightsSummary>,
+    /// One result per `[[analysis]]`, in study order.
+    pub analyses: Vec<AnalysisResult>,
 }
 
 /// Per-measure columns, in output order.
@@ -71,6 +78,20 @@ impl StudyResults {
                 }
             }
         }
+        for a in &self.analyses {
+            let name = &a.section.name;
+            cols.push(format!("{name}_value"));
+            let corr = correction_name(a.section.correction);
+            for local in &a.local {
+                let (stat, fields): (&str, &[&str]) = match local {
+                    LocalResult::Moran(..) => ("local_moran", &["i", "quadrant", "p_sim"]),
+                    LocalResult::GetisOrd(s, ..) => (statistic_name(*s), &["g", "z", "p", "p_sim"]),
+                };
+                cols.extend(fields.iter().map(|f| format!("{name}_{stat}_{f}")));
+                cols.push(format!("{name}_{stat}_class"));
+                cols.push(format!("{name}_{stat}_class_{corr}"));
+            }
+        }
         cols
     }
 
@@ -93,6 +114,43 @@ impl StudyResults {
                     Cell::Number(r.expected),
                     Cell::Number(r.excess_risk),
                 ]);
+            }
+        }
+        for a in &self.analyses {
+            row.push(Cell::Number(Some(a.values[i])));
+            for local in &a.local {
+                let (raw, adjusted) = match local {
+                    LocalResult::Moran(lm, classes) => {
+                        let site = lm.sites[i];
+                        row.extend([
+                            Cell::Number(site.map(|s| s.i)),
+                            site.map_or(Cell::Number(None), |s| {
+                                Cell::Count(u64::from(s.quadrant.code()))
+                            }),
+                            Cell::Number(site.and_then(|s| s.p_sim)),
+                        ]);
+                        (
+                            classes.raw[i].map(ClusterClass::as_str),
+                            classes.adjusted[i].map(ClusterClass::as_str),
+                        )
+                    }
+                    LocalResult::GetisOrd(_, gi, classes) => {
+                        let site = gi.sites[i];
+                        row.extend([
+                            Cell::Number(site.map(|s| s.g)),
+                            Cell::Number(site.map(|s| s.z)),
+                            Cell::Number(site.map(|s| s.p_norm)),
+                            Cell::Number(site.and_then(|s| s.p_sim)),
+                        ]);
+                        (
+                            classes.raw[i].map(HotspotClass::as_str),
+                            classes.adjusted[i].map(HotspotClass::as_str),
+                        )
+                    }
+                };
+                for class in [raw, adjusted] {
+                    row.push(class.map_or(Cell::Number(None), |c| Cell::Text(c.to_string())));
+                }
             }
         }
         row

@@ -12,6 +12,7 @@
 //! | [`services`] | [`read_services`], [`ServiceMapping`], [`ServicesRead`]: the service register |
 //! | [`boundaries`] | [`read_boundaries`], [`BoundaryMapping`], [`BoundarySet`], [`InvalidArea`]: GeoJSON and Shapefile areas |
 //! | [`keyed_table`] | [`read_keyed_values`], [`KeyedColumns`], [`KeyedValues`]: population, deprivation |
+//! | [`weights_file`] | [`weights_file::parse_gal`], [`weights_file::format_gal`], GWT likewise, and `read_*`/`write_*`: GAL and GWT spatial weights files |
 //! | [`error`] | [`IngestError`]: file-level problems |
 //!
 //! Internal modules: `coords` (coordinate checks shared by every reader), `values` (yes/no
@@ -58,6 +59,7 @@ pub mod police_uk;
 pub mod services;
 pub mod source;
 mod values;
+pub mod weights_file;
 
 pub use boundaries::{read_boundaries, BoundaryMapping, BoundarySet, InvalidArea};
 pub use ed_istv::{read_ed, EdMapping};

@@ -4,11 +4,49 @@
 //! |---|---|
 //! | [`poisson`] | exact (Garwood) confidence interval for a Poisson count |
 //! | [`rates`] | rate per *k* residents with its exact interval, expected count and excess risk, per area |
+//! | [`empirical_bayes`](mod@empirical_bayes) | [`empirical_bayes()`] with a [`Prior::Global`] (Marshall) or [`Prior::Spatial`] prior, [`EbParams`] (negative prior variance clamped or not) |
+//! | [`assuncao_reis`] | [`eb_standardised_rates`]: Assunção-Reis EB-standardised rates, the input of Moran's I for rates |
+//! | [`global_moran`](mod@global_moran) | [`global_moran()`]: Moran's I with normality, randomisation and permutation inference |
+//! | [`local_moran`](mod@local_moran) | [`local_moran()`]: Local Moran's I (LISA), [`Quadrant`]s, conditional-permutation pseudo p-values |
+//! | [`getis_ord`](mod@getis_ord) | [`getis_ord()`]: Getis-Ord Gi and Gi* ([`GiVariant`]): G, z, two-sided p, pseudo p-values |
+//! | [`permutation`] | [`PermutationTest`] (R, [`Tail`], [`Sampling`], seed): the seeded, parallel, thread-count-independent conditional permutation engine |
+//! | [`multiple_testing`] | [`fdr_cutoff`] (Benjamini-Hochberg), [`bonferroni_cutoff`], [`Correction`] |
+//! | [`classes`] | [`hotspot_classes`] (`hot_99` … `cold_99`) and [`cluster_classes`] (`high_high_95` …), raw and corrected side by side |
+//! | [`kde`] | [`kde::kernel_density`]: kernel density surface in events per km² on a [`kde::Raster`] ([`kde::Kernel::Quartic`] or `Gaussian`, [`kde::Bandwidth`] fixed or ArcGIS Pro's spatial Silverman rule, linear binning + FFT or exact evaluation); [`kde::kernel_density_ratio`]: population-normalised surface |
+//! | [`error`] | [`StatsError`]: inputs a spatial statistic cannot use |
+//!
+//! Spatial statistics take the values as a slice in the order of the areas of a
+//! [`Weights`](safemap_types::Weights), and a parameters struct with chained setters and an
+//! explicit seed. Areas without neighbours (islands) never make a statistic fail: they get
+//! `None` and are listed in the result. Results are identical for any number of rayon
+//! threads.
 //!
 //! This crate knows no geometry and does no I/O. It has no cargo features.
 
+pub mod assuncao_reis;
+pub mod classes;
+pub mod empirical_bayes;
+pub mod error;
+pub mod getis_ord;
+pub mod global_moran;
+mod input;
+pub mod kde;
+pub mod local_moran;
+pub mod multiple_testing;
+pub mod permutation;
 pub mod poisson;
 pub mod rates;
 
+pub use assuncao_reis::{eb_standardised_rates, EbStandardised};
+pub use classes::{
+    cluster_classes, hotspot_classes, Classes, ClusterClass, Confidence, Cutoffs, HotspotClass,
+};
+pub use empirical_bayes::{empirical_bayes, EbParams, EmpiricalBayes, Prior};
+pub use error::StatsError;
+pub use getis_ord::{getis_ord, GetisOrd, GetisOrdParams, GetisOrdSite, GiVariant};
+pub use global_moran::{global_moran, GlobalMoran, MoranInference, MoranParams};
+pub use local_moran::{local_moran, LocalMoran, LocalMoranParams, LocalMoranSite, Quadrant};
+pub use multiple_testing::{bonferroni_cutoff, fdr_cutoff, Correction};
+pub use permutation::{PermutationTest, Sampling, Tail};
 pub use poisson::{poisson_interval, PoissonInterval};
 pub use rates::{area_rates, AreaRate, RateError, RateParams};

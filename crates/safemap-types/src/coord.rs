@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// WGS84: longitude in \[-180, 180\], latitude in \[-90, 90\].
 /// British National Grid: easting in \[-100 000, 800 000\], northing in \[-100 000, 1 400 000\]
-/// (the OSTN15 grid with a margin).
+/// (the OSTN15 grid with a margin). Planar: any finite values.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CheckedCoord {
     x: f64,
@@ -55,6 +55,7 @@ impl CheckedCoord {
                     return Err(CoordError::OutsideGrid(x, y));
                 }
             }
+            Crs::Planar => {}
         }
         Ok(Self { x, y, crs })
     }

@@ -17,27 +17,36 @@ pub enum Crs {
     /// British National Grid easting/northing in metres (EPSG:27700).
     #[serde(rename = "EPSG:27700")]
     BritishNationalGrid,
+    /// Projected coordinates in an unknown or non-British CRS (e.g. the PySAL examples),
+    /// used as they are: distances are in its units, nothing is reprojected, and WGS84
+    /// outputs carry no geometry.
+    #[serde(rename = "planar")]
+    Planar,
 }
 
 impl Crs {
-    /// The EPSG code, e.g. `4326`.
-    pub fn epsg(self) -> u32 {
+    /// The EPSG code, e.g. `4326`; `None` for [`Crs::Planar`].
+    pub fn epsg(self) -> Option<u32> {
         match self {
-            Crs::Wgs84 => 4326,
-            Crs::BritishNationalGrid => 27700,
+            Crs::Wgs84 => Some(4326),
+            Crs::BritishNationalGrid => Some(27700),
+            Crs::Planar => None,
         }
     }
 }
 
 impl fmt::Display for Crs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "EPSG:{}", self.epsg())
+        match self.epsg() {
+            Some(code) => write!(f, "EPSG:{code}"),
+            None => f.write_str("planar"),
+        }
     }
 }
 
 /// A CRS name that is not one safemap supports.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown CRS {0:?}: expected \"EPSG:4326\" (WGS84 lon/lat) or \"EPSG:27700\" (British National Grid)")]
+#[error("unknown CRS {0:?}: expected \"EPSG:4326\" (WGS84 lon/lat), \"EPSG:27700\" (British National Grid) or \"planar\" (projected, used as is)")]
 pub struct UnknownCrs(pub String);
 
 impl FromStr for Crs {
@@ -55,6 +64,7 @@ impl FromStr for Crs {
         match code.as_str() {
             "4326" | "CRS84" | "WGS84" => Ok(Crs::Wgs84),
             "27700" | "BNG" => Ok(Crs::BritishNationalGrid),
+            "PLANAR" => Ok(Crs::Planar),
             _ => Err(UnknownCrs(s.to_string())),
         }
     }

@@ -9,6 +9,7 @@
 //! | [`event`] | [`Event`], [`Flags`], [`RowRef`]: one incident as read from an input row |
 //! | [`service`] | [`Service`], [`ServiceKind`], [`PreventionTier`] |
 //! | [`reject`] | [`Reject`], [`RejectReason`]: why an input row could not be used |
+//! | [`weights`] | [`Weights`], [`Transform`], [`WeightsError`]: sparse spatial weights (CSR neighbour lists) |
 //!
 //! This crate does no I/O. It has no cargo features.
 
@@ -19,6 +20,7 @@ pub mod event;
 pub mod reject;
 pub mod service;
 pub mod time;
+pub mod weights;
 
 pub use area::{Area, AreaId};
 pub use coord::{CheckedCoord, CoordError};
@@ -27,3 +29,4 @@ pub use event::{Event, Flags, RowRef};
 pub use reject::{Reject, RejectReason};
 pub use service::{PreventionTier, Service, ServiceKind};
 pub use time::EventTime;
+pub use weights::{Transform, Weights, WeightsError};

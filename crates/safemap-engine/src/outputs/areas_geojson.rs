@@ -39,13 +39,16 @@ pub fn write(results: &StudyResults, path: &Path) -> Result<(), EngineError> {
                 .cloned()
                 .zip(results.row(i).iter().map(cell_json))
                 .collect();
-            let geometry: MultiPolygon<f64> =
-                geo::MapCoords::map_coords(&area.geometry_wgs84, round);
+            // Planar boundaries have no WGS84 geometry: RFC 7946 allows a null geometry.
+            let geometry = area.geometry_wgs84.as_ref().map(|g| {
+                let rounded: MultiPolygon<f64> = geo::MapCoords::map_coords(g, round);
+                geojson::Geometry::from(&rounded)
+            });
             let feature = serde_json::json!({
                 "type": "Feature",
                 "id": i,
                 "properties": props,
-                "geometry": geojson::Geometry::from(&geometry),
+                "geometry": geometry,
             });
             if i > 0 {
                 w.write_all(b",\n")?;
