@@ -45,7 +45,7 @@ use safemap_types::{Transform, Weights};
 
 use crate::input::{check_n, check_values, two_sided_p};
 use crate::permutation::{conditional_p_values, Direction};
-use crate::{PermutationTest, Sampling, StatsError, Tail};
+use crate::{PermutationTest, StatsError};
 
 /// Gi (without the area itself) or Gi* (with it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -85,49 +85,13 @@ impl GetisOrdParams {
         }
     }
 
-    /// The weights scheme (default [`Transform::Binary`]; see the module docs).
-    #[must_use]
-    pub fn transform(mut self, transform: Transform) -> Self {
-        self.transform = transform;
-        self
-    }
-
-    /// Number of permutations (0 for none; default 999).
-    #[must_use]
-    pub fn permutations(mut self, permutations: usize) -> Self {
-        self.test = self.test.permutations(permutations);
-        self
-    }
-
-    /// Tail convention of the pseudo p-values (default [`Tail::Folded`]).
-    #[must_use]
-    pub fn tail(mut self, tail: Tail) -> Self {
-        self.test = self.test.tail(tail);
-        self
-    }
-
-    /// How the random neighbour sets are drawn (default [`Sampling::Shared`]).
-    #[must_use]
-    pub fn sampling(mut self, sampling: Sampling) -> Self {
-        self.test = self.test.sampling(sampling);
-        self
-    }
-
     /// Gi or Gi*.
     pub fn variant(&self) -> GiVariant {
         self.variant
     }
-
-    /// The weights scheme.
-    pub fn weights_transform(&self) -> Transform {
-        self.transform
-    }
-
-    /// The permutation settings.
-    pub fn permutation_test(&self) -> PermutationTest {
-        self.test
-    }
 }
+
+crate::params::inference_params!(GetisOrdParams);
 
 /// Gi or Gi* of one area.
 #[derive(Debug, Clone, Copy, PartialEq)]

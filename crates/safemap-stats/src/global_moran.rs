@@ -27,7 +27,7 @@ use safemap_types::{Transform, Weights};
 
 use crate::input::{check_n, check_values, two_sided_p};
 use crate::permutation::{below, keyed, stream, GLOBAL_STREAM_BASE};
-use crate::{PermutationTest, StatsError, Tail};
+use crate::{PermutationTest, StatsError};
 
 /// Parameters for [`global_moran`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,39 +44,9 @@ impl MoranParams {
             test: PermutationTest::new(seed),
         }
     }
-
-    /// The form the weights are put in before computing (default
-    /// [`Transform::RowStandardised`]; [`Transform::Supplied`] uses them as given).
-    #[must_use]
-    pub fn transform(mut self, transform: Transform) -> Self {
-        self.transform = transform;
-        self
-    }
-
-    /// Number of permutations (0 for none; default 999).
-    #[must_use]
-    pub fn permutations(mut self, permutations: usize) -> Self {
-        self.test = self.test.permutations(permutations);
-        self
-    }
-
-    /// Tail convention of the pseudo p-value (default [`Tail::Folded`]).
-    #[must_use]
-    pub fn tail(mut self, tail: Tail) -> Self {
-        self.test = self.test.tail(tail);
-        self
-    }
-
-    /// The weights transform used.
-    pub fn weights_transform(&self) -> Transform {
-        self.transform
-    }
-
-    /// The permutation settings.
-    pub fn permutation_test(&self) -> PermutationTest {
-        self.test
-    }
 }
+
+crate::params::inference_params!(MoranParams);
 
 /// Variance, z-score and two-sided p-value of `I` under one null hypothesis.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -33,6 +33,7 @@ mod input;
 pub mod kde;
 pub mod local_moran;
 pub mod multiple_testing;
+mod params;
 pub mod permutation;
 pub mod poisson;
 pub mod rates;

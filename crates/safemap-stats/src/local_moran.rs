@@ -23,7 +23,7 @@ use safemap_types::{Transform, Weights};
 
 use crate::input::{check_n, check_values};
 use crate::permutation::{conditional_p_values, Direction};
-use crate::{PermutationTest, Sampling, StatsError, Tail};
+use crate::{PermutationTest, StatsError};
 
 /// Parameters for [`local_moran`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -41,45 +41,9 @@ impl LocalMoranParams {
             test: PermutationTest::new(seed),
         }
     }
-
-    /// The form the weights are put in (default [`Transform::RowStandardised`]).
-    #[must_use]
-    pub fn transform(mut self, transform: Transform) -> Self {
-        self.transform = transform;
-        self
-    }
-
-    /// Number of permutations (0 for none; default 999).
-    #[must_use]
-    pub fn permutations(mut self, permutations: usize) -> Self {
-        self.test = self.test.permutations(permutations);
-        self
-    }
-
-    /// Tail convention of the pseudo p-values (default [`Tail::Folded`]).
-    #[must_use]
-    pub fn tail(mut self, tail: Tail) -> Self {
-        self.test = self.test.tail(tail);
-        self
-    }
-
-    /// How the random neighbour sets are drawn (default [`Sampling::Shared`]).
-    #[must_use]
-    pub fn sampling(mut self, sampling: Sampling) -> Self {
-        self.test = self.test.sampling(sampling);
-        self
-    }
-
-    /// The weights transform used.
-    pub fn weights_transform(&self) -> Transform {
-        self.transform
-    }
-
-    /// The permutation settings.
-    pub fn permutation_test(&self) -> PermutationTest {
-        self.test
-    }
 }
+
+crate::params::inference_params!(LocalMoranParams);
 
 /// Quadrant of the Moran scatter plot (value against spatial lag).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
