@@ -7,21 +7,7 @@ use crate::{CategoryMapping, IngestError, SourceRead};
 use safemap_types::{Crs, Event, EventTime, Flags, RejectReason, RowRef};
 use std::path::{Path, PathBuf};
 
-/// The 12 columns of a data.police.uk street file, in order.
-pub const POLICE_UK_COLUMNS: [&str; 12] = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-];
+pub use safemap_types::formats::POLICE_UK_COLUMNS;
 
 const MONTH: usize = 1;
 const LONGITUDE: usize = 4;

@@ -11,20 +11,7 @@ use std::path::{Path, PathBuf};
 pub const FORCE_NAME: &str = "Synthshire Police";
 
 /// The header of the data.police.uk street-level files.
-pub const POLICE_UK_HEADER: [&str; 12] = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-];
+pub use safemap_types::formats::POLICE_UK_COLUMNS as POLICE_UK_HEADER;
 /// The header of `force.csv`.
 pub const FORCE_HEADER: [&str; 6] = [
     "incident_id",

@@ -6,6 +6,7 @@
 //! | [`coord`] | [`CheckedCoord`], a coordinate that is finite and in range for its CRS |
 //! | [`area`] | [`AreaId`], [`Area`]: one neighbourhood polygon with its code and name |
 //! | [`time`] | [`EventTime`]: a month (data.police.uk) or a full timestamp (force, ED extracts) |
+//! | [`formats`] | column layouts of public formats ([`formats::POLICE_UK_COLUMNS`]) |
 //! | [`event`] | [`Event`], [`Flags`], [`RowRef`]: one incident as read from an input row |
 //! | [`service`] | [`Service`], [`ServiceKind`], [`PreventionTier`] |
 //! | [`reject`] | [`Reject`], [`RejectReason`]: why an input row could not be used |
@@ -17,6 +18,7 @@ pub mod area;
 pub mod coord;
 pub mod crs;
 pub mod event;
+pub mod formats;
 pub mod reject;
 pub mod service;
 pub mod time;
