@@ -123,7 +123,7 @@ fn assert_correct(values: &[f64], w: &Weights) {
         .sites
         .iter()
         .zip(&lm.sites)
-        .flat_map(|(g, l)| (*g).zip(*l))
+        .filter_map(|(g, l)| (*g).zip(*l))
     {
         assert_pseudo_p(g.p_sim.expect("Gi* pseudo p"));
         assert_pseudo_p(l.p_sim.expect("Local Moran pseudo p"));

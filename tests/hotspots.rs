@@ -77,4 +77,60 @@ fn planted_hotspots_are_flagged_at_fdr_5_percent() {
             "{analysis}: {false_hot} background areas flagged hot ({share})"
         );
     }
+
+    // [grid]: every selected event is in exactly one kept cell, and the busiest cell is hot.
+    let grid: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("results/grid.geojson")).unwrap())
+            .unwrap();
+    let cells = grid["features"].as_array().unwrap();
+    let in_cells: u64 = cells
+        .iter()
+        .map(|c| c["properties"]["count"].as_u64().unwrap())
+        .sum();
+    let violence: u64 = rows
+        .iter()
+        .map(|r| {
+            r["police_violence_and_sexual_offences_count"]
+                .parse::<u64>()
+                .unwrap()
+        })
+        .sum();
+    let m = manifest(&dir.path().join("results"));
+    assert_eq!(
+        in_cells + m["grid"]["events_outside_cells"].as_u64().unwrap(),
+        violence
+    );
+    let busiest = cells
+        .iter()
+        .max_by_key(|c| c["properties"]["count"].as_u64().unwrap())
+        .unwrap();
+    assert!(
+        matches!(
+            busiest["properties"]["gi_star_class_fdr"].as_str(),
+            Some("hot_95" | "hot_99")
+        ),
+        "{busiest}"
+    );
+    // [density]: the surface integrates to the number of events (less what the kernel
+    // spreads beyond the raster's edge).
+    let asc = std::fs::read_to_string(dir.path().join("results/density.asc")).unwrap();
+    let cell: f64 = asc
+        .lines()
+        .find_map(|l| l.strip_prefix("cellsize "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let mass: f64 = asc
+        .lines()
+        .skip(6)
+        .flat_map(str::split_whitespace)
+        .map(|v| v.parse::<f64>().unwrap())
+        .sum::<f64>()
+        * (cell / 1000.0).powi(2);
+    let events = violence as f64;
+    assert!(
+        (mass - events).abs() / events < 0.05,
+        "density mass {mass} vs {events} events"
+    );
 }

@@ -92,6 +92,21 @@ category = "violence_and_sexual_offences"
 period = { from = "2023-01", to = "2023-12" }
 statistics = ["gi_star"]
 
+# Hotspots on 300 m hexagons, neighbours within 600 m, and a kernel density surface of
+# police-recorded violence (quartic kernel, ArcGIS Pro's default bandwidth rule).
+[grid]
+shape = "hexagon"
+cell_size_m = 300
+source = "police"
+category = "violence_and_sexual_offences"
+threshold_m = 600
+
+[density]
+source = "police"
+category = "violence_and_sexual_offences"
+cell_size_m = 100
+kernel = "quartic"
+
 [[analysis]]
 name = "violence_eb"
 source = "police"

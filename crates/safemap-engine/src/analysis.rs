@@ -14,6 +14,7 @@ use crate::areas::AreaTable;
 use crate::config::{AnalysisSection, CorrectionName, MeasureKind, Statistic, Study, ValueKind};
 use crate::error::EngineError;
 use crate::results::SourceResult;
+use crate::selection::Selection;
 use safemap_stats::{
     cluster_classes, eb_standardised_rates, empirical_bayes, getis_ord, global_moran,
     hotspot_classes, local_moran, Classes, ClusterClass, Correction, EbParams, GetisOrd,
@@ -234,34 +235,15 @@ fn inputs(
         let values: Vec<f64> = values.iter().flatten().copied().collect();
         return Ok((values, populations));
     }
-    let source_name = section.source.as_deref().unwrap_or_default();
-    let source = sources
-        .iter()
-        .find(|s| s.section.name == source_name)
-        .ok_or_else(|| format!("no source {source_name}"))?;
-    let category = section.category.as_deref().unwrap_or("all");
-    let measure = if category == "all" {
-        None
-    } else {
-        let i = source
-            .slugs
-            .iter()
-            .position(|s| s == category)
-            .ok_or_else(|| {
-                format!(
-                    "source {source_name} has no category {category:?}; expected all or one of {}",
-                    source.slugs.join(", ")
-                )
-            })?;
-        Some(i as u16)
-    };
-    let months = match &section.period {
-        Some(p) => crate::config::parse_month(&p.from).zip(crate::config::parse_month(&p.to)),
-        None => study.period_months(),
-    };
-    let counts = source
-        .counts
-        .totals(measure, months)
+    let selection = Selection::resolve(
+        study,
+        sources,
+        section.source.as_deref().unwrap_or_default(),
+        section.category.as_deref(),
+        section.period.as_ref(),
+    )?;
+    let counts = selection
+        .counts(sources)
         .into_iter()
         .map(|c| c as f64)
         .collect();

@@ -37,6 +37,10 @@ pub struct Study {
     /// Spatial statistics to run (`[[analysis]]` tables).
     #[serde(rename = "analysis", default)]
     pub analyses: Vec<AnalysisSection>,
+    /// Hotspots on a regular grid of cells.
+    pub grid: Option<GridSection>,
+    /// A kernel density surface.
+    pub density: Option<DensitySection>,
     /// Directory of the study file; relative paths are resolved against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -279,6 +283,72 @@ fn default_true() -> bool {
     true
 }
 
+/// `[grid]`: events counted in square or hexagonal cells over the study area, Gi* on the
+/// cells with distance-band weights between cell centres.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GridSection {
+    /// `square` or `hexagon`.
+    pub shape: GridShape,
+    /// Square side or hexagon width across flats, metres.
+    pub cell_size_m: f64,
+    /// The source whose events are counted.
+    pub source: String,
+    /// `all`, a category slug or a flag (default `all`).
+    pub category: Option<String>,
+    /// Months (default: the study period).
+    pub period: Option<PeriodSection>,
+    /// Cells whose centres lie within this distance are neighbours (metres).
+    pub threshold_m: f64,
+    /// Conditional permutations for pseudo p-values.
+    #[serde(default = "default_permutations")]
+    pub permutations: usize,
+    /// Correction shown beside the raw classes.
+    #[serde(default)]
+    pub correction: CorrectionName,
+}
+
+/// Cell shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GridShape {
+    /// Squares.
+    Square,
+    /// Pointy-top hexagons.
+    Hexagon,
+}
+
+/// `[density]`: a kernel density surface of events.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DensitySection {
+    /// The source whose events are smoothed.
+    pub source: String,
+    /// `all`, a category slug or a flag (default `all`).
+    pub category: Option<String>,
+    /// Months (default: the study period).
+    pub period: Option<PeriodSection>,
+    /// Raster cell size, metres.
+    pub cell_size_m: f64,
+    /// `quartic` (default) or `gaussian`.
+    #[serde(default)]
+    pub kernel: KernelName,
+    /// Bandwidth in metres (quartic radius, Gaussian standard deviation); when absent the
+    /// ArcGIS Pro default rule (spatial Silverman) is used and recorded in the manifest.
+    pub bandwidth_m: Option<f64>,
+}
+
+/// Kernels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KernelName {
+    /// Quartic (biweight), as ArcGIS and CrimeStat.
+    #[default]
+    Quartic,
+    /// Gaussian.
+    Gaussian,
+}
+
 /// What an analysis computes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -374,6 +444,12 @@ impl Study {
         study.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         study.check()?;
         Ok(study)
+    }
+
+    /// True when a grid or density surface needs the event locations of `source`.
+    pub fn uses_points(&self, source: &str) -> bool {
+        self.grid.as_ref().is_some_and(|g| g.source == source)
+            || self.density.as_ref().is_some_and(|d| d.source == source)
     }
 
     /// A path from the study file, resolved against the study file's directory.
@@ -547,6 +623,23 @@ impl Study {
                     w.tolerance_m,
                     "expected a distance of 0 or more metres",
                 ));
+            }
+        }
+        let positive = |key: &str, v: f64| {
+            if v.is_finite() && v > 0.0 {
+                Ok(())
+            } else {
+                Err(self.invalid(key, v, "expected a positive distance in metres"))
+            }
+        };
+        if let Some(g) = &self.grid {
+            positive("grid.cell_size_m", g.cell_size_m)?;
+            positive("grid.threshold_m", g.threshold_m)?;
+        }
+        if let Some(d) = &self.density {
+            positive("density.cell_size_m", d.cell_size_m)?;
+            if let Some(b) = d.bandwidth_m {
+                positive("density.bandwidth_m", b)?;
             }
         }
         let mut names = std::collections::BTreeSet::new();

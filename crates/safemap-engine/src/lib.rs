@@ -10,6 +10,9 @@
 //! | [`services`] | the service register, located |
 //! | [`weights`] | the study's spatial weights from `[weights]` (contiguity, distance band, k-nearest, GAL/GWT) |
 //! | [`analysis`] | `[[analysis]]`: global and Local Moran, Gi/Gi*, permutations, classes with FDR, Empirical Bayes |
+//! | [`selection`] | which events an analysis, grid or density uses (source, measure, months) |
+//! | [`grid`] | `[grid]`: counts in square or hexagonal cells, Gi* with distance-band weights |
+//! | [`density`] | `[density]`: kernel density surface (quartic or Gaussian) |
 //! | [`results`] | [`results::StudyResults`]: the attribute table every output is written from |
 //! | [`outputs`] | `areas.geojson`, `areas.csv`, `counts.csv`, `rejects.csv`, `manifest.json` |
 //! | [`pipeline`] | [`prepare`] (read and join: what `validate` runs) and [`run`] (everything) |
@@ -23,12 +26,15 @@ pub mod analysis;
 pub mod areas;
 pub mod assign;
 pub mod config;
+pub mod density;
 pub mod error;
+pub mod grid;
 pub mod outputs;
 pub mod paths;
 pub mod pipeline;
 pub mod progress;
 pub mod results;
+pub mod selection;
 pub mod services;
 pub mod sources;
 pub mod weights;

@@ -6,6 +6,7 @@
 use crate::aggregate::count;
 use crate::analysis::{run_analyses, statistic_name, AnalysisResult, LocalResult};
 use crate::areas::AreaTable;
+use crate::assign::Fate;
 use crate::assign::{assign, Assignment};
 use crate::config::{SourceSection, Study};
 use crate::error::EngineError;
@@ -13,9 +14,11 @@ use crate::outputs::{self, manifest::InputFile};
 use crate::paths::tidy;
 use crate::progress::Steps;
 use crate::results::{slugs, SourceResult, StudyResults};
+use crate::selection::EventPoint;
 use crate::services::{self, LocatedServices};
 use crate::sources::{read_source, LoadedSource};
 use crate::weights;
+use rayon::prelude::*;
 use safemap_stats::{area_rates, RateParams};
 use safemap_types::{Crs, Flags, Reject};
 use serde_json::json;
@@ -124,7 +127,15 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             .into_iter()
             .zip(&study.sources)
             .map(|((loaded, assignment), section)| {
-                source_result(loaded, assignment, section, &populations, params)
+                let keep_points = study.uses_points(&section.name);
+                source_result(
+                    loaded,
+                    assignment,
+                    section,
+                    &populations,
+                    params,
+                    keep_points,
+                )
             })
             .collect::<Result<Vec<_>, EngineError>>()
     })?;
@@ -145,6 +156,17 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         results.weights = Some(summary);
         study_weights = Some(weights);
     }
+    let grid = study
+        .grid
+        .as_ref()
+        .map(|g| steps.run("Grid hotspots", || crate::grid::run(study, g, &results)))
+        .transpose()?;
+    let density = study
+        .density
+        .as_ref()
+        .map(|d| steps.run("Kernel density", || crate::density::run(study, d, &results)))
+        .transpose()?;
+    let planar = results.areas.boundary_crs == Crs::Planar;
     let out_dir = options
         .out_dir
         .clone()
@@ -167,12 +189,30 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
                 }
             })?;
         }
+        if let Some(g) = &grid {
+            outputs::grid_geojson::write(g, planar, &out_dir.join("grid.geojson"))?;
+        }
+        if let Some(d) = &density {
+            outputs::density_files::write(d, planar, &out_dir)?;
+        }
         outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join("rejects.csv"))
     })?;
     let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
     let over_reject_threshold = over_threshold(study, &results);
     let timings_ms = steps.millis();
-    let manifest = manifest(study, &results, services.as_ref(), &inputs, &timings_ms);
+    let mut manifest = manifest(study, &results, services.as_ref(), &inputs, &timings_ms);
+    manifest["grid"] = grid.as_ref().map_or(serde_json::Value::Null, grid_manifest);
+    manifest["density"] = density
+        .as_ref()
+        .map_or(serde_json::Value::Null, density_manifest);
+    let extra = [
+        grid.is_some().then_some("grid.geojson"),
+        density.as_ref().map(|_| "density.asc"),
+        density.as_ref().map(|_| "density.geojson"),
+    ];
+    if let Some(list) = manifest["outputs"].as_array_mut() {
+        list.extend(extra.into_iter().flatten().map(serde_json::Value::from));
+    }
     outputs::manifest::write(&manifest, &out_dir.join("manifest.json"))?;
     Ok(RunReport {
         results,
@@ -191,9 +231,20 @@ fn source_result(
     section: &SourceSection,
     populations: &[Option<f64>],
     params: RateParams,
+    keep_points: bool,
 ) -> Result<SourceResult, EngineError> {
     let data = loaded.data;
     let flags: Vec<Flags> = loaded.flags.iter().map(|f| f.0).collect();
+    let points = if keep_points {
+        data.events
+            .par_iter()
+            .zip(&assignment.fates)
+            .filter(|(_, f)| matches!(f, Fate::Joined(_)))
+            .filter_map(|(e, _)| EventPoint::of(e))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let n_areas = populations.len();
     let counts = count(
         &data.events,
@@ -220,6 +271,8 @@ fn source_result(
         counts,
         rates,
         accounting: assignment.accounting,
+        flags,
+        points,
     })
 }
 
@@ -261,6 +314,37 @@ fn analysis_manifest(a: &AnalysisResult) -> serde_json::Value {
         "eb_negative_prior_variance_clamped": a.eb_clamped,
         "global_moran": gm,
         "local": local,
+    })
+}
+
+fn grid_manifest(g: &crate::grid::GridResult) -> serde_json::Value {
+    json!({
+        "settings": g.section,
+        "cells": g.cells.len(),
+        "events_in_cells": g.counts.iter().sum::<u64>(),
+        "events_outside_cells": g.outside,
+        "weights": "binary distance band between cell centres (threshold_m), self included in Gi*",
+        "class_p_value": "two-sided analytic p of z",
+        "correction": g.classes.correction.as_str(),
+        "adjusted_cutoffs": {"99": g.classes.cutoffs.p99, "95": g.classes.cutoffs.p95, "90": g.classes.cutoffs.p90},
+        "islands": g.gi_star.islands.len(),
+        "origin": "cells aligned on multiples of the cell size in the working CRS",
+    })
+}
+
+fn density_manifest(d: &safemap_stats::kde::KdeSurface) -> serde_json::Value {
+    json!({
+        "kernel": d.kernel.as_str(),
+        "bandwidth_m": d.bandwidth,
+        "evaluation": d.evaluation.as_str(),
+        "cell_size_m": d.raster.cell_size(),
+        "ncols": d.raster.ncols(),
+        "nrows": d.raster.nrows(),
+        "x_min": d.raster.x_min(),
+        "y_min": d.raster.y_min(),
+        "units": "events per square kilometre",
+        "events": d.total_weight,
+        "geojson_floor_share_of_peak": outputs::density_files::GEOJSON_FLOOR,
     })
 }
 

@@ -39,6 +39,11 @@ pub struct SourceResult {
     pub rates: Vec<Vec<AreaRate>>,
     /// Row accounting.
     pub accounting: Accounting,
+    /// The flags counted as measures, in measure order after the categories.
+    pub flags: Vec<safemap_types::Flags>,
+    /// Locations of the joined events, kept only when a grid or density surface uses
+    /// this source.
+    pub points: Vec<crate::selection::EventPoint>,
 }
 
 /// The finished study.

@@ -7,10 +7,14 @@
 //! | `counts.csv` | [`counts_csv`] (area × source × category × month) |
 //! | `rejects.csv` | [`rejects_csv`] |
 //! | `manifest.json` | [`manifest`] |
+//! | `grid.geojson` | [`grid_geojson`] (`[grid]` hotspot cells) |
+//! | `density.asc`, `density.geojson` | [`density_files`] (`[density]` surface) |
 
 pub mod areas_csv;
 pub mod areas_geojson;
 pub mod counts_csv;
+pub mod density_files;
+pub mod grid_geojson;
 pub mod manifest;
 pub mod rejects_csv;
 
@@ -30,6 +34,53 @@ pub(crate) fn write_file(
     };
     let mut w = BufWriter::new(File::create(path).map_err(io)?);
     body(&mut w).and_then(|()| w.flush()).map_err(io)
+}
+
+/// Decimal places kept for longitude/latitude: 7 is about 1 cm.
+const DECIMALS: i32 = 7;
+
+/// A WGS84 geometry as GeoJSON with coordinates rounded to [`DECIMALS`] places.
+pub(crate) fn rounded_geometry(g: &geo_types::MultiPolygon<f64>) -> geojson::Geometry {
+    let k = 10_f64.powi(DECIMALS);
+    let rounded: geo_types::MultiPolygon<f64> =
+        geo::MapCoords::map_coords(g, |c| geo_types::Coord {
+            x: (c.x * k).round() / k,
+            y: (c.y * k).round() / k,
+        });
+    geojson::Geometry::from(&rounded)
+}
+
+/// A working-CRS polygon as WGS84 GeoJSON: `None` for planar studies (no known relation to
+/// WGS84) or a vertex outside the OSTN15 grid.
+pub(crate) fn cell_geometry(
+    polygon: &geo_types::Polygon<f64>,
+    planar: bool,
+) -> Option<geojson::Geometry> {
+    if planar {
+        return None;
+    }
+    let mp = geo_types::MultiPolygon(vec![polygon.clone()]);
+    let wgs =
+        safemap_geo::reproject::multipolygon_to_wgs84(&mp, safemap_types::Crs::BritishNationalGrid)
+            .ok()?;
+    Some(rounded_geometry(&wgs))
+}
+
+/// Writes a FeatureCollection, one feature per item, streaming.
+pub(crate) fn write_features(
+    path: &Path,
+    features: impl Iterator<Item = serde_json::Value>,
+) -> Result<(), EngineError> {
+    write_file(path, |w| {
+        w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+        for (i, f) in features.enumerate() {
+            if i > 0 {
+                w.write_all(b",\n")?;
+            }
+            serde_json::to_writer(&mut *w, &f)?;
+        }
+        w.write_all(b"\n]}\n")
+    })
 }
 
 /// A CSV writer over `w`; csv errors turned into I/O errors.

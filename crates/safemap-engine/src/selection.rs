@@ -1,0 +1,115 @@
+//! Which events an analysis, grid or density surface uses: a source, one of its measures
+//! (`all`, a category slug or a flag) and a month range.
+
+use crate::config::{parse_month, PeriodSection, Study};
+use crate::results::SourceResult;
+use geo_types::Coord;
+use safemap_geo::reproject::to_bng;
+use safemap_types::{CheckedCoord, Crs, Event, Flags};
+
+/// A joined event's location in the working CRS, with what selections filter on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventPoint {
+    /// Working-CRS coordinate (British National Grid, or planar as given).
+    pub xy: Coord<f64>,
+    /// Category index.
+    pub category: u16,
+    /// Month index (`year*12 + month-1`).
+    pub month: i32,
+    /// Flags.
+    pub flags: Flags,
+}
+
+impl EventPoint {
+    /// The event's point in the working CRS, if it has one that maps there.
+    pub fn of(e: &Event) -> Option<Self> {
+        let p: CheckedCoord = e.point?;
+        let xy = if p.crs() == Crs::Planar {
+            Some(p.to_coord())
+        } else {
+            to_bng(p).ok()
+        }?;
+        Some(Self {
+            xy,
+            category: e.category,
+            month: e.time.month_index(),
+            flags: e.flags,
+        })
+    }
+}
+
+/// A resolved selection.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Selection {
+    /// Index of the source in the study.
+    pub source: usize,
+    /// Measure index (`None`: every category).
+    pub measure: Option<u16>,
+    /// Inclusive month range (`None`: all months).
+    pub months: Option<(i32, i32)>,
+}
+
+impl Selection {
+    /// Resolves `source`, `category` (default `all`) and `period` (default the study
+    /// period) against the study's results; the error says what is expected.
+    pub fn resolve(
+        study: &Study,
+        sources: &[SourceResult],
+        source: &str,
+        category: Option<&str>,
+        period: Option<&PeriodSection>,
+    ) -> Result<Self, String> {
+        let index = sources
+            .iter()
+            .position(|s| s.section.name == source)
+            .ok_or_else(|| format!("no [[source]] is named {source:?}"))?;
+        let s = &sources[index];
+        let category = category.unwrap_or("all");
+        let measure = if category == "all" {
+            None
+        } else {
+            let i = s.slugs.iter().position(|x| x == category).ok_or_else(|| {
+                format!(
+                    "source {source} has no category {category:?}; expected all or one of {}",
+                    s.slugs.join(", ")
+                )
+            })?;
+            Some(i as u16)
+        };
+        let months = match period {
+            Some(p) => parse_month(&p.from).zip(parse_month(&p.to)),
+            None => study.period_months(),
+        };
+        Ok(Self {
+            source: index,
+            measure,
+            months,
+        })
+    }
+
+    /// Per-area counts of the selected events.
+    pub fn counts(&self, sources: &[SourceResult]) -> Vec<u64> {
+        sources[self.source]
+            .counts
+            .totals(self.measure, self.months)
+    }
+
+    /// The selected events' points.
+    pub fn points(&self, sources: &[SourceResult]) -> Vec<Coord<f64>> {
+        let s = &sources[self.source];
+        let n_categories = s.counts.n_categories;
+        s.points
+            .iter()
+            .filter(|p| {
+                self.months
+                    .is_none_or(|(from, to)| (from..=to).contains(&p.month))
+            })
+            .filter(|p| match self.measure {
+                None => true,
+                Some(m) if usize::from(m) < n_categories => p.category == m,
+                Some(m) => p.flags.contains(s.flags[usize::from(m) - n_categories]),
+            })
+            .map(|p| p.xy)
+            .collect()
+    }
+}
