@@ -314,7 +314,7 @@ def report(args, results: dict, study: Path) -> None:
          f"esda Moran_Local, numba, n_jobs={args.jobs}", results.get("esda_local_moran", {}).get("median_s")),
         ("", ours["local_moran"], "same, keep_simulations=False",
          results.get("esda_local_moran_lean", {}).get("median_s")),
-        ("join 314k police.uk points", ours["join"], "geopandas sjoin (within)",
+        ("join 326k located police.uk rows", ours["join"], "geopandas sjoin (within)",
          results.get("join_geopandas", {}).get("median_s")),
     ]
     out = ["", "| task | safemap median | peer | peer median | peer / safemap |", "|---|---|---|---|---|"]
