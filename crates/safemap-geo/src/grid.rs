@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
-use crate::prepared::{PreparedPolygon, RectClass};
+use crate::prepared::{square_ish, PreparedPolygon, RectClass};
 
 /// One candidate in a cell's list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -280,21 +280,7 @@ fn screen(
 
 /// Top-level columns and rows: about one cell per part, square-ish.
 fn top_shape(parts: usize, w: f64, h: f64) -> (usize, usize) {
-    const MAX_SIDE: usize = 4096;
-    let cells = parts.clamp(1, 1 << 22) as f64;
-    if w <= 0.0 || h <= 0.0 {
-        let n = (cells as usize).clamp(1, MAX_SIDE);
-        return if w > 0.0 {
-            (n, 1)
-        } else if h > 0.0 {
-            (1, n)
-        } else {
-            (1, 1)
-        };
-    }
-    let nx = ((cells * w / h).sqrt().round() as usize).clamp(1, MAX_SIDE);
-    let ny = ((cells / nx as f64).round() as usize).clamp(1, MAX_SIDE);
-    (nx, ny)
+    square_ish(parts.clamp(1, 1 << 22), w, h, 4096)
 }
 
 fn to_u32(n: usize) -> u32 {

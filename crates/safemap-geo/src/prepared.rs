@@ -396,11 +396,20 @@ fn clip_x_range(a: Coord<f64>, b: Coord<f64>, y_lo: f64, y_hi: f64) -> (f64, f64
     (x0.min(x1), x0.max(x1))
 }
 
-/// Grid columns and rows for `edges` edges over a `w` x `h` envelope.
+/// Grid columns and rows for a polygon with `edges` edges: about [`CELLS_PER_EDGE`] cells per
+/// edge, square-ish.
 fn grid_shape(edges: usize, w: f64, h: f64) -> (usize, usize) {
-    let cells = (edges * CELLS_PER_EDGE).clamp(1, MAX_CELLS) as f64;
+    let cells = (edges * CELLS_PER_EDGE).clamp(1, MAX_CELLS);
+    square_ish(cells, w, h, MAX_SIDE)
+}
+
+/// About `cells` cells over a `w` × `h` envelope, as square as possible, at most
+/// `max_side` along each axis; a degenerate (zero-width or zero-height) envelope gets a
+/// single row or column.
+pub(crate) fn square_ish(cells: usize, w: f64, h: f64, max_side: usize) -> (usize, usize) {
+    let cells = cells.max(1) as f64;
     if w <= 0.0 || h <= 0.0 {
-        let n = (cells as usize).clamp(1, MAX_SIDE);
+        let n = (cells as usize).clamp(1, max_side);
         return if w > 0.0 {
             (n, 1)
         } else if h > 0.0 {
@@ -409,8 +418,8 @@ fn grid_shape(edges: usize, w: f64, h: f64) -> (usize, usize) {
             (1, 1)
         };
     }
-    let nx = ((cells * w / h).sqrt().round() as usize).clamp(1, MAX_SIDE);
-    let ny = ((cells / nx as f64).round() as usize).clamp(1, MAX_SIDE);
+    let nx = ((cells * w / h).sqrt().round() as usize).clamp(1, max_side);
+    let ny = ((cells / nx as f64).round() as usize).clamp(1, max_side);
     (nx, ny)
 }
 
