@@ -20,21 +20,7 @@ pub fn data(rel: &str) -> PathBuf {
 
 /// The 34,753 England and Wales LSOA11 polygons in British National Grid.
 pub fn national_lsoas() -> Vec<MultiPolygon<f64>> {
-    let mapping = BoundaryMapping {
-        value_fields: Vec::new(),
-        id_field: "LSOA11CD".into(),
-        name_field: None,
-        crs: None,
-    };
-    let set = read_boundaries(
-        &data("boundaries/uk-geojson/england_wales_lsoa11.geojson.gz"),
-        &mapping,
-    )
-    .expect("national LSOA boundaries");
-    set.areas
-        .par_iter()
-        .map(|a| multipolygon_to_bng(&a.geometry, set.crs).expect("reprojects"))
-        .collect()
+    national_lsoas_with_codes().1
 }
 
 /// The located rows of the 39 national police.uk files of January 2019, in BNG.
