@@ -31,6 +31,10 @@ value_column = "imd_decile"
 [services]
 path = "services.csv"
 
+# `safemap demo` writes a fresh random analyst token here.
+[serve]
+token_file = "analyst.token"
+
 [[source]]
 name = "police"
 format = "police_uk"
@@ -115,7 +119,11 @@ value = "eb_rate"
 statistics = ["gi_star", "global_moran"]
 "#;
 
-/// Writes the city and its study file into `dir`; returns the study file's path.
+/// The analyst token file, in the demo directory.
+pub const TOKEN_FILE: &str = "analyst.token";
+
+/// Writes the city, its study file and a fresh random analyst token into `dir`; returns
+/// the study file's path.
 pub fn generate(dir: &Path, seed: u64) -> anyhow::Result<PathBuf> {
     let params = safemap_synth::CityParams::default().seed(seed);
     let city = safemap_synth::generate(&params);
@@ -124,5 +132,11 @@ pub fn generate(dir: &Path, seed: u64) -> anyhow::Result<PathBuf> {
     let study = dir.join("study.toml");
     std::fs::write(&study, STUDY.replace("{seed}", &seed.to_string()))
         .with_context(|| format!("writing {}", study.display()))?;
+    let token: String = (0..32)
+        .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rand::random_range(0..36)]))
+        .collect();
+    let token_path = dir.join(TOKEN_FILE);
+    std::fs::write(&token_path, format!("{token}\n"))
+        .with_context(|| format!("writing {}", token_path.display()))?;
     Ok(study)
 }

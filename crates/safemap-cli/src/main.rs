@@ -8,6 +8,8 @@
 #![allow(clippy::print_stdout)]
 
 mod demo;
+mod export;
+mod serve;
 mod summary;
 
 use anyhow::Context as _;
@@ -37,10 +39,22 @@ enum Command {
         /// Seed of the synthetic city.
         #[arg(long, default_value_t = safemap_synth::CityParams::default().get_seed())]
         seed: u64,
-        /// Do not start the map server afterwards (the only mode until the server lands).
+        /// Do not start the map server afterwards.
         #[arg(long)]
         no_serve: bool,
+        #[command(flatten)]
+        serve: serve::ServeArgs,
     },
+    /// Serve a run's results: vector tiles, JSON APIs and the web map.
+    Serve {
+        /// The results directory a run wrote (with manifest.json).
+        results: PathBuf,
+        #[command(flatten)]
+        serve: serve::ServeArgs,
+    },
+    /// Export results for hosting without a server.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Run a study file and write its outputs.
     Run {
         /// The study file (TOML).
@@ -53,6 +67,27 @@ enum Command {
     Validate {
         /// The study file (TOML).
         study: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The public (disclosure-controlled) layers as a PMTiles v3 archive.
+    Pmtiles {
+        /// The results directory a run wrote.
+        results: PathBuf,
+        /// The archive to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Lowest zoom.
+        #[arg(long, default_value_t = 0)]
+        min_zoom: u8,
+        /// Highest zoom.
+        #[arg(long, default_value_t = 14)]
+        max_zoom: u8,
+        /// Only tiles over west,south,east,north (degrees); default: the study's bounds.
+        #[arg(long, value_parser = export::parse_bbox)]
+        bbox: Option<[f64; 4]>,
     },
 }
 
@@ -79,12 +114,41 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             seed,
             no_serve,
+            serve: args,
         } => {
             let study_file = demo::generate(&out, seed)?;
-            if !no_serve {
-                eprintln!("note: the map server is not built yet; running as with --no-serve");
+            let results = out.join("results");
+            let code = run_study(&study_file, Some(results.clone()))?;
+            if no_serve || code != ExitCode::SUCCESS {
+                return Ok(code);
             }
-            run_study(&study_file, Some(out.join("results")))
+            eprintln!(
+                "safemap: analyst token in {} (sign in on the map to see exact numbers)",
+                out.join(demo::TOKEN_FILE).display()
+            );
+            serve::serve(&results, &args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            results,
+            serve: args,
+        } => {
+            serve::serve(&results, &args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export(ExportCommand::Pmtiles {
+            results,
+            out,
+            min_zoom,
+            max_zoom,
+            bbox,
+        }) => {
+            let n = export::pmtiles(&results, &out, min_zoom, max_zoom, bbox)?;
+            println!(
+                "wrote {} ({n} tiles, zooms {min_zoom}-{max_zoom})",
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Run { study, out } => run_study(&study, out),
         Command::Validate { study } => {

@@ -1,6 +1,7 @@
 //! Counts of joined events by area × measure × month. A source's measures are its
 //! categories, in order, followed by the flags it carries (an event counts once under its
-//! category and once under each of its flags).
+//! category and once under each of its flags). Sources with times of day are also counted
+//! by hour of the week, which is what time-window filters (night-time economy) answer from.
 
 use crate::assign::Fate;
 use rayon::prelude::*;
@@ -9,6 +10,16 @@ use std::collections::BTreeMap;
 
 /// Key of one monthly count: area index, measure index, month index (`year*12 + month-1`).
 pub type MonthKey = (u32, u16, i32);
+
+/// Key of one hour-of-week count: area index, measure index, month index, hour of the
+/// week (`weekday * 24 + hour`, Monday 00:00-00:59 = 0, Sunday 23:00-23:59 = 167).
+pub type HourKey = (u32, u16, i32, u8);
+
+/// The hour of the week of a timestamp: `weekday * 24 + hour`, Monday = 0.
+pub fn hour_of_week(t: chrono::NaiveDateTime) -> u8 {
+    use chrono::{Datelike, Timelike};
+    (t.weekday().num_days_from_monday() * 24 + t.hour()) as u8
+}
 
 /// Counts of one source.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +30,9 @@ pub struct SourceCounts {
     pub n_categories: usize,
     /// Non-zero monthly counts.
     pub monthly: BTreeMap<MonthKey, u64>,
+    /// Non-zero counts by hour of the week, for events with a time of day (empty for
+    /// month-precision sources).
+    pub hourly: BTreeMap<HourKey, u64>,
 }
 
 impl SourceCounts {
@@ -48,35 +62,43 @@ pub fn count(
     n_categories: usize,
     flags: &[Flags],
 ) -> SourceCounts {
-    let monthly = events
+    type Maps = (BTreeMap<MonthKey, u64>, BTreeMap<HourKey, u64>);
+    let (monthly, hourly) = events
         .par_iter()
         .zip(fates)
-        .fold(
-            BTreeMap::new,
-            |mut m: BTreeMap<MonthKey, u64>, (e, fate)| {
-                if let Fate::Joined(id) = fate {
-                    let month = e.time.month_index();
-                    *m.entry((id.0, e.category, month)).or_default() += 1;
-                    for (i, f) in flags.iter().enumerate() {
-                        if e.flags.contains(*f) {
-                            *m.entry((id.0, (n_categories + i) as u16, month))
-                                .or_default() += 1;
-                        }
+        .fold(Maps::default, |(mut m, mut h): Maps, (e, fate)| {
+            if let Fate::Joined(id) = fate {
+                let month = e.time.month_index();
+                let how = e.time.timestamp().map(hour_of_week);
+                let flagged = flags
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| e.flags.contains(**f));
+                let measures = std::iter::once(e.category)
+                    .chain(flagged.map(|(i, _)| (n_categories + i) as u16));
+                for measure in measures {
+                    *m.entry((id.0, measure, month)).or_default() += 1;
+                    if let Some(how) = how {
+                        *h.entry((id.0, measure, month, how)).or_default() += 1;
                     }
                 }
-                m
-            },
-        )
-        .reduce(BTreeMap::new, |mut a, b| {
+            }
+            (m, h)
+        })
+        .reduce(Maps::default, |(mut a, mut ah), (b, bh)| {
             for (k, v) in b {
                 *a.entry(k).or_default() += v;
             }
-            a
+            for (k, v) in bh {
+                *ah.entry(k).or_default() += v;
+            }
+            (a, ah)
         });
     SourceCounts {
         n_areas,
         n_categories,
         monthly,
+        hourly,
     }
 }
 
@@ -126,5 +148,38 @@ mod tests {
         let feb = 2019 * 12 + 1;
         assert_eq!(c.totals(None, Some((feb, feb + 1))), vec![0, 2]);
         assert_eq!(c.monthly.get(&(1, 1, feb)), Some(&1));
+        assert!(c.hourly.is_empty(), "month-precision events have no hour");
+    }
+
+    #[test]
+    fn counts_timestamped_events_by_hour_of_week() {
+        let at = |d: u32, h: u32| {
+            let t = chrono::NaiveDate::from_ymd_opt(2024, 3, d)
+                .unwrap()
+                .and_hms_opt(h, 30, 0)
+                .unwrap();
+            Event {
+                time: EventTime::Timestamp(t),
+                ..ev(0, 3, Flags::ALCOHOL)
+            }
+        };
+        // 2024-03-01 was a Friday, 2024-03-03 a Sunday.
+        let events = [at(1, 22), at(1, 22), at(3, 1)];
+        let fates = [Fate::Joined(AreaId(0)); 3];
+        let c = count(&events, &fates, 1, 1, &[Flags::ALCOHOL]);
+        let march = 2024 * 12 + 2;
+        assert_eq!(c.hourly.get(&(0, 0, march, 4 * 24 + 22)), Some(&2));
+        assert_eq!(
+            c.hourly.get(&(0, 1, march, 4 * 24 + 22)),
+            Some(&2),
+            "flag too"
+        );
+        assert_eq!(c.hourly.get(&(0, 0, march, 6 * 24 + 1)), Some(&1));
+        assert_eq!(c.hourly.values().sum::<u64>(), 6);
+        assert_eq!(
+            hour_of_week(at(4, 0).time.timestamp().unwrap()),
+            0,
+            "Monday 00:30"
+        );
     }
 }

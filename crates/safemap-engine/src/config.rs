@@ -41,6 +41,12 @@ pub struct Study {
     pub grid: Option<GridSection>,
     /// A kernel density surface.
     pub density: Option<DensitySection>,
+    /// Disclosure control of everything the public role sees.
+    #[serde(default)]
+    pub disclosure: DisclosureSection,
+    /// Settings of `safemap serve` for this study's results.
+    #[serde(default)]
+    pub serve: ServeSection,
     /// Directory of the study file; relative paths are resolved against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -169,6 +175,58 @@ pub struct SourceSection {
     pub categories: Option<BTreeMap<String, String>>,
     /// Column mapping for `events_csv` (required) and `ed_istv` (optional overrides).
     pub columns: Option<toml::Table>,
+}
+
+/// `[disclosure]`: small-number control of public outputs (the NHS convention by default:
+/// counts of 1 to 7 suppressed, every other count rounded to the nearest 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisclosureSection {
+    /// Counts from 1 up to this value are suppressed.
+    #[serde(default = "default_suppress_max")]
+    pub suppress_max: u64,
+    /// Every other count is rounded to the nearest multiple of this (1: not rounded).
+    #[serde(default = "default_round_to")]
+    pub round_to: u64,
+}
+
+impl Default for DisclosureSection {
+    fn default() -> Self {
+        Self {
+            suppress_max: default_suppress_max(),
+            round_to: default_round_to(),
+        }
+    }
+}
+
+fn default_suppress_max() -> u64 {
+    7
+}
+
+fn default_round_to() -> u64 {
+    5
+}
+
+/// `[serve]`: how `safemap serve` authenticates analysts and which browsers may call it.
+/// Only where the token is kept is recorded, never the token.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeSection {
+    /// A file holding the analyst bearer token (relative to the study file).
+    pub token_file: Option<PathBuf>,
+    /// Or an environment variable holding it.
+    pub token_env: Option<String>,
+    /// Origins allowed by CORS (none by default: same-origin only; `*` for any).
+    #[serde(default)]
+    pub cors_origins: Vec<String>,
+}
+
+impl SourceSection {
+    /// Sensitive sources (domestic abuse, health records) reach the public only aggregated
+    /// and disclosure-controlled; ED (ISTV) sources are sensitive whatever the file says.
+    pub fn is_sensitive(&self) -> bool {
+        self.sensitive || self.format == SourceFormat::EdIstv
+    }
 }
 
 /// `[services]`: the service register.
@@ -524,6 +582,20 @@ impl Study {
                 "source",
                 "(none)",
                 "add at least one [[source]] or [[measure]] table",
+            ));
+        }
+        if self.disclosure.round_to == 0 {
+            return Err(self.invalid(
+                "disclosure.round_to",
+                0,
+                "expected a positive whole number such as 5 (1 leaves counts unrounded)",
+            ));
+        }
+        if self.serve.token_file.is_some() && self.serve.token_env.is_some() {
+            return Err(self.invalid(
+                "serve.token_env",
+                format!("{:?}", self.serve.token_env),
+                "give either serve.token_file or serve.token_env, not both",
             ));
         }
         self.check_analyses()?;

@@ -13,6 +13,7 @@
 //! | [`selection`] | which events an analysis, grid or density uses (source, measure, months) |
 //! | [`grid`] | `[grid]`: counts in square or hexagonal cells, Gi* with distance-band weights |
 //! | [`density`] | `[density]`: kernel density surface (quartic or Gaussian) |
+//! | [`disclosure`] | small-count suppression, rounding and secondary suppression for the public role |
 //! | [`results`] | [`results::StudyResults`]: the attribute table every output is written from |
 //! | [`outputs`] | `areas.geojson`, `areas.csv`, `counts.csv`, `rejects.csv`, `manifest.json` |
 //! | [`pipeline`] | [`prepare`] (read and join: what `validate` runs) and [`run`] (everything) |
@@ -27,6 +28,7 @@ pub mod areas;
 pub mod assign;
 pub mod config;
 pub mod density;
+pub mod disclosure;
 pub mod error;
 pub mod grid;
 pub mod outputs;

@@ -175,10 +175,17 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         path: out_dir.clone(),
         source,
     })?;
+    let withheld_services = services
+        .as_ref()
+        .map(|s| {
+            outputs::services_geojson::write(s, &results.areas, &out_dir.join("services.geojson"))
+        })
+        .transpose()?;
     steps.run("Writing outputs", || -> Result<(), EngineError> {
         outputs::areas_geojson::write(&results, &out_dir.join("areas.geojson"))?;
         outputs::areas_csv::write(&results, &out_dir.join("areas.csv"))?;
         outputs::counts_csv::write(&results, &out_dir.join("counts.csv"))?;
+        outputs::counts_by_hour_csv::write(&results, &out_dir.join("counts_by_hour.csv"))?;
         if let Some(w) = &study_weights {
             let codes: Vec<String> = results.areas.areas.iter().map(|a| a.code.clone()).collect();
             let path = out_dir.join("weights.gal");
@@ -205,7 +212,12 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
     manifest["density"] = density
         .as_ref()
         .map_or(serde_json::Value::Null, density_manifest);
+    if let Some(section) = &study.density {
+        manifest["density"]["settings"] = json!(section);
+    }
+    manifest["services_confidential_withheld"] = withheld_services.into();
     let extra = [
+        withheld_services.is_some().then_some("services.geojson"),
         grid.is_some().then_some("grid.geojson"),
         density.as_ref().map(|_| "density.asc"),
         density.as_ref().map(|_| "density.geojson"),
@@ -348,6 +360,18 @@ fn density_manifest(d: &safemap_stats::kde::KdeSurface) -> serde_json::Value {
     })
 }
 
+/// The months a source's counts cover, `[from, to]` as `YYYY-MM`: the study period when it
+/// has one, else the first and last month with a joined event.
+fn month_span(study: &Study, s: &SourceResult) -> Option<[String; 2]> {
+    let months = study.period_months().or_else(|| {
+        let first = s.counts.monthly.keys().map(|k| k.2).min()?;
+        let last = s.counts.monthly.keys().map(|k| k.2).max()?;
+        Some((first, last))
+    })?;
+    let f = safemap_types::time::format_month_index;
+    Some([f(months.0), f(months.1)])
+}
+
 fn over_threshold(study: &Study, results: &StudyResults) -> Vec<(String, f64)> {
     let Some(max) = study.study.max_reject_share else {
         return Vec::new();
@@ -424,6 +448,8 @@ fn manifest(
             "deprivation": study.deprivation,
             "sources": study.sources,
             "services": study.services,
+            "disclosure": study.disclosure,
+            "serve": study.serve,
         },
         "inputs": inputs,
         "areas": {
@@ -439,13 +465,17 @@ fn manifest(
             "name": s.section.name,
             "format": s.section.format,
             "time_precision": if s.has_timestamps { "timestamp" } else { "month" },
+            "sensitive": s.section.is_sensitive(),
             "measures": s.measures,
+            "slugs": s.slugs,
+            "n_categories": s.counts.n_categories,
+            "months": month_span(study, s),
             "accounting": s.accounting,
         })).collect::<Vec<_>>(),
         "services": services.map(|s| &s.accounting),
         "weights": results.weights,
         "analyses": results.analyses.iter().map(analysis_manifest).collect::<Vec<_>>(),
-        "outputs": (["areas.geojson", "areas.csv", "counts.csv", "rejects.csv", "manifest.json"]
+        "outputs": (["areas.geojson", "areas.csv", "counts.csv", "counts_by_hour.csv", "rejects.csv", "manifest.json"]
             .into_iter()
             .chain(results.weights.is_some().then_some("weights.gal"))
             .collect::<Vec<_>>()),

@@ -5,6 +5,8 @@
 //! | `areas.csv` | [`areas_csv`] |
 //! | `areas.geojson` | [`areas_geojson`] |
 //! | `counts.csv` | [`counts_csv`] (area × source × category × month) |
+//! | `counts_by_hour.csv` | [`counts_by_hour_csv`] (… × weekday × hour, sources with times of day) |
+//! | `services.geojson` | [`services_geojson`] (the register without confidential services) |
 //! | `rejects.csv` | [`rejects_csv`] |
 //! | `manifest.json` | [`manifest`] |
 //! | `grid.geojson` | [`grid_geojson`] (`[grid]` hotspot cells) |
@@ -12,11 +14,13 @@
 
 pub mod areas_csv;
 pub mod areas_geojson;
+pub mod counts_by_hour_csv;
 pub mod counts_csv;
 pub mod density_files;
 pub mod grid_geojson;
 pub mod manifest;
 pub mod rejects_csv;
+pub mod services_geojson;
 
 use crate::error::EngineError;
 use std::fs::File;

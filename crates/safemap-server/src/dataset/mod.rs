@@ -1,0 +1,85 @@
+//! [`Dataset`]: one results directory in memory, immutable once loaded; a reload builds a
+//! new one and swaps it in.
+
+mod layers;
+mod load;
+mod published;
+mod source;
+
+pub use layers::TileLayer;
+pub use load::{load, LoadError};
+pub use published::{Period, PublishedTable, Window};
+pub use source::{Entry, SourceData};
+
+use safemap_engine::disclosure::DisclosureRule;
+use safemap_stats::RateParams;
+use std::collections::{BTreeMap, HashMap};
+
+/// One area's identity and denominators.
+#[derive(Debug, Clone)]
+pub struct AreaInfo {
+    /// Area code.
+    pub code: String,
+    /// Area name.
+    pub name: String,
+    /// Residents.
+    pub population: Option<f64>,
+    /// Deprivation value.
+    pub deprivation: Option<f64>,
+}
+
+/// An `[[analysis]]` as the catalogue lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AnalysisInfo {
+    /// Name in the study.
+    pub name: String,
+    /// Source analysed (absent for `[[measure]]` analyses).
+    pub source: Option<String>,
+    /// Measure analysed.
+    pub category: Option<String>,
+    /// Local statistics run (`gi_star`, `local_moran`, ...).
+    pub statistics: Vec<String>,
+    /// Multiple-testing correction of the adjusted classes.
+    pub correction: String,
+}
+
+/// A loaded results directory.
+pub struct Dataset {
+    /// SHA-256 over the files read: equal fingerprints mean equal answers.
+    pub fingerprint: String,
+    /// The run manifest.
+    pub manifest: serde_json::Value,
+    /// Study title.
+    pub study: String,
+    /// The public rule.
+    pub disclosure: DisclosureRule,
+    /// Rate base and interval coverage of the run.
+    pub rate_params: RateParams,
+    /// Areas, in id order (= MVT feature id).
+    pub areas: Vec<AreaInfo>,
+    /// Area code → id.
+    pub by_code: HashMap<String, usize>,
+    /// Every area's attribute row as in `areas.csv` (column names and values).
+    pub columns: Vec<String>,
+    /// Rows aligned with `areas`.
+    pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// Each area's geometry as GeoJSON text, for `/api/areas.geojson`.
+    pub geometry_json: Vec<String>,
+    /// Event sources.
+    pub sources: Vec<SourceData>,
+    /// The public table of each source, aligned with `sources`.
+    pub published: Vec<PublishedTable>,
+    /// Analyses.
+    pub analyses: Vec<AnalysisInfo>,
+    /// Tile layers by id.
+    pub layers: BTreeMap<String, TileLayer>,
+    /// West, south, east, north of the areas.
+    pub bounds: Option<[f64; 4]>,
+}
+
+impl Dataset {
+    /// Area populations, in id order.
+    pub fn populations(&self) -> Vec<Option<f64>> {
+        self.areas.iter().map(|a| a.population).collect()
+    }
+}

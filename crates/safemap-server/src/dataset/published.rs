@@ -1,0 +1,277 @@
+//! What the public role may see of a source: a fixed menu of filters (each measure or all ×
+//! the study period, each calendar year and each month × all hours or the night-time
+//! economy), with every count of every area disclosure-controlled once, at load, over the
+//! whole menu (primary and secondary suppression, rounding). Tiles, GeoJSON and JSON all read
+//! this one table, so the public numbers agree everywhere and no two answers can be
+//! subtracted to reveal a suppressed count.
+
+use super::source::SourceData;
+use crate::filter::{HourMask, Query, NTE};
+use rayon::prelude::*;
+use safemap_engine::disclosure::{DisclosureRule, Published};
+use safemap_types::time::format_month_index;
+use std::collections::HashMap;
+
+/// A published period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// `all`, `2024` or `2024-06`.
+    pub id: String,
+    /// Inclusive month indexes.
+    pub months: (i32, i32),
+}
+
+/// A published time window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    /// `all` or `nte`.
+    pub id: &'static str,
+    /// `None`: every hour.
+    pub mask: Option<HourMask>,
+}
+
+/// The published counts of one source.
+#[derive(Debug, Clone)]
+pub struct PublishedTable {
+    /// Periods, broadest first.
+    pub periods: Vec<Period>,
+    /// Windows: `all`, then `nte` for sources with times of day.
+    pub windows: Vec<Window>,
+    /// Number of measure slots: `all`, then each measure.
+    n_measure_slots: usize,
+    n_areas: usize,
+    /// `values[cell * n_areas + area]`, `SUPPRESSED` when withheld.
+    values: Vec<u32>,
+}
+
+const SUPPRESSED: u32 = u32::MAX;
+
+/// A published cell: measure slot (0 = all), period, window.
+type Cell = (usize, usize, usize);
+
+impl PublishedTable {
+    /// Builds and protects the table.
+    pub fn build(source: &SourceData, n_areas: usize, rule: DisclosureRule) -> Self {
+        let periods = periods(source.months);
+        let mut windows = vec![Window {
+            id: "all",
+            mask: None,
+        }];
+        if source.has_timestamps {
+            windows.push(Window {
+                id: "nte",
+                mask: HourMask::parse(Some(NTE.0), Some(NTE.1)).ok(),
+            });
+        }
+        let n_slots = source.labels.len() + 1;
+        let (n_periods, n_windows) = (periods.len(), windows.len());
+        let cells: Vec<Cell> = (0..n_slots)
+            .flat_map(|m| (0..n_periods).flat_map(move |p| (0..n_windows).map(move |w| (m, p, w))))
+            .collect();
+        let ancestors = ancestors(&cells, &periods);
+        let dense = Dense::build(source, n_areas, &windows);
+        let per_area: Vec<Vec<Published>> = (0..n_areas)
+            .into_par_iter()
+            .map(|area| {
+                let exact: Vec<u64> = cells
+                    .iter()
+                    .map(|&(m, p, w)| dense.sum(area, m, periods[p].months, w))
+                    .collect();
+                rule.protect(&exact, &ancestors)
+            })
+            .collect();
+        let mut values = vec![SUPPRESSED; cells.len() * n_areas];
+        for (area, published) in per_area.iter().enumerate() {
+            for (cell, v) in published.iter().enumerate() {
+                values[cell * n_areas + area] = v
+                    .value()
+                    .map_or(SUPPRESSED, |v| u32::try_from(v).unwrap_or(u32::MAX - 1));
+            }
+        }
+        Self {
+            periods,
+            windows,
+            n_measure_slots: n_slots,
+            n_areas,
+            values,
+        }
+    }
+
+    fn cell_index(&self, (m, p, w): Cell) -> usize {
+        (m * self.periods.len() + p) * self.windows.len() + w
+    }
+
+    /// The published cell a query asks for, if the public menu has it.
+    pub fn cell_of(&self, q: &Query) -> Option<Cell> {
+        let m = q.measure.map_or(0, |m| usize::from(m) + 1);
+        let p = self.periods.iter().position(|p| p.months == q.months)?;
+        let w = self.windows.iter().position(|w| w.mask == q.window)?;
+        (m < self.n_measure_slots).then_some((m, p, w))
+    }
+
+    /// The published counts of every area for a cell (`None`: suppressed).
+    pub fn counts(&self, cell: Cell) -> Vec<Option<u64>> {
+        let start = self.cell_index(cell) * self.n_areas;
+        self.values[start..start + self.n_areas]
+            .iter()
+            .map(|&v| (v != SUPPRESSED).then_some(u64::from(v)))
+            .collect()
+    }
+
+    /// The published count of one area.
+    pub fn count(&self, cell: Cell, area: usize) -> Option<u64> {
+        let v = self.values[self.cell_index(cell) * self.n_areas + area];
+        (v != SUPPRESSED).then_some(u64::from(v))
+    }
+
+    /// The period index of a single month, if published.
+    pub fn month_period(&self, month: i32) -> Option<usize> {
+        self.periods.iter().position(|p| p.months == (month, month))
+    }
+}
+
+/// The study period, each calendar year and each month within it; duplicates dropped.
+fn periods((from, to): (i32, i32)) -> Vec<Period> {
+    let mut out = vec![Period {
+        id: "all".into(),
+        months: (from, to),
+    }];
+    for year in from.div_euclid(12)..=to.div_euclid(12) {
+        let months = ((year * 12).max(from), (year * 12 + 11).min(to));
+        out.push(Period {
+            id: year.to_string(),
+            months,
+        });
+    }
+    for m in from..=to {
+        out.push(Period {
+            id: format_month_index(m),
+            months: (m, m),
+        });
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(p.months));
+    out
+}
+
+/// Every strict superset of each cell within the menu.
+fn ancestors(cells: &[Cell], periods: &[Period]) -> Vec<Vec<usize>> {
+    let within = |inner: (i32, i32), outer: (i32, i32)| outer.0 <= inner.0 && inner.1 <= outer.1;
+    let index: HashMap<Cell, usize> = cells.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    cells
+        .iter()
+        .map(|&(m, p, w)| {
+            let ms = if m == 0 { vec![0] } else { vec![m, 0] };
+            let ws = if w == 0 { vec![0] } else { vec![w, 0] };
+            let ps: Vec<usize> = (0..periods.len())
+                .filter(|&q| within(periods[p].months, periods[q].months))
+                .collect();
+            let mut out = Vec::new();
+            for &m2 in &ms {
+                for &p2 in &ps {
+                    for &w2 in &ws {
+                        if (m2, p2, w2) != (m, p, w) {
+                            out.push(index[&(m2, p2, w2)]);
+                        }
+                    }
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// Exact counts by area × measure slot × month × window, with cumulative sums over months
+/// so any period is two lookups.
+struct Dense {
+    n_slots: usize,
+    n_months: usize,
+    n_windows: usize,
+    first_month: i32,
+    /// Cumulative counts: `cum[((area * n_slots + slot) * n_windows + w) * (n_months + 1) + k]`
+    /// = events of months `0..k`.
+    cum: Vec<u64>,
+}
+
+impl Dense {
+    fn build(source: &SourceData, n_areas: usize, windows: &[Window]) -> Self {
+        let (first, last) = source.months;
+        let n_months = (last - first + 1).max(0) as usize;
+        let n_slots = source.labels.len() + 1;
+        let n_windows = windows.len();
+        let stride = n_months + 1;
+        let mut cum = vec![0_u64; n_areas * n_slots * n_windows * stride];
+        let at = |area: usize, slot: usize, w: usize, month: i32| {
+            ((area * n_slots + slot) * n_windows + w) * stride + (month - first) as usize + 1
+        };
+        let in_range = |m: i32| (first..=last).contains(&m);
+        for (measure, entries) in source.monthly.iter().enumerate() {
+            let is_category = measure < source.n_categories;
+            for e in entries.iter().filter(|e| in_range(e.month)) {
+                let a = e.area as usize;
+                cum[at(a, measure + 1, 0, e.month)] += u64::from(e.count);
+                if is_category {
+                    cum[at(a, 0, 0, e.month)] += u64::from(e.count);
+                }
+            }
+        }
+        for (w, window) in windows.iter().enumerate().skip(1) {
+            let Some(mask) = window.mask else { continue };
+            for (measure, entries) in source.hourly.iter().enumerate() {
+                let is_category = measure < source.n_categories;
+                for e in entries
+                    .iter()
+                    .filter(|e| in_range(e.month) && mask.contains(e.hour))
+                {
+                    let a = e.area as usize;
+                    cum[at(a, measure + 1, w, e.month)] += u64::from(e.count);
+                    if is_category {
+                        cum[at(a, 0, w, e.month)] += u64::from(e.count);
+                    }
+                }
+            }
+        }
+        for run in cum.chunks_mut(stride) {
+            for k in 1..stride {
+                run[k] += run[k - 1];
+            }
+        }
+        Self {
+            n_slots,
+            n_months,
+            n_windows,
+            first_month: first,
+            cum,
+        }
+    }
+
+    fn sum(&self, area: usize, slot: usize, (from, to): (i32, i32), w: usize) -> u64 {
+        let stride = self.n_months + 1;
+        let base = ((area * self.n_slots + slot) * self.n_windows + w) * stride;
+        let a = (from - self.first_month) as usize;
+        let b = (to - self.first_month) as usize + 1;
+        self.cum[base + b] - self.cum[base + a]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_the_whole_span_years_and_months_without_duplicates() {
+        let p = periods((2023 * 12 + 10, 2024 * 12 + 1));
+        let ids: Vec<&str> = p.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["all", "2023", "2024", "2023-11", "2023-12", "2024-01", "2024-02"]
+        );
+        assert_eq!(
+            p[1].months,
+            (2023 * 12 + 10, 2023 * 12 + 11),
+            "clipped to the span"
+        );
+        let one = periods((2019 * 12, 2019 * 12));
+        assert_eq!(one.len(), 1, "a one-month study publishes one period");
+    }
+}

@@ -1,0 +1,115 @@
+//! One source's counts in memory, and the exact answer to any filter.
+
+use crate::filter::{HourMask, Query};
+
+/// One non-zero count: area, month index, hour of the week (`NO_HOUR` for monthly counts),
+/// count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// Area id.
+    pub area: u32,
+    /// Month index (`year * 12 + month - 1`).
+    pub month: i32,
+    /// Hour of the week (`weekday * 24 + hour`, Monday = 0).
+    pub hour: u8,
+    /// Events.
+    pub count: u32,
+}
+
+/// A source as loaded from `counts.csv`, `counts_by_hour.csv` and the manifest.
+#[derive(Debug, Clone)]
+pub struct SourceData {
+    /// Name in the study.
+    pub name: String,
+    /// Domestic abuse or health records.
+    pub sensitive: bool,
+    /// Whether events have times of day.
+    pub has_timestamps: bool,
+    /// Measure labels (categories as mapped, then `flag_*`).
+    pub labels: Vec<String>,
+    /// Measure ids (column slugs), aligned with `labels`.
+    pub slugs: Vec<String>,
+    /// Measures `0..n_categories` are categories (their sum is `all`); the rest are flags.
+    pub n_categories: usize,
+    /// First and last month of the period, inclusive.
+    pub months: (i32, i32),
+    /// Monthly counts per measure, sorted by area then month.
+    pub monthly: Vec<Vec<Entry>>,
+    /// Hour-of-week counts per measure, sorted by area, month, hour (empty without times).
+    pub hourly: Vec<Vec<Entry>>,
+}
+
+impl SourceData {
+    /// The measure index of an id: `Ok(None)` for `all`.
+    pub fn measure(&self, id: &str) -> Option<Option<u16>> {
+        if id == "all" {
+            return Some(None);
+        }
+        self.slugs
+            .iter()
+            .position(|s| s == id)
+            .map(|i| Some(i as u16))
+    }
+
+    /// The measure indexes a measure filter covers (`None`: every category).
+    pub fn measures_of(&self, measure: Option<u16>) -> std::ops::Range<usize> {
+        match measure {
+            None => 0..self.n_categories,
+            Some(m) => usize::from(m)..usize::from(m) + 1,
+        }
+    }
+
+    /// The entries a query reads: hourly ones when it has a time window.
+    fn entries(&self, q: &Query) -> impl Iterator<Item = &Entry> {
+        let table = if q.window.is_some() {
+            &self.hourly
+        } else {
+            &self.monthly
+        };
+        self.measures_of(q.measure)
+            .flat_map(move |m| table.get(m).into_iter().flatten())
+    }
+
+    /// Exact events per area matching `q`.
+    pub fn counts(&self, q: &Query, n_areas: usize) -> Vec<u64> {
+        let mut out = vec![0_u64; n_areas];
+        for e in self.entries(q).filter(|e| q.keeps(e.month, e.hour)) {
+            out[e.area as usize] += u64::from(e.count);
+        }
+        out
+    }
+
+    /// Exact monthly series of one area over the query's months, honouring its window.
+    pub fn monthly_series(&self, q: &Query, area: u32) -> Vec<(i32, u64)> {
+        let (from, to) = q.months;
+        let mut series: Vec<(i32, u64)> = (from..=to).map(|m| (m, 0)).collect();
+        for e in self
+            .entries(q)
+            .filter(|e| e.area == area && q.keeps(e.month, e.hour))
+        {
+            series[(e.month - from) as usize].1 += u64::from(e.count);
+        }
+        series
+    }
+
+    /// Exact 7×24 hour-of-week counts of one area over the query's months and measure, all
+    /// hours whatever the window (the profile the window is chosen from); `None` without
+    /// times.
+    pub fn hour_of_week(&self, q: &Query, area: u32) -> Option<Vec<[u64; 24]>> {
+        if !self.has_timestamps {
+            return None;
+        }
+        let mut grid = vec![[0_u64; 24]; 7];
+        let all_hours = Query {
+            window: Some(HourMask::ALL),
+            ..q.clone()
+        };
+        for e in self
+            .entries(&all_hours)
+            .filter(|e| e.area == area && all_hours.keeps(e.month, e.hour))
+        {
+            grid[usize::from(e.hour / 24)][usize::from(e.hour % 24)] += u64::from(e.count);
+        }
+        Some(grid)
+    }
+}

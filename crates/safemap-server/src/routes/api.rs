@@ -1,0 +1,357 @@
+//! The JSON APIs: `/api/session`, `/api/layers`, `/api/manifest`, `/api/areas.json`,
+//! `/api/areas.geojson` and `/api/areas/{code}`.
+
+use crate::dataset::Dataset;
+use crate::error::AppError;
+use crate::filter::{FilterParams, Query, NTE};
+use crate::role::Role;
+use crate::state::AppState;
+use crate::values::{derive, Derived};
+use axum::extract::{Path, Query as QueryString, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use safemap_types::time::format_month_index;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// The disclosure block of an answer: what was applied for this role.
+fn disclosure(data: &Dataset, role: Role) -> Value {
+    if role.is_analyst() {
+        json!({"applied": false, "note": "analyst view: exact numbers; do not publish them"})
+    } else {
+        let r = data.disclosure;
+        json!({
+            "applied": true,
+            "suppress_max": r.suppress_max,
+            "round_to": r.round_to,
+            "note": format!(
+                "Public view: counts from 1 to {} are suppressed and all others rounded to the nearest {}; counts whose difference from a larger published count would be that small are suppressed too. Rates are computed from the rounded counts.",
+                r.suppress_max, r.round_to
+            ),
+        })
+    }
+}
+
+/// Runs CPU work on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// `GET /api/session`.
+pub async fn session(State(state): State<AppState>, role: Role) -> Json<Value> {
+    let data = state.data();
+    Json(json!({"role": role.as_str(), "disclosure": disclosure(&data, role)}))
+}
+
+/// `GET /api/layers`.
+pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
+    let data = state.data();
+    let tile_layers: Vec<Value> = data
+        .layers
+        .iter()
+        .filter(|(_, l)| l.attributes(role.is_analyst()).is_some())
+        .map(|(id, l)| json!({"id": id, "geometry": l.geometry_type, "tilejson": format!("/tiles/{id}.json")}))
+        .collect();
+    let sources: Vec<Value> = data
+        .sources
+        .iter()
+        .zip(&data.published)
+        .map(|(s, p)| {
+            let measures: Vec<Value> = std::iter::once(json!({"id": "all", "label": "All categories"}))
+                .chain(s.slugs.iter().zip(&s.labels).map(|(id, label)| json!({"id": id, "label": label})))
+                .collect();
+            let periods: Vec<Value> = p
+                .periods
+                .iter()
+                .map(|p| {
+                    let (from, to) = (format_month_index(p.months.0), format_month_index(p.months.1));
+                    let label = if p.id == "all" { format!("{from} to {to}") } else { p.id.clone() };
+                    json!({"id": p.id, "from": from, "to": to, "label": label})
+                })
+                .collect();
+            let windows: Vec<Value> = p
+                .windows
+                .iter()
+                .map(|w| match w.id {
+                    "nte" => json!({"id": "nte", "label": "Night-time economy (Fri/Sat 21:00-02:59)", "days": NTE.0, "hours": NTE.1}),
+                    id => json!({"id": id, "label": "All hours"}),
+                })
+                .filter(|_| s.has_timestamps)
+                .collect();
+            json!({
+                "name": s.name,
+                "time_precision": if s.has_timestamps { "timestamp" } else { "month" },
+                "sensitive": s.sensitive,
+                "measures": measures,
+                "months": (s.months.0..=s.months.1).map(format_month_index).collect::<Vec<_>>(),
+                "periods": periods,
+                "windows": windows,
+            })
+        })
+        .collect();
+    let services = &data.manifest["parameters"]["services"];
+    Json(json!({
+        "role": role.as_str(),
+        "study": data.study,
+        "bounds": data.bounds,
+        "disclosure": disclosure(&data, role),
+        "tile_layers": tile_layers,
+        "sources": sources,
+        "analyses": data.analyses,
+        "services": {
+            "present": data.layers.contains_key("services") && !services.is_null(),
+            "kinds": safemap_types::ServiceKind::ALL.iter().map(|k| k.as_str()).filter(|k| *k != "refuge").collect::<Vec<_>>(),
+            "tiers": ["primary", "secondary", "tertiary"],
+            "confidential_withheld": data.manifest["services_confidential_withheld"],
+        },
+    }))
+}
+
+/// `GET /api/manifest`: provenance. The analyst gets the whole manifest; the public role the
+/// study, version, seed, parameters that shape the numbers, inputs with their checksums, and
+/// the analyses.
+pub async fn manifest(State(state): State<AppState>, role: Role) -> Json<Value> {
+    let data = state.data();
+    let m = &data.manifest;
+    if role.is_analyst() {
+        return Json(m.clone());
+    }
+    let p = &m["parameters"];
+    let inputs: Vec<Value> = m["inputs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| {
+            let file = i["path"].as_str().unwrap_or_default();
+            let name = std::path::Path::new(file)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or(file);
+            json!({"role": i["role"], "file": name, "sha256": i["sha256"], "bytes": i["bytes"]})
+        })
+        .collect();
+    Json(json!({
+        "study": m["study"],
+        "safemap_version": m["safemap_version"],
+        "seed": m["seed"],
+        "parameters": {
+            "rate_per": p["rate_per"], "confidence": p["confidence"],
+            "interval_method": p["interval_method"], "period": p["period"],
+            "disclosure": p["disclosure"],
+        },
+        "inputs": inputs,
+        "sources": m["sources"].as_array().into_iter().flatten().map(|s| json!({
+            "name": s["name"], "format": s["format"], "time_precision": s["time_precision"], "months": s["months"],
+        })).collect::<Vec<_>>(),
+        "weights": m["weights"],
+        "analyses": m["analyses"].as_array().into_iter().flatten().map(|a| json!({
+            "name": a["name"], "settings": a["settings"],
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// The values of every area for a filter and role.
+fn area_values(data: &Dataset, q: &Query, role: Role) -> Result<Vec<Derived>, AppError> {
+    let counts: Vec<Option<u64>> = if role.is_analyst() {
+        data.sources[q.source]
+            .counts(q, data.areas.len())
+            .into_iter()
+            .map(Some)
+            .collect()
+    } else {
+        let table = &data.published[q.source];
+        let cell = table.cell_of(q).ok_or_else(|| public_menu_error(data, q))?;
+        table.counts(cell)
+    };
+    Ok(derive(&counts, &data.populations(), data.rate_params))
+}
+
+fn public_menu_error(data: &Dataset, q: &Query) -> AppError {
+    let t = &data.published[q.source];
+    let periods: Vec<String> = t
+        .periods
+        .iter()
+        .filter(|p| p.months.0 != p.months.1 || t.periods.len() == 1)
+        .map(|p| {
+            format!(
+                "{}..{}",
+                format_month_index(p.months.0),
+                format_month_index(p.months.1)
+            )
+        })
+        .collect();
+    AppError::Forbidden(format!(
+        "the public view publishes whole periods ({}, or any single month) and the windows {}; other ranges and custom days/hours are for the analyst role, because answers for arbitrary ranges could be subtracted to reveal small counts",
+        periods.join(", "),
+        t.windows.iter().map(|w| w.id).collect::<Vec<_>>().join(" and ")
+    ))
+}
+
+fn values_json(d: &Derived) -> serde_json::Map<String, Value> {
+    match serde_json::to_value(d) {
+        Ok(Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    }
+}
+
+fn area_head(data: &Dataset, i: usize) -> serde_json::Map<String, Value> {
+    let a = &data.areas[i];
+    let mut m = serde_json::Map::new();
+    m.insert("id".into(), i.into());
+    m.insert("code".into(), a.code.clone().into());
+    m.insert("name".into(), a.name.clone().into());
+    m.insert("population".into(), a.population.into());
+    m
+}
+
+/// `GET /api/areas.json`.
+pub async fn areas_json(
+    State(state): State<AppState>,
+    role: Role,
+    QueryString(params): QueryString<FilterParams>,
+) -> Result<Json<Value>, AppError> {
+    let data = state.data();
+    blocking(move || {
+        let q = params.resolve(&data)?;
+        let values = area_values(&data, &q, role)?;
+        let areas: Vec<Value> = values
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let mut m = area_head(&data, i);
+                m.extend(values_json(d));
+                Value::Object(m)
+            })
+            .collect();
+        Ok(Json(json!({
+            "role": role.as_str(),
+            "filter": q.describe(&data),
+            "disclosure": disclosure(&data, role),
+            "areas": areas,
+        })))
+    })
+    .await
+}
+
+/// `GET /api/areas.geojson`: the filtered values with each area's geometry; the geometry
+/// text is prepared at load, so only the properties are serialised per request.
+pub async fn areas_geojson(
+    State(state): State<AppState>,
+    role: Role,
+    QueryString(params): QueryString<FilterParams>,
+) -> Result<Response, AppError> {
+    let data = state.data();
+    let body = blocking(move || geojson_body(&data, &params, role)).await?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
+}
+
+/// The body of `/api/areas.geojson` (public for the benchmark).
+pub fn geojson_body(
+    data: &Arc<Dataset>,
+    params: &FilterParams,
+    role: Role,
+) -> Result<String, AppError> {
+    let q = params.resolve(data)?;
+    let values = area_values(data, &q, role)?;
+    let total: usize = data.geometry_json.iter().map(String::len).sum();
+    let mut out = String::with_capacity(total + values.len() * 320 + 256);
+    out.push_str("{\"type\":\"FeatureCollection\",\"filter\":");
+    out.push_str(&q.describe(data).to_string());
+    out.push_str(",\"features\":[");
+    for (i, d) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut props = area_head(data, i);
+        props.remove("id");
+        props.extend(values_json(d));
+        out.push_str("{\"type\":\"Feature\",\"id\":");
+        out.push_str(&i.to_string());
+        out.push_str(",\"properties\":");
+        out.push_str(&Value::Object(props).to_string());
+        out.push_str(",\"geometry\":");
+        out.push_str(&data.geometry_json[i]);
+        out.push('}');
+    }
+    out.push_str("]}");
+    Ok(out)
+}
+
+/// `GET /api/areas/{code}`.
+pub async fn area(
+    State(state): State<AppState>,
+    role: Role,
+    Path(code): Path<String>,
+    QueryString(params): QueryString<FilterParams>,
+) -> Result<Json<Value>, AppError> {
+    let data = state.data();
+    blocking(move || {
+        let i = *data
+            .by_code
+            .get(&code)
+            .ok_or_else(|| AppError::NotFound(format!("no area with code {code:?} in this study")))?;
+        let q = params.resolve(&data)?;
+        let values = area_values(&data, &q, role)?;
+        let source = &data.sources[q.source];
+        let (monthly, hour_of_week, note): (Vec<Value>, Value, Value) = if role.is_analyst() {
+            let monthly = source
+                .monthly_series(&q, i as u32)
+                .into_iter()
+                .map(|(m, n)| json!({"month": format_month_index(m), "count": n, "suppressed": false}))
+                .collect();
+            match source.hour_of_week(&q, i as u32) {
+                Some(grid) => (monthly, json!(grid), Value::Null),
+                None => (monthly, Value::Null, json!(format!("source {:?} has month-precision times: no hour-of-week profile", source.name))),
+            }
+        } else {
+            let table = &data.published[q.source];
+            let (m, _, w) = table.cell_of(&q).ok_or_else(|| public_menu_error(&data, &q))?;
+            let monthly = (q.months.0..=q.months.1)
+                .map(|month| {
+                    let count = table.month_period(month).and_then(|p| table.count((m, p, w), i));
+                    json!({"month": format_month_index(month), "count": count, "suppressed": count.is_none()})
+                })
+                .collect();
+            (monthly, Value::Null, json!("hour-of-week profiles are for the analyst role: single hours are too small to publish"))
+        };
+        let row = &data.rows[i];
+        let analyses: Vec<Value> = data
+            .analyses
+            .iter()
+            .flat_map(|a| a.statistics.iter().map(move |s| (a, s)))
+            .map(|(a, stat)| {
+                let field = |f: &str| row.get(&format!("{}_{stat}_{f}", a.name)).cloned().unwrap_or(Value::Null);
+                let mut entry = json!({
+                    "analysis": a.name, "statistic": stat, "source": a.source, "category": a.category,
+                    "class": field("class"),
+                    "class_adjusted": field(&format!("class_{}", a.correction)),
+                    "correction": a.correction,
+                });
+                if role.is_analyst() {
+                    let (value_key, p_key) = if stat == "local_moran" { ("i", "p_sim") } else { ("z", "p") };
+                    entry[value_key] = field(value_key);
+                    entry["p"] = field(p_key);
+                }
+                entry
+            })
+            .collect();
+        let a = &data.areas[i];
+        Ok(Json(json!({
+            "id": i, "code": a.code, "name": a.name, "population": a.population, "deprivation": a.deprivation,
+            "role": role.as_str(),
+            "filter": q.describe(&data),
+            "disclosure": disclosure(&data, role),
+            "values": values_json(&values[i]),
+            "monthly": monthly,
+            "hour_of_week": hour_of_week,
+            "hour_of_week_note": note,
+            "analyses": analyses,
+        })))
+    })
+    .await
+}

@@ -1,0 +1,5 @@
+//! Route handlers, one file per family.
+
+pub mod admin;
+pub mod api;
+pub mod tiles;

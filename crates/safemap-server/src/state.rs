@@ -1,0 +1,127 @@
+//! [`AppState`]: the loaded results behind an atomic pointer, the analyst token and the
+//! tile cache. A reload builds a new [`Dataset`] off the async threads and swaps it in;
+//! requests already running keep the `Arc` they started with.
+
+use crate::dataset::{self, Dataset, LoadError};
+use crate::tile_cache::TileCache;
+use arc_swap::ArcSwap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The results directory of a run.
+    pub results_dir: PathBuf,
+    /// The analyst bearer token (`None`: public role only).
+    pub token: Option<String>,
+    /// The web map's directory (`web-map/`), if it is to be served.
+    pub web_dir: Option<PathBuf>,
+    /// Origins allowed by CORS (`*` for any); empty: same-origin only.
+    pub cors_origins: Vec<String>,
+    /// Longest time a request may take.
+    pub request_timeout: std::time::Duration,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Bytes of encoded tiles kept in memory.
+    pub tile_cache_bytes: u64,
+}
+
+impl ServerConfig {
+    /// Defaults for a results directory: no token, no web map, same-origin, 30 s, 64 KiB,
+    /// 256 MiB of tiles.
+    pub fn new(results_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            results_dir: results_dir.into(),
+            token: None,
+            web_dir: None,
+            cors_origins: Vec::new(),
+            request_timeout: std::time::Duration::from_secs(30),
+            max_body_bytes: 64 * 1024,
+            tile_cache_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: ServerConfig,
+    data: ArcSwap<Dataset>,
+    reload: tokio::sync::Mutex<()>,
+    tiles: TileCache,
+}
+
+/// What a reload did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReloadReport {
+    /// Fingerprint of the results now served.
+    pub fingerprint: String,
+    /// Whether the results differ from the ones served before.
+    pub changed: bool,
+    /// Milliseconds spent loading.
+    pub load_ms: u128,
+}
+
+impl AppState {
+    /// Loads the results directory (blocking) and builds the state.
+    pub fn load(config: ServerConfig) -> Result<Self, LoadError> {
+        let data = dataset::load(&config.results_dir)?;
+        let tiles = TileCache::new(config.tile_cache_bytes);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                data: ArcSwap::from_pointee(data),
+                reload: tokio::sync::Mutex::new(()),
+                tiles,
+                config,
+            }),
+        })
+    }
+
+    /// The results now served; hold the `Arc` for the whole request.
+    pub fn data(&self) -> Arc<Dataset> {
+        self.inner.data.load_full()
+    }
+
+    /// Server settings.
+    pub fn config(&self) -> &ServerConfig {
+        &self.inner.config
+    }
+
+    /// The tile cache.
+    pub fn tiles(&self) -> &TileCache {
+        &self.inner.tiles
+    }
+
+    /// Re-reads the results directory on the blocking pool and swaps the new results in.
+    /// Reloads run one at a time; a failed load leaves the old results in place.
+    pub async fn reload(&self) -> Result<ReloadReport, LoadError> {
+        let _guard = self.inner.reload.lock().await;
+        let dir = self.inner.config.results_dir.clone();
+        let started = Instant::now();
+        let data = tokio::task::spawn_blocking(move || dataset::load(&dir))
+            .await
+            .map_err(|e| LoadError::Read {
+                path: self.inner.config.results_dir.clone(),
+                source: std::io::Error::other(e),
+            })??;
+        let fingerprint = data.fingerprint.clone();
+        let old = self.inner.data.swap(Arc::new(data));
+        let report = ReloadReport {
+            changed: old.fingerprint != fingerprint,
+            fingerprint,
+            load_ms: started.elapsed().as_millis(),
+        };
+        tracing::info!(
+            changed = report.changed,
+            load_ms = report.load_ms as u64,
+            "results reloaded"
+        );
+        Ok(report)
+    }
+}
