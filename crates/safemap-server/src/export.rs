@@ -31,11 +31,11 @@ pub fn public_tiles(
     let ids: Vec<TileId> = (min_zoom..=max_zoom)
         .flat_map(|z| tiles_covering(bbox, z))
         .collect();
-    let tiles: Result<Vec<Option<(TileId, Vec<u8>)>>, TileError> = ids
+    let tiles = ids
         .par_iter()
         .map(|&id| Ok(encode_tile(id, &inputs)?.map(|t| (id, t))))
-        .collect();
-    Ok(tiles?.into_iter().flatten().collect())
+        .collect::<Result<Vec<_>, TileError>>()?;
+    Ok(tiles.into_iter().flatten().collect())
 }
 
 /// TileJSON-style metadata of the public layers (`vector_layers` with field types).

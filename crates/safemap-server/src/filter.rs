@@ -164,6 +164,15 @@ pub fn parse_month(key: &str, v: &str) -> Result<i32, AppError> {
 }
 
 impl FilterParams {
+    /// Parses a query string; an unknown or repeated parameter is a 400 naming it.
+    pub fn from_query(query: Option<&str>) -> Result<Self, AppError> {
+        serde_urlencoded::from_str(query.unwrap_or_default()).map_err(|e| {
+            AppError::BadRequest(format!(
+                "bad query string: {e}; the filters are source, category, from, to, window, days and hours"
+            ))
+        })
+    }
+
     /// Checks the filter against the loaded results.
     pub fn resolve(&self, data: &Dataset) -> Result<Query, AppError> {
         let (index, source) = match &self.source {

@@ -283,7 +283,7 @@ impl LayerGeometry {
         let len = features.len();
         let mut bounds = Bounds::EMPTY;
         let pts: Vec<Option<Pt>> = features
-            .iter()
+            .into_iter()
             .map(|p| {
                 finite(p.0).then(|| {
                     bounds.add(p.0);

@@ -4,6 +4,9 @@
 //! from the spec rather than from `geozero`, whose `mvt` feature brings a large dependency
 //! tree for these four small messages.
 
+// Field names are the spec's, so they stay as the `.proto` spells them.
+#![allow(clippy::struct_field_names)]
+
 /// `Tile`: a list of layers.
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Tile {

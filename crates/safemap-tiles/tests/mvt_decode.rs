@@ -138,7 +138,7 @@ fn plymouth_tiles_decode_with_clockwise_exteriors_and_their_rows() {
                     for c in p
                         .exterior()
                         .coords()
-                        .chain(p.interiors().iter().flat_map(|r| r.coords()))
+                        .chain(p.interiors().iter().flat_map(LineString::coords))
                     {
                         assert!((-64.0..=4160.0).contains(&c.x) && (-64.0..=4160.0).contains(&c.y));
                     }

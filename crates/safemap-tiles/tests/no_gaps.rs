@@ -8,6 +8,8 @@ use safemap_tiles::{lonlat_to_mercator, LayerGeometry, PrepareOptions};
 use std::collections::HashMap;
 
 type Key = [u64; 2];
+/// An undirected edge or segment, by its endpoints in order.
+type Seg = (Key, Key);
 
 fn key(p: [f64; 2]) -> Key {
     [(p[0] + 0.0).to_bits(), (p[1] + 0.0).to_bits()]
@@ -42,7 +44,7 @@ fn original_rings(areas: &[MultiPolygon<f64>]) -> Vec<Vec<Vec<[f64; 2]>>> {
 fn simplified_rings(layer: &LayerGeometry, n: usize, z: u8) -> Vec<Vec<Vec<[f64; 2]>>> {
     (0..n)
         .map(|i| {
-            let mp = layer.simplified_polygon(i, z).unwrap();
+            let mp = layer.simplified_polygon(i, z).expect("a polygon layer");
             mp.0.iter()
                 .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
                 .map(|ls| {
@@ -64,7 +66,7 @@ fn check_shared_boundaries(
     simp: &[Vec<Vec<[f64; 2]>>],
 ) -> (usize, usize) {
     // edge -> [(feature, covering simplified segment)]
-    let mut cover: HashMap<(Key, Key), Vec<(usize, (Key, Key))>> = HashMap::new();
+    let mut cover: HashMap<Seg, Vec<(usize, Seg)>> = HashMap::new();
     for (f, (orings, srings)) in orig.iter().zip(simp).enumerate() {
         assert_eq!(orings.len(), srings.len(), "feature {f}: ring count");
         for (o, s) in orings.iter().zip(srings) {

@@ -16,11 +16,11 @@ fn gunzip(b: &[u8]) -> Vec<u8> {
 }
 
 fn u64_at(b: &[u8], at: usize) -> u64 {
-    u64::from_le_bytes(b[at..at + 8].try_into().unwrap())
+    u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
 }
 
 fn i32_at(b: &[u8], at: usize) -> i32 {
-    i32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+    i32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"))
 }
 
 fn read_varint(b: &[u8], pos: &mut usize) -> u64 {

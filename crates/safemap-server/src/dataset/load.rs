@@ -289,12 +289,7 @@ pub fn load(dir: &Path) -> Result<Dataset, LoadError> {
         );
     }
     let bounds = layers.get("areas").and_then(|l| l.geometry.bounds_wgs84());
-    let fingerprint = files
-        .hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let fingerprint = format!("{:x}", files.hasher.finalize());
     Ok(Dataset {
         fingerprint,
         study: manifest["study"].as_str().unwrap_or_default().to_string(),

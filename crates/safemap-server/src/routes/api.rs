@@ -7,7 +7,7 @@ use crate::filter::{FilterParams, Query, NTE};
 use crate::role::Role;
 use crate::state::AppState;
 use crate::values::{derive, Derived};
-use axum::extract::{Path, Query as QueryString, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -213,8 +213,9 @@ fn area_head(data: &Dataset, i: usize) -> serde_json::Map<String, Value> {
 pub async fn areas_json(
     State(state): State<AppState>,
     role: Role,
-    QueryString(params): QueryString<FilterParams>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, AppError> {
+    let params = FilterParams::from_query(query.as_deref())?;
     let data = state.data();
     blocking(move || {
         let q = params.resolve(&data)?;
@@ -243,8 +244,9 @@ pub async fn areas_json(
 pub async fn areas_geojson(
     State(state): State<AppState>,
     role: Role,
-    QueryString(params): QueryString<FilterParams>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
+    let params = FilterParams::from_query(query.as_deref())?;
     let data = state.data();
     let body = blocking(move || geojson_body(&data, &params, role)).await?;
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
@@ -287,8 +289,9 @@ pub async fn area(
     State(state): State<AppState>,
     role: Role,
     Path(code): Path<String>,
-    QueryString(params): QueryString<FilterParams>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, AppError> {
+    let params = FilterParams::from_query(query.as_deref())?;
     let data = state.data();
     blocking(move || {
         let i = *data

@@ -62,7 +62,7 @@ pub async fn tilejson(
         "minzoom": 0,
         "maxzoom": MAX_ZOOM,
         "bounds": bounds,
-        "center": [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 11],
+        "center": [f64::midpoint(bounds[0], bounds[2]), f64::midpoint(bounds[1], bounds[3]), 11],
         "vector_layers": [{"id": layer_id, "fields": fields, "minzoom": 0, "maxzoom": MAX_ZOOM}],
         "attribution": "safemap",
     })))
@@ -148,13 +148,8 @@ fn encoded(raw: Option<Vec<u8>>, role: Role) -> EncodedTile {
     let mut hash = Sha256::new();
     hash.update(role.as_str());
     hash.update(raw.as_deref().unwrap_or_default());
-    let etag = format!(
-        "\"{}\"",
-        hash.finalize()[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let digest = format!("{:x}", hash.finalize());
+    let etag = format!("\"{}\"", &digest[..24]);
     let data = raw.map(|raw| {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         // Writing to a Vec cannot fail.

@@ -1,0 +1,520 @@
+//! The real `safemap serve` over HTTP on loopback: every route and status code, gzip,
+//! ETag/304, roles, path traversal, CORS, tiles decoded by an independent MVT reader, and
+//! reloads (HTTP and SIGHUP) under concurrent load.
+#![allow(clippy::unwrap_used)]
+
+mod serving;
+
+use serving::{areas_csv, client, error_of, tile_of, Server};
+use std::io::{Read, Write};
+
+fn bounds(s: &Server) -> [f64; 4] {
+    let layers = s.json("/api/layers", false);
+    let b: Vec<f64> = layers["bounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    [b[0], b[1], b[2], b[3]]
+}
+
+fn centre_tile(s: &Server, z: u8) -> String {
+    let b = bounds(s);
+    let (z, x, y) = tile_of(f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3]), z);
+    format!("{z}/{x}/{y}")
+}
+
+#[test]
+fn json_routes_answer_with_the_documented_statuses() {
+    let s = Server::demo();
+    // Roles.
+    assert_eq!(s.json("/api/session", false)["role"], "public");
+    assert_eq!(s.json("/api/session", true)["role"], "analyst");
+    let r = client()
+        .get(format!("{}/api/session", s.base))
+        .bearer_auth("not-the-token")
+        .send()
+        .unwrap();
+    assert!(r.headers().contains_key("www-authenticate"));
+    assert_eq!(error_of(r).0, 401);
+    // Catalogue and provenance.
+    let layers = s.json("/api/layers", false);
+    let names: Vec<&str> = layers["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["police", "force", "ed"]);
+    assert_eq!(layers["sources"][0]["windows"].as_array().unwrap().len(), 0);
+    assert_eq!(layers["sources"][1]["windows"][1]["id"], "nte");
+    let public_manifest = s.json("/api/manifest", false);
+    assert!(
+        public_manifest["inputs"][0]["sha256"]
+            .as_str()
+            .unwrap()
+            .len()
+            == 64
+    );
+    assert!(public_manifest.get("timings_ms").is_none());
+    assert!(s.json("/api/manifest", true).get("timings_ms").is_some());
+    // Areas.
+    let n = areas_csv(&s.results).len();
+    let all = s.json("/api/areas.json", false);
+    assert_eq!(all["areas"].as_array().unwrap().len(), n);
+    let r = s.get("/api/areas.geojson?source=force&window=nte");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/geo+json");
+    let fc: serde_json::Value = r.json().unwrap();
+    assert_eq!(fc["features"].as_array().unwrap().len(), n);
+    assert_eq!(fc["features"][0]["geometry"]["type"], "MultiPolygon");
+    let code = all["areas"][0]["code"].as_str().unwrap().to_string();
+    let one = s.json(&format!("/api/areas/{code}?source=force"), false);
+    assert_eq!(one["code"], code.as_str());
+    assert_eq!(one["monthly"].as_array().unwrap().len(), 36);
+    assert!(one["hour_of_week"].is_null() && one["hour_of_week_note"].is_string());
+    let exact = s.json(&format!("/api/areas/{code}?source=force"), true);
+    assert_eq!(exact["hour_of_week"].as_array().unwrap().len(), 7);
+    // Errors, each JSON with a message naming the problem.
+    let cases: [(&str, bool, u16, &str); 14] = [
+        ("/api/areas/NOPE", false, 404, "NOPE"),
+        ("/api/areas.json?source=nope", false, 404, "nope"),
+        ("/api/areas.json?category=nope", false, 404, "nope"),
+        ("/api/areas.json?from=2024-13", false, 400, "2024-13"),
+        (
+            "/api/areas.json?from=2025-01&to=2024-01",
+            true,
+            400,
+            "after",
+        ),
+        ("/api/areas.json?from=2019-01", true, 422, "covers"),
+        ("/api/areas.json?color=red", false, 400, "color"),
+        (
+            "/api/areas.json?source=police&window=nte",
+            true,
+            422,
+            "month-precision",
+        ),
+        (
+            "/api/areas.json?source=force&days=fri&hours=25-2",
+            true,
+            400,
+            "25-2",
+        ),
+        (
+            "/api/areas.json?source=force&days=mon&hours=9-17",
+            false,
+            403,
+            "analyst",
+        ),
+        (
+            "/api/areas.json?source=force&from=2024-02&to=2024-05",
+            false,
+            403,
+            "analyst",
+        ),
+        (
+            "/api/areas.json?source=force&window=weekend",
+            false,
+            400,
+            "weekend",
+        ),
+        ("/no/such/page", false, 404, "no such page"),
+        ("/api/nothing", false, 404, "no such page"),
+    ];
+    for (path, analyst, status, needle) in cases {
+        let r = if analyst {
+            s.get_analyst(path)
+        } else {
+            s.get(path)
+        };
+        let (got, message) = error_of(r);
+        assert_eq!(got, status, "{path}: {message}");
+        assert!(message.contains(needle), "{path}: {message}");
+    }
+    // Custom windows and ranges work for the analyst.
+    let custom = s.json(
+        "/api/areas.json?source=force&days=mon&hours=9-17&from=2024-02&to=2024-05",
+        true,
+    );
+    assert_eq!(custom["filter"]["window"], "custom");
+    // Reload: analyst only, POST only, bounded body.
+    assert_eq!(
+        error_of(
+            client()
+                .post(format!("{}/admin/reload", s.base))
+                .send()
+                .unwrap()
+        )
+        .0,
+        403
+    );
+    assert_eq!(error_of(s.get_analyst("/admin/reload")).0, 405);
+    // A 1 MiB body is refused from its Content-Length, before it is sent.
+    let addr = s.base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST /admin/reload HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\nContent-Length: 1048576\r\nConnection: close\r\n\r\n",
+        s.token
+    )
+    .unwrap();
+    let mut head = [0_u8; 12];
+    stream.read_exact(&mut head).unwrap();
+    assert_eq!(&head[9..12], b"413");
+    let r = client()
+        .post(format!("{}/admin/reload", s.base))
+        .bearer_auth(&s.token)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let report: serde_json::Value = r.json().unwrap();
+    assert_eq!(report["changed"], false, "same files, same fingerprint");
+}
+
+#[test]
+fn analyst_answers_equal_areas_csv_and_public_ones_are_rounded() {
+    let s = Server::demo();
+    let rows = areas_csv(&s.results);
+    for (source, category) in [
+        ("police", "all"),
+        ("police", "violence_and_sexual_offences"),
+        ("force", "flag_domestic_abuse"),
+        ("ed", "all"),
+    ] {
+        let exact = s.json(
+            &format!("/api/areas.json?source={source}&category={category}"),
+            true,
+        );
+        let public = s.json(
+            &format!("/api/areas.json?source={source}&category={category}"),
+            false,
+        );
+        for (i, row) in rows.iter().enumerate() {
+            let a = &exact["areas"][i];
+            assert_eq!(a["code"].as_str().unwrap(), row["code"]);
+            let count: u64 = row[&format!("{source}_{category}_count")].parse().unwrap();
+            assert_eq!(
+                a["count"].as_u64().unwrap(),
+                count,
+                "{source} {category} {}",
+                row["code"]
+            );
+            for f in ["rate", "rate_lo", "rate_hi", "expected", "excess_risk"] {
+                let csv = &row[&format!("{source}_{category}_{f}")];
+                match a[f].as_f64() {
+                    Some(v) => assert_eq!(v, csv.parse::<f64>().unwrap(), "{f}"),
+                    None => assert!(csv.is_empty(), "{f}"),
+                }
+            }
+            let p = &public["areas"][i];
+            match p["count"].as_u64() {
+                Some(v) => {
+                    assert_eq!(v % 5, 0);
+                    assert!(v.abs_diff(count) <= 2, "rounded to the nearest 5");
+                }
+                None => assert!(p["suppressed"].as_bool().unwrap()),
+            }
+        }
+    }
+}
+
+#[test]
+fn tiles_gzip_etags_and_bad_coordinates() {
+    let s = Server::demo();
+    let t = centre_tile(&s, 13);
+    let url = format!("{}/tiles/areas/{t}.mvt", s.base);
+    let plain = client().get(&url).send().unwrap();
+    assert_eq!(plain.status(), 200);
+    assert_eq!(
+        plain.headers()["content-type"],
+        "application/vnd.mapbox-vector-tile"
+    );
+    assert!(plain.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .starts_with("public"));
+    let etag = plain.headers()["etag"].to_str().unwrap().to_string();
+    let raw = plain.bytes().unwrap();
+    let gz = client()
+        .get(&url)
+        .header("accept-encoding", "gzip")
+        .send()
+        .unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gz.bytes().unwrap()[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, raw, "gzip body decompresses to the plain tile");
+    let cached = client()
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .unwrap();
+    assert_eq!(cached.status(), 304);
+    let analyst = client()
+        .get(&url)
+        .bearer_auth(&s.token)
+        .header("if-none-match", &etag)
+        .send()
+        .unwrap();
+    assert_eq!(
+        analyst.status(),
+        200,
+        "the analyst tile differs from the public one"
+    );
+    assert!(analyst.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .starts_with("private"));
+    // Empty: a tile far from the city.
+    assert_eq!(s.get("/tiles/areas/10/0/0.mvt").status(), 204);
+    for (path, status) in [
+        ("/tiles/areas/x/1/1.mvt", 400),
+        ("/tiles/areas/3/8/1.mvt", 400),
+        ("/tiles/areas/3/1/-1.mvt", 400),
+        ("/tiles/areas/25/1/1.mvt", 400),
+        ("/tiles/nope/3/1/1.mvt", 404),
+        ("/tiles/areas/3/1/1.png", 404),
+        ("/tiles/nope.json", 404),
+    ] {
+        assert_eq!(error_of(s.get(path)).0, status, "{path}");
+    }
+    let tj = s.json("/tiles/areas.json", false);
+    assert_eq!(tj["tilejson"], "3.0.0");
+    let fields = &tj["vector_layers"][0]["fields"];
+    assert_eq!(fields["code"], "String");
+    assert_eq!(fields["police_all_count"], "Number");
+    assert!(
+        fields.get("ed_assaults_gi_star_z").is_none(),
+        "no z values in public"
+    );
+    assert!(
+        s.json("/tiles/areas.json", true)["vector_layers"][0]["fields"]
+            .get("ed_assaults_gi_star_z")
+            .is_some()
+    );
+}
+
+/// Sends a raw request line (paths exactly as given, not normalised by a client).
+fn raw_get(base: &str, path: &str) -> String {
+    let addr = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    let _ = stream.read_to_string(&mut out);
+    out
+}
+
+#[test]
+fn no_route_reads_outside_its_directory_and_cors_is_opt_in() {
+    let s = Server::demo();
+    for path in [
+        "/../../Cargo.toml",
+        "/%2e%2e/%2e%2e/Cargo.toml",
+        "/..%2f..%2fCargo.toml",
+        "/vendor/maplibre-gl/..%2f..%2f..%2f..%2fCargo.toml",
+        "/src/../../Cargo.toml",
+        "/tiles/..%2f..%2fCargo.toml/1/1/1.mvt",
+        "/api/areas/..%2f..%2fCargo.toml",
+        "/%2fetc%2fpasswd",
+        "//etc/passwd",
+    ] {
+        let resp = raw_get(&s.base, path);
+        let status: u16 = resp[9..12].parse().unwrap();
+        assert!(matches!(status, 400 | 404), "{path}: {status}");
+        assert!(
+            !resp.contains("[workspace]") && !resp.contains("root:x"),
+            "{path} leaked a file"
+        );
+    }
+    let r = client()
+        .get(format!("{}/api/layers", s.base))
+        .header("origin", "http://elsewhere.example")
+        .send()
+        .unwrap();
+    assert!(
+        !r.headers().contains_key("access-control-allow-origin"),
+        "same-origin by default"
+    );
+    drop(s);
+    let dir = serving::demo_dir();
+    let s = Server::start(
+        &dir.join("results"),
+        &dir.join("analyst.token"),
+        &["--cors-origin", "http://map.example"],
+    );
+    let r = client()
+        .get(format!("{}/api/layers", s.base))
+        .header("origin", "http://map.example")
+        .send()
+        .unwrap();
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "http://map.example"
+    );
+}
+
+#[test]
+fn tiles_decode_with_an_independent_reader_and_carry_the_areas_csv_rows() {
+    let s = Server::demo();
+    let rows = areas_csv(&s.results);
+    let b = bounds(&s);
+    let mut seen = std::collections::BTreeSet::new();
+    for z in [11_u8, 13] {
+        let (_, x0, y1) = tile_of(b[0], b[1], z);
+        let (_, x1, y0) = tile_of(b[2], b[3], z);
+        for x in x0..=x1 {
+            for y in y0..=y1 {
+                let r = s.get_analyst(&format!("/tiles/areas/{z}/{x}/{y}.mvt"));
+                if r.status() == 204 {
+                    continue;
+                }
+                assert_eq!(r.status(), 200);
+                let reader = mvt_reader::Reader::new(r.bytes().unwrap().to_vec()).unwrap();
+                let meta = reader.get_layer_metadata().unwrap();
+                assert_eq!(meta.len(), 1);
+                assert_eq!(meta[0].name, "areas");
+                assert_eq!(meta[0].extent, 4096);
+                for f in reader.get_features(0).unwrap() {
+                    let id = f.id.unwrap() as usize;
+                    seen.insert(id);
+                    let props = f.properties.as_ref().unwrap();
+                    for (key, csv) in &rows[id] {
+                        match props.get(key) {
+                            None | Some(mvt_reader::feature::Value::Null) => {
+                                assert!(csv.is_empty(), "{key} of area {id}");
+                            }
+                            Some(mvt_reader::feature::Value::String(v)) => {
+                                assert_eq!(v, csv, "{key}");
+                            }
+                            Some(mvt_reader::feature::Value::UInt(v)) => {
+                                assert_eq!(v.to_string(), *csv, "{key}");
+                            }
+                            Some(mvt_reader::feature::Value::Double(v)) => {
+                                assert_eq!(*v, csv.parse::<f64>().unwrap(), "{key} of area {id}");
+                            }
+                            Some(other) => panic!("{key}: unexpected {other:?}"),
+                        }
+                    }
+                    let geo_types::Geometry::MultiPolygon(mp) = f.geometry else {
+                        panic!("area {id} is not a polygon")
+                    };
+                    for p in &mp.0 {
+                        let ring_area = |r: &geo_types::LineString<f32>| {
+                            r.0.windows(2)
+                                .map(|w| {
+                                    f64::from(w[0].x) * f64::from(w[1].y)
+                                        - f64::from(w[1].x) * f64::from(w[0].y)
+                                })
+                                .sum::<f64>()
+                        };
+                        assert!(
+                            ring_area(p.exterior()) > 0.0,
+                            "exterior rings are clockwise (positive area, y down)"
+                        );
+                        for hole in p.interiors() {
+                            assert!(ring_area(hole) < 0.0, "holes are anticlockwise");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(seen.len(), rows.len(), "every area appears in some tile");
+}
+
+#[test]
+fn reloads_under_load_fail_no_request_and_swap_in_new_results() {
+    let dir = serving::demo_dir();
+    let copy = std::env::temp_dir().join(format!("safemap-reload-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(&copy).unwrap();
+    for f in std::fs::read_dir(dir.join("results")).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), copy.join(f.file_name())).unwrap();
+    }
+    let s = Server::start(&copy, &dir.join("analyst.token"), &[]);
+    let t = centre_tile(&s, 12);
+    let paths = [
+        format!("/tiles/areas/{t}.mvt"),
+        "/api/areas.json?source=force&window=nte".to_string(),
+        "/api/areas.geojson?source=police".to_string(),
+        "/api/layers".to_string(),
+    ];
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let workers: Vec<_> = (0..6)
+        .map(|k| {
+            let (base, paths, stop) = (s.base.clone(), paths.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut n = 0_u32;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let p = &paths[(n as usize + k) % paths.len()];
+                    let r = client().get(format!("{base}{p}")).send().unwrap();
+                    assert!(r.status().is_success(), "{p}: {}", r.status());
+                    let _ = r.bytes().unwrap();
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    for _ in 0..20 {
+        let r = client()
+            .post(format!("{}/admin/reload", s.base))
+            .bearer_auth(&s.token)
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let served: u32 = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    assert!(served > 20, "requests ran during the reloads ({served})");
+
+    // New results (another seed) written over the served directory: SIGHUP swaps them in.
+    let other = std::env::temp_dir().join(format!("safemap-reload-seed-{}", std::process::id()));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_safemap"))
+        .args(["demo", "--no-serve", "--seed", "99", "--out"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let before = s.json("/api/areas.json", true)["areas"][0]["count"].clone();
+    for f in std::fs::read_dir(other.join("results")).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), copy.join(f.file_name())).unwrap();
+    }
+    let expected: u64 = areas_csv(&copy)[0]["police_all_count"].parse().unwrap();
+    assert_ne!(
+        before.as_u64().unwrap(),
+        expected,
+        "the other seed has other counts"
+    );
+    let hup = std::process::Command::new("kill")
+        .args(["-HUP", &s.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(hup.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let now = s.json("/api/areas.json", true)["areas"][0]["count"]
+            .as_u64()
+            .unwrap();
+        if now == expected {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "SIGHUP did not reload"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = std::fs::remove_dir_all(&copy);
+    let _ = std::fs::remove_dir_all(&other);
+}

@@ -1,0 +1,26 @@
+// The legend: what the colours mean, for the layer on the map. Rendered from the same
+// classification (thresholds and member ranges) that styles the map.
+
+import { esc } from './format.js';
+
+/**
+ * spec: {title, subtitle, items: [{color, label, n?, outline?, shape?}], notes: [string]}.
+ * `n` (areas per class) is shown only when `showCounts` (analyst view).
+ */
+export function renderLegend(el, spec, { showCounts = false } = {}) {
+  if (!spec) {
+    el.hidden = true;
+    el.innerHTML = '';
+    return;
+  }
+  el.hidden = false;
+  const items = spec.items
+    .map((it) => {
+      const sw = `<span class="swatch${it.shape === 'circle' ? ' circle' : ''}" style="background:${esc(it.color)}${it.outline ? `;border-color:${esc(it.outline)}` : ''}" aria-hidden="true"></span>`;
+      const n = showCounts && typeof it.n === 'number' ? ` <span class="legend-n">(${it.n} areas)</span>` : '';
+      return `<li data-class-label="${esc(it.label)}">${sw}<span class="legend-label">${esc(it.label)}</span>${n}</li>`;
+    })
+    .join('');
+  const notes = (spec.notes || []).map((n) => `<p class="legend-note">${esc(n)}</p>`).join('');
+  el.innerHTML = `<h2 class="legend-title">${esc(spec.title)}</h2>${spec.subtitle ? `<p class="legend-subtitle">${esc(spec.subtitle)}</p>` : ''}<ul class="legend-items">${items}</ul>${notes}`;
+}

@@ -1,0 +1,405 @@
+// The interactive web map: wires the API, the map, the controls, the legend, the area panel
+// and the priority list together, and keeps the URL in step with what is shown.
+
+import { api, ApiError, getToken, setToken } from './api.js';
+import { esc, fmtCount } from './format.js';
+import { initControls, VALUE_LAYERS } from './filters.js';
+import { renderLegend } from './legend.js';
+import {
+  applyLayer, applyServices, createMap, describeFilter, loadBoxes, loadTiles, selectArea, setValues,
+} from './map-view.js';
+import { renderPanel, renderPanelMessage } from './panel.js';
+import { RANK_MEASURES, renderPriority } from './priority.js';
+import { fieldsOf } from './map-style.js';
+import { basemapUrl, parseState, parseView, stateToHash, viewString, writeState } from './state-url.js';
+
+const $ = (id) => document.getElementById(id);
+
+const FILTER_KEYS = ['source', 'category', 'from', 'to', 'window', 'days', 'hours'];
+
+/** Everything the page knows; exposed as window.__safemap for the browser tests. */
+const app = {
+  state: parseState(),
+  session: null,
+  catalogue: null,
+  manifest: null,
+  tiles: {},
+  map: null,
+  areasLayer: 'areas',
+  areas: [],
+  response: null,
+  boxes: null,
+  analyst: false,
+  updates: 0,
+  panelSeq: 0,
+  valuesSeq: 0,
+  lastFocus: null,
+};
+window.__safemap = app;
+
+function setStatus(text, isError = false) {
+  const el = $('status');
+  el.textContent = text || '';
+  el.classList.toggle('error', !!isError);
+  el.hidden = !text;
+}
+
+function filterMessage(text) {
+  const el = $('filter-message');
+  el.textContent = text || '';
+  el.hidden = !text;
+}
+
+// ---------------------------------------------------------------- sign-in
+
+function setupAuth() {
+  const form = $('signin');
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const token = $('token').value.trim();
+    if (!token) return;
+    setToken(token);
+    try {
+      const s = await api.session();
+      if (s.role !== 'analyst') throw new ApiError(401, 'the server did not accept the token');
+      location.reload();
+    } catch (err) {
+      setToken(null);
+      $('signin-message').textContent = err.status === 401 ? 'That token was not accepted.' : `Sign-in failed: ${err.message}`;
+    }
+  });
+  $('signout').addEventListener('click', () => {
+    setToken(null);
+    location.reload();
+  });
+}
+
+function showRole() {
+  const analyst = app.analyst;
+  document.body.dataset.role = analyst ? 'analyst' : 'public';
+  $('role-badge').textContent = analyst ? 'Analyst view: exact numbers' : 'Public view';
+  $('signin').hidden = analyst;
+  $('signout').hidden = !analyst;
+  const note = $('public-note');
+  if (!analyst) {
+    const d = (app.session && app.session.disclosure) || (app.catalogue && app.catalogue.disclosure) || {};
+    const rule = d.note
+      || `Public view: counts from 1 to ${d.suppress_max ?? 7} are suppressed and the others rounded to the nearest ${d.round_to ?? 5}; rates are computed from the rounded counts.`;
+    note.textContent = `Numbers are disclosure-controlled. ${rule} Analysts can sign in to see exact numbers.`;
+    note.hidden = false;
+  } else {
+    note.hidden = true;
+  }
+}
+
+// ---------------------------------------------------------------- state
+
+function normalize(st) {
+  const c = app.catalogue;
+  const src = c.sources.find((s) => s.name === st.source) || c.sources[0];
+  st.source = src.name;
+  if (!src.measures.some((m) => m.id === st.category)) st.category = src.measures[0] ? src.measures[0].id : 'all';
+  const months = src.months || [];
+  const periods = src.periods || [];
+  const published = periods.some((p) => p.from === st.from && p.to === st.to);
+  const valid = app.analyst ? months.includes(st.from) && months.includes(st.to) && st.from <= st.to : published;
+  if (!valid && periods[0]) {
+    st.from = periods[0].from;
+    st.to = periods[0].to;
+  }
+  if (!['all', 'custom'].includes(st.window) && !(src.windows || []).some((w) => w.id === st.window) && src.time_precision !== 'month') {
+    st.window = 'all';
+  }
+  if (st.window === 'custom' && !app.analyst) st.window = 'all';
+  const layers = [...document.querySelectorAll('#layer option')].map((o) => o.value);
+  if (layers.length && !layers.includes(st.layer)) st.layer = 'rate';
+  if (!['quantile', 'jenks', 'equal'].includes(st.class)) st.class = 'quantile';
+  if (!['viridis', 'cividis', 'magma'].includes(st.palette)) st.palette = 'viridis';
+  if (!['fdr', 'raw'].includes(st.adj)) st.adj = 'fdr';
+  if (st.rank && !RANK_MEASURES[st.rank]) st.rank = '';
+  return st;
+}
+
+function syncUrl() {
+  writeState(app.state);
+  $('report-link').href = `/report.html#${stateToHash(app.state)}`;
+}
+
+async function update(patch) {
+  const before = { ...app.state };
+  Object.assign(app.state, patch);
+  normalize(app.state);
+  app.controls.sync();
+  syncUrl();
+  const changed = Object.keys(app.state).filter((k) => before[k] !== app.state[k]);
+  const filtersChanged = changed.some((k) => FILTER_KEYS.includes(k));
+  if (filtersChanged) {
+    filterMessage('');
+    await loadValues();
+    if (app.state.area && !changed.includes('area')) await openArea(app.state.area, { focus: false });
+  } else if (changed.some((k) => k !== 'area' && k !== 'map')) {
+    restyle();
+  }
+  if ('area' in patch && patch.area !== before.area) {
+    if (patch.area) await openArea(patch.area, { focus: true });
+    else closePanel();
+  }
+}
+
+// ---------------------------------------------------------------- values, style, legend, list
+
+async function loadValues() {
+  const seq = ++app.valuesSeq;
+  setStatus('Loading values\u2026');
+  let res;
+  try {
+    res = await api.areas(app.state);
+  } catch (e) {
+    if (seq !== app.valuesSeq) return;
+    if (e.status === 422 && app.state.window !== 'all') {
+      // The server's own words on why (e.g. a month-precision source has no times of day).
+      filterMessage(`${e.message}. Showing all hours instead.`);
+      app.state.window = 'all';
+      app.controls.sync();
+      syncUrl();
+      return loadValues();
+    }
+    setStatus(e.message, true);
+    filterMessage(e.message);
+    app.areas = [];
+    setValues(app.map, app.areasLayer, []);
+    restyle();
+    return;
+  }
+  if (seq !== app.valuesSeq) return;
+  app.response = res;
+  app.areas = res.areas || [];
+  setValues(app.map, app.areasLayer, app.areas);
+  setStatus('');
+  fillFinder();
+  restyle();
+}
+
+function restyle() {
+  const map = app.map;
+  const ctx = {
+    catalogue: app.catalogue, tiles: app.tiles, areasLayer: app.areasLayer, areas: app.areas,
+    analyst: app.analyst, ratePer: fmtCount(app.ratePer),
+  };
+  const legend = applyLayer(map, app.state, ctx);
+  const services = applyServices(map, app.state, app.catalogue);
+  renderLegend($('legend-layer'), legend, { showCounts: app.analyst });
+  renderLegend($('legend-services'), services);
+  const measure = app.state.rank || (VALUE_LAYERS[app.state.layer] ? app.state.layer : 'eb_rate');
+  $('priority-title').textContent = `Top areas by ${RANK_MEASURES[measure].replace(/^./, (c) => c.toLowerCase())}`;
+  renderPriority($('priority'), app.areas, measure, (code) => update({ area: code }).then(() => zoomTo(code)));
+  app.updates += 1;
+  document.body.dataset.updates = String(app.updates);
+}
+
+function fillFinder() {
+  const list = $('area-list');
+  if (list.options.length) return;
+  list.innerHTML = app.areas
+    .slice()
+    .sort((a, b) => String(a.name).localeCompare(String(b.name)))
+    .map((a) => `<option value="${esc(`${a.name} (${a.code})`)}"></option>`)
+    .join('');
+}
+
+// ---------------------------------------------------------------- area panel
+
+function areaByCode(code) {
+  return app.areas.find((a) => a.code === code);
+}
+
+async function zoomTo(code) {
+  const a = areaByCode(code);
+  if (!a) return;
+  if (!app.boxes) {
+    try {
+      app.boxes = await loadBoxes(null);
+    } catch (e) {
+      console.warn('areas.geojson', e);
+      return;
+    }
+  }
+  const box = app.boxes.get(a.id);
+  if (box) app.map.fitBounds([[box.bbox[0], box.bbox[1]], [box.bbox[2], box.bbox[3]]], { padding: 60, maxZoom: 15, duration: 600 });
+}
+
+async function openArea(code, { focus = true } = {}) {
+  const seq = ++app.panelSeq;
+  const panel = $('panel');
+  if (focus && !panel.contains(document.activeElement)) app.lastFocus = document.activeElement;
+  const a = areaByCode(code);
+  selectArea(app.map, a ? a.id : null);
+  document.body.classList.add('panel-open');
+  let detail;
+  try {
+    detail = await api.area(code, app.state);
+  } catch (e) {
+    if (seq !== app.panelSeq) return;
+    renderPanelMessage(panel, code, e.message);
+    panel.querySelector('.close').addEventListener('click', () => update({ area: '' }));
+    return;
+  }
+  if (seq !== app.panelSeq) return;
+  if (detail.id !== undefined) selectArea(app.map, detail.id);
+  renderPanel(panel, detail, {
+    analyst: app.analyst,
+    ratePer: app.ratePer,
+    confidence: app.confidence,
+    describe: () => describeFilter(app.catalogue, app.state),
+    onClose: () => update({ area: '' }),
+  });
+  panel.dataset.loaded = String(seq);
+  if (focus) $('panel-title').focus();
+}
+
+function closePanel() {
+  const panel = $('panel');
+  panel.hidden = true;
+  panel.innerHTML = '';
+  delete panel.dataset.code;
+  document.body.classList.remove('panel-open');
+  selectArea(app.map, null);
+  const back = app.lastFocus && document.contains(app.lastFocus) ? app.lastFocus : app.map.getCanvas();
+  back.focus();
+}
+
+// ---------------------------------------------------------------- map events
+
+function wireMap() {
+  const map = app.map;
+  map.on('click', (e) => {
+    const svc = map.getLayer('services-circle') && app.state.services
+      ? map.queryRenderedFeatures(e.point, { layers: ['services-circle'] })
+      : [];
+    if (svc.length) {
+      const p = svc[0].properties;
+      new window.maplibregl.Popup({ closeButton: true })
+        .setLngLat(e.lngLat)
+        .setHTML(`<strong>${esc(p.name)}</strong><br>${esc(String(p.kind || '').replace(/_/g, ' '))}, ${esc(p.tier || '')} tier${p.capacity !== undefined && p.capacity !== null ? `<br>capacity ${esc(p.capacity)}` : ''}`)
+        .addTo(map);
+      return;
+    }
+    const hit = map.queryRenderedFeatures(e.point, { layers: ['areas-fill'] })[0];
+    if (!hit) return;
+    const a = app.areas.find((x) => x.id === hit.id);
+    const code = a ? a.code : hit.properties.code;
+    if (code) update({ area: code });
+  });
+  map.on('mousemove', 'areas-fill', () => { map.getCanvas().style.cursor = 'pointer'; });
+  map.on('mouseleave', 'areas-fill', () => { map.getCanvas().style.cursor = ''; });
+  let t = null;
+  map.on('moveend', () => {
+    clearTimeout(t);
+    t = setTimeout(() => {
+      app.state.map = viewString(map);
+      syncUrl();
+    }, 150);
+  });
+  // Surfaces classified from the loaded features: restyle when their tiles arrive.
+  map.on('sourcedata', (e) => {
+    if (!e.isSourceLoaded || !e.sourceId) return;
+    const l = app.state.layer;
+    if ((l === 'density' && e.sourceId === 'density') || (l.startsWith('field:') && e.sourceId === 'areas')) {
+      clearTimeout(app.surfaceTimer);
+      app.surfaceTimer = setTimeout(restyle, 100);
+    }
+  });
+}
+
+// ---------------------------------------------------------------- keyboard
+
+function wireKeys() {
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !$('panel').hidden) {
+      e.preventDefault();
+      update({ area: '' });
+    }
+  });
+  $('finder').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const v = $('find').value.trim();
+    const m = /\(([^()]+)\)\s*$/.exec(v);
+    const code = m ? m[1] : v;
+    const a = app.areas.find((x) => x.code === code || String(x.name).toLowerCase() === v.toLowerCase());
+    if (!a) {
+      $('finder-message').textContent = 'No area by that name or code.';
+      return;
+    }
+    $('finder-message').textContent = '';
+    update({ area: a.code }).then(() => zoomTo(a.code));
+  });
+}
+
+// ---------------------------------------------------------------- start
+
+async function start() {
+  setupAuth();
+  wireKeys();
+  try {
+    try {
+      app.session = await api.session();
+    } catch (e) {
+      if (e.status !== 401 || !getToken()) throw e;
+      setToken(null);
+      $('signin-message').textContent = 'The saved token is no longer accepted; you are signed out.';
+      app.session = await api.session();
+    }
+    app.analyst = app.session.role === 'analyst';
+    [app.catalogue, app.manifest] = await Promise.all([api.layers(), api.manifest().catch(() => null)]);
+  } catch (e) {
+    setStatus(`Cannot reach the safemap server: ${e.message}`, true);
+    document.body.dataset.ready = 'error';
+    return;
+  }
+  const params = (app.manifest && app.manifest.parameters) || {};
+  app.ratePer = params.rate_per || 1000;
+  app.confidence = params.confidence || 0.95;
+  showRole();
+  $('study-name').textContent = app.catalogue.study || '';
+  document.title = `safemap: ${app.catalogue.study || 'map'}`;
+  app.tiles = await loadTiles(app.catalogue);
+  if (!app.tiles.areas) {
+    setStatus('The server offers no areas tile layer.', true);
+    document.body.dataset.ready = 'error';
+    return;
+  }
+  app.controls = initControls({
+    catalogue: app.catalogue,
+    tiles: app.tiles,
+    areaFields: fieldsOf(app.tiles.areas),
+    analyst: app.analyst,
+    getState: () => app.state,
+    update,
+  });
+  normalize(app.state);
+  app.controls.sync();
+  const { map, areasLayer } = await createMap({
+    container: 'map',
+    catalogue: app.catalogue,
+    tiles: app.tiles,
+    basemap: basemapUrl(),
+    view: parseView(app.state.map),
+  });
+  app.map = map;
+  app.areasLayer = areasLayer;
+  map.addControl(new window.maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  map.addControl(new window.maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+  map.getCanvas().setAttribute('aria-label', 'Map of the study areas; use the arrow keys to pan and + or - to zoom');
+  wireMap();
+  syncUrl();
+  await loadValues();
+  if (app.state.area) await openArea(app.state.area, { focus: false });
+  if (!map.loaded() || !map.areTilesLoaded()) await new Promise((r) => map.once('idle', r));
+  document.body.dataset.ready = '1';
+}
+
+start().catch((e) => {
+  console.error(e);
+  setStatus(`The map failed to start: ${e.message}`, true);
+  document.body.dataset.ready = 'error';
+});

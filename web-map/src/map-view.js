@@ -1,0 +1,274 @@
+// The map shared by the interactive page and the report: creates the MapLibre map on the
+// server's own tiles, puts the filtered values of /api/areas.json into feature-state, and
+// styles the chosen layer. Returns legend specs, so the legend always matches the paint.
+
+import { api, authHeaders, sameOrigin } from './api.js';
+import { classify } from './classify.js';
+import { fmtClass, fmtContinuous, fmtMeasure, fmtPeriod } from './format.js';
+import {
+  addDataLayers, attributeColor, baseStyle, fieldsOf, giColor, lisaColor, ramp, servicesFilter, sourceLayerOf, valueColor,
+} from './map-style.js';
+import { GI_CLASSES, LISA_QUADRANTS, NO_DATA, NOT_SIGNIFICANT, SUPPRESSED, TIER_OTHER, TIERS } from './palettes.js';
+import { VALUE_LAYERS } from './filters.js';
+
+export const MEASURES = ['count', 'rate', 'eb_rate', 'excess_risk', 'rate_lo', 'rate_hi', 'expected'];
+
+/** Fetch the TileJSON of every tile layer in the catalogue: {areas, grid, density, services}. */
+export async function loadTiles(catalogue) {
+  const out = {};
+  await Promise.all(
+    (catalogue.tile_layers || []).map(async (t) => {
+      try {
+        out[t.id] = await api.tileJson(t.tilejson);
+      } catch (e) {
+        console.warn(`tile layer ${t.id}: ${e.message}`);
+      }
+    }),
+  );
+  return out;
+}
+
+/** Only this server's URLs get the analyst token. */
+export function transformRequest(url) {
+  if (sameOrigin(url)) return { url, headers: authHeaders() };
+  return { url };
+}
+
+/**
+ * Create the map. opts: {container, catalogue, tiles, basemap, view: {zoom, center}|null,
+ * interactive}. Resolves once the data layers are added.
+ */
+export function createMap(opts) {
+  const maplibregl = window.maplibregl;
+  const b = opts.catalogue.bounds;
+  const mapOpts = {
+    container: opts.container,
+    style: opts.basemap || baseStyle(),
+    transformRequest,
+    interactive: opts.interactive !== false,
+    attributionControl: false,
+    canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
+    fadeDuration: 0,
+    maxZoom: 18,
+  };
+  if (opts.view) {
+    mapOpts.center = opts.view.center;
+    mapOpts.zoom = opts.view.zoom;
+  } else if (Array.isArray(b) && b.length === 4) {
+    mapOpts.bounds = [[b[0], b[1]], [b[2], b[3]]];
+    mapOpts.fitBoundsOptions = { padding: 20 };
+  }
+  const map = new maplibregl.Map(mapOpts);
+  return new Promise((resolve, reject) => {
+    map.once('load', () => {
+      try {
+        const info = addDataLayers(map, opts.tiles);
+        resolve({ map, ...info });
+      } catch (e) {
+        reject(e);
+      }
+    });
+    map.once('error', (e) => {
+      if (!map.loaded()) console.warn('map error', e && e.error);
+    });
+  });
+}
+
+/** Put the values of an /api/areas.json answer into the feature-state of the areas tiles. */
+export function setValues(map, sourceLayer, areas) {
+  map.removeFeatureState({ source: 'areas', sourceLayer });
+  for (const a of areas) {
+    const st = { suppressed: !!a.suppressed };
+    for (const m of MEASURES) st[m] = typeof a[m] === 'number' ? a[m] : null;
+    map.setFeatureState({ source: 'areas', sourceLayer, id: a.id }, st);
+  }
+}
+
+function windowLabel(source, state) {
+  if (!state.window || state.window === 'all') return 'All hours';
+  if (state.window === 'custom') {
+    const days = (state.days || '').split(',').filter(Boolean).map((d) => d.charAt(0).toUpperCase() + d.slice(1, 3));
+    const m = /^(\d+)-(\d+)$/.exec(state.hours || '');
+    const hours = m ? `${m[1].padStart(2, '0')}:00-${m[2].padStart(2, '0')}:59` : 'all hours';
+    return `Custom window: nights starting ${days.length ? days.join(', ') : 'any day'}, ${hours}`;
+  }
+  const w = (source && source.windows || []).find((x) => x.id === state.window);
+  return w ? w.label.replace(/\s*\(.*\)\s*$/, '') : state.window;
+}
+
+/** The filters in words (no times or month numbers, which would read as small counts). */
+export function describeFilter(catalogue, state) {
+  const s = catalogue.sources.find((x) => x.name === state.source) || catalogue.sources[0];
+  const m = s && s.measures.find((x) => x.id === state.category);
+  return [s ? s.name : state.source, m ? m.label : state.category, fmtPeriod(state.from, state.to), windowLabel(s, state)].join(' \u00b7 ');
+}
+
+export function analysisOf(catalogue, name) {
+  return (catalogue.analyses || []).find((a) => a.name === name);
+}
+
+function analysisNote(a) {
+  if (!a) return '';
+  const bits = [`source ${a.source}`, `category ${String(a.category).replace(/_/g, ' ')}`];
+  if (a.period && a.period.from) bits.push(fmtPeriod(a.period.from, a.period.to));
+  return `Analysis ${a.name.replace(/_/g, ' ')}: ${bits.join(', ')}; the filters do not change it.`;
+}
+
+/** The tile attribute that holds the classes of an analysis statistic, raw or adjusted. */
+export function classField(catalogue, tiles, name, statistic, adj) {
+  const a = analysisOf(catalogue, name);
+  const base = `${name}_${statistic}_class`;
+  if (adj !== 'fdr' && adj !== 'adjusted') return base;
+  const corr = (a && a.correction) || 'fdr';
+  const fields = fieldsOf(tiles.areas);
+  for (const f of [`${base}_${corr}`, `${base}_fdr`, `${base}_adjusted`]) if (f in fields) return f;
+  return `${base}_${corr}`;
+}
+
+function sampleAttribute(map, source, sourceLayer, field) {
+  const seen = new Set();
+  const vals = [];
+  for (const f of map.querySourceFeatures(source, { sourceLayer })) {
+    const key = f.id ?? JSON.stringify(f.geometry.coordinates[0]?.[0]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const v = f.properties[field];
+    if (typeof v === 'number' && Number.isFinite(v)) vals.push(v);
+  }
+  return vals;
+}
+
+function densityField(tiles) {
+  const fields = fieldsOf(tiles.density);
+  if ('density' in fields) return 'density';
+  return Object.keys(fields).find((f) => String(fields[f]).toLowerCase() === 'number') || 'density';
+}
+
+/**
+ * Style the map for `state.layer`. ctx: {catalogue, tiles, areasLayer, areas (the
+ * /api/areas.json list), analyst}. Returns the legend spec.
+ */
+export function applyLayer(map, state, ctx) {
+  const { catalogue, tiles, areasLayer } = ctx;
+  const has = (id) => !!map.getLayer(id);
+  const show = (id, on) => has(id) && map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
+  show('density-fill', state.layer === 'density');
+  show('grid-fill', state.layer === 'grid');
+  const publicNote = ctx.analyst ? [] : ['Public view: counts are rounded to the nearest five and small counts are suppressed (grey); rates use the rounded counts.'];
+  let legend;
+
+  if (VALUE_LAYERS[state.layer]) {
+    const measure = state.layer;
+    const values = ctx.areas.map((a) => a[measure]);
+    const { thresholds, classes } = classify(values, state.class, state.k);
+    const colors = ramp(state.palette, classes.length);
+    map.setPaintProperty('areas-fill', 'fill-color', valueColor(measure, thresholds, colors));
+    map.setPaintProperty('areas-fill', 'fill-opacity', 0.9);
+    const items = classes
+      .map((c, i) => ({ c, color: colors[i] }))
+      .filter(({ c }) => c.n > 0)
+      .map(({ c, color }) => ({
+        color,
+        n: c.n,
+        label: c.lo === c.hi ? fmtMeasure(measure, c.lo) : `${fmtMeasure(measure, c.lo)} to ${fmtMeasure(measure, c.hi)}`,
+      }));
+    const nSup = ctx.areas.filter((a) => a.suppressed && typeof a[measure] !== 'number').length;
+    const nMissing = ctx.areas.filter((a) => !a.suppressed && typeof a[measure] !== 'number').length;
+    if (nSup) items.push({ color: SUPPRESSED, label: 'Suppressed', n: nSup });
+    if (nMissing) items.push({ color: NO_DATA, label: 'No value', n: nMissing, outline: '#888' });
+    legend = {
+      title: VALUE_LAYERS[measure] + (measure === 'rate' || measure === 'eb_rate' ? ` per ${ctx.ratePer || '1,000'}` : ''),
+      subtitle: describeFilter(catalogue, state),
+      items,
+      notes: [`${{ quantile: 'Quantile', jenks: 'Natural breaks (Jenks)', equal: 'Equal interval' }[state.class] || state.class} classes.`, ...publicNote],
+    };
+  } else if (/^(gi|lisa):/.test(state.layer)) {
+    const [kind, name] = state.layer.split(':');
+    const statistic = kind === 'gi' ? 'gi_star' : 'local_moran';
+    const field = classField(catalogue, tiles, name, statistic, state.adj);
+    const a = analysisOf(catalogue, name);
+    const corr = String((a && a.correction) || 'fdr').toUpperCase();
+    map.setPaintProperty('areas-fill', 'fill-color', kind === 'gi' ? giColor(field) : lisaColor(field));
+    map.setPaintProperty('areas-fill', 'fill-opacity', 0.9);
+    const items = kind === 'gi'
+      ? GI_CLASSES.map(([cls, color]) => ({ color, label: fmtClass(cls) }))
+      : [...LISA_QUADRANTS.map(([, label, color]) => ({ color, label })), { color: NOT_SIGNIFICANT, label: 'Not significant' }];
+    legend = {
+      title: kind === 'gi' ? `Gi* hot and cold spots: ${name.replace(/_/g, ' ')}` : `Local Moran clusters: ${name.replace(/_/g, ' ')}`,
+      subtitle: state.adj === 'raw' ? 'Raw p-values (no correction for multiple testing)' : `Adjusted for multiple testing (${corr})`,
+      items,
+      notes: [analysisNote(a)],
+    };
+  } else if (state.layer === 'grid') {
+    map.setPaintProperty('areas-fill', 'fill-opacity', 0);
+    const fields = fieldsOf(tiles.grid);
+    // The contract names them class / class_adjusted; results files say gi_star_class(_fdr).
+    const field = state.adj === 'raw'
+      ? ['class', 'gi_star_class'].find((f) => f in fields) || 'class'
+      : ['class_adjusted', 'class_fdr', 'gi_star_class_fdr', 'gi_star_class_adjusted'].find((f) => f in fields) || 'class_adjusted';
+    map.setPaintProperty('grid-fill', 'fill-color', giColor(field));
+    legend = {
+      title: 'Gi* hot and cold spots on grid cells',
+      subtitle: state.adj === 'raw' ? 'Raw p-values (no correction for multiple testing)' : 'Adjusted for multiple testing',
+      items: GI_CLASSES.map(([cls, color]) => ({ color, label: fmtClass(cls) })),
+      notes: ['Cells aggregated from points by the study; the filters do not change them.'],
+    };
+  } else if (state.layer === 'density' || state.layer.startsWith('field:')) {
+    const isDensity = state.layer === 'density';
+    const source = isDensity ? 'density' : 'areas';
+    const sl = isDensity ? sourceLayerOf(tiles.density, 'density') : areasLayer;
+    const field = isDensity ? densityField(tiles) : state.layer.slice('field:'.length);
+    const vals = has(isDensity ? 'density-fill' : 'areas-fill') ? sampleAttribute(map, source, sl, field) : [];
+    const { thresholds, classes } = classify(vals, state.class, state.k);
+    const colors = ramp(state.palette, Math.max(1, classes.length));
+    map.setPaintProperty(isDensity ? 'density-fill' : 'areas-fill', 'fill-color', attributeColor(field, thresholds, colors));
+    map.setPaintProperty('areas-fill', 'fill-opacity', isDensity ? 0 : 0.9);
+    legend = {
+      title: isDensity ? 'Kernel density (heat surface)' : field.replace(/_/g, ' '),
+      subtitle: isDensity ? 'Events per square kilometre' : '',
+      items: classes.filter((c) => c.n > 0).map((c, i) => ({
+        color: colors[i],
+        label: c.lo === c.hi ? fmtContinuous(c.lo) : `${fmtContinuous(c.lo)} to ${fmtContinuous(c.hi)}`,
+      })),
+      notes: [vals.length ? 'Classes from the features loaded in this view.' : 'Loading the surface\u2026', isDensity ? 'Set by the study; the filters do not change it.' : ''].filter(Boolean),
+    };
+  }
+  return legend;
+}
+
+/** The services legend (when shown) and layer filter. */
+export function applyServices(map, state, catalogue) {
+  if (!map.getLayer('services-circle')) return null;
+  map.setLayoutProperty('services-circle', 'visibility', state.services ? 'visible' : 'none');
+  const kinds = state.kinds === '-' ? ['\u0000'] : state.kinds ? state.kinds.split(',') : null;
+  const tiers = state.tiers === '-' ? ['\u0000'] : state.tiers ? state.tiers.split(',') : null;
+  map.setFilter('services-circle', servicesFilter(kinds, tiers));
+  if (!state.services) return null;
+  return {
+    title: 'Services by prevention tier',
+    items: [...TIERS.map(([, label, color]) => ({ color, label, shape: 'circle' })), { color: TIER_OTHER, label: 'Other', shape: 'circle' }],
+    notes: ['Confidential services (such as refuges) are never shown.'],
+  };
+}
+
+export function selectArea(map, id) {
+  if (map.getLayer('areas-selected')) map.setFilter('areas-selected', ['==', ['id'], id ?? -1]);
+}
+
+/** Bounding boxes of the areas from /api/areas.geojson: Map(id -> [w, s, e, n]). */
+export async function loadBoxes(state) {
+  const fc = await api.areasGeo(state);
+  const boxes = new Map();
+  for (const f of fc.features || []) {
+    const id = f.id ?? (f.properties && f.properties.id);
+    let w = Infinity; let s = Infinity; let e = -Infinity; let n = -Infinity;
+    const walk = (c) => {
+      if (typeof c[0] === 'number') {
+        w = Math.min(w, c[0]); e = Math.max(e, c[0]); s = Math.min(s, c[1]); n = Math.max(n, c[1]);
+      } else c.forEach(walk);
+    };
+    if (f.geometry) walk(f.geometry.coordinates);
+    if (Number.isFinite(w)) boxes.set(id, { bbox: [w, s, e, n], code: f.properties && f.properties.code, geometry: f.geometry });
+  }
+  return boxes;
+}

@@ -1,0 +1,81 @@
+// The area panel: opened by clicking an area, choosing one in the area finder or in the
+// priority list. Shows the numbers of /api/areas/{code} for the current filters exactly as the
+// API gives them (each value element carries the raw JSON number in data-value), the hotspot
+// classes, the monthly series and the hour-of-week heatmap.
+
+import { esc, fmtClass, fmtContinuous, fmtCount, fmtDecile, fmtMeasure, fmtP, fmtStatistic } from './format.js';
+import { hourOfWeekChart, monthlyChart } from './charts.js';
+
+const raw = (v) => esc(JSON.stringify(v === undefined ? null : v));
+
+function value(field, v, text) {
+  return `<span class="num" data-field="${field}" data-value="${raw(v)}">${esc(text)}</span>`;
+}
+
+
+function analysesTable(list, analyst) {
+  if (!list || !list.length) return '<p class="muted">No hotspot analyses cover this area.</p>';
+  const head = `<tr><th scope="col">Analysis</th><th scope="col">Statistic</th><th scope="col">Class</th><th scope="col">Adjusted</th>${analyst ? '<th scope="col">Value, p</th>' : ''}</tr>`;
+  const rows = list
+    .map((a) => {
+      const corr = a.correction ? String(a.correction).toUpperCase() : 'adjusted';
+      return `<tr data-analysis="${esc(a.analysis)}" data-statistic="${esc(a.statistic)}">
+<th scope="row" data-ident>${esc(a.analysis.replace(/_/g, ' '))}</th><td>${esc(fmtStatistic(a.statistic))}</td>
+<td class="cls cls-${esc(a.class)}" data-field="class" data-value="${raw(a.class)}">${esc(fmtClass(a.class))}</td>
+<td class="cls cls-${esc(a.class_adjusted)}" data-field="class_adjusted" data-value="${raw(a.class_adjusted)}"><span class="visually-hidden">${esc(corr)}: </span>${esc(fmtClass(a.class_adjusted))}</td>
+${analyst ? `<td class="zp">${a.statistic === 'local_moran' && a.z === undefined ? `I ${value('i', a.i, fmtContinuous(a.i))}` : `z ${value('z', a.z, fmtContinuous(a.z))}`}<br>p ${value('p', a.p, fmtP(a.p))}</td>` : ''}</tr>`;
+    })
+    .join('');
+  return `<table class="analyses"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+}
+
+/**
+ * Render `detail` (an /api/areas/{code} answer) into `el`.
+ * ctx: {analyst, ratePer, confidence, describe(): string, onClose()}.
+ */
+export function renderPanel(el, detail, ctx) {
+  const v = detail.values || {};
+  const sup = !!v.suppressed;
+  const per = ctx.ratePer ? fmtCount(ctx.ratePer) : '1,000';
+  const conf = `${Math.round((ctx.confidence || 0.95) * 100)}%`;
+  const analyst = !!ctx.analyst;
+  const monthly = detail.monthly && detail.monthly.length
+    ? monthlyChart(detail.monthly, { publicMode: !analyst, label: 'Monthly count' })
+    : '<p class="muted">No monthly series for this filter.</p>';
+  const how = Array.isArray(detail.hour_of_week)
+    ? hourOfWeekChart(detail.hour_of_week, { label: 'Count by hour of week' })
+    : `<p class="muted" data-field="hour_of_week_note">${esc(detail.hour_of_week_note || 'No hour-of-week profile for this filter.')}</p>`;
+  el.innerHTML = `
+<div class="panel-head">
+  <h2 id="panel-title" tabindex="-1"><span data-field="name" data-ident>${esc(detail.name)}</span></h2>
+  <button type="button" class="close" aria-label="Close area panel" title="Close (Esc)">&times;</button>
+</div>
+<p class="panel-code">Code <span data-field="code" data-ident>${esc(detail.code)}</span></p>
+<p class="panel-filter">${esc(ctx.describe())}</p>
+${analyst ? '' : '<p class="panel-note">Public view: counts are rounded to the nearest five and small counts are suppressed; rates are computed from the rounded counts.</p>'}
+<dl class="values">
+  <dt>Residents</dt><dd>${value('population', detail.population, fmtCount(detail.population))}</dd>
+  ${detail.deprivation !== undefined && detail.deprivation !== null ? `<dt>Deprivation</dt><dd>${value('deprivation', detail.deprivation, fmtDecile(detail.deprivation))}</dd>` : ''}
+  <dt>Count</dt><dd>${value('count', v.count, fmtMeasure('count', v.count, sup))}</dd>
+  <dt>Expected</dt><dd>${value('expected', v.expected, fmtMeasure('expected', v.expected, sup))}</dd>
+  <dt>Rate per ${esc(per)}</dt><dd>${value('rate', v.rate, fmtMeasure('rate', v.rate, sup))}</dd>
+  <dt>${esc(conf)} interval</dt><dd>${value('rate_lo', v.rate_lo, fmtMeasure('rate_lo', v.rate_lo, sup))} to ${value('rate_hi', v.rate_hi, fmtMeasure('rate_hi', v.rate_hi, sup))}</dd>
+  <dt>Smoothed rate (Empirical Bayes)</dt><dd>${value('eb_rate', v.eb_rate, fmtMeasure('eb_rate', v.eb_rate, sup))}</dd>
+  <dt>Excess risk (observed / expected)</dt><dd>${value('excess_risk', v.excess_risk, fmtMeasure('excess_risk', v.excess_risk, sup))}</dd>
+</dl>
+<h3>Hotspot classes</h3>
+${analysesTable(detail.analyses, analyst)}
+<p class="muted small">Hotspot analyses use their own source, category and period from the study; the filters above do not change them.</p>
+<h3>Monthly series</h3>
+<div class="chart-box" data-chart="monthly">${monthly}</div>
+<h3>Hour of week</h3>
+<div class="chart-box" data-chart="hour_of_week">${how}</div>`;
+  el.hidden = false;
+  el.dataset.code = detail.code;
+  el.querySelector('.close').addEventListener('click', () => ctx.onClose());
+}
+
+export function renderPanelMessage(el, title, message) {
+  el.hidden = false;
+  el.innerHTML = `<div class="panel-head"><h2 id="panel-title" tabindex="-1">${esc(title)}</h2><button type="button" class="close" aria-label="Close area panel">&times;</button></div><p role="alert">${esc(message)}</p>`;
+}

@@ -1,0 +1,38 @@
+// The priority list: the top areas for the chosen measure under the current filters. Each
+// entry is a button that zooms the map to its area and opens its panel.
+
+import { esc, fmtMeasure } from './format.js';
+
+export const RANK_MEASURES = {
+  count: 'Count',
+  rate: 'Crude rate',
+  eb_rate: 'Smoothed rate (EB)',
+  excess_risk: 'Excess risk',
+};
+
+/** The top `n` areas by `measure` (descending; suppressed or missing values left out). */
+export function topAreas(areas, measure, n = 10) {
+  return areas
+    .filter((a) => typeof a[measure] === 'number' && Number.isFinite(a[measure]))
+    .sort((a, b) => b[measure] - a[measure] || String(a.code).localeCompare(String(b.code)))
+    .slice(0, n);
+}
+
+export function renderPriority(el, areas, measure, onSelect, n = 10) {
+  const top = topAreas(areas, measure, n);
+  if (!top.length) {
+    el.innerHTML = '<p class="muted">No area has a value for this measure under these filters.</p>';
+    return top;
+  }
+  el.innerHTML = `<ol class="priority-list">${top
+    .map(
+      (a) => `<li><button type="button" class="priority-item" data-code="${esc(a.code)}" data-id="${esc(a.id)}">
+<span class="p-name" data-ident>${esc(a.name)}</span> <span class="p-code" data-ident>${esc(a.code)}</span>
+<span class="p-value" data-field="${esc(measure)}" data-value="${esc(JSON.stringify(a[measure]))}">${esc(fmtMeasure(measure, a[measure], a.suppressed))}</span></button></li>`,
+    )
+    .join('')}</ol>`;
+  el.querySelectorAll('button.priority-item').forEach((b) =>
+    b.addEventListener('click', () => onSelect(b.dataset.code)),
+  );
+  return top;
+}
