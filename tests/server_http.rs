@@ -171,6 +171,17 @@ fn json_routes_answer_with_the_documented_statuses() {
     assert_eq!(r.status(), 200);
     let report: serde_json::Value = r.json().unwrap();
     assert_eq!(report["changed"], false, "same files, same fingerprint");
+    // The web map itself.
+    let page = s.get("/");
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(page
+        .text()
+        .unwrap()
+        .contains("/vendor/maplibre-gl/maplibre-gl.js"));
 }
 
 #[test]
@@ -517,4 +528,52 @@ fn reloads_under_load_fail_no_request_and_swap_in_new_results() {
     }
     let _ = std::fs::remove_dir_all(&copy);
     let _ = std::fs::remove_dir_all(&other);
+}
+
+#[test]
+fn pmtiles_export_holds_the_public_layers_only() {
+    let dir = serving::demo_dir();
+    let out = dir.join("public.pmtiles");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_safemap"))
+        .args(["export", "pmtiles"])
+        .arg(dir.join("results"))
+        .arg("--out")
+        .arg(&out)
+        .args(["--min-zoom", "10", "--max-zoom", "13"])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(&bytes[..7], b"PMTiles");
+    assert_eq!(bytes[7], 3, "version 3");
+    let u64_at = |o: usize| u64::from_le_bytes(bytes[o..o + 8].try_into().unwrap()) as usize;
+    let (meta_offset, meta_len) = (u64_at(24), u64_at(32));
+    assert!(u64_at(72) > 0, "addressed tiles");
+    assert_eq!(bytes[99], 1, "tile type MVT");
+    assert_eq!((bytes[100], bytes[101]), (10, 13), "zoom range");
+    let raw = &bytes[meta_offset..meta_offset + meta_len];
+    let mut json = Vec::new();
+    if bytes[97] == 2 {
+        flate2::read::GzDecoder::new(raw)
+            .read_to_end(&mut json)
+            .unwrap();
+    } else {
+        json = raw.to_vec();
+    }
+    let meta: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let layers = meta["vector_layers"].as_array().unwrap();
+    let ids: Vec<&str> = layers.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["areas", "density", "grid", "services"]);
+    let area_fields = layers[0]["fields"].as_object().unwrap();
+    assert!(area_fields.contains_key("force_flag_domestic_abuse_count"));
+    assert!(
+        !area_fields
+            .keys()
+            .any(|k| k.ends_with("_z") || k.ends_with("_value")),
+        "public fields only"
+    );
 }
