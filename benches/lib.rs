@@ -117,20 +117,25 @@ pub fn join(index: &AreaIndex, points: &[Coord<f64>]) -> Vec<Option<safemap_type
     index.join(points, EdgeRule::LowestAreaId)
 }
 
-/// The national LSOA11 codes (`LSOA11CD`) and polygons in British National Grid, in the
-/// boundary file's order (the order of [`national_lsoas`]).
-pub fn national_lsoas_with_codes() -> (Vec<String>, Vec<MultiPolygon<f64>>) {
+/// The national LSOA11 boundary file as read (WGS84, the file's own CRS), ids `LSOA11CD`.
+pub fn national_lsoa_set() -> safemap_ingest::boundaries::BoundarySet {
     let mapping = BoundaryMapping {
         value_fields: Vec::new(),
         id_field: "LSOA11CD".into(),
         name_field: None,
         crs: None,
     };
-    let set = read_boundaries(
+    read_boundaries(
         &data("boundaries/uk-geojson/england_wales_lsoa11.geojson.gz"),
         &mapping,
     )
-    .expect("national LSOA boundaries");
+    .expect("national LSOA boundaries")
+}
+
+/// The national LSOA11 codes (`LSOA11CD`) and polygons in British National Grid, in the
+/// boundary file's order (the order of [`national_lsoas`]).
+pub fn national_lsoas_with_codes() -> (Vec<String>, Vec<MultiPolygon<f64>>) {
+    let set = national_lsoa_set();
     let polygons = set
         .areas
         .par_iter()

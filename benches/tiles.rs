@@ -5,8 +5,6 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use geo_types::MultiPolygon;
-use safemap_benches::data;
-use safemap_ingest::boundaries::{read_boundaries, BoundaryMapping};
 use safemap_tiles::{
     encode_tile, tiles_covering, AttributeTable, LayerGeometry, LayerInput, PrepareOptions,
     PropValue, TileId,
@@ -15,17 +13,7 @@ use std::time::Duration;
 
 /// The national LSOA11 codes and polygons in WGS84 (the file's own CRS).
 fn national_lsoas_wgs84() -> (Vec<String>, Vec<MultiPolygon<f64>>) {
-    let mapping = BoundaryMapping {
-        value_fields: Vec::new(),
-        id_field: "LSOA11CD".into(),
-        name_field: None,
-        crs: None,
-    };
-    let set = read_boundaries(
-        &data("boundaries/uk-geojson/england_wales_lsoa11.geojson.gz"),
-        &mapping,
-    )
-    .expect("national LSOA boundaries");
+    let set = safemap_benches::national_lsoa_set();
     set.areas.into_iter().map(|a| (a.code, a.geometry)).unzip()
 }
 

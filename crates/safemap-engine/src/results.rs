@@ -59,7 +59,7 @@ pub struct StudyResults {
 }
 
 /// Per-measure columns, in output order.
-const MEASURES: [&str; 6] = [
+pub const MEASURES: [&str; 6] = [
     "count",
     "rate",
     "rate_lo",

@@ -480,14 +480,7 @@ fn public_area_rows(
         {
             let counts = table_p.counts((slot, 0, 0));
             let derived = derive(&counts, &populations, params);
-            for f in [
-                "count",
-                "rate",
-                "rate_lo",
-                "rate_hi",
-                "expected",
-                "excess_risk",
-            ] {
+            for f in safemap_engine::results::MEASURES {
                 keys.push(format!("{}_{slug}_{f}", s.name));
             }
             for (row, d) in table.iter_mut().zip(&derived) {
