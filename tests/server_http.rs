@@ -441,17 +441,40 @@ fn tiles_decode_with_an_independent_reader_and_carry_the_areas_csv_rows() {
     assert_eq!(seen.len(), rows.len(), "every area appears in some tile");
 }
 
+/// Copies every file of `from` into `to`.
+fn copy_results(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for f in std::fs::read_dir(from).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), to.join(f.file_name())).unwrap();
+    }
+}
+
 #[test]
 fn reloads_under_load_fail_no_request_and_swap_in_new_results() {
     let dir = serving::demo_dir();
-    let copy = std::env::temp_dir().join(format!("safemap-reload-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&copy);
-    std::fs::create_dir_all(&copy).unwrap();
-    for f in std::fs::read_dir(dir.join("results")).unwrap() {
-        let f = f.unwrap();
-        std::fs::copy(f.path(), copy.join(f.file_name())).unwrap();
-    }
-    let s = Server::start(&copy, &dir.join("analyst.token"), &[]);
+    // A second set of results (another seed) to alternate with the first.
+    let other = std::env::temp_dir().join(format!("safemap-reload-seed-{}", std::process::id()));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_safemap"))
+        .args(["demo", "--no-serve", "--seed", "99", "--out"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let sets = [dir.join("results"), other.join("results")];
+    let first_count = |results: &std::path::Path| -> u64 {
+        areas_csv(results)[0]["police_all_count"].parse().unwrap()
+    };
+    assert_ne!(
+        first_count(&sets[0]),
+        first_count(&sets[1]),
+        "the other seed has other counts"
+    );
+
+    let served = std::env::temp_dir().join(format!("safemap-reload-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&served);
+    copy_results(&sets[0], &served);
+    let s = Server::start(&served, &dir.join("analyst.token"), &[]);
     let t = centre_tile(&s, 12);
     let paths = [
         format!("/tiles/areas/{t}.mvt"),
@@ -476,57 +499,60 @@ fn reloads_under_load_fail_no_request_and_swap_in_new_results() {
             })
         })
         .collect();
-    for _ in 0..20 {
+    // 20 reloads, each swapping in the other set of results while the workers run.
+    for k in 1..=20 {
+        copy_results(&sets[k % 2], &served);
         let r = client()
             .post(format!("{}/admin/reload", s.base))
             .bearer_auth(&s.token)
             .send()
             .unwrap();
         assert_eq!(r.status(), 200);
+        let report: serde_json::Value = r.json().unwrap();
+        assert_eq!(report["changed"], true, "reload {k} swapped in new results");
+        let now = s.json("/api/areas.json", true)["areas"][0]["count"]
+            .as_u64()
+            .unwrap();
+        assert_eq!(
+            now,
+            first_count(&sets[k % 2]),
+            "reload {k} serves the new counts"
+        );
     }
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let served: u32 = workers.into_iter().map(|w| w.join().unwrap()).sum();
-    assert!(served > 20, "requests ran during the reloads ({served})");
-
-    // New results (another seed) written over the served directory: SIGHUP swaps them in.
-    let other = std::env::temp_dir().join(format!("safemap-reload-seed-{}", std::process::id()));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_safemap"))
-        .args(["demo", "--no-serve", "--seed", "99", "--out"])
-        .arg(&other)
-        .output()
+    // Reloading unchanged files keeps what is served.
+    let r = client()
+        .post(format!("{}/admin/reload", s.base))
+        .bearer_auth(&s.token)
+        .send()
         .unwrap();
-    assert!(out.status.success());
-    let before = s.json("/api/areas.json", true)["areas"][0]["count"].clone();
-    for f in std::fs::read_dir(other.join("results")).unwrap() {
-        let f = f.unwrap();
-        std::fs::copy(f.path(), copy.join(f.file_name())).unwrap();
-    }
-    let expected: u64 = areas_csv(&copy)[0]["police_all_count"].parse().unwrap();
-    assert_ne!(
-        before.as_u64().unwrap(),
-        expected,
-        "the other seed has other counts"
+    assert_eq!(r.json::<serde_json::Value>().unwrap()["changed"], false);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let answered: u32 = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    assert!(
+        answered > 20,
+        "requests ran during the reloads ({answered})"
     );
+
+    // SIGHUP reloads too.
+    copy_results(&sets[1], &served);
     let hup = std::process::Command::new("kill")
         .args(["-HUP", &s.pid().to_string()])
         .status()
         .unwrap();
     assert!(hup.success());
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let now = s.json("/api/areas.json", true)["areas"][0]["count"]
-            .as_u64()
-            .unwrap();
-        if now == expected {
-            break;
-        }
+    while s.json("/api/areas.json", true)["areas"][0]["count"]
+        .as_u64()
+        .unwrap()
+        != first_count(&sets[1])
+    {
         assert!(
             std::time::Instant::now() < deadline,
             "SIGHUP did not reload"
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    let _ = std::fs::remove_dir_all(&copy);
+    let _ = std::fs::remove_dir_all(&served);
     let _ = std::fs::remove_dir_all(&other);
 }
 

@@ -99,22 +99,40 @@ impl AppState {
     }
 
     /// Re-reads the results directory on the blocking pool and swaps the new results in.
-    /// Reloads run one at a time; a failed load leaves the old results in place.
+    /// Reloads run one at a time; a failed load leaves the old results in place. Files whose
+    /// fingerprint equals the one served are not parsed again (the answers would be the
+    /// same); changed files are parsed on a one-thread pool, so serving keeps the other cores.
     pub async fn reload(&self) -> Result<ReloadReport, LoadError> {
         let _guard = self.inner.reload.lock().await;
         let dir = self.inner.config.results_dir.clone();
         let started = Instant::now();
-        let data = tokio::task::spawn_blocking(move || dataset::load(&dir))
-            .await
-            .map_err(|e| LoadError::Read {
-                path: self.inner.config.results_dir.clone(),
-                source: std::io::Error::other(e),
-            })??;
-        let fingerprint = data.fingerprint.clone();
-        let old = self.inner.data.swap(Arc::new(data));
+        let current = self.data();
+        let loaded = tokio::task::spawn_blocking(move || -> Result<Option<Dataset>, LoadError> {
+            let files = dataset::ResultFiles::read(&dir)?;
+            if files.fingerprint() == current.fingerprint {
+                return Ok(None);
+            }
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .build()
+                .map_err(|e| LoadError::Read {
+                    path: dir.clone(),
+                    source: std::io::Error::other(e),
+                })?;
+            pool.install(|| dataset::parse(files)).map(Some)
+        })
+        .await
+        .map_err(|e| LoadError::Read {
+            path: self.inner.config.results_dir.clone(),
+            source: std::io::Error::other(e),
+        })??;
+        let changed = loaded.is_some();
+        if let Some(data) = loaded {
+            self.inner.data.store(Arc::new(data));
+        }
         let report = ReloadReport {
-            changed: old.fingerprint != fingerprint,
-            fingerprint,
+            changed,
+            fingerprint: self.data().fingerprint.clone(),
             load_ms: started.elapsed().as_millis(),
         };
         tracing::info!(

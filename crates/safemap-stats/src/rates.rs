@@ -129,6 +129,15 @@ pub fn area_rates(
         .filter_map(|(&o, &p)| usable(p).map(|p| (o as f64, p)))
         .fold((0.0, 0.0), |(so, sp), (o, p)| (so + o, sp + p));
     let study_rate = (sum_p > 0.0).then(|| sum_o / sum_p);
+    // An interval depends only on the count: computed once per distinct count (counts repeat
+    // a lot, and each interval needs two gamma quantiles).
+    let intervals: std::collections::HashMap<u64, crate::poisson::PoissonInterval> = counts
+        .iter()
+        .copied()
+        .collect::<std::collections::BTreeSet<u64>>()
+        .into_iter()
+        .map(|c| (c, poisson_interval(c, params.confidence)))
+        .collect();
     Ok(counts
         .iter()
         .zip(populations)
@@ -138,7 +147,7 @@ pub fn area_rates(
                 ..AreaRate::default()
             },
             Some(p) => {
-                let ci = poisson_interval(count, params.confidence);
+                let ci = intervals[&count];
                 let expected = study_rate.map(|b| p * b);
                 AreaRate {
                     count,

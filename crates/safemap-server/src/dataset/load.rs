@@ -47,25 +47,57 @@ fn parse_err(path: &Path, message: impl std::fmt::Display) -> LoadError {
     }
 }
 
-/// The files of a results directory, read whole (and hashed in this order).
-struct Files {
+/// The files a results directory holds for the server, in hashing order, and whether each
+/// is required.
+const FILES: [(&str, bool); 7] = [
+    ("manifest.json", true),
+    ("areas.geojson", true),
+    ("counts.csv", true),
+    ("counts_by_hour.csv", false),
+    ("grid.geojson", false),
+    ("density.geojson", false),
+    ("services.geojson", false),
+];
+
+/// The files of a results directory, read whole, and their fingerprint.
+pub struct ResultFiles {
     dir: PathBuf,
-    hasher: Sha256,
+    bytes: HashMap<&'static str, Vec<u8>>,
+    fingerprint: String,
 }
 
-impl Files {
-    fn read(&mut self, name: &str, required: bool) -> Result<Option<Vec<u8>>, LoadError> {
-        let path = self.dir.join(name);
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                self.hasher.update(name.as_bytes());
-                self.hasher.update((bytes.len() as u64).to_le_bytes());
-                self.hasher.update(&bytes);
-                Ok(Some(bytes))
+impl ResultFiles {
+    /// Reads and hashes every file (SHA-256 of names, lengths and contents).
+    pub fn read(dir: &Path) -> Result<Self, LoadError> {
+        let mut hasher = Sha256::new();
+        let mut bytes = HashMap::new();
+        for (name, required) in FILES {
+            let path = dir.join(name);
+            match std::fs::read(&path) {
+                Ok(b) => {
+                    hasher.update(name.as_bytes());
+                    hasher.update((b.len() as u64).to_le_bytes());
+                    hasher.update(&b);
+                    bytes.insert(name, b);
+                }
+                Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(LoadError::Read { path, source }),
             }
-            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(LoadError::Read { path, source }),
         }
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            bytes,
+            fingerprint: format!("{:x}", hasher.finalize()),
+        })
+    }
+
+    /// SHA-256 over the files: equal fingerprints, equal answers.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    fn take(&mut self, name: &str) -> Option<Vec<u8>> {
+        self.bytes.remove(name)
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -113,11 +145,12 @@ fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 
 /// Loads a results directory.
 pub fn load(dir: &Path) -> Result<Dataset, LoadError> {
-    let mut files = Files {
-        dir: dir.to_path_buf(),
-        hasher: Sha256::new(),
-    };
-    let manifest_bytes = files.read("manifest.json", true)?.unwrap_or_default();
+    parse(ResultFiles::read(dir)?)
+}
+
+/// Builds the dataset from files already read.
+pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
+    let manifest_bytes = files.take("manifest.json").unwrap_or_default();
     let manifest_path = files.path("manifest.json");
     let manifest: Value =
         serde_json::from_slice(&manifest_bytes).map_err(|e| parse_err(&manifest_path, e))?;
@@ -132,7 +165,7 @@ pub fn load(dir: &Path) -> Result<Dataset, LoadError> {
     let disclosure = DisclosureRule::from(disclosure);
 
     let areas_path = files.path("areas.geojson");
-    let areas_bytes = files.read("areas.geojson", true)?.unwrap_or_default();
+    let areas_bytes = files.take("areas.geojson").unwrap_or_default();
     let areas_fc = features(&areas_path, &areas_bytes)?;
     drop(areas_bytes);
     let columns: Vec<String> = areas_fc
@@ -163,10 +196,14 @@ pub fn load(dir: &Path) -> Result<Dataset, LoadError> {
         .enumerate()
         .map(|(i, a)| (a.code.clone(), i))
         .collect();
-    let geometry_json: Vec<String> = areas_fc
+    let geometry_json: Vec<axum::body::Bytes> = areas_fc
         .geometry
         .par_iter()
-        .map(|g| serde_json::to_string(g).unwrap_or_else(|_| "null".into()))
+        .map(|g| {
+            serde_json::to_vec(g)
+                .unwrap_or_else(|_| b"null".to_vec())
+                .into()
+        })
         .collect();
 
     let source_meta = manifest["sources"].as_array().cloned().unwrap_or_default();
@@ -175,10 +212,10 @@ pub fn load(dir: &Path) -> Result<Dataset, LoadError> {
         .map(|s| source_shell(&manifest_path, s))
         .collect::<Result<_, _>>()?;
     let counts_path = files.path("counts.csv");
-    let counts = files.read("counts.csv", true)?.unwrap_or_default();
+    let counts = files.take("counts.csv").unwrap_or_default();
     read_counts(&counts_path, &counts, false, &by_code, &mut sources)?;
     let hourly_path = files.path("counts_by_hour.csv");
-    if let Some(hourly) = files.read("counts_by_hour.csv", false)? {
+    if let Some(hourly) = files.take("counts_by_hour.csv") {
         read_counts(&hourly_path, &hourly, true, &by_code, &mut sources)?;
     }
     for s in &mut sources {
@@ -234,7 +271,7 @@ pub fn load(dir: &Path) -> Result<Dataset, LoadError> {
     };
     for (name, file) in [("grid", "grid.geojson"), ("density", "density.geojson")] {
         let path = files.path(file);
-        let Some(bytes) = files.read(file, false)? else {
+        let Some(bytes) = files.take(file) else {
             continue;
         };
         let fc = features(&path, &bytes)?;
@@ -261,7 +298,7 @@ pub fn load(dir: &Path) -> Result<Dataset, LoadError> {
         );
     }
     let services_path = files.path("services.geojson");
-    if let Some(bytes) = files.read("services.geojson", false)? {
+    if let Some(bytes) = files.take("services.geojson") {
         let fc = features(&services_path, &bytes)?;
         let mut points = Vec::new();
         let mut props = Vec::new();
@@ -289,9 +326,8 @@ pub fn load(dir: &Path) -> Result<Dataset, LoadError> {
         );
     }
     let bounds = layers.get("areas").and_then(|l| l.geometry.bounds_wgs84());
-    let fingerprint = format!("{:x}", files.hasher.finalize());
     Ok(Dataset {
-        fingerprint,
+        fingerprint: files.fingerprint,
         study: manifest["study"].as_str().unwrap_or_default().to_string(),
         manifest,
         disclosure,

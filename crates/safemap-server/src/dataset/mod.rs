@@ -7,7 +7,7 @@ mod published;
 mod source;
 
 pub use layers::TileLayer;
-pub use load::{load, LoadError};
+pub use load::{load, parse, LoadError, ResultFiles};
 pub use published::{Period, PublishedTable, Window};
 pub use source::{Entry, SourceData};
 
@@ -63,8 +63,8 @@ pub struct Dataset {
     pub columns: Vec<String>,
     /// Rows aligned with `areas`.
     pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
-    /// Each area's geometry as GeoJSON text, for `/api/areas.geojson`.
-    pub geometry_json: Vec<String>,
+    /// Each area's geometry as GeoJSON text, for `/api/areas.geojson` (shared, never copied).
+    pub geometry_json: Vec<axum::body::Bytes>,
     /// Event sources.
     pub sources: Vec<SourceData>,
     /// The public table of each source, aligned with `sources`.

@@ -7,6 +7,7 @@ use crate::filter::{FilterParams, Query, NTE};
 use crate::role::Role;
 use crate::state::AppState;
 use crate::values::{derive, Derived};
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -199,14 +200,56 @@ fn values_json(d: &Derived) -> serde_json::Map<String, Value> {
     }
 }
 
-fn area_head(data: &Dataset, i: usize) -> serde_json::Map<String, Value> {
-    let a = &data.areas[i];
-    let mut m = serde_json::Map::new();
-    m.insert("id".into(), i.into());
-    m.insert("code".into(), a.code.clone().into());
-    m.insert("name".into(), a.name.clone().into());
-    m.insert("population".into(), a.population.into());
-    m
+/// One area's answer, serialised straight into the body (no intermediate JSON values: the
+/// national study has 34,753 of them per request).
+#[derive(serde::Serialize)]
+struct AreaAnswer<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    code: &'a str,
+    name: &'a str,
+    population: Option<f64>,
+    #[serde(flatten)]
+    values: &'a Derived,
+}
+
+impl<'a> AreaAnswer<'a> {
+    fn new(data: &'a Dataset, i: usize, values: &'a Derived, with_id: bool) -> Self {
+        let a = &data.areas[i];
+        Self {
+            id: with_id.then_some(i),
+            code: &a.code,
+            name: &a.name,
+            population: a.population,
+            values,
+        }
+    }
+}
+
+/// `{"role":…,"filter":…,"disclosure":…,` with `key` opened as an array.
+fn answer_head(
+    data: &Dataset,
+    q: &Query,
+    role: Role,
+    extra: &[(&str, Value)],
+    key: &str,
+) -> Vec<u8> {
+    let mut head = serde_json::Map::new();
+    for (k, v) in extra {
+        head.insert((*k).to_string(), v.clone());
+    }
+    head.insert("role".into(), role.as_str().into());
+    head.insert("filter".into(), q.describe(data));
+    head.insert("disclosure".into(), disclosure(data, role));
+    let mut out = Value::Object(head).to_string().into_bytes();
+    out.pop();
+    out.extend_from_slice(format!(",\"{key}\":[").as_bytes());
+    out
+}
+
+#[allow(clippy::needless_pass_by_value)] // the signature map_err wants
+fn json_error(e: serde_json::Error) -> AppError {
+    AppError::Internal(format!("serialising an answer: {e}"))
 }
 
 /// `GET /api/areas.json`.
@@ -214,33 +257,31 @@ pub async fn areas_json(
     State(state): State<AppState>,
     role: Role,
     RawQuery(query): RawQuery,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Response, AppError> {
     let params = FilterParams::from_query(query.as_deref())?;
     let data = state.data();
-    blocking(move || {
+    let body = blocking(move || {
         let q = params.resolve(&data)?;
         let values = area_values(&data, &q, role)?;
-        let areas: Vec<Value> = values
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let mut m = area_head(&data, i);
-                m.extend(values_json(d));
-                Value::Object(m)
-            })
-            .collect();
-        Ok(Json(json!({
-            "role": role.as_str(),
-            "filter": q.describe(&data),
-            "disclosure": disclosure(&data, role),
-            "areas": areas,
-        })))
+        let mut out = answer_head(&data, &q, role, &[], "areas");
+        out.reserve(values.len() * 300);
+        for (i, d) in values.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut out, &AreaAnswer::new(&data, i, d, true))
+                .map_err(json_error)?;
+        }
+        out.extend_from_slice(b"]}");
+        Ok(out)
     })
-    .await
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-/// `GET /api/areas.geojson`: the filtered values with each area's geometry; the geometry
-/// text is prepared at load, so only the properties are serialised per request.
+/// `GET /api/areas.geojson`: the filtered values with each area's geometry. The geometry
+/// text is prepared at load and sent as shared buffers, so a request serialises only the
+/// properties and copies no geometry.
 pub async fn areas_geojson(
     State(state): State<AppState>,
     role: Role,
@@ -248,40 +289,62 @@ pub async fn areas_geojson(
 ) -> Result<Response, AppError> {
     let params = FilterParams::from_query(query.as_deref())?;
     let data = state.data();
-    let body = blocking(move || geojson_body(&data, &params, role)).await?;
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
+    let chunks = blocking(move || geojson_body(&data, &params, role)).await?;
+    let stream =
+        futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::convert::Infallible>));
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response())
 }
 
-/// The body of `/api/areas.geojson` (public for the benchmark).
+/// The body of `/api/areas.geojson` as a sequence of buffers: each feature's head and
+/// properties, then its shared geometry (public for the benchmark).
 pub fn geojson_body(
     data: &Arc<Dataset>,
     params: &FilterParams,
     role: Role,
-) -> Result<String, AppError> {
+) -> Result<Vec<Bytes>, AppError> {
     let q = params.resolve(data)?;
     let values = area_values(data, &q, role)?;
-    let total: usize = data.geometry_json.iter().map(String::len).sum();
-    let mut out = String::with_capacity(total + values.len() * 320 + 256);
-    out.push_str("{\"type\":\"FeatureCollection\",\"filter\":");
-    out.push_str(&q.describe(data).to_string());
-    out.push_str(",\"features\":[");
+    let mut text = answer_head(
+        data,
+        &q,
+        role,
+        &[("type", "FeatureCollection".into())],
+        "features",
+    );
+    text.reserve(values.len() * 320);
+    // Offsets where each feature's properties end and its geometry goes.
+    let mut cuts = Vec::with_capacity(values.len());
     for (i, d) in values.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            text.extend_from_slice(b"},");
         }
-        let mut props = area_head(data, i);
-        props.remove("id");
-        props.extend(values_json(d));
-        out.push_str("{\"type\":\"Feature\",\"id\":");
-        out.push_str(&i.to_string());
-        out.push_str(",\"properties\":");
-        out.push_str(&Value::Object(props).to_string());
-        out.push_str(",\"geometry\":");
-        out.push_str(&data.geometry_json[i]);
-        out.push('}');
+        text.extend_from_slice(
+            format!("{{\"type\":\"Feature\",\"id\":{i},\"properties\":").as_bytes(),
+        );
+        serde_json::to_writer(&mut text, &AreaAnswer::new(data, i, d, false))
+            .map_err(json_error)?;
+        text.extend_from_slice(b",\"geometry\":");
+        cuts.push(text.len());
     }
-    out.push_str("]}");
-    Ok(out)
+    text.extend_from_slice(if values.is_empty() {
+        b"]}".as_slice()
+    } else {
+        b"}]}".as_slice()
+    });
+    let text = Bytes::from(text);
+    let mut chunks = Vec::with_capacity(2 * cuts.len() + 1);
+    let mut from = 0;
+    for (i, &cut) in cuts.iter().enumerate() {
+        chunks.push(text.slice(from..cut));
+        chunks.push(data.geometry_json[i].clone());
+        from = cut;
+    }
+    chunks.push(text.slice(from..));
+    Ok(chunks)
 }
 
 /// `GET /api/areas/{code}`.
