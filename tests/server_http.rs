@@ -163,13 +163,7 @@ fn json_routes_answer_with_the_documented_statuses() {
     let mut head = [0_u8; 12];
     stream.read_exact(&mut head).unwrap();
     assert_eq!(&head[9..12], b"413");
-    let r = client()
-        .post(format!("{}/admin/reload", s.base))
-        .bearer_auth(&s.token)
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let report: serde_json::Value = r.json().unwrap();
+    let report = s.reload();
     assert_eq!(report["changed"], false, "same files, same fingerprint");
     // The web map itself.
     let page = s.get("/");
@@ -502,13 +496,7 @@ fn reloads_under_load_fail_no_request_and_swap_in_new_results() {
     // 20 reloads, each swapping in the other set of results while the workers run.
     for k in 1..=20 {
         copy_results(&sets[k % 2], &served);
-        let r = client()
-            .post(format!("{}/admin/reload", s.base))
-            .bearer_auth(&s.token)
-            .send()
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        let report: serde_json::Value = r.json().unwrap();
+        let report = s.reload();
         assert_eq!(report["changed"], true, "reload {k} swapped in new results");
         let now = s.json("/api/areas.json", true)["areas"][0]["count"]
             .as_u64()
@@ -520,12 +508,7 @@ fn reloads_under_load_fail_no_request_and_swap_in_new_results() {
         );
     }
     // Reloading unchanged files keeps what is served.
-    let r = client()
-        .post(format!("{}/admin/reload", s.base))
-        .bearer_auth(&s.token)
-        .send()
-        .unwrap();
-    assert_eq!(r.json::<serde_json::Value>().unwrap()["changed"], false);
+    assert_eq!(s.reload()["changed"], false);
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let answered: u32 = workers.into_iter().map(|w| w.join().unwrap()).sum();
     assert!(

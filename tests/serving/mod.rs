@@ -111,6 +111,17 @@ impl Server {
             .unwrap()
     }
 
+    /// `POST /admin/reload` as the analyst, asserting 200; the reload report.
+    pub fn reload(&self) -> serde_json::Value {
+        let r = client()
+            .post(format!("{}/admin/reload", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        r.json().unwrap()
+    }
+
     /// GET as JSON, asserting 200.
     pub fn json(&self, path: &str, analyst: bool) -> serde_json::Value {
         let r = if analyst {

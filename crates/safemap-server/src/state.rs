@@ -109,7 +109,7 @@ impl AppState {
         let current = self.data();
         let loaded = tokio::task::spawn_blocking(move || -> Result<Option<Dataset>, LoadError> {
             let files = dataset::ResultFiles::read(&dir)?;
-            if files.fingerprint() == current.fingerprint {
+            if files.fingerprint() == &*current.fingerprint {
                 return Ok(None);
             }
             let pool = rayon::ThreadPoolBuilder::new()
@@ -132,7 +132,7 @@ impl AppState {
         }
         let report = ReloadReport {
             changed,
-            fingerprint: self.data().fingerprint.clone(),
+            fingerprint: self.data().fingerprint.to_string(),
             load_ms: started.elapsed().as_millis(),
         };
         tracing::info!(

@@ -327,7 +327,7 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
     }
     let bounds = layers.get("areas").and_then(|l| l.geometry.bounds_wgs84());
     Ok(Dataset {
-        fingerprint: files.fingerprint,
+        fingerprint: files.fingerprint.into(),
         study: manifest["study"].as_str().unwrap_or_default().to_string(),
         manifest,
         disclosure,

@@ -46,7 +46,7 @@ pub struct AnalysisInfo {
 /// A loaded results directory.
 pub struct Dataset {
     /// SHA-256 over the files read: equal fingerprints mean equal answers.
-    pub fingerprint: String,
+    pub fingerprint: std::sync::Arc<str>,
     /// The run manifest.
     pub manifest: serde_json::Value,
     /// Study title.

@@ -113,7 +113,7 @@ pub async fn tile(
         return Err(analyst_only(&layer_id));
     }
     let key = TileKey {
-        fingerprint: data.fingerprint.as_str().into(),
+        fingerprint: data.fingerprint.clone(),
         layer: layer_id.clone(),
         analyst: role.is_analyst(),
         zxy: (id.z, id.x, id.y),
