@@ -193,13 +193,6 @@ fn public_menu_error(data: &Dataset, q: &Query) -> AppError {
     ))
 }
 
-fn values_json(d: &Derived) -> serde_json::Map<String, Value> {
-    match serde_json::to_value(d) {
-        Ok(Value::Object(m)) => m,
-        _ => serde_json::Map::new(),
-    }
-}
-
 /// One area's answer, serialised straight into the body (no intermediate JSON values: the
 /// national study has 34,753 of them per request).
 #[derive(serde::Serialize)]
@@ -412,7 +405,7 @@ pub async fn area(
             "role": role.as_str(),
             "filter": q.describe(&data),
             "disclosure": disclosure(&data, role),
-            "values": values_json(&values[i]),
+            "values": values[i],
             "monthly": monthly,
             "hour_of_week": hour_of_week,
             "hour_of_week_note": note,
