@@ -17,6 +17,9 @@ use clap::{Parser, Subcommand};
 use safemap_engine::{prepare, run, RunOptions, Study};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tracing::Level;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
 
 #[derive(Parser)]
 #[command(
@@ -92,12 +95,15 @@ enum ExportCommand {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SAFEMAP_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
+    // `Targets` parses the same `level` / `target=level,...` strings as `EnvFilter` for what we
+    // log, without the regex engine that `EnvFilter` compiles in.
+    let filter = std::env::var("SAFEMAP_LOG")
+        .ok()
+        .and_then(|v| v.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(Level::WARN));
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(filter)
         .init();
     match dispatch(Cli::parse()) {
         Ok(code) => code,
