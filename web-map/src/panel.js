@@ -15,7 +15,7 @@ function value(field, v, text) {
 
 function analysesTable(list, analyst, labelOf) {
   if (!list || !list.length) return '<p class="muted">No hotspot analyses cover this area.</p>';
-  const head = `<tr><th scope="col">Analysis</th><th scope="col">Statistic</th><th scope="col">Class</th><th scope="col">Adjusted</th>${analyst ? '<th scope="col">Value, p</th>' : ''}</tr>`;
+  const head = `<tr><th scope="col" class="col-name">Analysis</th><th scope="col" class="col-stat">Statistic</th><th scope="col" class="col-cls">Class</th><th scope="col" class="col-cls">Adjusted</th>${analyst ? '<th scope="col" class="col-zp">Value, p</th>' : ''}</tr>`;
   const rows = list
     .map((a) => {
       const corr = a.correction ? String(a.correction).toUpperCase() : 'adjusted';
