@@ -74,7 +74,10 @@ mod tests {
             ("flag_alcohol", "Alcohol-related (flagged)"),
             ("flag_weapon", "Weapon involved (flagged)"),
             ("pub_club", "Pub or club"),
-            ("violence_and_sexual_offences", "Violence and sexual offences"),
+            (
+                "violence_and_sexual_offences",
+                "Violence and sexual offences",
+            ),
             ("anti-social-behaviour", "Anti social behaviour"),
             ("ed_assaults", "ED assaults"),
             ("violence_eb", "Violence EB"),
@@ -88,7 +91,12 @@ mod tests {
 
     #[test]
     fn labels_are_kept() {
-        for label in ["Anti-social behaviour", "Violence and sexual offences", "Other theft", ""] {
+        for label in [
+            "Anti-social behaviour",
+            "Violence and sexual offences",
+            "Other theft",
+            "",
+        ] {
             assert_eq!(human_label(label), label);
         }
     }
