@@ -435,6 +435,30 @@ fn tiles_decode_with_an_independent_reader_and_carry_the_areas_csv_rows() {
     assert_eq!(seen.len(), rows.len(), "every area appears in some tile");
 }
 
+#[test]
+fn sign_in_is_offered_only_when_the_server_has_an_analyst_token() {
+    let s = Server::demo();
+    assert_eq!(s.json("/api/session", false)["analyst_login"], true);
+    assert_eq!(s.json("/api/layers", false)["analyst_login"], true);
+    drop(s);
+    // The same results without the study's [serve] token: nobody can sign in.
+    let dir = serving::demo_dir();
+    let results = dir.join("results-no-token");
+    copy_results(&dir.join("results"), &results);
+    let path = results.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    manifest["parameters"]
+        .as_object_mut()
+        .unwrap()
+        .remove("serve");
+    std::fs::write(&path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let s = Server::start_without_token(&results);
+    assert_eq!(s.json("/api/session", false)["analyst_login"], false);
+    assert_eq!(s.json("/api/layers", false)["analyst_login"], false);
+    assert_eq!(s.json("/api/session", false)["role"], "public");
+}
+
 /// Copies every file of `from` into `to`.
 fn copy_results(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();

@@ -50,11 +50,22 @@ impl Drop for Server {
 impl Server {
     /// Serves `results` with the token in `token_file`.
     pub fn start(results: &Path, token_file: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_safemap"))
-            .arg("serve")
-            .arg(results)
-            .args(["--port", "0", "--token-file"])
-            .arg(token_file)
+        Server::spawn(results, Some(token_file), extra)
+    }
+
+    /// Serves `results` with no token on the command line (the manifest's `[serve]`, if any,
+    /// still applies); `token` is then empty.
+    pub fn start_without_token(results: &Path) -> Server {
+        Server::spawn(results, None, &[])
+    }
+
+    fn spawn(results: &Path, token_file: Option<&Path>, extra: &[&str]) -> Server {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_safemap"));
+        cmd.arg("serve").arg(results).args(["--port", "0"]);
+        if let Some(f) = token_file {
+            cmd.arg("--token-file").arg(f);
+        }
+        let mut child = cmd
             .args(extra)
             .env("SAFEMAP_LOG", "warn")
             .stdin(Stdio::null())
@@ -78,10 +89,9 @@ impl Server {
         Server {
             child,
             base,
-            token: std::fs::read_to_string(token_file)
-                .unwrap()
-                .trim()
-                .to_string(),
+            token: token_file.map_or_else(String::new, |f| {
+                std::fs::read_to_string(f).unwrap().trim().to_string()
+            }),
             results: results.to_path_buf(),
         }
     }

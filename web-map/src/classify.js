@@ -110,26 +110,55 @@ export function jenksThresholds(sortedAll, k) {
   return tidy(sortedAll, starts);
 }
 
-/**
- * Classify values (nulls ignored). Returns {thresholds, classes: [{lo, hi, n}]} where lo/hi
- * are the smallest and largest data values in each non-empty class.
- */
-export function classify(values, method, k) {
-  const sorted = finite(values).sort((a, b) => a - b);
-  if (!sorted.length) return { thresholds: [], classes: [] };
-  let thresholds;
-  if (method === 'jenks') thresholds = jenksThresholds(sorted, k);
-  else if (method === 'equal') thresholds = equalIntervalThresholds(sorted, k);
-  else thresholds = quantileThresholds(sorted, k);
+const THRESHOLDS = { quantile: quantileThresholds, jenks: jenksThresholds, equal: equalIntervalThresholds };
+
+function classesOf(sorted, thresholds) {
   const classes = Array.from({ length: thresholds.length + 1 }, () => ({ lo: Infinity, hi: -Infinity, n: 0 }));
   for (const v of sorted) {
-    const c = classOf(thresholds, v);
-    const cl = classes[c];
+    const cl = classes[classOf(thresholds, v)];
     cl.lo = Math.min(cl.lo, v);
     cl.hi = Math.max(cl.hi, v);
     cl.n += 1;
   }
-  return { thresholds, classes };
+  return classes;
+}
+
+/** One class per distinct value (thresholds at every value but the smallest). */
+export function distinctThresholds(sorted) {
+  return tidy(sorted, [...new Set(sorted)].slice(1));
+}
+
+/**
+ * Classify values (nulls ignored). Returns {thresholds, classes: [{lo, hi, n}], method,
+ * fallback} where lo/hi are the smallest and largest data values in each non-empty class.
+ *
+ * Quantile breaks tie when many values are equal: five classes asked for, three drawn, and
+ * very different values sharing a colour. Then the classes fall back, and `fallback` says how:
+ * `'distinct'` (one class per value) when there are at most k distinct values, else
+ * `'jenks'` (natural breaks). `method` is the method actually used.
+ */
+export function classify(values, method, k) {
+  const sorted = finite(values).sort((a, b) => a - b);
+  if (!sorted.length) return { thresholds: [], classes: [], method, fallback: null };
+  const m = THRESHOLDS[method] ? method : 'quantile';
+  let thresholds = THRESHOLDS[m](sorted, k);
+  let used = m;
+  let fallback = null;
+  if (m === 'quantile') {
+    const distinct = new Set(sorted).size;
+    if (thresholds.length + 1 < Math.min(k, distinct)) {
+      if (distinct <= k) {
+        thresholds = distinctThresholds(sorted);
+        fallback = 'distinct';
+        used = 'distinct';
+      } else {
+        thresholds = jenksThresholds(sorted, k);
+        fallback = 'jenks';
+        used = 'jenks';
+      }
+    }
+  }
+  return { thresholds, classes: classesOf(sorted, thresholds), method: used, fallback };
 }
 
 export function classOf(thresholds, v) {

@@ -3,7 +3,7 @@
 // what to fetch and restyle. Options come from /api/layers, so the public role is offered only
 // the published periods and windows, and custom windows and periods only to the analyst.
 
-import { esc, fmtPeriod } from './format.js';
+import { analysisLabel, esc, fmtPeriod, humanize, measureLabel } from './format.js';
 import { METHODS } from './classify.js';
 import { SEQUENTIAL, TIERS } from './palettes.js';
 import { RANK_MEASURES } from './priority.js';
@@ -24,7 +24,7 @@ export function layerOptions(catalogue, tiles, areaFields) {
   const groups = [{ label: 'Choropleth (uses the filters)', options: Object.entries(VALUE_LAYERS).map(([id, label]) => ({ id, label })) }];
   const hot = [];
   for (const a of catalogue.analyses || []) {
-    const name = a.name.replace(/_/g, ' ');
+    const name = analysisLabel(a);
     for (const st of a.statistics || []) {
       if (st === 'gi_star') hot.push({ id: `gi:${a.name}`, label: `Gi* hot and cold spots: ${name}` });
       if (st === 'local_moran') hot.push({ id: `lisa:${a.name}`, label: `Local Moran clusters: ${name}` });
@@ -37,7 +37,7 @@ export function layerOptions(catalogue, tiles, areaFields) {
   for (const [f, type] of Object.entries(areaFields || {})) {
     if (String(type).toLowerCase() !== 'number') continue;
     if (/^(gap|priority|access|need|supply|coverage)/.test(f)) {
-      other.push({ id: `field:${f}`, label: f.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()) });
+      other.push({ id: `field:${f}`, label: humanize(f) });
     }
   }
   if (other.length) groups.push({ label: 'Surfaces and service views', options: other });
@@ -62,7 +62,7 @@ export function initControls(ctx) {
   fillSelect($('class-method'), Object.entries(METHODS).map(([id, label]) => ({ id, label })));
   fillSelect($('class-k'), [3, 4, 5, 6, 7, 8, 9].map((k) => ({ id: String(k), label: `${k} classes` })));
   fillSelect($('palette'), Object.entries(SEQUENTIAL).map(([id, label]) => ({ id, label })));
-  fillSelect($('source'), catalogue.sources.map((s) => ({ id: s.name, label: s.name + (s.time_precision === 'month' ? ' (monthly)' : '') })));
+  fillSelect($('source'), catalogue.sources.map((s) => ({ id: s.name, label: humanize(s.label || s.name) + (s.time_precision === 'month' ? ' (monthly)' : '') })));
   fillSelect($('rank'), Object.entries(RANK_MEASURES).map(([id, label]) => ({ id, label })));
 
   $('custom-days').innerHTML = DAY_IDS.map(
@@ -77,7 +77,7 @@ export function initControls(ctx) {
   const kinds = (catalogue.services && catalogue.services.kinds) || [];
   const tiers = (catalogue.services && catalogue.services.tiers) || TIERS.map((t) => t[0]);
   $('service-kinds').innerHTML = kinds
-    .map((k) => `<label class="inline"><input type="checkbox" name="kind" value="${esc(k)}" checked> ${esc(k.replace(/_/g, ' '))}</label>`)
+    .map((k) => `<label class="inline"><input type="checkbox" name="kind" value="${esc(k)}" checked> ${esc(humanize(k))}</label>`)
     .join('');
   $('service-tiers').innerHTML = tiers
     .map((t) => `<label class="inline"><input type="checkbox" name="tier" value="${esc(t)}" checked> ${esc(t)}</label>`)
@@ -156,7 +156,7 @@ export function initControls(ctx) {
     const classified = !hotspot;
     $('class-field').hidden = !classified;
     $('source').value = s.name;
-    fillSelect($('category'), s.measures.map((m) => ({ id: m.id, label: m.label })), st.category);
+    fillSelect($('category'), s.measures.map((m) => ({ id: m.id, label: measureLabel(m) })), st.category);
     // Periods: the published menu; the analyst may also pick any months.
     const periods = (s.periods || []).map((p) => ({ id: `${p.from}..${p.to}`, label: /^\d{4}$/.test(p.label) ? p.label : fmtPeriod(p.from, p.to) }));
     if (analyst) periods.push({ id: 'custom', label: 'Custom months\u2026' });
@@ -190,7 +190,7 @@ export function initControls(ctx) {
       $('hour-to').value = String(Number(ht ?? 23) || 0);
     }
     $('window-note').textContent = noTimes
-      ? `The ${s.name} source has month-precision dates only (no times of day), so the time window is fixed to all hours.`
+      ? `The ${humanize(s.label || s.name)} source has month-precision dates only (no times of day), so the time window is fixed to all hours.`
       : '';
     $('services-on').checked = !!st.services;
     $('services-options').hidden = !st.services;

@@ -91,11 +91,50 @@ export function fmtPeriod(from, to) {
   return `${fmtMonth(from)} to ${fmtMonth(to)}`;
 }
 
-/** IMD decile (1 = most deprived 10%) as a band: "20-30% most deprived". */
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+
+/**
+ * IMD decile d (1 = the most deprived 10% of areas, 10 = the least deprived 10%) in words:
+ * "Most deprived 10% (first decile)", "20–30% most deprived (third decile)",
+ * "10–20% least deprived (ninth decile)", "Least deprived 10% (tenth decile)". The upper
+ * half is said from the least deprived end, so a high decile never reads as "most deprived".
+ * The decile is an ordinal word, never a bare small integer.
+ */
 export function fmtDecile(d) {
-  if (!isNum(d)) return 'n/a';
-  const lo = (Math.round(d) - 1) * 10;
-  return `${lo}\u2013${lo + 10}% most deprived`;
+  if (!isNum(d) || Math.round(d) < 1 || Math.round(d) > 10) return 'n/a';
+  const k = Math.round(d);
+  const ord = `(${ORDINALS[k - 1]} decile)`;
+  if (k === 1) return `Most deprived 10% ${ord}`;
+  if (k === 10) return `Least deprived 10% ${ord}`;
+  if (k <= 5) return `${(k - 1) * 10}\u2013${k * 10}% most deprived ${ord}`;
+  return `${(10 - k) * 10}\u2013${(11 - k) * 10}% least deprived ${ord}`;
+}
+
+/**
+ * A readable label for an identifier that reached the page without one:
+ * "flag_domestic_abuse" -> "Domestic abuse (flagged)", "night_violence" -> "Night violence",
+ * "anti-social-behaviour" -> "Anti social behaviour". Labels the server sends come first; this
+ * is the fallback. Text that is not an identifier (has a capital or a space) is kept as is.
+ */
+export function humanize(id) {
+  const s = String(id ?? '');
+  if (!/^[a-z0-9]+(?:[_-][a-z0-9]+)+$/.test(s)) return s;
+  const flag = /^flag_(.+)$/.exec(s);
+  const words = (flag ? flag[1] : s).replace(/[_-]+/g, ' ');
+  const cap = words.charAt(0).toUpperCase() + words.slice(1);
+  return flag ? `${cap} (flagged)` : cap;
+}
+
+/** The label of a measure of /api/layers (`{id, label}`): the server's, else humanised. */
+export function measureLabel(m) {
+  if (!m) return '';
+  return humanize(m.label || m.id);
+}
+
+/** The label of an analysis of /api/layers (`{name, label?}`). */
+export function analysisLabel(a) {
+  if (!a) return '';
+  return humanize(a.label || a.name);
 }
 
 /** "SYN0001" stays as is; names are escaped for HTML. */
@@ -103,23 +142,28 @@ export function esc(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
 
+/** A significance level of a class id as a confidence: "99" -> "99%", "999" -> "99.9%". */
+function confidence(level) {
+  return level === '999' ? '99.9%' : `${level}%`;
+}
+
 /** Human label of a hotspot class value from the tiles or /api/areas/{code}. */
 export function fmtClass(cls) {
   if (!cls) return 'n/a';
   if (cls === 'not_significant') return 'Not significant';
   let m = /^(hot|cold)_(\d+)$/.exec(cls);
-  if (m) return `${m[1] === 'hot' ? 'Hot spot' : 'Cold spot'} (${m[2]}% confidence)`;
+  if (m) return `${m[1] === 'hot' ? 'Hot spot' : 'Cold spot'} (${confidence(m[2])} confidence)`;
   m = /^(high|low)_(high|low)_(\d+)$/.exec(cls);
   if (m) {
     const name = { high_high: 'High-High cluster', low_low: 'Low-Low cluster', high_low: 'High-Low outlier', low_high: 'Low-High outlier' }[`${m[1]}_${m[2]}`];
-    return `${name} (${m[3]}% confidence)`;
+    return `${name} (${confidence(m[3])} confidence)`;
   }
-  return cls.replace(/_/g, ' ');
+  return humanize(cls);
 }
 
 /** Label of a statistic id. */
 export function fmtStatistic(s) {
-  return { gi_star: 'Getis-Ord Gi*', local_moran: 'Local Moran', global_moran: 'Global Moran' }[s] || s;
+  return { gi_star: 'Getis-Ord Gi*', local_moran: 'Local Moran', global_moran: 'Global Moran' }[s] || humanize(s);
 }
 
 /**

@@ -2,11 +2,13 @@
 // and the priority list together, and keeps the URL in step with what is shown.
 
 import { api, ApiError, getToken, setToken } from './api.js';
-import { esc, fmtCount } from './format.js';
+import { analysisLabel, esc, fmtCount, humanize } from './format.js';
+import { findAreas } from './finder.js';
 import { initControls, VALUE_LAYERS } from './filters.js';
 import { renderLegend } from './legend.js';
 import {
-  applyLayer, applyServices, createMap, describeFilter, loadBoxes, loadTiles, selectArea, setValues,
+  analysisOf, applyLayer, applyServices, createMap, describeFilter, fitPadded, loadBoxes, loadTiles, neighbourhoodBox,
+  selectArea, setValues,
 } from './map-view.js';
 import { renderPanel, renderPanelMessage } from './panel.js';
 import { RANK_MEASURES, renderPriority } from './priority.js';
@@ -78,14 +80,16 @@ function showRole() {
   const analyst = app.analyst;
   document.body.dataset.role = analyst ? 'analyst' : 'public';
   $('role-badge').textContent = analyst ? 'Analyst view: exact numbers' : 'Public view';
-  $('signin').hidden = analyst;
+  // A server without an analyst token has no one to sign in as: no sign-in box.
+  const login = !!((app.session && app.session.analyst_login) || (app.catalogue && app.catalogue.analyst_login));
+  $('signin').hidden = analyst || !login;
   $('signout').hidden = !analyst;
   const note = $('public-note');
   if (!analyst) {
     const d = (app.session && app.session.disclosure) || (app.catalogue && app.catalogue.disclosure) || {};
     const rule = d.note
       || `Public view: counts from 1 to ${d.suppress_max ?? 7} are suppressed and the others rounded to the nearest ${d.round_to ?? 5}; rates are computed from the rounded counts.`;
-    note.textContent = `Numbers are disclosure-controlled. ${rule} Analysts can sign in to see exact numbers.`;
+    note.textContent = `Numbers are disclosure-controlled. ${rule}${login ? ' Analysts can sign in to see exact numbers.' : ''}`;
     note.hidden = false;
   } else {
     note.hidden = true;
@@ -225,7 +229,8 @@ async function zoomTo(code) {
     }
   }
   const box = app.boxes.get(a.id);
-  if (box) app.map.fitBounds([[box.bbox[0], box.bbox[1]], [box.bbox[2], box.bbox[3]]], { padding: 60, maxZoom: 15, duration: 600 });
+  // The area among its neighbours, clear of the legend; never closer than z15.
+  if (box) fitPadded(app.map, neighbourhoodBox(box.bbox), [$('legend')], { maxZoom: 15, duration: 600 });
 }
 
 async function openArea(code, { focus = true } = {}) {
@@ -251,6 +256,7 @@ async function openArea(code, { focus = true } = {}) {
     ratePer: app.ratePer,
     confidence: app.confidence,
     describe: () => describeFilter(app.catalogue, app.state),
+    analysisLabel: (name) => analysisLabel(analysisOf(app.catalogue, name) || { name }),
     onClose: () => update({ area: '' }),
   });
   panel.dataset.loaded = String(seq);
@@ -280,7 +286,7 @@ function wireMap() {
       const p = svc[0].properties;
       new window.maplibregl.Popup({ closeButton: true })
         .setLngLat(e.lngLat)
-        .setHTML(`<strong>${esc(p.name)}</strong><br>${esc(String(p.kind || '').replace(/_/g, ' '))}, ${esc(p.tier || '')} tier${p.capacity !== undefined && p.capacity !== null ? `<br>capacity ${esc(p.capacity)}` : ''}`)
+        .setHTML(`<strong>${esc(p.name)}</strong><br>${esc(humanize(String(p.kind || '')))}, ${esc(p.tier || '')} tier${p.capacity !== undefined && p.capacity !== null ? `<br>capacity ${esc(p.capacity)}` : ''}`)
         .addTo(map);
       return;
     }
@@ -322,16 +328,19 @@ function wireKeys() {
   });
   $('finder').addEventListener('submit', (e) => {
     e.preventDefault();
-    const v = $('find').value.trim();
-    const m = /\(([^()]+)\)\s*$/.exec(v);
-    const code = m ? m[1] : v;
-    const a = app.areas.find((x) => x.code === code || String(x.name).toLowerCase() === v.toLowerCase());
-    if (!a) {
-      $('finder-message').textContent = 'No area by that name or code.';
+    const found = findAreas(app.areas, $('find').value);
+    const results = $('finder-results');
+    if (!found.length) {
+      $('finder-message').textContent = 'No area name or code contains that.';
+      results.innerHTML = '';
       return;
     }
-    $('finder-message').textContent = '';
-    update({ area: a.code }).then(() => zoomTo(a.code));
+    $('finder-message').textContent = found.length > 1 ? 'Best match opened; other matches:' : '';
+    results.innerHTML = found.slice(1)
+      .map((a) => `<li><button type="button" class="finder-item" data-code="${esc(a.code)}"><span data-ident>${esc(a.name)}</span> <span class="p-code" data-ident>${esc(a.code)}</span></button></li>`)
+      .join('');
+    results.querySelectorAll('button').forEach((b) => b.addEventListener('click', () => update({ area: b.dataset.code }).then(() => zoomTo(b.dataset.code))));
+    update({ area: found[0].code }).then(() => zoomTo(found[0].code));
   });
 }
 
@@ -378,7 +387,7 @@ async function start() {
   });
   normalize(app.state);
   app.controls.sync();
-  const { map, areasLayer } = await createMap({
+  const { map, areasLayer, labels } = await createMap({
     container: 'map',
     catalogue: app.catalogue,
     tiles: app.tiles,
@@ -387,12 +396,16 @@ async function start() {
   });
   app.map = map;
   app.areasLayer = areasLayer;
+  app.labels = labels;
   map.addControl(new window.maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new window.maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
   map.getCanvas().setAttribute('aria-label', 'Map of the study areas; use the arrow keys to pan and + or - to zoom');
   wireMap();
   syncUrl();
   await loadValues();
+  // The first view: the whole study, clear of the legend (now drawn and measured).
+  const b = app.catalogue.bounds;
+  if (!parseView(app.state.map) && Array.isArray(b) && b.length === 4) fitPadded(map, b, [$('legend')]);
   if (app.state.area) await openArea(app.state.area, { focus: false });
   if (!map.loaded() || !map.areTilesLoaded()) await new Promise((r) => map.once('idle', r));
   document.body.dataset.ready = '1';

@@ -5,8 +5,8 @@
 // as circles (no text symbols: those would need a glyphs URL).
 
 import {
-  BACKGROUND, GI_CLASSES, LISA_LEVELS, LISA_QUADRANTS, NO_DATA, NOT_SIGNIFICANT, OUTLINE,
-  SUPPRESSED, TIER_OTHER, TIERS, ramp,
+  BACKGROUND, GI_CLASSES, LISA_LEVELS, LISA_QUADRANTS, NO_DATA, NO_VALUE, NOT_SIGNIFICANT, OUTLINE,
+  SUPPRESSED, TIER_OTHER, TIERS, ZERO, ramp,
 } from './palettes.js';
 
 export function baseStyle() {
@@ -52,21 +52,21 @@ export function addDataLayers(map, tiles) {
     map.addSource('density', vectorSource(tiles.density));
     map.addLayer({
       id: 'density-fill', type: 'fill', source: 'density', 'source-layer': sourceLayerOf(tiles.density, 'density'),
-      layout: { visibility: 'none' }, paint: { 'fill-color': NO_DATA, 'fill-opacity': 0.85, 'fill-antialias': false },
+      layout: { visibility: 'none' }, paint: { 'fill-color': NO_VALUE, 'fill-opacity': 0.85, 'fill-antialias': false },
     }, before);
   }
   if (tiles.grid) {
     map.addSource('grid', vectorSource(tiles.grid));
     map.addLayer({
       id: 'grid-fill', type: 'fill', source: 'grid', 'source-layer': sourceLayerOf(tiles.grid, 'grid'),
-      layout: { visibility: 'none' }, paint: { 'fill-color': NO_DATA, 'fill-opacity': 0.85, 'fill-outline-color': '#ffffff' },
+      layout: { visibility: 'none' }, paint: { 'fill-color': NO_VALUE, 'fill-opacity': 0.85, 'fill-outline-color': '#ffffff' },
     }, before);
   }
   const areasLayer = sourceLayerOf(tiles.areas, 'areas');
   map.addSource('areas', vectorSource(tiles.areas));
   map.addLayer({
     id: 'areas-fill', type: 'fill', source: 'areas', 'source-layer': areasLayer,
-    paint: { 'fill-color': NO_DATA, 'fill-opacity': 0.9 },
+    paint: { 'fill-color': NO_VALUE, 'fill-opacity': 0.9 },
   });
   map.addLayer({
     id: 'areas-line', type: 'line', source: 'areas', 'source-layer': areasLayer,
@@ -94,18 +94,21 @@ export function addDataLayers(map, tiles) {
 }
 
 /**
- * fill-color for a measure held in the feature-state of each area (set from /api/areas.json);
- * suppressed values (feature-state `suppressed`) in grey, missing ones white.
+ * fill-color for a measure held in the feature-state of each area (set from /api/areas.json),
+ * in the order of precedence of `entryOf` in value-legend.js: no data, a class (a `step` on the
+ * thresholds), zero, suppressed, no value. Every area gets a colour that is in the legend.
  */
 export function valueColor(measure, thresholds, colors) {
+  const v = ['feature-state', measure];
   const step = thresholds.length
-    ? ['step', ['feature-state', measure], colors[0], ...thresholds.flatMap((t, i) => [t, colors[i + 1]])]
+    ? ['step', v, colors[0], ...thresholds.flatMap((t, i) => [t, colors[i + 1]])]
     : colors[0];
   return [
     'case',
-    ['==', ['typeof', ['feature-state', measure]], 'number'], step,
+    ['boolean', ['feature-state', 'no_data'], false], NO_DATA,
+    ['==', ['typeof', v], 'number'], ['case', ['==', v, 0], ZERO, step],
     ['boolean', ['feature-state', 'suppressed'], false], SUPPRESSED,
-    NO_DATA,
+    NO_VALUE,
   ];
 }
 
@@ -114,19 +117,19 @@ export function attributeColor(field, thresholds, colors) {
   const step = thresholds.length
     ? ['step', ['to-number', ['get', field]], colors[0], ...thresholds.flatMap((t, i) => [t, colors[i + 1]])]
     : colors[0];
-  return ['case', ['==', ['typeof', ['get', field]], 'number'], step, NO_DATA];
+  return ['case', ['==', ['typeof', ['get', field]], 'number'], step, NO_VALUE];
 }
 
 /** fill-color for Gi* classes held in a tile attribute. */
 export function giColor(field) {
-  return ['match', ['coalesce', ['get', field], ''], ...GI_CLASSES.flat(), NO_DATA];
+  return ['match', ['coalesce', ['get', field], ''], ...GI_CLASSES.flat(), NO_VALUE];
 }
 
 /** fill-color for Local Moran classes (quadrant_level) held in a tile attribute. */
 export function lisaColor(field) {
   const pairs = [];
   for (const [q, , c] of LISA_QUADRANTS) for (const lvl of LISA_LEVELS) pairs.push(`${q}_${lvl}`, c);
-  return ['match', ['coalesce', ['get', field], ''], ...pairs, 'not_significant', NOT_SIGNIFICANT, NO_DATA];
+  return ['match', ['coalesce', ['get', field], ''], ...pairs, 'not_significant', NOT_SIGNIFICANT, NO_VALUE];
 }
 
 /** Filter of the services layer: chosen kinds and tiers; confidential services never drawn. */

@@ -4,16 +4,21 @@
 
 import { api, authHeaders, sameOrigin } from './api.js';
 import { classify } from './classify.js';
-import { fmtClass, fmtContinuous, fmtMeasure, fmtPeriod } from './format.js';
+import { valueLegend } from './value-legend.js';
+import { addContextLayers, startLabels } from './context-layers.js';
+import { analysisLabel, fmtClass, fmtContinuous, fmtPeriod, humanize, measureLabel } from './format.js';
 import {
   addDataLayers, attributeColor, baseStyle, fieldsOf, giColor, lisaColor, ramp, servicesFilter, sourceLayerOf, valueColor,
 } from './map-style.js';
-import { GI_CLASSES, LISA_QUADRANTS, NO_DATA, NOT_SIGNIFICANT, SUPPRESSED, TIER_OTHER, TIERS } from './palettes.js';
+import { GI_CLASSES, LISA_QUADRANTS, NO_VALUE, NOT_SIGNIFICANT, TIER_OTHER, TIERS } from './palettes.js';
 import { VALUE_LAYERS } from './filters.js';
 
 export const MEASURES = ['count', 'rate', 'eb_rate', 'excess_risk', 'rate_lo', 'rate_hi', 'expected'];
 
-/** Fetch the TileJSON of every tile layer in the catalogue: {areas, grid, density, services}. */
+/**
+ * Fetch the TileJSON of every tile layer in the catalogue: {areas, grid, density, services,
+ * context, labels}, each only when the server lists it.
+ */
 export async function loadTiles(catalogue) {
   const out = {};
   await Promise.all(
@@ -63,7 +68,8 @@ export function createMap(opts) {
     map.once('load', () => {
       try {
         const info = addDataLayers(map, opts.tiles);
-        resolve({ map, ...info });
+        addContextLayers(map, opts.tiles);
+        resolve({ map, ...info, labels: startLabels(map) });
       } catch (e) {
         reject(e);
       }
@@ -74,14 +80,27 @@ export function createMap(opts) {
   });
 }
 
-/** Put the values of an /api/areas.json answer into the feature-state of the areas tiles. */
+/** The area ids whose feature-state `setValues` last set, per map. */
+const stateIds = new WeakMap();
+
+/**
+ * Put the values of an /api/areas.json answer into the feature-state of the areas tiles.
+ * Every key is set on every area, never removed first: MapLibre drops a property whose new
+ * value is falsy when its removal is still pending, which turned every 0 into "no value".
+ * Areas of the previous answer that are missing from this one are set to no value.
+ */
 export function setValues(map, sourceLayer, areas) {
-  map.removeFeatureState({ source: 'areas', sourceLayer });
+  const previous = stateIds.get(map) || new Set();
+  const ids = new Set();
   for (const a of areas) {
-    const st = { suppressed: !!a.suppressed };
+    const st = { suppressed: !!a.suppressed, no_data: a.no_data === true };
     for (const m of MEASURES) st[m] = typeof a[m] === 'number' ? a[m] : null;
     map.setFeatureState({ source: 'areas', sourceLayer, id: a.id }, st);
+    ids.add(a.id);
   }
+  const cleared = { suppressed: false, no_data: false, ...Object.fromEntries(MEASURES.map((m) => [m, null])) };
+  for (const id of previous) if (!ids.has(id)) map.setFeatureState({ source: 'areas', sourceLayer, id }, cleared);
+  stateIds.set(map, ids);
 }
 
 function windowLabel(source, state) {
@@ -100,18 +119,25 @@ function windowLabel(source, state) {
 export function describeFilter(catalogue, state) {
   const s = catalogue.sources.find((x) => x.name === state.source) || catalogue.sources[0];
   const m = s && s.measures.find((x) => x.id === state.category);
-  return [s ? s.name : state.source, m ? m.label : state.category, fmtPeriod(state.from, state.to), windowLabel(s, state)].join(' \u00b7 ');
+  return [humanize(s ? s.label || s.name : state.source), m ? measureLabel(m) : humanize(state.category), fmtPeriod(state.from, state.to), windowLabel(s, state)].join(' \u00b7 ');
 }
 
 export function analysisOf(catalogue, name) {
   return (catalogue.analyses || []).find((a) => a.name === name);
 }
 
-function analysisNote(a) {
+/** The label of a measure id of a source, from the catalogue (humanised when unknown). */
+export function categoryLabel(catalogue, sourceName, id) {
+  const s = (catalogue.sources || []).find((x) => x.name === sourceName);
+  return measureLabel((s && s.measures.find((m) => m.id === id)) || { id });
+}
+
+function analysisNote(catalogue, a) {
   if (!a) return '';
-  const bits = [`source ${a.source}`, `category ${String(a.category).replace(/_/g, ' ')}`];
+  const s = (catalogue.sources || []).find((x) => x.name === a.source);
+  const bits = [`source ${humanize(s ? s.label || s.name : a.source)}`, `category ${categoryLabel(catalogue, a.source, a.category).toLowerCase()}`];
   if (a.period && a.period.from) bits.push(fmtPeriod(a.period.from, a.period.to));
-  return `Analysis ${a.name.replace(/_/g, ' ')}: ${bits.join(', ')}; the filters do not change it.`;
+  return `Analysis \u201c${analysisLabel(a)}\u201d: ${bits.join(', ')}; the filters do not change it.`;
 }
 
 /** The tile attribute that holds the classes of an analysis statistic, raw or adjusted. */
@@ -138,6 +164,11 @@ function sampleAttribute(map, source, sourceLayer, field) {
   return vals;
 }
 
+/** Whether some loaded area has no class in `field` (drawn in NO_VALUE, so listed in the legend). */
+function unclassified(map, sourceLayer, field) {
+  return map.querySourceFeatures('areas', { sourceLayer }).some((f) => typeof f.properties[field] !== 'string');
+}
+
 function densityField(tiles) {
   const fields = fieldsOf(tiles.density);
   if ('density' in fields) return 'density';
@@ -159,28 +190,14 @@ export function applyLayer(map, state, ctx) {
 
   if (VALUE_LAYERS[state.layer]) {
     const measure = state.layer;
-    const values = ctx.areas.map((a) => a[measure]);
-    const { thresholds, classes } = classify(values, state.class, state.k);
-    const colors = ramp(state.palette, classes.length);
-    map.setPaintProperty('areas-fill', 'fill-color', valueColor(measure, thresholds, colors));
+    const spec = valueLegend(ctx.areas, measure, { method: state.class, k: state.k, palette: state.palette });
+    map.setPaintProperty('areas-fill', 'fill-color', valueColor(measure, spec.thresholds, spec.colors));
     map.setPaintProperty('areas-fill', 'fill-opacity', 0.9);
-    const items = classes
-      .map((c, i) => ({ c, color: colors[i] }))
-      .filter(({ c }) => c.n > 0)
-      .map(({ c, color }) => ({
-        color,
-        n: c.n,
-        label: c.lo === c.hi ? fmtMeasure(measure, c.lo) : `${fmtMeasure(measure, c.lo)} to ${fmtMeasure(measure, c.hi)}`,
-      }));
-    const nSup = ctx.areas.filter((a) => a.suppressed && typeof a[measure] !== 'number').length;
-    const nMissing = ctx.areas.filter((a) => !a.suppressed && typeof a[measure] !== 'number').length;
-    if (nSup) items.push({ color: SUPPRESSED, label: 'Suppressed', n: nSup });
-    if (nMissing) items.push({ color: NO_DATA, label: 'No value', n: nMissing, outline: '#888' });
     legend = {
       title: VALUE_LAYERS[measure] + (measure === 'rate' || measure === 'eb_rate' ? ` per ${ctx.ratePer || '1,000'}` : ''),
       subtitle: describeFilter(catalogue, state),
-      items,
-      notes: [`${{ quantile: 'Quantile', jenks: 'Natural breaks (Jenks)', equal: 'Equal interval' }[state.class] || state.class} classes.`, ...publicNote],
+      items: spec.items,
+      notes: [...spec.notes, ...publicNote],
     };
   } else if (/^(gi|lisa):/.test(state.layer)) {
     const [kind, name] = state.layer.split(':');
@@ -193,11 +210,12 @@ export function applyLayer(map, state, ctx) {
     const items = kind === 'gi'
       ? GI_CLASSES.map(([cls, color]) => ({ color, label: fmtClass(cls) }))
       : [...LISA_QUADRANTS.map(([, label, color]) => ({ color, label })), { color: NOT_SIGNIFICANT, label: 'Not significant' }];
+    if (unclassified(map, areasLayer, field)) items.push({ color: NO_VALUE, label: 'Not analysed (no value)' });
     legend = {
-      title: kind === 'gi' ? `Gi* hot and cold spots: ${name.replace(/_/g, ' ')}` : `Local Moran clusters: ${name.replace(/_/g, ' ')}`,
+      title: `${kind === 'gi' ? 'Gi* hot and cold spots' : 'Local Moran clusters'}: ${a ? analysisLabel(a) : humanize(name)}`,
       subtitle: state.adj === 'raw' ? 'Raw p-values (no correction for multiple testing)' : `Adjusted for multiple testing (${corr})`,
       items,
-      notes: [analysisNote(a)],
+      notes: [analysisNote(catalogue, a)],
     };
   } else if (state.layer === 'grid') {
     map.setPaintProperty('areas-fill', 'fill-opacity', 0);
@@ -224,7 +242,7 @@ export function applyLayer(map, state, ctx) {
     map.setPaintProperty(isDensity ? 'density-fill' : 'areas-fill', 'fill-color', attributeColor(field, thresholds, colors));
     map.setPaintProperty('areas-fill', 'fill-opacity', isDensity ? 0 : 0.9);
     legend = {
-      title: isDensity ? 'Kernel density (heat surface)' : field.replace(/_/g, ' '),
+      title: isDensity ? 'Kernel density (heat surface)' : humanize(field),
       subtitle: isDensity ? 'Events per square kilometre' : '',
       items: classes.filter((c) => c.n > 0).map((c, i) => ({
         color: colors[i],
@@ -271,4 +289,59 @@ export async function loadBoxes(state) {
     if (Number.isFinite(w)) boxes.set(id, { bbox: [w, s, e, n], code: f.properties && f.properties.code, geometry: f.geometry });
   }
   return boxes;
+}
+
+/**
+ * The paddings (pixels) that keep a fitted box clear of overlays drawn over the map (the
+ * legend): for each overlay, pad from the nearer side horizontally or vertically, whichever
+ * leaves more room. Returns the candidate paddings; `fitPadded` takes the one that zooms in most.
+ */
+export function overlayPaddings(map, overlays, base = 24) {
+  const m = map.getContainer().getBoundingClientRect();
+  let options = [{ top: base, right: base + 30, bottom: base + 10, left: base }];
+  for (const el of overlays) {
+    if (!el || el.hidden) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= m.left || r.left >= m.right || r.bottom <= m.top || r.top >= m.bottom) continue;
+    const horizontal = r.left - m.left < m.right - r.right ? { left: r.right - m.left + base } : { right: m.right - r.left + base };
+    const vertical = r.top - m.top < m.bottom - r.bottom ? { top: r.bottom - m.top + base } : { bottom: m.bottom - r.top + base };
+    options = options.flatMap((o) => [horizontal, vertical].map((side) => {
+      const out = { ...o };
+      for (const [k, v] of Object.entries(side)) out[k] = Math.max(out[k], v);
+      return out;
+    }));
+  }
+  return options;
+}
+
+/**
+ * Fit [w, s, e, n] in view clear of `overlays`, at most `maxZoom`. opts.duration: 0 jumps.
+ * Returns the camera used, or null when the box cannot fit (a map too small).
+ */
+export function fitPadded(map, bbox, overlays, { maxZoom = 16, duration = 0 } = {}) {
+  map.resize();
+  const bounds = [[bbox[0], bbox[1]], [bbox[2], bbox[3]]];
+  let best = null;
+  for (const padding of overlayPaddings(map, overlays)) {
+    const cam = map.cameraForBounds(bounds, { padding, maxZoom });
+    if (cam && (!best || cam.zoom > best.zoom)) best = { ...cam, padding };
+  }
+  if (!best) return null;
+  const camera = { center: best.center, zoom: best.zoom, bearing: 0 };
+  if (duration) map.easeTo({ ...camera, duration });
+  else map.jumpTo(camera);
+  return best;
+}
+
+/**
+ * The box to show for one area: its own box grown threefold about its centre, so the area
+ * is seen among its neighbours rather than filling the screen.
+ */
+export function neighbourhoodBox(bbox, factor = 3) {
+  const [w, s, e, n] = bbox;
+  const cx = (w + e) / 2;
+  const cy = (s + n) / 2;
+  const hw = ((e - w) * factor) / 2;
+  const hh = ((n - s) * factor) / 2;
+  return [cx - hw, cy - hh, cx + hw, cy + hh];
 }

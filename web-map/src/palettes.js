@@ -12,8 +12,14 @@ const ANCHORS = {
 
 export const SEQUENTIAL = { viridis: 'Viridis', cividis: 'Cividis', magma: 'Magma' };
 
-export const NO_DATA = '#ffffff';
+// Colours outside every ramp for the values that are not classified. Zero is white ("none
+// recorded"), suppressed grey, missing data (no input file covers the area) pale lilac, and a
+// value that is absent for another reason (no residents for a rate) pale sand. None of them is
+// in viridis, cividis or magma, so an area in one of them cannot be read as a class.
+export const ZERO = '#ffffff';
 export const SUPPRESSED = '#b8b8b8';
+export const NO_DATA = '#d8c8e8';
+export const NO_VALUE = '#efe3c8';
 export const OUTLINE = '#5a5a5a';
 export const BACKGROUND = '#eef0f2';
 

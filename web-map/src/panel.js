@@ -3,7 +3,7 @@
 // API gives them (each value element carries the raw JSON number in data-value), the hotspot
 // classes, the monthly series and the hour-of-week heatmap.
 
-import { esc, fmtClass, fmtContinuous, fmtCount, fmtDecile, fmtMeasure, fmtP, fmtStatistic } from './format.js';
+import { esc, fmtClass, fmtContinuous, fmtCount, fmtDecile, fmtMeasure, fmtP, fmtStatistic, humanize } from './format.js';
 import { hourOfWeekChart, monthlyChart } from './charts.js';
 
 const raw = (v) => esc(JSON.stringify(v === undefined ? null : v));
@@ -13,14 +13,14 @@ function value(field, v, text) {
 }
 
 
-function analysesTable(list, analyst) {
+function analysesTable(list, analyst, labelOf) {
   if (!list || !list.length) return '<p class="muted">No hotspot analyses cover this area.</p>';
-  const head = `<tr><th scope="col">Analysis</th><th scope="col">Statistic</th><th scope="col">Class</th><th scope="col">Adjusted</th>${analyst ? '<th scope="col">Value, p</th>' : ''}</tr>`;
+  const head = `<tr><th scope="col" class="col-name">Analysis</th><th scope="col" class="col-stat">Statistic</th><th scope="col" class="col-cls">Class</th><th scope="col" class="col-cls">Adjusted</th>${analyst ? '<th scope="col" class="col-zp">Value, p</th>' : ''}</tr>`;
   const rows = list
     .map((a) => {
       const corr = a.correction ? String(a.correction).toUpperCase() : 'adjusted';
       return `<tr data-analysis="${esc(a.analysis)}" data-statistic="${esc(a.statistic)}">
-<th scope="row" data-ident>${esc(a.analysis.replace(/_/g, ' '))}</th><td>${esc(fmtStatistic(a.statistic))}</td>
+<th scope="row" data-ident>${esc(labelOf(a.analysis))}</th><td>${esc(fmtStatistic(a.statistic))}</td>
 <td class="cls cls-${esc(a.class)}" data-field="class" data-value="${raw(a.class)}">${esc(fmtClass(a.class))}</td>
 <td class="cls cls-${esc(a.class_adjusted)}" data-field="class_adjusted" data-value="${raw(a.class_adjusted)}"><span class="visually-hidden">${esc(corr)}: </span>${esc(fmtClass(a.class_adjusted))}</td>
 ${analyst ? `<td class="zp">${a.statistic === 'local_moran' && a.z === undefined ? `I ${value('i', a.i, fmtContinuous(a.i))}` : `z ${value('z', a.z, fmtContinuous(a.z))}`}<br>p ${value('p', a.p, fmtP(a.p))}</td>` : ''}</tr>`;
@@ -31,11 +31,14 @@ ${analyst ? `<td class="zp">${a.statistic === 'local_moran' && a.z === undefined
 
 /**
  * Render `detail` (an /api/areas/{code} answer) into `el`.
- * ctx: {analyst, ratePer, confidence, describe(): string, onClose()}.
+ * ctx: {analyst, ratePer, confidence, describe(): string, analysisLabel(name): string, onClose()}.
+ * An area that no input covers (`values.no_data`) says "No data" with the server's reason
+ * instead of numbers that would read as zero.
  */
 export function renderPanel(el, detail, ctx) {
   const v = detail.values || {};
   const sup = !!v.suppressed;
+  const noData = v.no_data === true;
   const per = ctx.ratePer ? fmtCount(ctx.ratePer) : '1,000';
   const conf = `${Math.round((ctx.confidence || 0.95) * 100)}%`;
   const analyst = !!ctx.analyst;
@@ -56,15 +59,17 @@ ${analyst ? '' : '<p class="panel-note">Public view: counts are rounded to the n
 <dl class="values">
   <dt>Residents</dt><dd>${value('population', detail.population, fmtCount(detail.population))}</dd>
   ${detail.deprivation !== undefined && detail.deprivation !== null ? `<dt>Deprivation</dt><dd>${value('deprivation', detail.deprivation, fmtDecile(detail.deprivation))}</dd>` : ''}
+  ${noData ? `<dt>Values</dt><dd><span class="num" data-field="no_data" data-value="true">No data</span></dd>
+  <dt>Why</dt><dd class="reason" data-field="no_data_reason">${esc(v.no_data_reason || 'No input file covers this area for the selected period.')}</dd>` : `
   <dt>Count</dt><dd>${value('count', v.count, fmtMeasure('count', v.count, sup))}</dd>
   <dt>Expected</dt><dd>${value('expected', v.expected, fmtMeasure('expected', v.expected, sup))}</dd>
   <dt>Rate per ${esc(per)}</dt><dd>${value('rate', v.rate, fmtMeasure('rate', v.rate, sup))}</dd>
   <dt>${esc(conf)} interval</dt><dd>${value('rate_lo', v.rate_lo, fmtMeasure('rate_lo', v.rate_lo, sup))} to ${value('rate_hi', v.rate_hi, fmtMeasure('rate_hi', v.rate_hi, sup))}</dd>
-  <dt>Smoothed rate (Empirical Bayes)</dt><dd>${value('eb_rate', v.eb_rate, fmtMeasure('eb_rate', v.eb_rate, sup))}</dd>
-  <dt>Excess risk (observed / expected)</dt><dd>${value('excess_risk', v.excess_risk, fmtMeasure('excess_risk', v.excess_risk, sup))}</dd>
+  <dt>Smoothed rate (Empirical Bayes) per ${esc(per)}</dt><dd>${value('eb_rate', v.eb_rate, fmtMeasure('eb_rate', v.eb_rate, sup))}</dd>
+  <dt>Excess risk (observed \u00f7 expected; 1.00 = as expected)</dt><dd>${value('excess_risk', v.excess_risk, fmtMeasure('excess_risk', v.excess_risk, sup))}</dd>`}
 </dl>
 <h3>Hotspot classes</h3>
-${analysesTable(detail.analyses, analyst)}
+${analysesTable(detail.analyses, analyst, ctx.analysisLabel || humanize)}
 <p class="muted small">Hotspot analyses use their own source, category and period from the study; the filters above do not change them.</p>
 <h3>Monthly series</h3>
 <div class="chart-box" data-chart="monthly">${monthly}</div>

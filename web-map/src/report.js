@@ -2,10 +2,10 @@
 // charts and the run's provenance, laid out for A4 (see report.css).
 
 import { api } from './api.js';
-import { esc, fmtContinuous, fmtCount, fmtMeasure, fmtMonth } from './format.js';
+import { analysisLabel, esc, fmtContinuous, fmtCount, fmtMeasure, fmtMonth, fmtStatistic, humanize } from './format.js';
 import { hourOfWeekChart, monthlyChart, rateCiChart } from './charts.js';
 import { renderLegend } from './legend.js';
-import { applyLayer, createMap, describeFilter, loadTiles, setValues } from './map-view.js';
+import { analysisOf, applyLayer, categoryLabel, createMap, describeFilter, loadTiles, setValues } from './map-view.js';
 import { VALUE_LAYERS } from './filters.js';
 import { RANK_MEASURES, topAreas } from './priority.js';
 import { parseState, stateToHash } from './state-url.js';
@@ -55,8 +55,8 @@ function provenance(manifest, catalogue, session) {
     ['Seed', m.seed],
     ['Rates per', p.rate_per !== undefined ? fmtCount(p.rate_per) : undefined],
     ['Confidence', p.confidence !== undefined ? `${Math.round(p.confidence * 100)}%` : undefined],
-    ['Intervals', p.interval_method],
-    ['Expected counts', p.expected_counts],
+    ['Intervals', p.interval_method && humanize(p.interval_method)],
+    ['Expected counts', p.expected_counts && humanize(p.expected_counts)],
     ['Role of this report', session.role === 'analyst' ? 'analyst (exact numbers)' : 'public (disclosure-controlled numbers)'],
   ].filter(([, v]) => v !== undefined && v !== null && v !== '');
   $('prov-run').innerHTML = run.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('');
@@ -72,7 +72,7 @@ function provenance(manifest, catalogue, session) {
       const acc = ms.accounting || {};
       const months = s.months || [];
       const span = months.length ? `${fmtMonth(months[0])} to ${fmtMonth(months[months.length - 1])}` : 'n/a';
-      return `<tr><td>${esc(s.name)}</td><td>${esc(ms.format || '')}</td><td>${esc(s.time_precision === 'month' ? 'month only' : 'date and time')}</td><td>${esc(span)}</td>${withAccounting ? `<td class="num">${n(acc.read)}</td><td class="num">${n(acc.joined)}</td><td class="num">${n(acc.outside)}</td><td class="num">${n(acc.rejected)}</td>` : ''}</tr>`;
+      return `<tr><td>${esc(humanize(s.label || s.name))}</td><td>${esc(humanize(ms.format || ''))}</td><td>${esc(s.time_precision === 'month' ? 'month only' : 'date and time')}</td><td>${esc(span)}</td>${withAccounting ? `<td class="num">${n(acc.read)}</td><td class="num">${n(acc.joined)}</td><td class="num">${n(acc.outside)}</td><td class="num">${n(acc.rejected)}</td>` : ''}</tr>`;
     })
     .join('');
 
@@ -81,28 +81,29 @@ function provenance(manifest, catalogue, session) {
     ? inputs
       .map((f) => {
         const file = String(f.path || f.file || '').split(/[\\/]/).pop();
-        return `<tr><td>${esc(f.role || '')}</td><td>${esc(file)}</td><td class="num">${typeof f.bytes === 'number' ? fmtCount(f.bytes) : ''}</td><td class="hash" data-sha256="${esc(f.sha256 || '')}">${esc(f.sha256 || '')}</td></tr>`;
+        return `<tr><td>${esc(humanize(f.role || ''))}</td><td data-ident>${esc(file)}</td><td class="num">${typeof f.bytes === 'number' ? fmtCount(f.bytes) : ''}</td><td class="hash" data-sha256="${esc(f.sha256 || '')}">${esc(f.sha256 || '')}</td></tr>`;
       })
       .join('')
     : '<tr><td colspan="4">The server gave no input checksums.</td></tr>';
 
   const params = [];
-  if (m.weights) params.push(['Spatial weights', `${m.weights.kind || ''}${m.weights.mean_neighbours ? `, mean neighbours ${fmtContinuous(m.weights.mean_neighbours)}` : ''}`]);
+  if (m.weights) params.push(['Spatial weights', `${humanize(m.weights.kind || '')}${m.weights.mean_neighbours ? `, mean neighbours ${fmtContinuous(m.weights.mean_neighbours)}` : ''}`]);
   for (const a of m.analyses || []) {
     const s = a.settings || a;
-    const bits = [`source ${s.source}`, `category ${s.category}`];
+    const bits = [`source ${humanize(s.source)}`, `category ${categoryLabel(catalogue, s.source, s.category).toLowerCase()}`];
     if (s.period && s.period.from) bits.push(`${fmtMonth(s.period.from)} to ${fmtMonth(s.period.to)}`);
-    if (s.value) bits.push(`value ${s.value}`);
-    if (s.statistics) bits.push(s.statistics.join(', '));
+    if (s.value) bits.push(`value ${humanize(s.value).toLowerCase()}`);
+    if (s.statistics) bits.push(s.statistics.map(fmtStatistic).join(', '));
     if (s.permutations) bits.push(`${fmtCount(s.permutations)} permutations`);
-    if (s.correction) bits.push(`correction ${s.correction}`);
-    params.push([`Analysis ${a.name || s.name}`, bits.join('; ')]);
+    if (s.correction) bits.push(`correction ${String(s.correction).toUpperCase()}`);
+    const name = a.name || s.name;
+    params.push([`Analysis \u201c${analysisLabel(analysisOf(catalogue, name) || { name })}\u201d`, bits.join('; ')]);
   }
   if (m.grid && m.grid.settings) {
     const g = m.grid.settings;
-    params.push(['Grid', `${g.shape}, ${fmtCount(g.cell_size_m)} m cells, ${g.source} ${g.category}, neighbours within ${fmtCount(g.threshold_m)} m`]);
+    params.push(['Grid', `${g.shape}, ${fmtCount(g.cell_size_m)} m cells, ${humanize(g.source)} ${categoryLabel(catalogue, g.source, g.category).toLowerCase()}, neighbours within ${fmtCount(g.threshold_m)} m`]);
   }
-  if (m.density) params.push(['Kernel density', `${m.density.kernel || ''} kernel, bandwidth ${fmtContinuous(m.density.bandwidth_m)} m, ${fmtCount(m.density.cell_size_m)} m cells`]);
+  if (m.density) params.push(['Kernel density', `${humanize(m.density.kernel || '')} kernel, bandwidth ${fmtContinuous(m.density.bandwidth_m)} m, ${fmtCount(m.density.cell_size_m)} m cells`]);
   const d = session.disclosure || catalogue.disclosure;
   if (d) params.push(['Disclosure control', d.applied ? `applied: counts up to ${d.suppress_max} suppressed, others rounded to ${d.round_to}` : 'not applied (analyst view)']);
   $('prov-params').innerHTML = params.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('');
@@ -135,6 +136,7 @@ async function start() {
   const pop = areas.reduce((s, a) => s + (typeof a.population === 'number' && typeof a.count === 'number' ? a.population : 0), 0);
   const cnt = areas.reduce((s, a) => s + (typeof a.count === 'number' ? a.count : 0), 0);
   const ratePer = (manifest && manifest.parameters && manifest.parameters.rate_per) || 1000;
+  document.querySelectorAll('#top-table th[data-per]').forEach((th) => { th.textContent += ` per ${fmtCount(ratePer)}`; });
   const byRate = top.slice().sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1));
   $('chart-ci').innerHTML = rateCiChart(byRate, { overall: pop > 0 ? (cnt / pop) * ratePer : null, label: `Rate per ${fmtCount(ratePer)}, top areas, with confidence intervals` });
   const focusCode = st.area || (top[0] && top[0].code);
@@ -150,7 +152,7 @@ async function start() {
   provenance(manifest, catalogue, session);
 
   // The map last (it waits for tiles); printed from a snapshot image.
-  const { map, areasLayer } = await createMap({ container: 'report-map', catalogue, tiles, interactive: false, view: null });
+  const { map, areasLayer, labels } = await createMap({ container: 'report-map', catalogue, tiles, interactive: false, view: null });
   report.map = map;
   setValues(map, areasLayer, areas);
   const legend = applyLayer(map, st, { catalogue, tiles, areasLayer, areas, analyst, ratePer: fmtCount(ratePer) });
@@ -161,7 +163,18 @@ async function start() {
     await new Promise((r) => map.once('idle', r));
   }
   try {
-    $('report-map-img').src = map.getCanvas().toDataURL('image/png');
+    // The snapshot for print: the map canvas with the place names (HTML overlays) drawn on it.
+    const src = map.getCanvas();
+    const snap = document.createElement('canvas');
+    snap.width = src.width;
+    snap.height = src.height;
+    const ctx2d = snap.getContext('2d');
+    ctx2d.drawImage(src, 0, 0);
+    if (labels) {
+      labels.update();
+      labels.paint(ctx2d, src.width / src.clientWidth);
+    }
+    $('report-map-img').src = snap.toDataURL('image/png');
     document.body.classList.add('has-snapshot');
   } catch (e) {
     console.warn('map snapshot', e);

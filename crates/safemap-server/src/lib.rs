@@ -10,6 +10,7 @@
 //! | [`dataset`] | a results directory in memory, with the public table of each source |
 //! | [`filter`] | `source`, `category`, `from`/`to`, `window`, `days`/`hours` |
 //! | [`values`] | rates, intervals, excess risk and EB rates from counts |
+//! | [`labels`] | human labels for category, flag, analysis and source identifiers |
 //! | [`role`] | `public` and `analyst` |
 //! | [`routes`] | the handlers |
 //! | [`export`] | the public layers as tiles for `safemap export pmtiles` |
@@ -22,6 +23,7 @@ pub mod dataset;
 pub mod error;
 pub mod export;
 pub mod filter;
+pub mod labels;
 pub mod role;
 pub mod routes;
 pub mod state;

@@ -461,8 +461,10 @@ fn read_counts(
 
 fn analysis_info(a: &Value) -> AnalysisInfo {
     let settings = &a["settings"];
+    let name = str_field(a, "name").unwrap_or_default().to_string();
     AnalysisInfo {
-        name: str_field(a, "name").unwrap_or_default().to_string(),
+        label: crate::labels::human_label(&name),
+        name,
         source: str_field(settings, "source").map(String::from),
         category: str_field(settings, "category").map(String::from),
         statistics: settings["statistics"]

@@ -33,6 +33,8 @@ pub struct AreaInfo {
 pub struct AnalysisInfo {
     /// Name in the study.
     pub name: String,
+    /// The name for people ("ED assaults" for `ed_assaults`).
+    pub label: String,
     /// Source analysed (absent for `[[measure]]` analyses).
     pub source: Option<String>,
     /// Measure analysed.

@@ -4,6 +4,7 @@
 use crate::dataset::Dataset;
 use crate::error::AppError;
 use crate::filter::{FilterParams, Query, NTE};
+use crate::labels::human_label;
 use crate::role::Role;
 use crate::state::AppState;
 use crate::values::{derive, Derived};
@@ -43,13 +44,22 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
+/// Whether this server has an analyst role to sign in as (a token is configured).
+fn analyst_login(state: &AppState) -> bool {
+    state.config().token.is_some()
+}
+
 /// `GET /api/session`.
 pub async fn session(State(state): State<AppState>, role: Role) -> Json<Value> {
     let data = state.data();
-    Json(json!({"role": role.as_str(), "disclosure": disclosure(&data, role)}))
+    Json(json!({
+        "role": role.as_str(),
+        "analyst_login": analyst_login(&state),
+        "disclosure": disclosure(&data, role),
+    }))
 }
 
-/// `GET /api/layers`.
+/// `GET /api/layers`. Every id (source, measure, analysis) comes with a human `label`.
 pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
     let data = state.data();
     let tile_layers: Vec<Value> = data
@@ -64,7 +74,7 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
         .zip(&data.published)
         .map(|(s, p)| {
             let measures: Vec<Value> = std::iter::once(json!({"id": "all", "label": "All categories"}))
-                .chain(s.slugs.iter().zip(&s.labels).map(|(id, label)| json!({"id": id, "label": label})))
+                .chain(s.slugs.iter().zip(&s.labels).map(|(id, label)| json!({"id": id, "label": human_label(label)})))
                 .collect();
             let periods: Vec<Value> = p
                 .periods
@@ -86,6 +96,7 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
                 .collect();
             json!({
                 "name": s.name,
+                "label": human_label(&s.name),
                 "time_precision": if s.has_timestamps { "timestamp" } else { "month" },
                 "sensitive": s.sensitive,
                 "measures": measures,
@@ -98,6 +109,7 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
     let services = &data.manifest["parameters"]["services"];
     Json(json!({
         "role": role.as_str(),
+        "analyst_login": analyst_login(&state),
         "study": data.study,
         "bounds": data.bounds,
         "disclosure": disclosure(&data, role),
