@@ -29,8 +29,10 @@ mod grid;
 mod hilbert;
 pub mod index;
 pub mod join;
+mod ostn15;
 mod prepared;
 pub mod reproject;
+mod transverse_mercator;
 pub mod weights;
 
 pub use edge_rule::EdgeRule;

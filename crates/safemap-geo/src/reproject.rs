@@ -1,38 +1,45 @@
 //! Reprojection between WGS84 longitude/latitude and British National Grid (EPSG:27700).
 //!
 //! The transformation is the Ordnance Survey's OSTN15: a Transverse Mercator projection on
-//! the GRS80 ellipsoid followed by the OSTN15 grid shift (a bilinear interpolation in a 1 km
-//! grid of shifts published by the OS), with the shift and the inverse from the
-//! [`lonlat_bng`] crate. OSTN15 is the OS's definitive transformation between ETRS89 and OSGB36 / National
-//! Grid: the OS states it agrees with OS Net to about 0.1 m, and it reproduces the 40
-//! OS developer-pack test points to the published millimetre (checked in this module's tests).
+//! the GRS80 ellipsoid (`transverse_mercator`) followed by the OSTN15 grid shift (`ostn15`: a
+//! bilinear interpolation in a 1 km grid of shifts published by the OS). OSTN15 is the OS's
+//! definitive transformation between ETRS89 and OSGB36 / National Grid: the OS states it
+//! agrees with OS Net to about 0.1 m, and it reproduces the 40 OS developer-pack test points
+//! to the published millimetre (checked in this module's tests).
+//!
+//! safemap carries its own OSTN15 rather than a crate for build time: the `lonlat_bng` crate
+//! it used before compiles the 876,951 grid nodes as a generated Rust literal (its data crate
+//! `ostn15_phf`) and builds C headers with `cbindgen`, the longest chain of a cold build.
+//! Here the grid is the OS's data file packed by the committed `scripts/ostn15/pack.py` into
+//! `data/ostn15_shifts.bin.gz` (540 kB, beside the OS licence), embedded and decoded once on
+//! first use (about 10 ms). The arithmetic is `lonlat_bng` 0.9's, written the same way, so
+//! the results are identical to the bit (`tests/data/lonlat_bng_0.9.0_reference.csv` pins
+//! 400 of its answers).
 //!
 //! WGS84 input is treated as ETRS89, as PROJ does for `EPSG:4326 -> EPSG:27700`. The two
 //! frames drift apart by about 2.5 cm a year (under a metre by the 2020s), far below the
 //! precision of any crime or health record location.
 //!
-//! Eastings and northings are rounded to the millimetre by `lonlat_bng`. The round trip
-//! WGS84 -> BNG -> WGS84 is within 1 mm on the ground across England, Wales and mainland
-//! Scotland; only the far western isles (St Kilda, the Outer Hebrides), where the OS's
-//! truncated projection series is least accurate, reach a few millimetres.
+//! Eastings and northings are rounded to the millimetre, the precision of the OS's published
+//! results. The round trip WGS84 -> BNG -> WGS84 is within 1 mm on the ground across
+//! England, Wales and mainland Scotland; only the far western isles (St Kilda, the Outer
+//! Hebrides), where the OS's truncated projection series is least accurate, reach a few
+//! millimetres.
 //!
 //! Coverage is the OSTN15 grid: ETRS89 grid coordinates 0-700 km east and 0-1250 km north
 //! of the National Grid false origin, which holds Great Britain, the Isle of Man, Scilly and
 //! their coastal waters. A point outside it (the Channel Islands, the open Atlantic, a point
 //! whose longitude and latitude were swapped) is refused with
-//! [`ReprojectError::OutsideGrid`] naming the values; nothing is silently set to NaN.
+//! [`ReprojectError::OutsideGrid`] naming the values; nothing is silently set to NaN. A
+//! British National Grid coordinate is converted when its ETRS89 point lies in the grid.
 //! Beware that the rectangle also holds Northern Ireland and the east of the Republic of
-//! Ireland: OSTN15 carries extrapolated shifts there, flagged as outside its model, and
-//! `lonlat_bng` does not consult the flag, so such points are converted, to grid
-//! coordinates far from any British area.
-//!
-//! The forward projection to the ETRS89 grid is computed here (the OS's series, see
-//! `etrs89_grid`) because `lonlat_bng`'s longitude/latitude functions refuse points outside
-//! 8.579 W - 1.78 E, 49.922 N - 60.84 N, which excludes the south of the Isles of Scilly and
-//! the north of Shetland; the OSTN15 shift and the inverse are `lonlat_bng`'s.
+//! Ireland: OSTN15 carries extrapolated shifts there, flagged as outside its model, and the
+//! flag is not consulted, so such points are converted, to grid coordinates far from any
+//! British area.
 
+use crate::ostn15::{self, InverseError};
+use crate::transverse_mercator;
 use geo::{Coord, MapCoords, MultiPolygon};
-use lonlat_bng::TransformError;
 use safemap_types::{CheckedCoord, Crs};
 
 /// Why a coordinate could not be reprojected.
@@ -81,15 +88,6 @@ pub enum ReprojectError {
     },
 }
 
-impl ReprojectError {
-    fn from_transform(err: TransformError, x: f64, y: f64) -> Self {
-        match err {
-            TransformError::NonConvergent { .. } => ReprojectError::NonConvergent { x, y },
-            _ => ReprojectError::OutsideGrid { x, y },
-        }
-    }
-}
-
 fn check_finite(c: Coord<f64>) -> Result<(), ReprojectError> {
     if c.x.is_finite() && c.y.is_finite() {
         Ok(())
@@ -106,66 +104,18 @@ const LAT_RANGE: (f64, f64) = (45.0, 65.0);
 
 /// WGS84 longitude/latitude (degrees) to British National Grid easting/northing (metres).
 ///
-/// The projection to the ETRS89 grid is done here, and only the OSTN15 shift by
-/// `lonlat_bng`: its longitude/latitude entry points refuse everything outside
-/// 8.579 W - 1.78 E, 49.922 N - 60.84 N (the extremes of the OS test points), which cuts
-/// off the south of the Isles of Scilly (an English LSOA reaches 49.86 N) and the north tip
-/// of Shetland, although the OSTN15 grid covers both.
+/// The whole OSTN15 rectangle is converted, including the south of the Isles of Scilly (an
+/// English LSOA reaches 49.86 N) and the north tip of Shetland, which `lonlat_bng`'s own
+/// longitude/latitude functions refused (they stop at the extremes of the OS test points).
 fn wgs84_to_bng(c: Coord<f64>) -> Result<Coord<f64>, ReprojectError> {
     check_finite(c)?;
     let outside = ReprojectError::OutsideGrid { x: c.x, y: c.y };
     if !(LON_RANGE.0..=LON_RANGE.1).contains(&c.x) || !(LAT_RANGE.0..=LAT_RANGE.1).contains(&c.y) {
         return Err(outside);
     }
-    let (e, n) = etrs89_grid(c.x, c.y);
-    // Refuses grid coordinates outside the OSTN15 rectangle (0-700 km E, 0-1250 km N).
-    let (e, n) = lonlat_bng::convert_etrs89_to_osgb36(e, n)
-        .map_err(|err| ReprojectError::from_transform(err, c.x, c.y))?;
+    let (e, n) = transverse_mercator::forward(c.x, c.y);
+    let (e, n) = ostn15::etrs89_to_osgb36(e, n).ok_or(outside)?;
     Ok(Coord { x: e, y: n })
-}
-
-/// The National Grid Transverse Mercator projection on the GRS80 ellipsoid (the ETRS89
-/// grid coordinates OSTN15 shifts), unrounded. The series is the OS's, from "A guide to
-/// coordinate systems in Great Britain", Annex C, equations C1-C3 and C6-C7 (also Annex B of
-/// the OSTN15/OSGM15 transformation user guide), as used by Grid InQuest II.
-fn etrs89_grid(lon: f64, lat: f64) -> (f64, f64) {
-    const A: f64 = 6_378_137.0;
-    const B: f64 = 6_356_752.314_1;
-    const F0: f64 = 0.999_601_271_7;
-    const E0: f64 = 400_000.0;
-    const N0: f64 = -100_000.0;
-    let phi0 = 49.0_f64.to_radians();
-    let lambda0 = (-2.0_f64).to_radians();
-    let (phi, lambda) = (lat.to_radians(), lon.to_radians());
-
-    let e2 = (A * A - B * B) / (A * A);
-    let n = (A - B) / (A + B);
-    let (n2, n3) = (n * n, n * n * n);
-    let (sin, cos, tan) = (phi.sin(), phi.cos(), phi.tan());
-    let nu = A * F0 / (1.0 - e2 * sin * sin).sqrt();
-    let rho = A * F0 * (1.0 - e2) * (1.0 - e2 * sin * sin).powf(-1.5);
-    let eta2 = nu / rho - 1.0;
-    let (dp, sp) = (phi - phi0, phi + phi0);
-    let m = B
-        * F0
-        * ((1.0 + n + 1.25 * n2 + 1.25 * n3) * dp
-            - (3.0 * n + 3.0 * n2 + 21.0 / 8.0 * n3) * dp.sin() * sp.cos()
-            + (15.0 / 8.0 * n2 + 15.0 / 8.0 * n3) * (2.0 * dp).sin() * (2.0 * sp).cos()
-            - 35.0 / 24.0 * n3 * (3.0 * dp).sin() * (3.0 * sp).cos());
-    let (t2, t4) = (tan * tan, tan.powi(4));
-    let (c3, c5) = (cos.powi(3), cos.powi(5));
-    let i = m + N0;
-    let ii = nu / 2.0 * sin * cos;
-    let iii = nu / 24.0 * sin * c3 * (5.0 - t2 + 9.0 * eta2);
-    let iiia = nu / 720.0 * sin * c5 * (61.0 - 58.0 * t2 + t4);
-    let iv = nu * cos;
-    let v = nu / 6.0 * c3 * (nu / rho - t2);
-    let vi = nu / 120.0 * c5 * (5.0 - 18.0 * t2 + t4 + 14.0 * eta2 - 58.0 * t2 * eta2);
-    let l = lambda - lambda0;
-    let (l2, l3) = (l * l, l * l * l);
-    let north = i + ii * l2 + iii * l2 * l2 + iiia * l3 * l3;
-    let east = E0 + iv * l + v * l3 + vi * l3 * l2;
-    (east, north)
 }
 
 /// Converts a checked coordinate to British National Grid easting/northing in metres.
@@ -200,8 +150,11 @@ pub fn to_bng(c: CheckedCoord) -> Result<Coord<f64>, ReprojectError> {
 /// ```
 pub fn bng_to_wgs84(c: Coord<f64>) -> Result<Coord<f64>, ReprojectError> {
     check_finite(c)?;
-    let (lon, lat) = lonlat_bng::convert_osgb36_to_ll(c.x, c.y)
-        .map_err(|err| ReprojectError::from_transform(err, c.x, c.y))?;
+    let (e, n) = ostn15::osgb36_to_etrs89(c.x, c.y).map_err(|err| match err {
+        InverseError::OutsideGrid => ReprojectError::OutsideGrid { x: c.x, y: c.y },
+        InverseError::NonConvergent => ReprojectError::NonConvergent { x: c.x, y: c.y },
+    })?;
+    let (lon, lat) = transverse_mercator::inverse(e, n);
     Ok(Coord { x: lon, y: lat })
 }
 
@@ -242,7 +195,7 @@ mod tests {
     /// longitude and latitude (`OSTN15_OSGM15_TestInput_ETRStoOSGB.csv`) and the OS's
     /// published OSGB36 / National Grid easting and northing
     /// (`OSTN15_OSGM15_TestOutput_ETRStoOSGB.csv`), as shipped in the `lonlat_bng` 0.9.0
-    /// crate's `test_inputs/` directory. Columns: id, lon, lat, easting, northing. The
+    /// crate's `test_inputs/` directory (the crate safemap used for OSTN15 before). Columns: id, lon, lat, easting, northing. The
     /// values are written exactly as published.
     #[allow(clippy::unreadable_literal)]
     const OS_TEST_POINTS: [(&str, f64, f64, f64, f64); 40] = [
@@ -369,32 +322,28 @@ mod tests {
         }
     }
 
+    /// `tests/data/lonlat_bng_0.9.0_reference.csv`: the crate's answers for 400 points.
+    const LONLAT_BNG_REFERENCE: &str = include_str!("../tests/data/lonlat_bng_0.9.0_reference.csv");
+
     #[test]
-    fn agrees_with_lonlat_bng_inside_its_box_and_covers_scilly() {
-        let mut s = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+    fn agrees_with_lonlat_bng_to_the_bit_and_covers_scilly() {
         let mut compared = 0;
-        for _ in 0..20_000 {
-            let (lon, lat) = (-6.0 + 7.5 * next(), 50.0 + 8.5 * next());
-            let Ok(theirs) = lonlat_bng::convert_osgb36(lon, lat) else {
-                continue;
-            };
-            let ours = to_bng(wgs84(lon, lat)).unwrap();
-            // Same series, evaluated in a different order: at most a flip of the mm rounding.
-            assert!((ours.x - theirs.0).abs() <= 0.001 + 1e-9, "{lon}, {lat}");
-            assert!((ours.y - theirs.1).abs() <= 0.001 + 1e-9, "{lon}, {lat}");
+        for line in LONLAT_BNG_REFERENCE
+            .lines()
+            .skip_while(|l| l.starts_with('#'))
+            .skip(1)
+        {
+            let v: Vec<f64> = line.split(',').map(|x| x.parse().unwrap()).collect();
+            let ours = to_bng(wgs84(v[0], v[1])).unwrap();
+            assert_eq!((ours.x, ours.y), (v[2], v[3]), "{line}");
+            let back = bng_to_wgs84(ours).unwrap();
+            assert_eq!((back.x, back.y), (v[4], v[5]), "{line}");
             compared += 1;
         }
-        assert!(compared > 15_000);
+        assert_eq!(compared, 400);
         // St Agnes, Isles of Scilly (49.89 N), and the south of the Scilly LSOA (49.865 N),
-        // both south of lonlat_bng's own latitude limit.
+        // both south of lonlat_bng's own latitude limit (49.922 N).
         for (lon, lat) in [(-6.345, 49.892), (-6.3996, 49.8654)] {
-            assert!(lonlat_bng::convert_osgb36(lon, lat).is_err());
             let p = to_bng(wgs84(lon, lat)).unwrap();
             assert!(
                 (80_000.0..100_000.0).contains(&p.x) && (0.0..20_000.0).contains(&p.y),
@@ -450,9 +399,9 @@ mod tests {
 
     #[test]
     fn northern_ireland_is_converted_not_refused() {
-        // lonlat_bng has no coverage test beyond its longitude/latitude box: the OSTN15 file
-        // holds (extrapolated) shifts for every node of the 700 x 1250 km rectangle, flagged
-        // "outside the model" (flag 16) over Ireland, and the flag is not consulted. So a
+        // The OSTN15 file holds (extrapolated) shifts for every node of the 700 x 1250 km
+        // rectangle, flagged "outside the model" (flag 16) over Ireland, and the flag is not
+        // consulted (as lonlat_bng did not consult it). So a
         // Belfast point gets a National Grid coordinate (about 146 km E, 530 km N), which
         // lies far from every GB area. Pinned here so a change in behaviour is noticed.
         let belfast = to_bng(wgs84(-5.93, 54.6)).unwrap();

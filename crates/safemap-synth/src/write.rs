@@ -192,14 +192,11 @@ impl City {
         for a in &self.areas {
             let mut v = Vec::with_capacity(a.map_points.len());
             for m in &a.map_points {
-                let (lon, lat) =
-                    lonlat_bng::convert_osgb36_to_ll(m.point.x, m.point.y).map_err(|_| {
-                        SynthError::Reproject {
-                            easting: m.point.x,
-                            northing: m.point.y,
-                        }
-                    })?;
-                v.push((format!("{lon:.6}"), format!("{lat:.6}")));
+                let ll = safemap_geo::bng_to_wgs84(m.point).map_err(|_| SynthError::Reproject {
+                    easting: m.point.x,
+                    northing: m.point.y,
+                })?;
+                v.push((format!("{:.6}", ll.x), format!("{:.6}", ll.y)));
             }
             lonlat.push(v);
         }
