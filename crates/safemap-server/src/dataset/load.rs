@@ -1,6 +1,6 @@
 //! Reading a results directory (`manifest.json`, `areas.geojson`, `counts.csv`,
-//! `counts_by_hour.csv`, and when present `grid.geojson`, `density.geojson`,
-//! `services.geojson`) into a [`Dataset`].
+//! `counts_by_hour.csv`, `coverage.csv`, and when present `grid.geojson`,
+//! `density.geojson`, `services.geojson`) into a [`Dataset`].
 
 use super::layers::{prop_value, table_of, TileLayer};
 use super::published::PublishedTable;
@@ -49,11 +49,12 @@ fn parse_err(path: &Path, message: impl std::fmt::Display) -> LoadError {
 
 /// The files a results directory holds for the server, in hashing order, and whether each
 /// is required.
-const FILES: [(&str, bool); 7] = [
+const FILES: [(&str, bool); 8] = [
     ("manifest.json", true),
     ("areas.geojson", true),
     ("counts.csv", true),
     ("counts_by_hour.csv", false),
+    ("coverage.csv", false),
     ("grid.geojson", false),
     ("density.geojson", false),
     ("services.geojson", false),
@@ -217,6 +218,10 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
     let hourly_path = files.path("counts_by_hour.csv");
     if let Some(hourly) = files.take("counts_by_hour.csv") {
         read_counts(&hourly_path, &hourly, true, &by_code, &mut sources)?;
+    }
+    let coverage_path = files.path("coverage.csv");
+    if let Some(coverage) = files.take("coverage.csv") {
+        read_coverage(&coverage_path, &coverage, &by_code, &mut sources)?;
     }
     for s in &mut sources {
         for table in [&mut s.monthly, &mut s.hourly] {
@@ -386,8 +391,43 @@ fn source_shell(path: &Path, s: &Value) -> Result<SourceData, LoadError> {
         months: months.unwrap_or((0, 0)),
         monthly: vec![Vec::new(); n],
         hourly: vec![Vec::new(); n],
+        gaps: std::collections::BTreeMap::new(),
+        gap_reasons: Vec::new(),
         name,
     })
+}
+
+/// Reads `coverage.csv` (`code,source,month,reason`: the cells no input file covers) into
+/// the sources.
+fn read_coverage(
+    path: &Path,
+    bytes: &[u8],
+    by_code: &HashMap<String, usize>,
+    sources: &mut [SourceData],
+) -> Result<(), LoadError> {
+    let mut reader = csv::Reader::from_reader(bytes);
+    for (line, record) in reader.records().enumerate() {
+        let line = line + 2;
+        let r = record.map_err(|e| parse_err(path, format!("line {line}: {e}")))?;
+        let field = |i: usize| r.get(i).unwrap_or_default();
+        let bad = |what: &str, v: &str| {
+            parse_err(
+                path,
+                format!("line {line}: {what} {v:?} is not one of this run's"),
+            )
+        };
+        let area = *by_code
+            .get(field(0))
+            .ok_or_else(|| bad("area code", field(0)))?;
+        let s = sources
+            .iter()
+            .position(|s| s.name == field(1))
+            .ok_or_else(|| bad("source", field(1)))?;
+        let month = parse_month("month", field(2))
+            .map_err(|e| parse_err(path, format!("line {line}: {e}")))?;
+        sources[s].add_gap(area as u32, month, field(3));
+    }
+    Ok(())
 }
 
 /// Reads `counts.csv` (or `counts_by_hour.csv` when `hourly`) into the sources.
