@@ -198,10 +198,15 @@ fn check_outputs(out: &Path, stdout: &str, method: &str) {
     assert_eq!(read as usize, jan + feb);
     assert_eq!(a["joined_without_coverage"], 1);
     let counts = read_csv(&out.join("counts.csv"));
-    let counted: u64 = counts.iter().map(|r| r["count"].parse::<u64>().unwrap()).sum();
+    let counted: u64 = counts
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
     assert_eq!(counted, joined - 1, "counts.csv holds every counted row");
     assert!(
-        counts.iter().all(|r| !(is_dc(&r["code"]) && r["month"] == "2019-02")),
+        counts
+            .iter()
+            .all(|r| !(is_dc(&r["code"]) && r["month"] == "2019-02")),
         "no counts.csv row for an uncovered cell"
     );
     assert!(counts
@@ -222,7 +227,10 @@ fn check_outputs(out: &Path, stdout: &str, method: &str) {
         .into_iter()
         .map(|r| (r["code"].clone(), r))
         .collect();
-    let kent_total = (0..KENT).map(|i| jan_events(i) + feb_events(i)).sum::<usize>() + 2;
+    let kent_total = (0..KENT)
+        .map(|i| jan_events(i) + feb_events(i))
+        .sum::<usize>()
+        + 2;
     let kent_population = 1000.0 * KENT as f64;
     for (code, row) in &areas {
         let i: usize = code[1..].parse().unwrap();
@@ -248,7 +256,10 @@ fn check_outputs(out: &Path, stdout: &str, method: &str) {
             // Expected at the study-wide rate of the areas with data only.
             let expected: f64 = row["police_all_expected"].parse().unwrap();
             let want = 1000.0 * kent_total as f64 / kent_population;
-            assert!((expected - want).abs() < 1e-9, "{code}: {expected} vs {want}");
+            assert!(
+                (expected - want).abs() < 1e-9,
+                "{code}: {expected} vs {want}"
+            );
             assert!(!row["both_gi_star_z"].is_empty());
         }
     }
@@ -307,7 +318,15 @@ fn the_server_marks_no_data_areas_for_both_roles_and_never_counts_them_as_zero()
             if is_dc(code) {
                 assert_eq!(item["no_data"], true, "{analyst} {item}");
                 assert_eq!(item["suppressed"], false, "{item}");
-                for k in ["count", "rate", "rate_lo", "rate_hi", "expected", "excess_risk", "eb_rate"] {
+                for k in [
+                    "count",
+                    "rate",
+                    "rate_lo",
+                    "rate_hi",
+                    "expected",
+                    "excess_risk",
+                    "eb_rate",
+                ] {
                     assert!(item[k].is_null(), "{analyst} {code} {k}: {item}");
                 }
             } else {
@@ -318,15 +337,22 @@ fn the_server_marks_no_data_areas_for_both_roles_and_never_counts_them_as_zero()
         // The study-wide rate behind `expected` leaves the no-data areas out: expected is
         // the same for every (equal-population) area with data, and equals the mean count
         // of those areas, not the mean over all ten.
-        let shown: Vec<&serde_json::Value> = items.iter().filter(|i| i["no_data"] == false).collect();
+        let shown: Vec<&serde_json::Value> =
+            items.iter().filter(|i| i["no_data"] == false).collect();
         let counts: Vec<f64> = shown.iter().filter_map(|i| i["count"].as_f64()).collect();
         if counts.len() == shown.len() {
             let mean = counts.iter().sum::<f64>() / counts.len() as f64;
             let expected = shown[0]["expected"].as_f64().unwrap();
-            assert!((expected - mean).abs() < 1e-9, "{analyst}: {expected} vs {mean}");
+            assert!(
+                (expected - mean).abs() < 1e-9,
+                "{analyst}: {expected} vs {mean}"
+            );
         }
         // January alone is covered everywhere.
-        let jan = server.json("/api/areas.json?source=police&from=2019-01&to=2019-01", analyst);
+        let jan = server.json(
+            "/api/areas.json?source=police&from=2019-01&to=2019-01",
+            analyst,
+        );
         assert!(jan["areas"]
             .as_array()
             .unwrap()

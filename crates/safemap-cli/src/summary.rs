@@ -85,7 +85,12 @@ fn print_coverage(c: &Coverage) {
         .filter(|(_, n)| *n > 0)
         .map(|(m, n)| format!("{} in {m}", thousands(n as u64)))
         .collect();
-    let shown = by_month.iter().take(6).cloned().collect::<Vec<_>>().join(", ");
+    let shown = by_month
+        .iter()
+        .take(6)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     let more = if by_month.len() > 6 {
         format!(" and {} more months", by_month.len() - 6)
     } else {
@@ -142,7 +147,10 @@ fn print_analysis(a: &AnalysisResult) {
         };
         let without = a.analysed.iter().filter(|r| r.is_none()).count();
         let left_out = if without > 0 {
-            format!(" ({} areas without data left out)", thousands(without as u64))
+            format!(
+                " ({} areas without data left out)",
+                thousands(without as u64)
+            )
         } else {
             String::new()
         };

@@ -104,7 +104,9 @@ fn run_one(
     };
     let stats = |e: safemap_stats::StatsError| err(e.to_string());
     let (counts, populations, with_data) = inputs(study, section, areas, sources).map_err(err)?;
-    let keep: Vec<usize> = (0..areas.areas.len()).filter(|&i| with_data.has(i)).collect();
+    let keep: Vec<usize> = (0..areas.areas.len())
+        .filter(|&i| with_data.has(i))
+        .collect();
     if keep.len() * 2 < areas.areas.len() {
         return Err(err(format!(
             "only {} of {} areas have data for the analysed months, too few to compare neighbours: {}; analyse months the input files cover, or name the force areas (coverage = {{ force_areas = ... }}) if areas are wrongly taken as uncovered",

@@ -174,7 +174,10 @@ mod tests {
             p("2018-10-devon-and-cornwall-street.csv"),
             Some((2018 * 12 + 9, "devon-and-cornwall".into()))
         );
-        assert_eq!(p("2019-01-btp-street.csv.gz"), Some((2019 * 12, "btp".into())));
+        assert_eq!(
+            p("2019-01-btp-street.csv.gz"),
+            Some((2019 * 12, "btp".into()))
+        );
         for bad in [
             "a.csv",
             "2019-13-kent-street.csv",

@@ -135,7 +135,13 @@ mod tests {
         let gap = d[1];
         assert!(gap.no_data && !gap.suppressed);
         assert_eq!(
-            (gap.count, gap.rate, gap.expected, gap.excess_risk, gap.eb_rate),
+            (
+                gap.count,
+                gap.rate,
+                gap.expected,
+                gap.excess_risk,
+                gap.eb_rate
+            ),
             (None, None, None, None, None)
         );
         assert!((d[0].expected.unwrap() - 1000.0 * 40.0 / 3000.0).abs() < 1e-9);

@@ -204,9 +204,7 @@ impl Coverage {
 
     /// What the manifest records.
     pub fn manifest(&self) -> serde_json::Value {
-        let without_full = (0..self.n_areas)
-            .filter(|&a| !self.covers(a, None))
-            .count();
+        let without_full = (0..self.n_areas).filter(|&a| !self.covers(a, None)).count();
         json!({
             "method": self.method,
             "months": self.months.map(|(f, t)| [format_month_index(f), format_month_index(t)]),
@@ -235,9 +233,7 @@ pub fn of_source(
     if section.format == SourceFormat::PoliceUk {
         return police_uk::coverage(study, section, &loaded.data.files, events, fates, areas);
     }
-    let months = study
-        .period_months()
-        .or_else(|| joined_span(events, fates));
+    let months = study.period_months().or_else(|| joined_span(events, fates));
     Ok(Coverage::complete(
         CoverageMethod::WholeSpan,
         months,

@@ -199,10 +199,8 @@ fn gaps(
                 *areas_of.entry((slug, name)).or_default() += 1;
                 let have = file_months.get(slug.as_str()).unwrap_or(&none);
                 for m in (from..=to).filter(|m| !have.contains(m)) {
-                    let reason = format!(
-                        "no police.uk file for {name} in {}",
-                        format_month_index(m)
-                    );
+                    let reason =
+                        format!("no police.uk file for {name} in {}", format_month_index(m));
                     c.add_gap(area, m, &reason);
                 }
             }

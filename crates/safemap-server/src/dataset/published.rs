@@ -89,7 +89,11 @@ impl PublishedTable {
                     .map(|p| source.no_data(area as u32, p.months))
                     .collect();
                 if !period_absent.contains(&true) {
-                    return rule.protect(&exact, &ancestors).into_iter().map(Some).collect();
+                    return rule
+                        .protect(&exact, &ancestors)
+                        .into_iter()
+                        .map(Some)
+                        .collect();
                 }
                 let absent: Vec<bool> = cells.iter().map(|c| period_absent[c.1]).collect();
                 let present_ancestors: Vec<Vec<usize>> = ancestors
