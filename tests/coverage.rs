@@ -1,6 +1,8 @@
 //! Missing police.uk files are missing data, not zero crime: two forces, one without its
 //! February file, through `safemap run` and the real server over loopback.
 
+#![allow(clippy::unwrap_used)] // fixture helpers: a failed unwrap is a failed test
+
 mod common;
 mod serving;
 use common::*;
@@ -27,7 +29,7 @@ const HEADER: &str = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude
 /// `n` burglaries at the centre of area `i` in `month`.
 fn rows(out: &mut String, i: usize, month: &str, n: usize) {
     let [w, s, e, north] = square(i);
-    let (x, y) = ((w + e) / 2.0, (s + north) / 2.0);
+    let (x, y) = (f64::midpoint(w, e), f64::midpoint(s, north));
     for _ in 0..n {
         writeln!(out, ",{month},F,F,{x:.5},{y:.5},On or near X,,,Burglary,,").unwrap();
     }

@@ -27,12 +27,12 @@ use crate::error::EngineError;
 use crate::sources::LoadedSource;
 use safemap_types::time::format_month_index;
 use safemap_types::Event;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
 
 /// How a source's coverage was worked out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CoverageMethod {
     /// Not police.uk: every area for every month of the source's span.
@@ -109,14 +109,28 @@ impl Coverage {
 
     /// Marks `(area, month)` uncovered, for `reason`.
     fn add_gap(&mut self, area: u32, month: i32, reason: &str) {
-        let r = match self.reasons.iter().position(|x| x == reason) {
-            Some(r) => r,
-            None => {
-                self.reasons.push(reason.to_string());
-                self.reasons.len() - 1
-            }
+        let r = if let Some(r) = self.reasons.iter().position(|x| x == reason) {
+            r
+        } else {
+            self.reasons.push(reason.to_string());
+            self.reasons.len() - 1
         };
         self.gaps.insert((area, month), r as u32);
+    }
+
+    /// Why area `area` has no data for `months` (`None`: the whole span): each distinct
+    /// reason once, in month order, joined by `; `; `None` when it has data.
+    pub fn reason(&self, area: usize, months: Option<(i32, i32)>) -> Option<String> {
+        let (from, to) = months.or(self.months)?;
+        let a = area as u32;
+        let mut reasons: Vec<&str> = Vec::new();
+        for &r in self.gaps.range((a, from)..=(a, to)).map(|(_, r)| r) {
+            let text = self.reasons[r as usize].as_str();
+            if !reasons.contains(&text) {
+                reasons.push(text);
+            }
+        }
+        (!reasons.is_empty()).then(|| reasons.join("; "))
     }
 
     /// True when some input file covers area `area` in month `month`.
@@ -294,5 +308,8 @@ mod tests {
             "no police.uk file for Kent Police in 2019-02 (2 areas); no police.uk file for Kent Police in 2019-03 (1 areas)"
         ));
         assert!(!c.describe(Some((jan + 2, jan + 2))).contains("2019-02"));
+        assert_eq!(c.reason(2, None).unwrap(), format!("{feb}; {mar}"));
+        assert_eq!(c.reason(2, Some((jan + 2, jan + 2))).unwrap(), mar);
+        assert_eq!(c.reason(0, None), None);
     }
 }

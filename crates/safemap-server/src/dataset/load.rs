@@ -10,6 +10,7 @@ use crate::filter::parse_month;
 use crate::values::derive;
 use rayon::prelude::*;
 use safemap_engine::config::DisclosureSection;
+use safemap_engine::coverage::{Coverage, CoverageMethod};
 use safemap_engine::disclosure::DisclosureRule;
 use safemap_stats::RateParams;
 use safemap_tiles::{AttributeTable, LayerGeometry, PrepareOptions, PropValue};
@@ -220,9 +221,15 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
         read_counts(&hourly_path, &hourly, true, &by_code, &mut sources)?;
     }
     let coverage_path = files.path("coverage.csv");
-    if let Some(coverage) = files.take("coverage.csv") {
-        read_coverage(&coverage_path, &coverage, &by_code, &mut sources)?;
-    }
+    // Results written before coverage.csv existed read as complete coverage.
+    let coverage = files.take("coverage.csv").unwrap_or_default();
+    read_coverage(
+        &coverage_path,
+        &coverage,
+        &source_meta,
+        &by_code,
+        &mut sources,
+    )?;
     for s in &mut sources {
         for table in [&mut s.monthly, &mut s.hourly] {
             for entries in table.iter_mut() {
@@ -391,20 +398,22 @@ fn source_shell(path: &Path, s: &Value) -> Result<SourceData, LoadError> {
         months: months.unwrap_or((0, 0)),
         monthly: vec![Vec::new(); n],
         hourly: vec![Vec::new(); n],
-        gaps: std::collections::BTreeMap::new(),
-        gap_reasons: Vec::new(),
+        // Set from `coverage.csv` once the areas are known.
+        coverage: Coverage::complete(CoverageMethod::WholeSpan, months, 0),
         name,
     })
 }
 
 /// Reads `coverage.csv` (`code,source,month,reason`: the cells no input file covers) into
-/// the sources.
+/// the sources' coverage, with the method the manifest records.
 fn read_coverage(
     path: &Path,
     bytes: &[u8],
+    manifest_sources: &[Value],
     by_code: &HashMap<String, usize>,
     sources: &mut [SourceData],
 ) -> Result<(), LoadError> {
+    let mut gaps: Vec<Vec<(u32, i32, String)>> = vec![Vec::new(); sources.len()];
     let mut reader = csv::Reader::from_reader(bytes);
     for (line, record) in reader.records().enumerate() {
         let line = line + 2;
@@ -425,7 +434,14 @@ fn read_coverage(
             .ok_or_else(|| bad("source", field(1)))?;
         let month = parse_month("month", field(2))
             .map_err(|e| parse_err(path, format!("line {line}: {e}")))?;
-        sources[s].add_gap(area as u32, month, field(3));
+        gaps[s].push((area as u32, month, field(3).to_string()));
+    }
+    for ((source, gaps), meta) in sources.iter_mut().zip(gaps).zip(manifest_sources) {
+        let method = serde_json::from_value(meta["coverage"]["method"].clone())
+            .unwrap_or(CoverageMethod::WholeSpan);
+        let gaps: Vec<(u32, i32, &str)> =
+            gaps.iter().map(|(a, m, r)| (*a, *m, r.as_str())).collect();
+        source.coverage = Coverage::with_gaps(method, Some(source.months), by_code.len(), &gaps);
     }
     Ok(())
 }

@@ -314,6 +314,7 @@ mod tests {
     #[test]
     fn uncovered_periods_are_absent_and_protect_nothing() {
         use crate::dataset::Entry;
+        use safemap_engine::coverage::{Coverage, CoverageMethod};
         let jan = 2019 * 12;
         let entry = |area: u32, month: i32, count: u32| Entry {
             area,
@@ -322,7 +323,7 @@ mod tests {
             count,
         };
         // Area 0: Jan 20, Feb 3, no file for March. Area 1: Jan 20, Feb 3, Mar 0, covered.
-        let mut source = SourceData {
+        let source = SourceData {
             name: "police".into(),
             sensitive: false,
             has_timestamps: false,
@@ -337,10 +338,13 @@ mod tests {
                 entry(1, jan + 1, 3),
             ]],
             hourly: vec![Vec::new()],
-            gaps: std::collections::BTreeMap::new(),
-            gap_reasons: Vec::new(),
+            coverage: Coverage::with_gaps(
+                CoverageMethod::ForceAreas,
+                Some((jan, jan + 2)),
+                2,
+                &[(0, jan + 2, "no police.uk file for Kent Police in 2019-03")],
+            ),
         };
-        source.add_gap(0, jan + 2, "no police.uk file for Kent Police in 2019-03");
         let rule = DisclosureRule {
             suppress_max: 7,
             round_to: 1,

@@ -1,7 +1,7 @@
 //! One source's counts in memory, and the exact answer to any filter.
 
 use crate::filter::{HourMask, Query};
-use std::collections::BTreeMap;
+use safemap_engine::coverage::Coverage;
 
 /// One non-zero count: area, month index, hour of the week (`NO_HOUR` for monthly counts),
 /// count.
@@ -38,11 +38,9 @@ pub struct SourceData {
     pub monthly: Vec<Vec<Entry>>,
     /// Hour-of-week counts per measure, sorted by area, month, hour (empty without times).
     pub hourly: Vec<Vec<Entry>>,
-    /// The (area, month) cells no input file covers (from `coverage.csv`), with an index
-    /// into `gap_reasons`: such areas have no data for any filter that includes the month.
-    pub gaps: BTreeMap<(u32, i32), u32>,
-    /// Why cells are uncovered, in words.
-    pub gap_reasons: Vec<String>,
+    /// The (area, month) cells the source's input files cover (the gaps from
+    /// `coverage.csv`): an area has no data for any filter that includes an uncovered month.
+    pub coverage: Coverage,
 }
 
 impl SourceData {
@@ -65,45 +63,23 @@ impl SourceData {
         }
     }
 
-    /// Records that no input file covers `area` in `month`, for `reason`.
-    pub fn add_gap(&mut self, area: u32, month: i32, reason: &str) {
-        let r = match self.gap_reasons.iter().position(|x| x == reason) {
-            Some(r) => r,
-            None => {
-                self.gap_reasons.push(reason.to_string());
-                self.gap_reasons.len() - 1
-            }
-        };
-        self.gaps.insert((area, month), r as u32);
-    }
-
     /// True when no input file covers `area` in some month of `months`.
-    pub fn no_data(&self, area: u32, (from, to): (i32, i32)) -> bool {
-        self.gaps.range((area, from)..=(area, to)).next().is_some()
+    pub fn no_data(&self, area: u32, months: (i32, i32)) -> bool {
+        !self.coverage.covers(area as usize, Some(months))
     }
 
     /// Per area, whether it has no data for `months`.
-    pub fn no_data_areas(&self, months: (i32, i32), n_areas: usize) -> Vec<bool> {
-        let mut out = vec![false; n_areas];
-        for &(area, month) in self.gaps.keys() {
-            if (months.0..=months.1).contains(&month) {
-                out[area as usize] = true;
-            }
-        }
-        out
+    pub fn no_data_areas(&self, months: (i32, i32)) -> Vec<bool> {
+        self.coverage
+            .covered_areas(Some(months))
+            .into_iter()
+            .map(|covered| !covered)
+            .collect()
     }
 
-    /// Why `area` has no data for `months` (each distinct reason once, in month order), or
-    /// `None` when it has data.
-    pub fn no_data_reason(&self, area: u32, (from, to): (i32, i32)) -> Option<String> {
-        let mut reasons: Vec<&str> = Vec::new();
-        for &r in self.gaps.range((area, from)..=(area, to)).map(|(_, r)| r) {
-            let text = self.gap_reasons[r as usize].as_str();
-            if !reasons.contains(&text) {
-                reasons.push(text);
-            }
-        }
-        (!reasons.is_empty()).then(|| reasons.join("; "))
+    /// Why `area` has no data for `months`, or `None` when it has data.
+    pub fn no_data_reason(&self, area: u32, months: (i32, i32)) -> Option<String> {
+        self.coverage.reason(area as usize, Some(months))
     }
 
     /// The entries a query reads: hourly ones when it has a time window.

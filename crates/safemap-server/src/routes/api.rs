@@ -164,7 +164,7 @@ fn area_values(data: &Dataset, q: &Query, role: Role) -> Result<Vec<Derived>, Ap
         source
             .counts(q, data.areas.len())
             .into_iter()
-            .zip(source.no_data_areas(q.months, data.areas.len()))
+            .zip(source.no_data_areas(q.months))
             .map(|(n, gap)| if gap { Shown::NoData } else { Shown::Count(n) })
             .collect()
     } else {
