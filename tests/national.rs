@@ -60,4 +60,122 @@ fn national_study_accounts_for_every_row() {
         stdout.contains("own area code"),
         "the summary reports the share:\n{stdout}"
     );
+    missing_forces_are_no_data(out.path(), &m, &stdout);
+}
+
+/// The six forces without a January 2019 file (upstream) leave their areas without data:
+/// not zero crime, not in any rate or statistic.
+#[allow(clippy::unwrap_used)] // part of the test above: a failed unwrap is a failed test
+fn missing_forces_are_no_data(out: &std::path::Path, m: &serde_json::Value, stdout: &str) {
+    let coverage = &m["sources"][0]["coverage"];
+    assert_eq!(coverage["method"], "force_areas");
+    let missing = coverage["missing_force_months"].as_array().unwrap();
+    let forces: Vec<&str> = missing
+        .iter()
+        .map(|f| f["force"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        forces,
+        [
+            "devon-and-cornwall",
+            "greater-manchester",
+            "hampshire",
+            "metropolitan",
+            "west-midlands",
+            "west-yorkshire"
+        ]
+    );
+    assert!(missing.iter().all(|f| f["month"] == "2019-01"));
+    let uncovered = coverage["uncovered_areas_by_month"][0]["areas"]
+        .as_u64()
+        .unwrap();
+    let by_force: u64 = missing.iter().map(|f| f["areas"].as_u64().unwrap()).sum();
+    assert_eq!(
+        uncovered, by_force,
+        "every uncovered area is one missing force's"
+    );
+    assert!(stdout.contains("no file for 6 force-months"), "{stdout}");
+    // Independent oracle: each LSOA's force from the ONS lookups (LSOA11 -> LTLA22 ->
+    // PFA24). The force areas in the study are generalised polygons, so a few LSOAs on a
+    // force boundary may fall on the wrong side; at most 0.1% may differ.
+    let ltla_force: std::collections::HashMap<String, String> =
+        read_csv(&data("lookups/ltla24_csp24_pfa24.csv"))
+            .into_iter()
+            .map(|r| (r["ltla24_code"].clone(), r["pfa24_name"].clone()))
+            .collect();
+    let six = [
+        "Metropolitan Police",
+        "Greater Manchester",
+        "West Midlands",
+        "West Yorkshire",
+        "Hampshire",
+        "Devon & Cornwall",
+    ];
+    let in_six: std::collections::HashMap<String, bool> =
+        read_csv(&data("lookups/lsoa11_lsoa21_ltla22.csv"))
+            .into_iter()
+            .map(|r| {
+                let force = ltla_force.get(&r["ltla22_code"]).map(String::as_str);
+                (
+                    r["lsoa11_code"].clone(),
+                    force.is_some_and(|f| six.contains(&f)),
+                )
+            })
+            .collect();
+    let areas = read_csv(&out.join("areas.csv"));
+    let no_data = |r: &std::collections::BTreeMap<String, String>| r["police_coverage"] == "0";
+    assert_eq!(
+        areas.iter().filter(|r| no_data(r)).count() as u64,
+        uncovered
+    );
+    let differ = areas
+        .iter()
+        .filter(|r| no_data(r) != in_six[&r["code"]])
+        .count();
+    assert!(differ <= 35, "{differ} LSOAs differ from the ONS lookup");
+    let expected_uncovered = in_six.values().filter(|v| **v).count() as u64;
+    assert!(
+        uncovered.abs_diff(expected_uncovered) <= 35,
+        "{uncovered} vs {expected_uncovered}"
+    );
+    for (city, at_least) in [("Plymouth ", 161), ("Birmingham ", 630)] {
+        let rows: Vec<_> = areas
+            .iter()
+            .filter(|r| r["name"].starts_with(city))
+            .collect();
+        let gone = rows.iter().filter(|r| no_data(r)).count();
+        assert!(
+            gone >= at_least,
+            "{city}: {gone} of {} without data",
+            rows.len()
+        );
+    }
+    for r in &areas {
+        let empty = |c: &str| r[c].is_empty();
+        if no_data(r) {
+            for c in [
+                "police_all_count",
+                "police_all_rate",
+                "crime_value",
+                "crime_local_moran_class",
+                "crime_local_moran_class_fdr",
+                "crime_gi_star_class",
+            ] {
+                assert!(empty(c), "{} {c}", r["code"]);
+            }
+        } else {
+            assert!(!empty("police_all_count"), "{}", r["code"]);
+        }
+        // No low-low cluster made of the missing forces' areas, by the oracle too.
+        if in_six[&r["code"]] {
+            assert!(
+                !r["crime_local_moran_class_fdr"].starts_with("low_low"),
+                "{} {}",
+                r["code"],
+                r["crime_local_moran_class_fdr"]
+            );
+        }
+    }
+    let analysis = &m["analyses"][0];
+    assert_eq!(analysis["areas_without_data"].as_u64().unwrap(), uncovered);
 }

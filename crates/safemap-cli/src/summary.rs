@@ -2,9 +2,11 @@
 
 use safemap_engine::analysis::{correction_name, statistic_name, AnalysisResult, LocalResult};
 use safemap_engine::assign::Accounting;
+use safemap_engine::coverage::Coverage;
 use safemap_engine::pipeline::Prepared;
 use safemap_engine::{RunReport, Study};
 use safemap_stats::{ClusterClass, HotspotClass};
+use std::collections::BTreeMap;
 
 /// `12345` → `12,345`.
 fn thousands(n: u64) -> String {
@@ -37,6 +39,12 @@ fn print_accounting(label: &str, a: &Accounting) {
     for (reason, n) in &a.rejected_by_reason {
         println!("    rejected: {} {reason}", thousands(*n));
     }
+    if a.joined_without_coverage > 0 {
+        println!(
+            "    joined: {} in an area and month no input file covers (not counted)",
+            thousands(a.joined_without_coverage)
+        );
+    }
     if let Some(c) = &a.code_agreement {
         println!(
             "    spatial area = the source's own area code for {:.2}% of {} joined rows with a code",
@@ -44,6 +52,51 @@ fn print_accounting(label: &str, a: &Accounting) {
             thousands(c.compared)
         );
     }
+}
+
+/// The force-months without a file and the areas left without data, in one or two lines.
+fn print_coverage(c: &Coverage) {
+    if c.is_complete() {
+        return;
+    }
+    let mut by_force: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for m in &c.missing {
+        by_force.entry(&m.force).or_default().push(&m.month);
+    }
+    if !by_force.is_empty() {
+        const SHOWN: usize = 8;
+        let mut list: Vec<String> = by_force
+            .iter()
+            .take(SHOWN)
+            .map(|(force, months)| format!("{force} {}", months.join(",")))
+            .collect();
+        if by_force.len() > SHOWN {
+            list.push(format!("and {} more forces", by_force.len() - SHOWN));
+        }
+        println!(
+            "    no file for {} force-months: {}",
+            c.missing.len(),
+            list.join("; ")
+        );
+    }
+    let by_month: Vec<String> = c
+        .uncovered_by_month()
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(m, n)| format!("{} in {m}", thousands(n as u64)))
+        .collect();
+    let shown = by_month
+        .iter()
+        .take(6)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = if by_month.len() > 6 {
+        format!(" and {} more months", by_month.len() - 6)
+    } else {
+        String::new()
+    };
+    println!("    no data (areas no input file covers): {shown}{more}");
 }
 
 fn print_areas(study: &Study, n: usize, without_population: usize, invalid: usize) {
@@ -92,8 +145,17 @@ fn print_analysis(a: &AnalysisResult) {
             LocalResult::Moran(..) => (count("high_high"), count("low_low")),
             LocalResult::GetisOrd(..) => (count("hot"), count("cold")),
         };
+        let without = a.analysed.iter().filter(|r| r.is_none()).count();
+        let left_out = if without > 0 {
+            format!(
+                " ({} areas without data left out)",
+                thousands(without as u64)
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "analysis {name}: {stat}: {hot} hot/high-high and {cold} cold/low-low areas at 95% after {}",
+            "analysis {name}: {stat}: {hot} hot/high-high and {cold} cold/low-low areas at 95% after {}{left_out}",
             correction_name(a.section.correction)
         );
     }
@@ -130,6 +192,7 @@ pub fn print_report(study: &Study, r: &RunReport) {
     }
     for s in &r.results.sources {
         print_accounting(&format!("source {}", s.section.name), &s.accounting);
+        print_coverage(&s.coverage);
     }
     if let Some(w) = &r.results.weights {
         println!(

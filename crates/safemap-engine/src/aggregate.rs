@@ -4,6 +4,7 @@
 //! by hour of the week, which is what time-window filters (night-time economy) answer from.
 
 use crate::assign::Fate;
+use crate::coverage::Coverage;
 use rayon::prelude::*;
 use safemap_types::{Event, Flags};
 use std::collections::BTreeMap;
@@ -33,6 +34,9 @@ pub struct SourceCounts {
     /// Non-zero counts by hour of the week, for events with a time of day (empty for
     /// month-precision sources).
     pub hourly: BTreeMap<HourKey, u64>,
+    /// Joined events in an (area, month) that no input file covers, not counted (a
+    /// neighbouring force's rows in the area of a force whose file is missing).
+    pub without_coverage: u64,
 }
 
 impl SourceCounts {
@@ -53,21 +57,34 @@ impl SourceCounts {
     }
 }
 
-/// Counts the joined events by category and, for each of `flags`, by flag. Integer counts,
-/// merged in a fixed order: the result does not depend on the thread count.
+/// Counts the joined events by category and, for each of `flags`, by flag, in the cells
+/// `coverage` covers. Integer counts, merged in a fixed order: the result does not depend on
+/// the thread count.
 pub fn count(
     events: &[Event],
     fates: &[Fate],
     n_areas: usize,
     n_categories: usize,
     flags: &[Flags],
+    coverage: &Coverage,
 ) -> SourceCounts {
     type Maps = (BTreeMap<MonthKey, u64>, BTreeMap<HourKey, u64>);
+    let counted = |e: &Event, fate: &Fate| match fate {
+        Fate::Joined(id) => coverage
+            .is_covered(id.0, e.time.month_index())
+            .then_some(*id),
+        _ => None,
+    };
+    let without_coverage = events
+        .par_iter()
+        .zip(fates)
+        .filter(|(e, f)| matches!(f, Fate::Joined(_)) && counted(e, f).is_none())
+        .count() as u64;
     let (monthly, hourly) = events
         .par_iter()
         .zip(fates)
         .fold(Maps::default, |(mut m, mut h): Maps, (e, fate)| {
-            if let Fate::Joined(id) = fate {
+            if let Some(id) = counted(e, fate) {
                 let month = e.time.month_index();
                 let how = e.time.timestamp().map(hour_of_week);
                 let flagged = flags
@@ -99,12 +116,14 @@ pub fn count(
         n_categories,
         monthly,
         hourly,
+        without_coverage,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::coverage::CoverageMethod;
     use safemap_types::{AreaId, EventTime, RowRef};
 
     fn ev(cat: u16, month: u32, flags: Flags) -> Event {
@@ -135,7 +154,8 @@ mod tests {
             Fate::OutsideArea,
             Fate::Joined(AreaId(1)),
         ];
-        let c = count(&events, &fates, 2, 2, &[da, Flags::ALCOHOL]);
+        let everything = Coverage::complete(CoverageMethod::WholeSpan, None, 2);
+        let c = count(&events, &fates, 2, 2, &[da, Flags::ALCOHOL], &everything);
         assert_eq!(c.totals(None, None), vec![1, 3]);
         assert_eq!(c.totals(Some(0), None), vec![1, 1]);
         assert_eq!(c.totals(Some(1), None), vec![0, 2]);
@@ -149,6 +169,25 @@ mod tests {
         assert_eq!(c.totals(None, Some((feb, feb + 1))), vec![0, 2]);
         assert_eq!(c.monthly.get(&(1, 1, feb)), Some(&1));
         assert!(c.hourly.is_empty(), "month-precision events have no hour");
+        assert_eq!(c.without_coverage, 0);
+    }
+
+    #[test]
+    fn events_in_uncovered_cells_are_not_counted_but_tallied() {
+        let no = Flags::empty();
+        let events = [ev(0, 1, no), ev(0, 2, no), ev(1, 2, no)];
+        let fates = [Fate::Joined(AreaId(0)); 3];
+        let feb = 2019 * 12 + 1;
+        let coverage = Coverage::with_gaps(
+            CoverageMethod::ForceAreas,
+            Some((feb - 1, feb)),
+            1,
+            &[(0, feb, "no police.uk file for Kent Police in 2019-02")],
+        );
+        let c = count(&events, &fates, 1, 2, &[], &coverage);
+        assert_eq!(c.totals(None, None), vec![1]);
+        assert_eq!(c.without_coverage, 2);
+        assert!(c.monthly.keys().all(|k| k.2 != feb));
     }
 
     #[test]
@@ -166,7 +205,8 @@ mod tests {
         // 2024-03-01 was a Friday, 2024-03-03 a Sunday.
         let events = [at(1, 22), at(1, 22), at(3, 1)];
         let fates = [Fate::Joined(AreaId(0)); 3];
-        let c = count(&events, &fates, 1, 1, &[Flags::ALCOHOL]);
+        let everything = Coverage::complete(CoverageMethod::WholeSpan, None, 1);
+        let c = count(&events, &fates, 1, 1, &[Flags::ALCOHOL], &everything);
         let march = 2024 * 12 + 2;
         assert_eq!(c.hourly.get(&(0, 0, march, 4 * 24 + 22)), Some(&2));
         assert_eq!(

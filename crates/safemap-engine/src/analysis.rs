@@ -9,9 +9,15 @@
 //!   the number of permuted statistics at least as extreme in the observed direction.
 //! - Each area carries its raw class (hot/cold at 99/95/90%) and its class after the
 //!   multiple-testing correction (Benjamini-Hochberg by default) side by side.
+//! - Areas without data for the analysed period (no input file covers one of its months,
+//!   see [`crate::coverage`]) are left out, as PySAL does with `w_subset`: the statistics
+//!   run on the other areas with the weights restricted to them, so a neighbour without
+//!   data is dropped (an area whose neighbours all lack data becomes an island). When fewer
+//!   than half the areas have data the analysis is refused with a message naming the gaps.
 
 use crate::areas::AreaTable;
 use crate::config::{AnalysisSection, CorrectionName, MeasureKind, Statistic, Study, ValueKind};
+use crate::coverage::Coverage;
 use crate::error::EngineError;
 use crate::results::SourceResult;
 use crate::selection::Selection;
@@ -38,8 +44,11 @@ pub enum LocalResult {
 pub struct AnalysisResult {
     /// The analysis as written in the study.
     pub section: AnalysisSection,
-    /// The values analysed, one per area.
+    /// The values analysed, one per analysed area.
     pub values: Vec<f64>,
+    /// Per study area, its position in `values` and the statistics' site lists; `None` for
+    /// an area without data for the analysed period, which is left out.
+    pub analysed: Vec<Option<usize>>,
     /// Whether a negative EB prior variance was clamped at 0 (EB value kinds only).
     pub eb_clamped: Option<bool>,
     /// Global Moran's I, if asked for.
@@ -94,7 +103,32 @@ fn run_one(
         message,
     };
     let stats = |e: safemap_stats::StatsError| err(e.to_string());
-    let (counts, populations) = inputs(study, section, areas, sources).map_err(err)?;
+    let (counts, populations, with_data) = inputs(study, section, areas, sources).map_err(err)?;
+    let keep: Vec<usize> = (0..areas.areas.len())
+        .filter(|&i| with_data.has(i))
+        .collect();
+    if keep.len() * 2 < areas.areas.len() {
+        return Err(err(format!(
+            "only {} of {} areas have data for the analysed months, too few to compare neighbours: {}; analyse months the input files cover, or name the force areas (coverage = {{ force_areas = ... }}) if areas are wrongly taken as uncovered",
+            keep.len(),
+            areas.areas.len(),
+            with_data.gaps()
+        )));
+    }
+    let restricted;
+    let weights = if keep.len() == areas.areas.len() {
+        weights
+    } else {
+        let mask: Vec<bool> = (0..areas.areas.len()).map(|i| with_data.has(i)).collect();
+        restricted = weights.subset(&mask);
+        &restricted
+    };
+    let counts: Vec<f64> = keep.iter().map(|&i| counts[i]).collect();
+    let populations: Vec<f64> = keep.iter().map(|&i| populations[i]).collect();
+    let mut analysed = vec![None; areas.areas.len()];
+    for (row, &i) in keep.iter().enumerate() {
+        analysed[i] = Some(row);
+    }
     let per = study.study.rate_per;
     let eb_params = EbParams::new().clamp_negative_prior(section.clamp_negative_prior);
     let as_given = section.measure.as_ref().is_some_and(|m| {
@@ -137,9 +171,9 @@ fn run_one(
     };
     let missing: Vec<&str> = values
         .iter()
-        .zip(&areas.areas)
+        .zip(&keep)
         .filter(|(v, _)| v.is_none())
-        .map(|(_, a)| a.code.as_str())
+        .map(|(_, &i)| areas.areas[i].code.as_str())
         .collect();
     if !missing.is_empty() {
         return Err(err(format!(
@@ -158,6 +192,7 @@ fn run_one(
     let mut result = AnalysisResult {
         section: section.clone(),
         values,
+        analysed,
         eb_clamped,
         global_moran: None,
         local: Vec::new(),
@@ -207,13 +242,44 @@ fn run_one(
     Ok(result)
 }
 
-/// Counts (or measure values) and populations per area for one analysis.
-fn inputs(
+/// Which areas have data for an analysis.
+enum WithData<'a> {
+    /// Every area (a `[[measure]]`).
+    All,
+    /// The areas a source's coverage covers in every analysed month.
+    Covered {
+        coverage: &'a Coverage,
+        mask: Vec<bool>,
+        months: Option<(i32, i32)>,
+    },
+}
+
+impl WithData<'_> {
+    fn has(&self, i: usize) -> bool {
+        match self {
+            WithData::All => true,
+            WithData::Covered { mask, .. } => mask[i],
+        }
+    }
+
+    fn gaps(&self) -> String {
+        match self {
+            WithData::All => String::new(),
+            WithData::Covered {
+                coverage, months, ..
+            } => coverage.describe(*months),
+        }
+    }
+}
+
+/// Counts (or measure values) and populations per area for one analysis, and which areas
+/// have data.
+fn inputs<'a>(
     study: &Study,
     section: &AnalysisSection,
     areas: &AreaTable,
-    sources: &[SourceResult],
-) -> Result<(Vec<f64>, Vec<f64>), String> {
+    sources: &'a [SourceResult],
+) -> Result<(Vec<f64>, Vec<f64>, WithData<'a>), String> {
     let populations: Vec<f64> = areas
         .areas
         .iter()
@@ -233,7 +299,7 @@ fn inputs(
             ));
         }
         let values: Vec<f64> = values.iter().flatten().copied().collect();
-        return Ok((values, populations));
+        return Ok((values, populations, WithData::All));
     }
     let selection = Selection::resolve(
         study,
@@ -247,5 +313,11 @@ fn inputs(
         .into_iter()
         .map(|c| c as f64)
         .collect();
-    Ok((counts, populations))
+    let coverage = &sources[selection.source].coverage;
+    let with_data = WithData::Covered {
+        coverage,
+        mask: coverage.covered_areas(selection.months),
+        months: selection.months,
+    };
+    Ok((counts, populations, with_data))
 }

@@ -61,6 +61,9 @@ pub struct Accounting {
     pub outside_area: u64,
     /// Dated outside the study period.
     pub outside_period: u64,
+    /// Of the joined rows, those in an (area, month) that no input file covers: not
+    /// counted, since the area has no data for that month (see `coverage`).
+    pub joined_without_coverage: u64,
     /// Rejected rows by reason.
     pub rejected_by_reason: BTreeMap<String, u64>,
     /// Spatial join against the source's own area codes, when it has them.

@@ -175,6 +175,24 @@ pub struct SourceSection {
     pub categories: Option<BTreeMap<String, String>>,
     /// Column mapping for `events_csv` (required) and `ed_istv` (optional overrides).
     pub columns: Option<toml::Table>,
+    /// Where the source's coverage comes from (`police_uk` only); without it, which areas a
+    /// force covers is inferred from the rows (see the `coverage` module).
+    pub coverage: Option<CoverageSection>,
+}
+
+/// `coverage` of a `police_uk` `[[source]]`: a boundary file of police force areas. Each
+/// study area belongs to the force whose area contains the study area's interior point;
+/// force-area names are matched to the file names' force slugs (`Devon & Cornwall` is
+/// `devon-and-cornwall`, `Metropolitan Police` is `metropolitan`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageSection {
+    /// GeoJSON or Shapefile of police force areas (e.g. ONS PFA boundaries).
+    pub force_areas: PathBuf,
+    /// Property holding the force area's code.
+    pub id_field: String,
+    /// Property holding the force area's name (matched to the police.uk force slugs).
+    pub name_field: String,
 }
 
 /// `[disclosure]`: small-number control of public outputs (the NHS convention by default:
@@ -630,6 +648,13 @@ impl Study {
             }
             if src.format == SourceFormat::EventsCsv && src.columns.is_none() {
                 return Err(self.invalid(&format!("source[{i}].columns"), "(missing)", "an events_csv source needs a [source.columns] table mapping x, y, crs, time, time_format and category"));
+            }
+            if src.format != SourceFormat::PoliceUk && src.coverage.is_some() {
+                return Err(self.invalid(
+                    &format!("source[{i}].coverage"),
+                    "(table)",
+                    "force-area coverage is for police_uk sources, whose file names name the force; other sources cover every area for the months they span",
+                ));
             }
             if src.format == SourceFormat::PoliceUk && src.columns.is_some() {
                 return Err(self.invalid(

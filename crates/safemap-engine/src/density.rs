@@ -29,6 +29,9 @@ pub fn run(
         section.period.as_ref(),
     )
     .map_err(err)?;
+    selection
+        .require_full_coverage(&results.sources)
+        .map_err(err)?;
     let points = selection.points(&results.sources);
     let (xs, ys): (Vec<f64>, Vec<f64>) = points.iter().map(|p| (p.x, p.y)).unzip();
     let rect = results

@@ -72,6 +72,14 @@ pub enum EngineError {
         /// What was wrong.
         message: String,
     },
+    /// A source's coverage (which areas and months its files cover) cannot be worked out.
+    #[error("source {name}: coverage: {message}")]
+    Coverage {
+        /// The source name.
+        name: String,
+        /// What was wrong, naming the file.
+        message: String,
+    },
     /// A statistical parameter is out of its domain.
     #[error(transparent)]
     Rates(#[from] safemap_stats::RateError),

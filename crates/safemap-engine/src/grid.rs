@@ -51,6 +51,9 @@ pub fn run(
         section.period.as_ref(),
     )
     .map_err(err)?;
+    selection
+        .require_full_coverage(&results.sources)
+        .map_err(err)?;
     let shape = match section.shape {
         GridShape::Square => CellShape::Square,
         GridShape::Hexagon => CellShape::Hexagon,

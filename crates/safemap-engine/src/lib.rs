@@ -6,7 +6,8 @@
 //! | [`areas`] | [`areas::AreaTable`]: boundaries in British National Grid, indexed, with population and deprivation |
 //! | [`sources`] | reading a `[[source]]` with the reader of its format |
 //! | [`assign`] | the fate of each row (joined, outside, rejected) and the row accounting |
-//! | [`aggregate`] | counts by area × category × month |
+//! | [`coverage`] | which (area, month) cells a source's files cover (police.uk: forces × months); the rest is no data |
+//! | [`aggregate`] | counts by area × category × month, in covered cells |
 //! | [`services`] | the service register, located |
 //! | [`weights`] | the study's spatial weights from `[weights]` (contiguity, distance band, k-nearest, GAL/GWT) |
 //! | [`analysis`] | `[[analysis]]`: global and Local Moran, Gi/Gi*, permutations, classes with FDR, Empirical Bayes |
@@ -27,6 +28,7 @@ pub mod analysis;
 pub mod areas;
 pub mod assign;
 pub mod config;
+pub mod coverage;
 pub mod density;
 pub mod disclosure;
 pub mod error;

@@ -9,6 +9,7 @@ use crate::areas::AreaTable;
 use crate::assign::Fate;
 use crate::assign::{assign, Assignment};
 use crate::config::{SourceSection, Study};
+use crate::coverage::{self, Coverage};
 use crate::error::EngineError;
 use crate::outputs::{self, manifest::InputFile};
 use crate::paths::tidy;
@@ -110,7 +111,7 @@ pub struct RunReport {
 }
 
 /// Runs the whole study and writes `areas.geojson`, `areas.csv`, `counts.csv`,
-/// `rejects.csv` and `manifest.json`.
+/// `counts_by_hour.csv`, `coverage.csv`, `rejects.csv` and `manifest.json`.
 pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError> {
     let prepared = prepare(study)?;
     let rejects = prepared.rejects(study);
@@ -122,15 +123,26 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
     } = prepared;
     let params = RateParams::new(study.study.rate_per, study.study.confidence)?;
     let populations = areas.populations();
+    let coverages = steps.run("Working out coverage", || {
+        sources
+            .iter()
+            .zip(&study.sources)
+            .map(|((loaded, assignment), section)| {
+                coverage::of_source(study, section, loaded, &assignment.fates, &areas)
+            })
+            .collect::<Result<Vec<_>, EngineError>>()
+    })?;
     let sources = steps.run("Counting and rates", || {
         sources
             .into_iter()
+            .zip(coverages)
             .zip(&study.sources)
-            .map(|((loaded, assignment), section)| {
+            .map(|(((loaded, assignment), coverage), section)| {
                 let keep_points = study.uses_points(&section.name);
                 source_result(
                     loaded,
                     assignment,
+                    coverage,
                     section,
                     &populations,
                     params,
@@ -186,6 +198,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         outputs::areas_csv::write(&results, &out_dir.join("areas.csv"))?;
         outputs::counts_csv::write(&results, &out_dir.join("counts.csv"))?;
         outputs::counts_by_hour_csv::write(&results, &out_dir.join("counts_by_hour.csv"))?;
+        outputs::coverage_csv::write(&results, &out_dir.join("coverage.csv"))?;
         if let Some(w) = &study_weights {
             let codes: Vec<String> = results.areas.areas.iter().map(|a| a.code.clone()).collect();
             let path = out_dir.join("weights.gal");
@@ -237,9 +250,13 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
 
 /// Counts, rates and intervals of one source: all categories together, each category, and
 /// each flag the source carries.
+///
+/// Areas without data for some month of the span get no rate and stay out of the
+/// study-wide rate behind every expected count.
 fn source_result(
     loaded: LoadedSource,
     assignment: Assignment,
+    coverage: Coverage,
     section: &SourceSection,
     populations: &[Option<f64>],
     params: RateParams,
@@ -251,7 +268,9 @@ fn source_result(
         data.events
             .par_iter()
             .zip(&assignment.fates)
-            .filter(|(_, f)| matches!(f, Fate::Joined(_)))
+            .filter(|(e, f)| {
+                matches!(f, Fate::Joined(id) if coverage.is_covered(id.0, e.time.month_index()))
+            })
             .filter_map(|(e, _)| EventPoint::of(e))
             .collect()
     } else {
@@ -264,12 +283,20 @@ fn source_result(
         n_areas,
         data.categories.len(),
         &flags,
+        &coverage,
     );
+    let with_data: Vec<Option<f64>> = populations
+        .iter()
+        .enumerate()
+        .map(|(i, p)| p.filter(|_| coverage.covers(i, None)))
+        .collect();
     let n_measures = data.categories.len() + flags.len();
     let rates = std::iter::once(None)
         .chain((0..n_measures).map(|m| Some(m as u16)))
-        .map(|m| area_rates(&counts.totals(m, None), populations, params))
+        .map(|m| area_rates(&counts.totals(m, None), &with_data, params))
         .collect::<Result<_, _>>()?;
+    let mut accounting = assignment.accounting;
+    accounting.joined_without_coverage = counts.without_coverage;
     let flag_names = loaded.flags.iter().map(|(_, name)| format!("flag_{name}"));
     let mut measure_slugs = slugs(&data.categories);
     measure_slugs.extend(flag_names.clone());
@@ -282,9 +309,10 @@ fn source_result(
         has_timestamps: data.has_timestamps,
         counts,
         rates,
-        accounting: assignment.accounting,
+        accounting,
         flags,
         points,
+        coverage,
     })
 }
 
@@ -320,9 +348,13 @@ fn analysis_manifest(a: &AnalysisResult) -> serde_json::Value {
             }),
         })
         .collect();
+    let analysed = a.analysed.iter().flatten().count();
     json!({
         "name": a.section.name,
         "settings": a.section,
+        "areas_analysed": analysed,
+        "areas_without_data": a.analysed.len() - analysed,
+        "areas_without_data_rule": "left out; the weights are restricted to the areas analysed (links to areas without data dropped)",
         "eb_negative_prior_variance_clamped": a.eb_clamped,
         "global_moran": gm,
         "local": local,
@@ -361,9 +393,10 @@ fn density_manifest(d: &safemap_stats::kde::KdeSurface) -> serde_json::Value {
 }
 
 /// The months a source's counts cover, `[from, to]` as `YYYY-MM`: the study period when it
-/// has one, else the first and last month with a joined event.
+/// has one, else the months its coverage expects (for police.uk, the months its files are
+/// named for), else the first and last month with a joined event.
 fn month_span(study: &Study, s: &SourceResult) -> Option<[String; 2]> {
-    let months = study.period_months().or_else(|| {
+    let months = study.period_months().or(s.coverage.months).or_else(|| {
         let first = s.counts.monthly.keys().map(|k| k.2).min()?;
         let last = s.counts.monthly.keys().map(|k| k.2).max()?;
         Some((first, last))
@@ -440,7 +473,7 @@ fn manifest(
             "rate_per": study.study.rate_per,
             "confidence": study.study.confidence,
             "interval_method": "exact Poisson (Garwood): chi-square quantiles",
-            "expected_counts": "population x study-wide rate (sum of counts / sum of population over areas with population)",
+            "expected_counts": "population x study-wide rate (sum of counts / sum of population over areas with population and data)",
             "period": study.period,
             "max_reject_share": study.study.max_reject_share,
             "boundaries": study.boundaries,
@@ -471,11 +504,12 @@ fn manifest(
             "n_categories": s.counts.n_categories,
             "months": month_span(study, s),
             "accounting": s.accounting,
+            "coverage": s.coverage.manifest(),
         })).collect::<Vec<_>>(),
         "services": services.map(|s| &s.accounting),
         "weights": results.weights,
         "analyses": results.analyses.iter().map(analysis_manifest).collect::<Vec<_>>(),
-        "outputs": (["areas.geojson", "areas.csv", "counts.csv", "counts_by_hour.csv", "rejects.csv", "manifest.json"]
+        "outputs": (["areas.geojson", "areas.csv", "counts.csv", "counts_by_hour.csv", "coverage.csv", "rejects.csv", "manifest.json"]
             .into_iter()
             .chain(results.weights.is_some().then_some("weights.gal"))
             .collect::<Vec<_>>()),

@@ -6,6 +6,7 @@ use crate::analysis::{correction_name, statistic_name, AnalysisResult, LocalResu
 use crate::areas::AreaTable;
 use crate::assign::Accounting;
 use crate::config::SourceSection;
+use crate::coverage::Coverage;
 use crate::weights::WeightsSummary;
 use safemap_stats::AreaRate;
 use safemap_stats::{ClusterClass, HotspotClass};
@@ -41,9 +42,12 @@ pub struct SourceResult {
     pub accounting: Accounting,
     /// The flags counted as measures, in measure order after the categories.
     pub flags: Vec<safemap_types::Flags>,
-    /// Locations of the joined events, kept only when a grid or density surface uses
-    /// this source.
+    /// Locations of the joined events in covered cells, kept only when a grid or density
+    /// surface uses this source.
     pub points: Vec<crate::selection::EventPoint>,
+    /// Which (area, month) cells the source's files cover; counts and rates exist only for
+    /// areas covered in every month of the span.
+    pub coverage: Coverage,
 }
 
 /// The finished study.
@@ -71,7 +75,9 @@ pub const MEASURES: [&str; 6] = [
 impl StudyResults {
     /// Column names of the attribute table: `code, name, population, deprivation`, then
     /// for each source and each of `all`, its categories and its flags,
-    /// `{source}_{category}_{measure}`.
+    /// `{source}_{category}_{measure}`, and `{source}_coverage`, the share of the source's
+    /// months in which some input file covers the area (below 1: the area has no data, and
+    /// its measures are empty).
     pub fn columns(&self) -> Vec<String> {
         let mut cols: Vec<String> = ["code", "name", "population", "deprivation"]
             .map(String::from)
@@ -82,16 +88,14 @@ impl StudyResults {
                     cols.push(format!("{}_{cat}_{m}", s.section.name));
                 }
             }
+            cols.push(format!("{}_coverage", s.section.name));
         }
         for a in &self.analyses {
             let name = &a.section.name;
             cols.push(format!("{name}_value"));
             let corr = correction_name(a.section.correction);
             for local in &a.local {
-                let (stat, fields): (&str, &[&str]) = match local {
-                    LocalResult::Moran(..) => ("local_moran", &["i", "quadrant", "p_sim"]),
-                    LocalResult::GetisOrd(s, ..) => (statistic_name(*s), &["g", "z", "p", "p_sim"]),
-                };
+                let (stat, fields) = local_columns(local);
                 cols.extend(fields.iter().map(|f| format!("{name}_{stat}_{f}")));
                 cols.push(format!("{name}_{stat}_class"));
                 cols.push(format!("{name}_{stat}_class_{corr}"));
@@ -110,18 +114,34 @@ impl StudyResults {
             Cell::Number(a.deprivation),
         ];
         for s in &self.sources {
+            let has_data = s.coverage.covers(i, None);
             for r in s.rates.iter().map(|per_area| &per_area[i]) {
-                row.extend([
-                    Cell::Count(r.count),
-                    Cell::Number(r.rate),
-                    Cell::Number(r.lower),
-                    Cell::Number(r.upper),
-                    Cell::Number(r.expected),
-                    Cell::Number(r.excess_risk),
-                ]);
+                if has_data {
+                    row.extend([
+                        Cell::Count(r.count),
+                        Cell::Number(r.rate),
+                        Cell::Number(r.lower),
+                        Cell::Number(r.upper),
+                        Cell::Number(r.expected),
+                        Cell::Number(r.excess_risk),
+                    ]);
+                } else {
+                    row.extend(MEASURES.map(|_| Cell::Number(None)));
+                }
             }
+            row.push(Cell::Number(Some(s.coverage.share(i))));
         }
         for a in &self.analyses {
+            let Some(i) = a.analysed[i] else {
+                // The value, then each statistic's fields and its two classes.
+                let n_cells: usize = 1 + a
+                    .local
+                    .iter()
+                    .map(|l| local_columns(l).1.len() + 2)
+                    .sum::<usize>();
+                row.extend((0..n_cells).map(|_| Cell::Number(None)));
+                continue;
+            };
             row.push(Cell::Number(Some(a.values[i])));
             for local in &a.local {
                 let (raw, adjusted) = match local {
@@ -159,6 +179,14 @@ impl StudyResults {
             }
         }
         row
+    }
+}
+
+/// A local statistic's column prefix and per-area fields (its classes follow them).
+fn local_columns(local: &LocalResult) -> (&'static str, &'static [&'static str]) {
+    match local {
+        LocalResult::Moran(..) => ("local_moran", &["i", "quadrant", "p_sim"]),
+        LocalResult::GetisOrd(s, ..) => (statistic_name(*s), &["g", "z", "p", "p_sim"]),
     }
 }
 

@@ -87,6 +87,25 @@ impl Selection {
         })
     }
 
+    /// Fails, naming the gaps, unless every area has data in every selected month: a grid or
+    /// density surface has no way to leave an uncovered area out, and would draw it as
+    /// empty.
+    pub fn require_full_coverage(&self, sources: &[SourceResult]) -> Result<(), String> {
+        let coverage = &sources[self.source].coverage;
+        let without = coverage
+            .covered_areas(self.months)
+            .iter()
+            .filter(|c| !**c)
+            .count();
+        if without == 0 {
+            return Ok(());
+        }
+        Err(format!(
+            "{without} areas have no data in the selected months ({}); cells over them would show no events where nothing is known; choose months the input files cover",
+            coverage.describe(self.months)
+        ))
+    }
+
     /// Per-area counts of the selected events.
     pub fn counts(&self, sources: &[SourceResult]) -> Vec<u64> {
         sources[self.source]

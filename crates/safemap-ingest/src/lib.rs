@@ -6,6 +6,7 @@
 //! | [`paths`] | [`expand_paths`]: study-file glob patterns to a sorted, de-duplicated file list |
 //! | [`source`] | [`SourceRead`] (what every event reader returns) and [`CategoryMapping`] |
 //! | [`police_uk`] | [`read_police_uk`]: data.police.uk street-level CSVs |
+//! | [`police_forces`] | the force and month of a police.uk file name, force slugs and names, the slug of a force area's name |
 //! | [`event_csv`] | [`read_event_csv`], [`EventCsvMapping`]: a force's own incident extract |
 //! | [`ed_istv`] | [`read_ed`], [`EdMapping`]: emergency department assault records (ISTV) |
 //! | [`grid_ref`] | [`grid_ref::parse_grid_ref`]: OS grid references (`SX 47123 54321`) to easting/northing |
@@ -55,6 +56,7 @@ pub mod grid_ref;
 pub mod keyed_table;
 mod open;
 pub mod paths;
+pub mod police_forces;
 pub mod police_uk;
 pub mod services;
 pub mod source;

@@ -314,6 +314,60 @@ impl Weights {
         })
     }
 
+    /// The weights among the areas with `keep[i]` true, renumbered in order (PySAL's
+    /// `w_subset`): links to dropped areas are removed, the other values kept as they are. An
+    /// area whose neighbours are all dropped becomes an island. Binary weights stay binary;
+    /// other forms become [`Transform::Supplied`] (a row-standardised row that lost a
+    /// neighbour no longer sums to 1: transform the subset again).
+    ///
+    /// ```
+    /// use safemap_types::Weights;
+    /// // 0 - 1 - 2 - 3 in a line; drop 1.
+    /// let w = Weights::from_neighbour_lists(&[vec![1], vec![0, 2], vec![1, 3], vec![2]])?;
+    /// let s = w.subset(&[true, false, true, true]);
+    /// assert_eq!(s.n(), 3);
+    /// assert_eq!(s.islands(), vec![0]);
+    /// assert_eq!(s.neighbours(1), &[2]); // old 2 is new 1, old 3 is new 2
+    /// # Ok::<(), safemap_types::WeightsError>(())
+    /// ```
+    ///
+    /// Panics if `keep.len() != self.n()`.
+    #[must_use]
+    pub fn subset(&self, keep: &[bool]) -> Weights {
+        assert_eq!(keep.len(), self.n(), "one keep flag per area");
+        let mut new_id = vec![u32::MAX; self.n()];
+        let mut next = 0_u32;
+        for (i, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+            new_id[i] = next;
+            next += 1;
+        }
+        let mut offsets = Vec::with_capacity(next as usize + 1);
+        offsets.push(0);
+        let mut neighbours = Vec::new();
+        let mut values = Vec::new();
+        for i in (0..self.n()).filter(|&i| keep[i]) {
+            for (&j, &v) in self.neighbours(i).iter().zip(self.values(i)) {
+                if keep[j as usize] {
+                    // Renumbering preserves order, so each row stays sorted.
+                    neighbours.push(new_id[j as usize]);
+                    values.push(v);
+                }
+            }
+            offsets.push(neighbours.len());
+        }
+        let transform = if self.transform == Transform::Binary {
+            Transform::Binary
+        } else {
+            Transform::Supplied
+        };
+        Weights {
+            offsets,
+            neighbours,
+            values,
+            transform,
+        }
+    }
+
     /// The weight of area `i` on area `j`, `None` when `j` is not a neighbour of `i`.
     pub fn weight(&self, i: usize, j: usize) -> Option<f64> {
         let j = u32::try_from(j).ok()?;
@@ -390,5 +444,29 @@ mod tests {
         assert!(!line.transformed(Transform::RowStandardised).is_symmetric());
         assert_eq!(s.weight(0, 1), Some(1.0));
         assert_eq!(s.weight(0, 0), None);
+    }
+
+    #[test]
+    fn subset_drops_links_to_left_out_areas_and_keeps_values() {
+        let w = Weights::from_weighted_lists(&[
+            vec![(1, 2.0), (3, 4.0)],
+            vec![(0, 1.0), (2, 1.0)],
+            vec![(1, 5.0), (3, 1.0)],
+            vec![(0, 3.0), (2, 1.0)],
+        ])
+        .unwrap()
+        .transformed(Transform::RowStandardised);
+        let s = w.subset(&[true, false, true, true]);
+        assert_eq!(s.n(), 3);
+        assert_eq!(s.transform(), Transform::Supplied);
+        assert_eq!(s.neighbours(0), &[2]);
+        assert_eq!(s.values(0), w.values(0)[1..].to_vec().as_slice());
+        assert_eq!(s.neighbours(1), &[2]);
+        assert_eq!(s.neighbours(2), &[0, 1]);
+        let r = s.transformed(Transform::RowStandardised);
+        assert_eq!(r.values(0), &[1.0]);
+        let all = w.subset(&[true; 4]);
+        assert_eq!(all.neighbours(2), w.neighbours(2));
+        assert_eq!(w.subset(&[false; 4]).n(), 0);
     }
 }

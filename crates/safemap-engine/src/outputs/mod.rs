@@ -6,6 +6,7 @@
 //! | `areas.geojson` | [`areas_geojson`] |
 //! | `counts.csv` | [`counts_csv`] (area × source × category × month) |
 //! | `counts_by_hour.csv` | [`counts_by_hour_csv`] (… × weekday × hour, sources with times of day) |
+//! | `coverage.csv` | [`coverage_csv`] (area × source × month cells no input file covers: no data) |
 //! | `services.geojson` | [`services_geojson`] (the register without confidential services) |
 //! | `rejects.csv` | [`rejects_csv`] |
 //! | `manifest.json` | [`manifest`] |
@@ -16,6 +17,7 @@ pub mod areas_csv;
 pub mod areas_geojson;
 pub mod counts_by_hour_csv;
 pub mod counts_csv;
+pub mod coverage_csv;
 pub mod density_files;
 pub mod grid_geojson;
 pub mod manifest;

@@ -1,6 +1,6 @@
 //! Reading a results directory (`manifest.json`, `areas.geojson`, `counts.csv`,
-//! `counts_by_hour.csv`, and when present `grid.geojson`, `density.geojson`,
-//! `services.geojson`) into a [`Dataset`].
+//! `counts_by_hour.csv`, `coverage.csv`, and when present `grid.geojson`,
+//! `density.geojson`, `services.geojson`) into a [`Dataset`].
 
 use super::layers::{prop_value, table_of, TileLayer};
 use super::published::PublishedTable;
@@ -10,6 +10,7 @@ use crate::filter::parse_month;
 use crate::values::derive;
 use rayon::prelude::*;
 use safemap_engine::config::DisclosureSection;
+use safemap_engine::coverage::{Coverage, CoverageMethod};
 use safemap_engine::disclosure::DisclosureRule;
 use safemap_stats::RateParams;
 use safemap_tiles::{AttributeTable, LayerGeometry, PrepareOptions, PropValue};
@@ -49,11 +50,12 @@ fn parse_err(path: &Path, message: impl std::fmt::Display) -> LoadError {
 
 /// The files a results directory holds for the server, in hashing order, and whether each
 /// is required.
-const FILES: [(&str, bool); 7] = [
+const FILES: [(&str, bool); 8] = [
     ("manifest.json", true),
     ("areas.geojson", true),
     ("counts.csv", true),
     ("counts_by_hour.csv", false),
+    ("coverage.csv", false),
     ("grid.geojson", false),
     ("density.geojson", false),
     ("services.geojson", false),
@@ -218,6 +220,16 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
     if let Some(hourly) = files.take("counts_by_hour.csv") {
         read_counts(&hourly_path, &hourly, true, &by_code, &mut sources)?;
     }
+    let coverage_path = files.path("coverage.csv");
+    // Results written before coverage.csv existed read as complete coverage.
+    let coverage = files.take("coverage.csv").unwrap_or_default();
+    read_coverage(
+        &coverage_path,
+        &coverage,
+        &source_meta,
+        &by_code,
+        &mut sources,
+    )?;
     for s in &mut sources {
         for table in [&mut s.monthly, &mut s.hourly] {
             for entries in table.iter_mut() {
@@ -386,8 +398,52 @@ fn source_shell(path: &Path, s: &Value) -> Result<SourceData, LoadError> {
         months: months.unwrap_or((0, 0)),
         monthly: vec![Vec::new(); n],
         hourly: vec![Vec::new(); n],
+        // Set from `coverage.csv` once the areas are known.
+        coverage: Coverage::complete(CoverageMethod::WholeSpan, months, 0),
         name,
     })
+}
+
+/// Reads `coverage.csv` (`code,source,month,reason`: the cells no input file covers) into
+/// the sources' coverage, with the method the manifest records.
+fn read_coverage(
+    path: &Path,
+    bytes: &[u8],
+    manifest_sources: &[Value],
+    by_code: &HashMap<String, usize>,
+    sources: &mut [SourceData],
+) -> Result<(), LoadError> {
+    let mut gaps: Vec<Vec<(u32, i32, String)>> = vec![Vec::new(); sources.len()];
+    let mut reader = csv::Reader::from_reader(bytes);
+    for (line, record) in reader.records().enumerate() {
+        let line = line + 2;
+        let r = record.map_err(|e| parse_err(path, format!("line {line}: {e}")))?;
+        let field = |i: usize| r.get(i).unwrap_or_default();
+        let bad = |what: &str, v: &str| {
+            parse_err(
+                path,
+                format!("line {line}: {what} {v:?} is not one of this run's"),
+            )
+        };
+        let area = *by_code
+            .get(field(0))
+            .ok_or_else(|| bad("area code", field(0)))?;
+        let s = sources
+            .iter()
+            .position(|s| s.name == field(1))
+            .ok_or_else(|| bad("source", field(1)))?;
+        let month = parse_month("month", field(2))
+            .map_err(|e| parse_err(path, format!("line {line}: {e}")))?;
+        gaps[s].push((area as u32, month, field(3).to_string()));
+    }
+    for ((source, gaps), meta) in sources.iter_mut().zip(gaps).zip(manifest_sources) {
+        let method = serde_json::from_value(meta["coverage"]["method"].clone())
+            .unwrap_or(CoverageMethod::WholeSpan);
+        let gaps: Vec<(u32, i32, &str)> =
+            gaps.iter().map(|(a, m, r)| (*a, *m, r.as_str())).collect();
+        source.coverage = Coverage::with_gaps(method, Some(source.months), by_code.len(), &gaps);
+    }
+    Ok(())
 }
 
 /// Reads `counts.csv` (or `counts_by_hour.csv` when `hourly`) into the sources.

@@ -4,9 +4,14 @@
 //! whole menu (primary and secondary suppression, rounding). Tiles, GeoJSON and JSON all read
 //! this one table, so the public numbers agree everywhere and no two answers can be
 //! subtracted to reveal a suppressed count.
+//!
+//! A cell whose period includes a month no input file covers for the area is absent (no
+//! data): never published, so it neither exposes nor protects another cell, and secondary
+//! suppression runs over the published cells only.
 
 use super::source::SourceData;
 use crate::filter::{HourMask, Query, NTE};
+use crate::values::Shown;
 use rayon::prelude::*;
 use safemap_engine::disclosure::{DisclosureRule, Published};
 use safemap_types::time::format_month_index;
@@ -40,11 +45,13 @@ pub struct PublishedTable {
     /// Number of measure slots: `all`, then each measure.
     n_measure_slots: usize,
     n_areas: usize,
-    /// `values[cell * n_areas + area]`, `SUPPRESSED` when withheld.
+    /// `values[cell * n_areas + area]`, `SUPPRESSED` when withheld, `NO_DATA` when absent.
     values: Vec<u32>,
 }
 
 const SUPPRESSED: u32 = u32::MAX;
+const NO_DATA: u32 = u32::MAX - 1;
+const LARGEST: u32 = u32::MAX - 2;
 
 /// A published cell: measure slot (0 = all), period, window.
 type Cell = (usize, usize, usize);
@@ -70,22 +77,44 @@ impl PublishedTable {
             .collect();
         let ancestors = ancestors(&cells, &periods);
         let dense = Dense::build(source, n_areas, &windows);
-        let per_area: Vec<Vec<Published>> = (0..n_areas)
+        let per_area: Vec<Vec<Option<Published>>> = (0..n_areas)
             .into_par_iter()
             .map(|area| {
                 let exact: Vec<u64> = cells
                     .iter()
                     .map(|&(m, p, w)| dense.sum(area, m, periods[p].months, w))
                     .collect();
-                rule.protect(&exact, &ancestors)
+                let period_absent: Vec<bool> = periods
+                    .iter()
+                    .map(|p| source.no_data(area as u32, p.months))
+                    .collect();
+                if !period_absent.contains(&true) {
+                    return rule
+                        .protect(&exact, &ancestors)
+                        .into_iter()
+                        .map(Some)
+                        .collect();
+                }
+                let absent: Vec<bool> = cells.iter().map(|c| period_absent[c.1]).collect();
+                let present_ancestors: Vec<Vec<usize>> = ancestors
+                    .iter()
+                    .map(|a| a.iter().copied().filter(|&c| !absent[c]).collect())
+                    .collect();
+                rule.protect(&exact, &present_ancestors)
+                    .into_iter()
+                    .zip(&absent)
+                    .map(|(v, &gone)| (!gone).then_some(v))
+                    .collect()
             })
             .collect();
         let mut values = vec![SUPPRESSED; cells.len() * n_areas];
         for (area, published) in per_area.iter().enumerate() {
             for (cell, v) in published.iter().enumerate() {
-                values[cell * n_areas + area] = v
-                    .value()
-                    .map_or(SUPPRESSED, |v| u32::try_from(v).unwrap_or(u32::MAX - 1));
+                values[cell * n_areas + area] = match v {
+                    None => NO_DATA,
+                    Some(Published::Suppressed) => SUPPRESSED,
+                    Some(Published::Shown(n)) => u32::try_from(*n).unwrap_or(LARGEST).min(LARGEST),
+                };
             }
         }
         Self {
@@ -109,24 +138,31 @@ impl PublishedTable {
         (m < self.n_measure_slots).then_some((m, p, w))
     }
 
-    /// The published counts of every area for a cell (`None`: suppressed).
-    pub fn counts(&self, cell: Cell) -> Vec<Option<u64>> {
+    /// The published counts of every area for a cell.
+    pub fn counts(&self, cell: Cell) -> Vec<Shown> {
         let start = self.cell_index(cell) * self.n_areas;
         self.values[start..start + self.n_areas]
             .iter()
-            .map(|&v| (v != SUPPRESSED).then_some(u64::from(v)))
+            .map(|&v| shown(v))
             .collect()
     }
 
     /// The published count of one area.
-    pub fn count(&self, cell: Cell, area: usize) -> Option<u64> {
-        let v = self.values[self.cell_index(cell) * self.n_areas + area];
-        (v != SUPPRESSED).then_some(u64::from(v))
+    pub fn count(&self, cell: Cell, area: usize) -> Shown {
+        shown(self.values[self.cell_index(cell) * self.n_areas + area])
     }
 
     /// The period index of a single month, if published.
     pub fn month_period(&self, month: i32) -> Option<usize> {
         self.periods.iter().position(|p| p.months == (month, month))
+    }
+}
+
+fn shown(v: u32) -> Shown {
+    match v {
+        SUPPRESSED => Shown::Suppressed,
+        NO_DATA => Shown::NoData,
+        n => Shown::Count(u64::from(n)),
     }
 }
 
@@ -273,5 +309,81 @@ mod tests {
         );
         let one = periods((2019 * 12, 2019 * 12));
         assert_eq!(one.len(), 1, "a one-month study publishes one period");
+    }
+
+    #[test]
+    fn uncovered_periods_are_absent_and_protect_nothing() {
+        use crate::dataset::Entry;
+        use safemap_engine::coverage::{Coverage, CoverageMethod};
+        let jan = 2019 * 12;
+        let entry = |area: u32, month: i32, count: u32| Entry {
+            area,
+            month,
+            hour: u8::MAX,
+            count,
+        };
+        // Area 0: Jan 20, Feb 3, no file for March. Area 1: Jan 20, Feb 3, Mar 0, covered.
+        let source = SourceData {
+            name: "police".into(),
+            sensitive: false,
+            has_timestamps: false,
+            labels: vec!["Burglary".into()],
+            slugs: vec!["burglary".into()],
+            n_categories: 1,
+            months: (jan, jan + 2),
+            monthly: vec![vec![
+                entry(0, jan, 20),
+                entry(0, jan + 1, 3),
+                entry(1, jan, 20),
+                entry(1, jan + 1, 3),
+            ]],
+            hourly: vec![Vec::new()],
+            coverage: Coverage::with_gaps(
+                CoverageMethod::ForceAreas,
+                Some((jan, jan + 2)),
+                2,
+                &[(0, jan + 2, "no police.uk file for Kent Police in 2019-03")],
+            ),
+        };
+        let rule = DisclosureRule {
+            suppress_max: 7,
+            round_to: 1,
+        };
+        let t = PublishedTable::build(&source, 2, rule);
+        let period = |months| t.periods.iter().position(|p| p.months == months).unwrap();
+        let (all, p_jan, p_feb, p_mar) = (
+            period((jan, jan + 2)),
+            period((jan, jan)),
+            period((jan + 1, jan + 1)),
+            period((jan + 2, jan + 2)),
+        );
+        let at = |p, area| t.count((0, p, 0), area);
+        assert_eq!(at(all, 0), Shown::NoData);
+        assert_eq!(at(p_mar, 0), Shown::NoData, "not zero");
+        assert_eq!(at(p_feb, 0), Shown::Suppressed, "small");
+        assert_eq!(
+            at(p_jan, 0),
+            Shown::Count(20),
+            "the unpublished whole period exposes nothing"
+        );
+        // The covered area: the whole period (23) is shown, so January (23 - 3) is not.
+        assert_eq!(at(all, 1), Shown::Count(23));
+        assert_eq!(at(p_jan, 1), Shown::Suppressed);
+        assert_eq!(at(p_mar, 1), Shown::Count(0));
+        // Secondary suppression holds over what is published: no two shown nested cells of
+        // an area differ by a small count.
+        for area in 0..2 {
+            for p in 0..t.periods.len() {
+                for q in 0..t.periods.len() {
+                    let (a, b) = (t.periods[p].months, t.periods[q].months);
+                    let nested = b.0 <= a.0 && a.1 <= b.1 && p != q;
+                    if let (true, Shown::Count(x), Shown::Count(y)) =
+                        (nested, at(p, area), at(q, area))
+                    {
+                        assert!(!rule.is_small(y - x), "{area}: {a:?} {x} in {b:?} {y}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! One source's counts in memory, and the exact answer to any filter.
 
 use crate::filter::{HourMask, Query};
+use safemap_engine::coverage::Coverage;
 
 /// One non-zero count: area, month index, hour of the week (`NO_HOUR` for monthly counts),
 /// count.
@@ -37,6 +38,9 @@ pub struct SourceData {
     pub monthly: Vec<Vec<Entry>>,
     /// Hour-of-week counts per measure, sorted by area, month, hour (empty without times).
     pub hourly: Vec<Vec<Entry>>,
+    /// The (area, month) cells the source's input files cover (the gaps from
+    /// `coverage.csv`): an area has no data for any filter that includes an uncovered month.
+    pub coverage: Coverage,
 }
 
 impl SourceData {
@@ -57,6 +61,25 @@ impl SourceData {
             None => 0..self.n_categories,
             Some(m) => usize::from(m)..usize::from(m) + 1,
         }
+    }
+
+    /// True when no input file covers `area` in some month of `months`.
+    pub fn no_data(&self, area: u32, months: (i32, i32)) -> bool {
+        !self.coverage.covers(area as usize, Some(months))
+    }
+
+    /// Per area, whether it has no data for `months`.
+    pub fn no_data_areas(&self, months: (i32, i32)) -> Vec<bool> {
+        self.coverage
+            .covered_areas(Some(months))
+            .into_iter()
+            .map(|covered| !covered)
+            .collect()
+    }
+
+    /// Why `area` has no data for `months`, or `None` when it has data.
+    pub fn no_data_reason(&self, area: u32, months: (i32, i32)) -> Option<String> {
+        self.coverage.reason(area as usize, Some(months))
     }
 
     /// The entries a query reads: hourly ones when it has a time window.

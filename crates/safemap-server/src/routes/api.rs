@@ -7,7 +7,7 @@ use crate::filter::{FilterParams, Query, NTE};
 use crate::labels::human_label;
 use crate::role::Role;
 use crate::state::AppState;
-use crate::values::{derive, Derived};
+use crate::values::{derive, Derived, Shown};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
@@ -168,13 +168,16 @@ pub async fn manifest(State(state): State<AppState>, role: Role) -> Json<Value> 
     }))
 }
 
-/// The values of every area for a filter and role.
+/// The values of every area for a filter and role; areas without data for the filter's
+/// months are `no_data` for both roles.
 fn area_values(data: &Dataset, q: &Query, role: Role) -> Result<Vec<Derived>, AppError> {
-    let counts: Vec<Option<u64>> = if role.is_analyst() {
-        data.sources[q.source]
+    let counts: Vec<Shown> = if role.is_analyst() {
+        let source = &data.sources[q.source];
+        source
             .counts(q, data.areas.len())
             .into_iter()
-            .map(Some)
+            .zip(source.no_data_areas(q.months))
+            .map(|(n, gap)| if gap { Shown::NoData } else { Shown::Count(n) })
             .collect()
     } else {
         let table = &data.published[q.source];
@@ -369,11 +372,22 @@ pub async fn area(
         let q = params.resolve(&data)?;
         let values = area_values(&data, &q, role)?;
         let source = &data.sources[q.source];
+        let month_entry = |month: i32, shown: Shown| {
+            json!({
+                "month": format_month_index(month),
+                "count": shown.value(),
+                "suppressed": shown == Shown::Suppressed,
+                "no_data": shown == Shown::NoData,
+            })
+        };
         let (monthly, hour_of_week, note): (Vec<Value>, Value, Value) = if role.is_analyst() {
             let monthly = source
                 .monthly_series(&q, i as u32)
                 .into_iter()
-                .map(|(m, n)| json!({"month": format_month_index(m), "count": n, "suppressed": false}))
+                .map(|(m, n)| {
+                    let gap = source.no_data(i as u32, (m, m));
+                    month_entry(m, if gap { Shown::NoData } else { Shown::Count(n) })
+                })
                 .collect();
             match source.hour_of_week(&q, i as u32) {
                 Some(grid) => (monthly, json!(grid), Value::Null),
@@ -384,8 +398,8 @@ pub async fn area(
             let (m, _, w) = table.cell_of(&q).ok_or_else(|| public_menu_error(&data, &q))?;
             let monthly = (q.months.0..=q.months.1)
                 .map(|month| {
-                    let count = table.month_period(month).and_then(|p| table.count((m, p, w), i));
-                    json!({"month": format_month_index(month), "count": count, "suppressed": count.is_none()})
+                    let shown = table.month_period(month).map_or(Shown::Suppressed, |p| table.count((m, p, w), i));
+                    month_entry(month, shown)
                 })
                 .collect();
             (monthly, Value::Null, json!("hour-of-week profiles are for the analyst role: single hours are too small to publish"))
@@ -412,12 +426,14 @@ pub async fn area(
             })
             .collect();
         let a = &data.areas[i];
+        let mut area_values = json!(values[i]);
+        area_values["no_data_reason"] = source.no_data_reason(i as u32, q.months).into();
         Ok(Json(json!({
             "id": i, "code": a.code, "name": a.name, "population": a.population, "deprivation": a.deprivation,
             "role": role.as_str(),
             "filter": q.describe(&data),
             "disclosure": disclosure(&data, role),
-            "values": values[i],
+            "values": area_values,
             "monthly": monthly,
             "hour_of_week": hour_of_week,
             "hour_of_week_note": note,
