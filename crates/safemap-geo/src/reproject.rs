@@ -12,9 +12,9 @@
 //! `ostn15_phf`) and builds C headers with `cbindgen`, the longest chain of a cold build.
 //! Here the grid is the OS's data file packed by the committed `scripts/ostn15/pack.py` into
 //! `data/ostn15_shifts.bin.gz` (540 kB, beside the OS licence), embedded and decoded once on
-//! first use (about 10 ms). The arithmetic is `lonlat_bng` 0.9's, written the same way, so
-//! the results are identical to the bit (`tests/data/lonlat_bng_0.9.0_reference.csv` pins
-//! 400 of its answers).
+//! first use (70 ms in a test build). The arithmetic is `lonlat_bng` 0.9's, written the
+//! same way, so the results are identical to the bit
+//! (`tests/data/lonlat_bng_0.9.0_reference.csv` pins 400 of its answers).
 //!
 //! WGS84 input is treated as ETRS89, as PROJ does for `EPSG:4326 -> EPSG:27700`. The two
 //! frames drift apart by about 2.5 cm a year (under a metre by the 2020s), far below the
