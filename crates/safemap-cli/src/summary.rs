@@ -7,7 +7,7 @@ use safemap_engine::{RunReport, Study};
 use safemap_stats::{ClusterClass, HotspotClass};
 
 /// `12345` → `12,345`.
-fn thousands(n: u64) -> String {
+pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

@@ -31,6 +31,13 @@ fn police_with(name: &str, mapping: &CategoryMapping) -> SourceRead {
         data_lines(&corpus(name)),
         "{name}: every physical line is a row (police.uk records are one line each)"
     );
+    assert!(
+        got.rejects
+            .iter()
+            .all(|r| r.file == corpus(name) && r.line > 1 && r.column.is_some()),
+        "{name}: every reject names its file, line and column: {:?}",
+        got.rejects
+    );
     got
 }
 
