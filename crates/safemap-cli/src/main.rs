@@ -1,8 +1,8 @@
 //! `safemap`: the command line.
 //!
-//! Exit codes: 0 success; 1 the run finished but a source rejected more rows than the
-//! study's `max_reject_share`; 2 a usage, config or input error (the message names the
-//! file or key and what to do).
+//! Exit codes, the same for `run` and `validate`: 0 success; 1 the inputs were read but a
+//! source rejected more rows than the study's `max_reject_share`; 2 a usage, config or
+//! input error (the message names the file or key and what to do, each cause once).
 
 // The binary is where printing belongs (the workspace lint forbids it in libraries).
 #![allow(clippy::print_stdout)]
