@@ -77,3 +77,210 @@ fn validate_prints_accounting_and_writes_nothing() {
         "validate must not write outputs"
     );
 }
+
+/// Asserts that stderr is exactly `error: {message}` once, and that the message's first
+/// clause appears once (no cause printed twice).
+fn assert_one_error(args: &[&str], message: &str) {
+    let (code, err) = stderr_of(args);
+    assert_eq!(code, Some(2), "{args:?}: {err}");
+    assert_eq!(err, format!("error: {message}\n"), "{args:?}");
+    let clause = message.split(": ").nth(1).unwrap_or(message);
+    assert_eq!(err.matches(clause).count(), 1, "{err}");
+}
+
+#[test]
+fn each_error_is_printed_once() {
+    let reread = "check the path, which is relative to the folder of the study file";
+    for command in ["run", "validate"] {
+        assert_one_error(
+            &[command, "tests/bad_input/missing_population.toml"],
+            "population: cannot read tests/bad_input/no-such-population.csv: check that the \
+             file exists, is readable and is not truncated: No such file or directory (os error 2)",
+        );
+        assert_one_error(
+            &[command, "tests/bad_input/glob_matches_nothing.toml"],
+            &format!("source \"police\": no file matches \"no-such-force/*-street.csv\": {reread}"),
+        );
+        assert_one_error(
+            &[command, "tests/bad_input/wrong_id_field.toml"],
+            "boundaries: feature 0 (0-based) of tests/bad_input/two_squares.geojson has no \
+             \"LSOA11CD\" property (it has: code, name); set id_field / name_field in the \
+             study's [boundaries] table to the right property",
+        );
+        assert_one_error(
+            &[command, "tests/bad_input/wrong_column.toml"],
+            "population: column \"population\" is not in the header (line 1) of \
+             tests/bad_input/population.csv; its columns are: code, residents. Fix the column \
+             name in the study file's mapping",
+        );
+        assert_one_error(
+            &[command, "tests/bad_input/does-not-exist.toml"],
+            "cannot read study file tests/bad_input/does-not-exist.toml: No such file or \
+             directory (os error 2)",
+        );
+    }
+}
+
+#[test]
+fn a_stray_quote_costs_one_row() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    safemap_ok(
+        &["run", "tests/bad_input/unbalanced_quote.toml", "--out", o],
+        &[],
+        0,
+    );
+    // 8 data lines: line 4 opens a quote that never closes; the 7 others are read.
+    let m = manifest(out.path());
+    assert_eq!(four_numbers(accounting(&m, "police")), [8, 7, 0, 1]);
+    let rejects = read_csv(&out.path().join("rejects.csv"));
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!(rejects[0]["file"], "quote-street.csv");
+    assert_eq!(rejects[0]["line"], "4");
+    assert_eq!(rejects[0]["column"], "Location");
+    assert_eq!(
+        rejects[0]["value"],
+        "\"On or near C Street,A1,West,Burglary,Under investigation,"
+    );
+    assert!(
+        rejects[0]["reason"].starts_with("unbalanced quote"),
+        "{rejects:?}"
+    );
+}
+
+/// A study of `police` (a police.uk file) joined to Plymouth's LSOAs, written into `dir`.
+fn plymouth_study(dir: &std::path::Path, police: &std::path::Path) -> std::path::PathBuf {
+    let study = dir.join("study.toml");
+    let boundaries = data("boundaries/uk-geojson/lsoa11/E06000026.json");
+    std::fs::write(
+        &study,
+        format!(
+            "[study]\nname = \"stray quote\"\noutput_dir = \"out\"\n\n\
+             [boundaries]\npath = {:?}\nid_field = \"LSOA11CD\"\nname_field = \"LSOA11NM\"\n\n\
+             [[source]]\nname = \"police\"\nformat = \"police_uk\"\npaths = [{:?}]\njoin = \"spatial\"\n",
+            boundaries.display().to_string(),
+            police.display().to_string(),
+        ),
+    )
+    .expect("write the study file");
+    study
+}
+
+#[test]
+fn a_stray_quote_in_a_real_police_file_costs_one_row() {
+    let source = data("police/devon-and-cornwall/2019-01-devon-and-cornwall-street.csv");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let data_lines = text.lines().count() as u64 - 1;
+    // A `"` before the Location text of line 7 (a Cornwall row, outside Plymouth).
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let at = lines[6].match_indices(',').nth(5).unwrap().0 + 1;
+    lines[6].insert(at, '"');
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("2019-01-stray-quote-street.csv");
+    std::fs::write(&broken, lines.join("\n") + "\n").unwrap();
+
+    let run = |police: &std::path::Path, name: &str| {
+        let study_dir = dir.path().join(name);
+        std::fs::create_dir(&study_dir).unwrap();
+        let out = study_dir.join("out");
+        let study = plymouth_study(&study_dir, police);
+        safemap_ok(
+            &[
+                "run",
+                study.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            &[],
+            0,
+        );
+        let m = manifest(&out);
+        (
+            four_numbers(accounting(&m, "police")),
+            read_csv(&out.join("rejects.csv")),
+        )
+    };
+    let ([read, joined, outside, rejected], _) = run(&source, "clean");
+    assert_eq!(read, data_lines);
+    let (broken_numbers, rejects) = run(&broken, "broken");
+    // Every line is still counted: only line 7 moves from outside to rejected.
+    assert_eq!(
+        broken_numbers,
+        [data_lines, joined, outside - 1, rejected + 1]
+    );
+    let stray: Vec<_> = rejects
+        .iter()
+        .filter(|r| r["reason"].starts_with("unbalanced quote"))
+        .collect();
+    assert_eq!(stray.len(), 1, "{stray:?}");
+    assert_eq!(stray[0]["line"], "7");
+    assert_eq!(stray[0]["column"], "Location");
+    assert!(stray[0]["value"].starts_with("\"On or near"), "{stray:?}");
+}
+
+#[test]
+fn validate_and_run_agree_on_exit_codes() {
+    // Every study in tests/studies (the national one included: its run takes about 15 s in
+    // the test profile), every study of the bad-input corpus, and a missing study file.
+    let mut studies: Vec<String> = Vec::new();
+    for dir in ["tests/studies", "tests/bad_input"] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if path.extension().is_some_and(|e| e == "toml") {
+                studies.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    studies.push("tests/bad_input/does-not-exist.toml".to_string());
+    studies.sort();
+    let mut seen = std::collections::BTreeSet::new();
+    for study in &studies {
+        let out = tempfile::tempdir().unwrap();
+        let (validate, validate_err) = stderr_of(&["validate", study]);
+        let (run, run_err) = stderr_of(&["run", study, "--out", out.path().to_str().unwrap()]);
+        assert_eq!(
+            validate, run,
+            "{study}: validate and run disagree\nvalidate:\n{validate_err}\nrun:\n{run_err}"
+        );
+        assert_eq!(validate_err, run_err, "{study}: the same messages");
+        seen.insert(run);
+    }
+    // The corpus exercises every exit code.
+    assert_eq!(
+        seen,
+        [Some(0), Some(1), Some(2)].into_iter().collect(),
+        "{studies:?}"
+    );
+}
+
+#[test]
+fn the_demo_says_its_missing_coordinates_are_planted() {
+    let dir = tempfile::tempdir().unwrap();
+    let stdout = safemap_ok(
+        &["demo", "--no-serve", "--out", dir.path().to_str().unwrap()],
+        &[],
+        0,
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("planted by the synthetic city"))
+        .unwrap_or_else(|| panic!("no line about planted rejects:\n{stdout}"));
+    let planted: u64 = line
+        .split_whitespace()
+        .find_map(|w| w.replace(',', "").parse().ok())
+        .unwrap();
+    // The number is what the run rejected, and what the city's police files hold.
+    let m = manifest(&dir.path().join("results"));
+    let rejected = &accounting(&m, "police")["rejected_by_reason"]["no coordinates"];
+    assert_eq!(rejected.as_u64(), Some(planted), "{line}");
+    let mut without_location = 0;
+    for entry in std::fs::read_dir(dir.path().join("police")).unwrap() {
+        without_location += read_csv(&entry.unwrap().path())
+            .iter()
+            .filter(|r| r["Longitude"].is_empty() && r["Latitude"].is_empty())
+            .count() as u64;
+    }
+    assert_eq!(without_location, planted);
+    assert!(line.contains("rejects.csv"), "{line}");
+}

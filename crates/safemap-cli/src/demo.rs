@@ -122,11 +122,36 @@ statistics = ["gi_star", "global_moran"]
 /// The analyst token file, in the demo directory.
 pub const TOKEN_FILE: &str = "analyst.token";
 
-/// Writes the city, its study file and a fresh random analyst token into `dir`; returns
-/// the study file's path.
-pub fn generate(dir: &Path, seed: u64) -> anyhow::Result<PathBuf> {
+/// A demo city written to disk.
+pub struct Demo {
+    /// The study file.
+    pub study: PathBuf,
+    /// Rows of the police.uk files that the city publishes without a location, as
+    /// data.police.uk does for some crimes: the spatial join rejects them.
+    pub police_without_location: u64,
+}
+
+impl Demo {
+    /// Tells the user that the `no coordinates` rejects are planted on purpose.
+    pub fn print_planted_rejects(&self, results: &Path) {
+        if self.police_without_location > 0 {
+            println!(
+                "demo: the {} police rows without coordinates are planted by the synthetic city \
+                 (data.police.uk publishes some crimes without a location) to show how rejects are \
+                 reported; see {}",
+                crate::summary::thousands(self.police_without_location),
+                results.join("rejects.csv").display()
+            );
+        }
+    }
+}
+
+/// Writes the city, its study file and a fresh random analyst token into `dir`.
+pub fn generate(dir: &Path, seed: u64) -> anyhow::Result<Demo> {
     let params = safemap_synth::CityParams::default().seed(seed);
     let city = safemap_synth::generate(&params);
+    let police_without_location =
+        city.police.iter().filter(|r| r.map_point.is_none()).count() as u64;
     city.write_to(dir)
         .with_context(|| format!("writing the demo city to {}", dir.display()))?;
     let study = dir.join("study.toml");
@@ -138,5 +163,8 @@ pub fn generate(dir: &Path, seed: u64) -> anyhow::Result<PathBuf> {
     let token_path = dir.join(TOKEN_FILE);
     std::fs::write(&token_path, format!("{token}\n"))
         .with_context(|| format!("writing {}", token_path.display()))?;
-    Ok(study)
+    Ok(Demo {
+        study,
+        police_without_location,
+    })
 }

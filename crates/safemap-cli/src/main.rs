@@ -1,8 +1,8 @@
 //! `safemap`: the command line.
 //!
-//! Exit codes: 0 success; 1 the run finished but a source rejected more rows than the
-//! study's `max_reject_share`; 2 a usage, config or input error (the message names the
-//! file or key and what to do).
+//! Exit codes, the same for `run` and `validate`: 0 success; 1 the inputs were read but a
+//! source rejected more rows than the study's `max_reject_share`; 2 a usage, config or
+//! input error (the message names the file or key and what to do, each cause once).
 
 // The binary is where printing belongs (the workspace lint forbids it in libraries).
 #![allow(clippy::print_stdout)]
@@ -12,7 +12,6 @@ mod export;
 mod serve;
 mod summary;
 
-use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use safemap_engine::{prepare, run, RunOptions, Study};
 use std::path::PathBuf;
@@ -108,7 +107,7 @@ fn main() -> ExitCode {
     match dispatch(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_text(&e));
             ExitCode::from(2)
         }
     }
@@ -122,9 +121,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             no_serve,
             serve: args,
         } => {
-            let study_file = demo::generate(&out, seed)?;
+            let demo = demo::generate(&out, seed)?;
             let results = out.join("results");
-            let code = run_study(&study_file, Some(results.clone()))?;
+            let code = run_study(&demo.study, Some(results.clone()))?;
+            demo.print_planted_rejects(&results);
             if no_serve || code != ExitCode::SUCCESS {
                 return Ok(code);
             }
@@ -161,26 +161,73 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let study = Study::load(&study)?;
             let prepared = prepare(&study)?;
             summary::print_prepared(&study, &prepared);
-            Ok(ExitCode::SUCCESS)
+            Ok(reject_exit_code(
+                &study,
+                &prepared.over_reject_threshold(&study),
+            ))
         }
     }
 }
 
 fn run_study(path: &std::path::Path, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let study = Study::load(path)?;
-    let report = run(&study, &RunOptions { out_dir: out })
-        .with_context(|| format!("running study {}", path.display()))?;
+    let report = run(&study, &RunOptions { out_dir: out })?;
     summary::print_report(&study, &report);
-    if report.over_reject_threshold.is_empty() {
-        Ok(ExitCode::SUCCESS)
+    Ok(reject_exit_code(&study, &report.over_reject_threshold))
+}
+
+/// Exit code 1, saying which sources passed `max_reject_share`, if any did (`over` is what
+/// the engine's `Prepared::over_reject_threshold` found, for `run` and `validate` alike);
+/// otherwise 0.
+fn reject_exit_code(study: &Study, over: &[(String, f64)]) -> ExitCode {
+    for (name, share) in over {
+        eprintln!(
+            "source {name}: {:.2}% of rows rejected, above max_reject_share = {}; see rejects.csv",
+            share * 100.0,
+            study.study.max_reject_share.unwrap_or_default()
+        );
+    }
+    if over.is_empty() {
+        ExitCode::SUCCESS
     } else {
-        for (name, share) in &report.over_reject_threshold {
-            eprintln!(
-                "source {name}: {:.2}% of rows rejected, above max_reject_share = {}; see rejects.csv",
-                share * 100.0,
-                study.study.max_reject_share.unwrap_or_default()
-            );
+        ExitCode::from(1)
+    }
+}
+
+/// The error and its causes, each said once: many errors already put their cause's text in
+/// their own message, so a cause whose text is already there is left out.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
         }
-        Ok(ExitCode::from(1))
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+    use anyhow::Context as _;
+
+    #[test]
+    fn causes_already_in_the_message_are_said_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let inner = anyhow::Error::new(io).context("cannot read a.csv");
+        // A wrapper that repeats its cause in its own message, as thiserror's "{source}" does.
+        let outer = inner.context("population: cannot read a.csv");
+        assert_eq!(
+            error_text(&outer),
+            "population: cannot read a.csv: no such file"
+        );
+        let plain: anyhow::Result<()> =
+            Err(anyhow::anyhow!("disk full")).context("cannot write out/areas.csv");
+        assert_eq!(
+            error_text(&plain.unwrap_err()),
+            "cannot write out/areas.csv: disk full"
+        );
     }
 }

@@ -9,7 +9,7 @@ use safemap_stats::{ClusterClass, HotspotClass};
 use std::collections::BTreeMap;
 
 /// `12345` → `12,345`.
-fn thousands(n: u64) -> String {
+pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

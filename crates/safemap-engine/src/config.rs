@@ -72,7 +72,8 @@ pub struct StudySection {
     /// Coverage of the exact Poisson intervals.
     #[serde(default = "default_confidence")]
     pub confidence: f64,
-    /// If any source rejects more than this share of its rows, the run exits with code 1.
+    /// If any source rejects more than this share of its rows, `run` and `validate` exit with
+    /// code 1 (see [`crate::pipeline::Prepared::over_reject_threshold`]).
     pub max_reject_share: Option<f64>,
 }
 

@@ -61,6 +61,27 @@ impl Prepared {
         }
         all
     }
+
+    /// Sources whose rejected share exceeds `study.max_reject_share`, with the share: what
+    /// makes both `run` and `validate` exit with code 1.
+    pub fn over_reject_threshold(&self, study: &Study) -> Vec<(String, f64)> {
+        let Some(max) = study.study.max_reject_share else {
+            return Vec::new();
+        };
+        self.sources
+            .iter()
+            .zip(&study.sources)
+            .filter_map(|((_, assignment), section)| {
+                let a = &assignment.accounting;
+                let share = if a.read == 0 {
+                    0.0
+                } else {
+                    a.rejected as f64 / a.read as f64
+                };
+                (share > max).then(|| (section.name.clone(), share))
+            })
+            .collect()
+    }
 }
 
 /// Reads all inputs and assigns every event to an area, outside, or rejected.
@@ -115,6 +136,7 @@ pub struct RunReport {
 pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError> {
     let prepared = prepare(study)?;
     let rejects = prepared.rejects(study);
+    let over_reject_threshold = prepared.over_reject_threshold(study);
     let Prepared {
         areas,
         sources,
@@ -218,7 +240,6 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join("rejects.csv"))
     })?;
     let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
-    let over_reject_threshold = over_threshold(study, &results);
     let timings_ms = steps.millis();
     let mut manifest = manifest(study, &results, services.as_ref(), &inputs, &timings_ms);
     manifest["grid"] = grid.as_ref().map_or(serde_json::Value::Null, grid_manifest);
@@ -403,25 +424,6 @@ fn month_span(study: &Study, s: &SourceResult) -> Option<[String; 2]> {
     })?;
     let f = safemap_types::time::format_month_index;
     Some([f(months.0), f(months.1)])
-}
-
-fn over_threshold(study: &Study, results: &StudyResults) -> Vec<(String, f64)> {
-    let Some(max) = study.study.max_reject_share else {
-        return Vec::new();
-    };
-    results
-        .sources
-        .iter()
-        .filter_map(|s| {
-            let a = &s.accounting;
-            let share = if a.read == 0 {
-                0.0
-            } else {
-                a.rejected as f64 / a.read as f64
-            };
-            (share > max).then(|| (s.section.name.clone(), share))
-        })
-        .collect()
 }
 
 fn input_checksums(study: &Study, results: &StudyResults) -> Result<Vec<InputFile>, EngineError> {

@@ -2,6 +2,7 @@
 //! Violence (ISTV) minimum data set, "Cardiff Model" data).
 
 use crate::coords::check_coord;
+use crate::csv_records::MAX_RECORD_LINES;
 use crate::datetime::{date_and_time, timestamp};
 use crate::grid_ref::parse_grid_ref;
 use crate::open::{field, CsvInput};
@@ -134,7 +135,7 @@ fn read_file(
     unarmed: &[String],
     mapping: &CategoryMapping,
 ) -> Result<FileEvents, IngestError> {
-    let input = CsvInput::open(path)?;
+    let input = CsvInput::open(path, MAX_RECORD_LINES)?;
     let arrival_date = input.column(&m.arrival_date)?;
     let arrival_time = input.column(&m.arrival_time)?;
     let assault_date = input.column(&m.assault_date)?;

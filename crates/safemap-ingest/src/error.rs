@@ -77,6 +77,20 @@ pub enum IngestError {
         path: PathBuf,
     },
 
+    /// A CSV header line opens a quoted field that does not close on that line.
+    #[error(
+        "{} line {line}: the quote that opens column {column} of the header does not close on that line: fix the header",
+        path.display()
+    )]
+    HeaderQuote {
+        /// The file.
+        path: PathBuf,
+        /// The header's line.
+        line: u64,
+        /// 1-based column where the quote opens.
+        column: usize,
+    },
+
     /// A data.police.uk file does not have the 12 standard street-level columns.
     #[error(
         "{} line 1 is not the data.police.uk street-level header: column {column} should be {expected_name:?} \

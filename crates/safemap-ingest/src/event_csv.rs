@@ -2,6 +2,7 @@
 //! column mapping from the study file.
 
 use crate::coords::check_coord;
+use crate::csv_records::MAX_RECORD_LINES;
 use crate::datetime::TimeFormat;
 use crate::open::{field, CsvInput};
 use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
@@ -91,7 +92,7 @@ fn read_file(
     format: &TimeFormat,
     mapping: &CategoryMapping,
 ) -> Result<FileEvents, IngestError> {
-    let input = CsvInput::open(path)?;
+    let input = CsvInput::open(path, MAX_RECORD_LINES)?;
     let (x_col, y_col, time_col, category_col) = (
         input.column(&m.x)?,
         input.column(&m.y)?,

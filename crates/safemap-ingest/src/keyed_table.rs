@@ -1,6 +1,7 @@
 //! [`read_keyed_values`]: one numeric column keyed by area code, from a population or
 //! deprivation CSV.
 
+use crate::csv_records::MAX_RECORD_LINES;
 use crate::open::{field, CsvInput};
 use crate::source::Problem;
 use crate::values::number;
@@ -47,7 +48,7 @@ pub struct KeyedValues {
 ///
 /// [`IngestError::MissingColumn`] when a column is not in the header, and I/O errors.
 pub fn read_keyed_values(path: &Path, columns: &KeyedColumns) -> Result<KeyedValues, IngestError> {
-    let input = CsvInput::open(path)?;
+    let input = CsvInput::open(path, MAX_RECORD_LINES)?;
     let code_i = input.column(&columns.code_column)?;
     let value_i = input.column(&columns.value_column)?;
     let mut values = BTreeMap::new();

@@ -18,7 +18,8 @@
 //!
 //! Internal modules: `coords` (coordinate checks shared by every reader), `values` (yes/no
 //! flags, numbers with thousands separators), `datetime` (strftime formats), `open`
-//! (gzip, byte-order mark, CSV header and row loop).
+//! (gzip, byte-order mark, CSV header and row loop), `csv_records` (physical lines to CSV
+//! records, with the stray-quote rule).
 //!
 //! # Conventions
 //!
@@ -28,10 +29,16 @@
 //!   Problems with a whole file (missing, unreadable, wrong header, missing column, duplicate
 //!   area id in a boundary file) are [`IngestError`]s.
 //! - **Input encodings.** `.gz` files (detected by their magic bytes) are decompressed on the
-//!   fly; a UTF-8 byte-order mark is skipped; quoted CSV fields (with commas or newlines)
-//!   work. Fields are trimmed. A used field that is not UTF-8 is rejected with `InvalidUtf8`.
-//! - **CSV, not polars.** CSVs are read with the `csv` crate because every row needs its own
-//!   line number and its own reject.
+//!   fly; a UTF-8 byte-order mark is skipped; quoted CSV fields (with commas, or with
+//!   newlines in every reader but police.uk's) work. Fields are trimmed. A used field that
+//!   is not UTF-8 is rejected with `InvalidUtf8`.
+//! - **One stray quote costs one line.** A quoted field that does not close as a row can
+//!   (still open after 20 lines, or 1 for police.uk, or at the end of the file, or closing
+//!   into a row with the wrong number of fields) makes its opening line an `UnbalancedQuote`
+//!   reject, and the lines after it are read as rows. So every non-blank physical line is
+//!   counted: one row or one reject (a legitimate multi-line record counts once).
+//! - **CSV, not polars.** CSVs are read line by line with `csv-core` because every row needs
+//!   its own line number and its own reject.
 //! - **Parallel and deterministic.** Event readers parse files in parallel with rayon (one task
 //!   per file) and merge in file order; categories are sorted. Results do not depend on the
 //!   number of threads.
@@ -48,6 +55,7 @@
 
 pub mod boundaries;
 mod coords;
+mod csv_records;
 mod datetime;
 pub mod ed_istv;
 pub mod error;

@@ -1,26 +1,23 @@
 //! Opening input files: transparent gzip, UTF-8 byte-order mark, CSV header handling and
 //! the row loop shared by every CSV reader.
 //!
-//! CSV files are read with the `csv` crate rather than polars: every row needs its own
-//! line number and its own reject record, and a bad row must not stop the file.
-//!
-//! Line numbers come from [`LineTracker`], not from `csv::Position::line()`: csv 1.4 counts
-//! a CRLF file's records one line short (the IoD2019 files are CRLF) and does not count
-//! skipped blank lines. The record's byte offset from csv is exact, and the tracker maps it
-//! to a line.
+//! CSV files are read line by line with `csv-core` rather than polars: every row needs its
+//! own line number and its own reject record, and a bad row (even one with a stray quote)
+//! must not stop the file. [`Records`] splits the lines into records; see its module for
+//! the rule.
 
+use crate::csv_records::{Item, Records};
 use crate::source::Problem;
 use crate::IngestError;
 use csv::ByteRecord;
 use flate2::read::MultiGzDecoder;
 use safemap_types::{Reject, RejectReason};
-use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::Path;
 
-/// A boxed byte stream from an input file.
-pub(crate) type Input = Box<dyn Read + Send>;
+/// A boxed, buffered byte stream from an input file.
+pub(crate) type Input = Box<dyn BufRead + Send>;
 
 const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
@@ -67,109 +64,47 @@ fn skip_bom(mut r: Input) -> io::Result<Input> {
     }
 }
 
-/// Watches the bytes going into the CSV parser and remembers where each physical line's
-/// content starts, so a record's byte offset can be turned into its 1-based line number.
-///
-/// A line break is `\n`, `\r\n` or a lone `\r` (what csv accepts). Csv reports a record's
-/// offset at or before its first byte, with only line-break bytes (the rest of a CRLF, blank
-/// lines) in between, so the record's line is the line of the first content byte at or after
-/// the offset. Entries before the current record are dropped, so memory stays bounded by
-/// csv's read-ahead.
-pub(crate) struct LineTracker<R> {
-    inner: R,
-    offset: u64,
-    line: u64,
-    at_line_start: bool,
-    prev_cr: bool,
-    starts: VecDeque<(u64, u64)>,
-}
-
-impl<R> LineTracker<R> {
-    fn new(inner: R) -> Self {
-        Self {
-            inner,
-            offset: 0,
-            line: 1,
-            at_line_start: true,
-            prev_cr: false,
-            starts: VecDeque::new(),
-        }
-    }
-
-    /// The line of the first content byte at or after `byte`.
-    fn line_at(&mut self, byte: u64) -> Option<u64> {
-        while self.starts.front().is_some_and(|&(off, _)| off < byte) {
-            self.starts.pop_front();
-        }
-        self.starts.front().map(|&(_, line)| line)
-    }
-}
-
-impl<R: Read> Read for LineTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        for (i, &b) in buf[..n].iter().enumerate() {
-            match b {
-                b'\n' => {
-                    if !self.prev_cr {
-                        self.line += 1;
-                    }
-                    self.prev_cr = false;
-                    self.at_line_start = true;
-                }
-                b'\r' => {
-                    self.line += 1;
-                    self.prev_cr = true;
-                    self.at_line_start = true;
-                }
-                _ => {
-                    self.prev_cr = false;
-                    if self.at_line_start {
-                        self.starts.push_back((self.offset + i as u64, self.line));
-                        self.at_line_start = false;
-                    }
-                }
-            }
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
-
 /// An open CSV file with its header read.
 pub(crate) struct CsvInput<'p> {
     path: &'p Path,
-    reader: csv::Reader<LineTracker<Input>>,
+    records: Records<Input>,
     /// Column names (trimmed, BOM removed).
     pub(crate) header: Vec<String>,
 }
 
 impl<'p> CsvInput<'p> {
-    /// Opens `path` and reads its header line.
-    pub(crate) fn open(path: &'p Path) -> Result<Self, IngestError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(LineTracker::new(open_input(path)?));
-        let header: Vec<String> = reader
-            .byte_headers()
-            .map_err(|source| IngestError::Csv {
-                path: path.to_path_buf(),
-                line: 0,
-                source,
-            })?
-            .iter()
-            .map(|f| String::from_utf8_lossy(f).trim().to_string())
-            .collect();
+    /// Opens `path` and reads its header line (the first non-blank line, which may not
+    /// span lines). A data record may span up to `max_record_lines` physical lines (see
+    /// [`crate::csv_records`]).
+    pub(crate) fn open(path: &'p Path, max_record_lines: usize) -> Result<Self, IngestError> {
+        let mut records = Records::new(open_input(path)?);
+        let mut record = ByteRecord::new();
+        let header: Vec<String> = match records
+            .next(&mut record)
+            .map_err(|e| csv_error(path, 0, e))?
+        {
+            None => Vec::new(),
+            Some(Item::Row { .. }) => record
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).trim().to_string())
+                .collect(),
+            Some(Item::Unclosed { line, field, .. }) => {
+                return Err(IngestError::HeaderQuote {
+                    path: path.to_path_buf(),
+                    line,
+                    column: field + 1,
+                })
+            }
+        };
         if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
             return Err(IngestError::EmptyFile {
                 path: path.to_path_buf(),
             });
         }
+        records.limit(max_record_lines, header.len());
         Ok(Self {
             path,
-            reader,
+            records,
             header,
         })
     }
@@ -193,9 +128,19 @@ impl<'p> CsvInput<'p> {
 
     /// Calls `row` for every data row with the record and its 1-based line number.
     ///
-    /// Rows whose field count differs from the header's are rejected with
-    /// [`RejectReason::WrongFieldCount`] without calling `row`; a [`Problem`] returned by
-    /// `row` becomes a reject. Returns the number of data rows read.
+    /// Rows that cannot be given to `row` are rejected, each naming its line, a column and
+    /// a value:
+    ///
+    /// - a line whose quoted field does not close ([`crate::csv_records`] gives the rule):
+    ///   [`RejectReason::UnbalancedQuote`], the column where the quote opens (its header
+    ///   name, or `field N` past the header) and the text from the quote to the line end;
+    /// - a row with another field count than the header's: [`RejectReason::WrongFieldCount`],
+    ///   the first header column the row lacks (or `field N`, the first field past the
+    ///   header) and the whole row.
+    ///
+    /// A [`Problem`] returned by `row` becomes a reject. Returns the number of data rows
+    /// read: every non-blank physical line after the header is one row, except the later
+    /// lines of a legitimate multi-line record.
     pub(crate) fn for_each_row(
         mut self,
         rejects: &mut Vec<Reject>,
@@ -205,60 +150,75 @@ impl<'p> CsvInput<'p> {
         let mut record = ByteRecord::new();
         let mut read = 0u64;
         let mut last_line = 1;
-        loop {
-            match self.reader.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(source) => {
-                    return Err(IngestError::Csv {
-                        path: self.path.to_path_buf(),
-                        line: last_line,
-                        source,
-                    })
-                }
-            }
-            let line = record
-                .position()
-                .and_then(|p| self.reader.get_mut().line_at(p.byte()))
-                .unwrap_or(last_line + 1);
-            last_line = line;
+        while let Some(item) = self
+            .records
+            .next(&mut record)
+            .map_err(|e| csv_error(self.path, last_line, e))?
+        {
             read += 1;
-            let outcome = if record.len() == expected {
-                row(&record, line)
-            } else {
-                Err(Problem {
-                    column: None,
-                    value: whole_record(&record),
-                    reason: RejectReason::WrongFieldCount {
-                        expected,
-                        found: record.len(),
-                    },
-                })
+            let (line, outcome) = match item {
+                Item::Row { line } if record.len() == expected => (line, row(&record, line)),
+                Item::Row { line } => (
+                    line,
+                    Err(Problem {
+                        column: Some(self.column_name(record.len().min(expected))),
+                        value: whole_record(&record),
+                        reason: RejectReason::WrongFieldCount {
+                            expected,
+                            found: record.len(),
+                        },
+                    }),
+                ),
+                Item::Unclosed { line, field, value } => (
+                    line,
+                    Err(Problem {
+                        column: Some(self.column_name(field)),
+                        value: clip(value),
+                        reason: RejectReason::UnbalancedQuote,
+                    }),
+                ),
             };
+            last_line = line;
             if let Err(p) = outcome {
                 rejects.push(p.into_reject(self.path, line));
             }
         }
         Ok(read)
     }
+
+    /// The header name of 0-based column `i`, or `field N` (1-based) past the header.
+    fn column_name(&self, i: usize) -> String {
+        self.header
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("field {}", i + 1))
+    }
 }
 
-/// The record's fields joined by commas (lossy UTF-8), cut to 200 characters, as the
-/// `value` of a reject that concerns the whole row.
-fn whole_record(record: &ByteRecord) -> String {
-    let mut out = String::new();
-    for (i, f) in record.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&String::from_utf8_lossy(f));
-        if out.chars().count() > 200 {
-            out = out.chars().take(200).collect();
-            out.push('…');
-            break;
-        }
+/// A read error part-way through `path`, after line `line`.
+fn csv_error(path: &Path, line: u64, e: io::Error) -> IngestError {
+    IngestError::Csv {
+        path: path.to_path_buf(),
+        line,
+        source: csv::Error::from(e),
     }
+}
+
+/// At most 200 characters of `text`, with `…` when cut: the `value` of a reject.
+fn clip(text: String) -> String {
+    if text.chars().count() <= 200 {
+        return text;
+    }
+    let mut out: String = text.chars().take(200).collect();
+    out.push('…');
     out
+}
+
+/// The record's fields joined by commas (lossy UTF-8), clipped, as the `value` of a reject
+/// that concerns the whole row.
+fn whole_record(record: &ByteRecord) -> String {
+    let fields: Vec<_> = record.iter().map(String::from_utf8_lossy).collect();
+    clip(fields.join(","))
 }
 
 /// Field `index` of `record` as trimmed UTF-8, or an [`RejectReason::InvalidUtf8`] problem
@@ -281,6 +241,7 @@ pub(crate) fn field<'r>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::csv_records::MAX_RECORD_LINES;
     use std::io::Write;
 
     #[test]
@@ -309,7 +270,7 @@ mod tests {
             "\u{feff} a ,b\n1,2\n\n3\n\"x\ny\",4\r\n\r\n5,6\r\n7,8",
         )
         .unwrap();
-        let input = CsvInput::open(&path).unwrap();
+        let input = CsvInput::open(&path, MAX_RECORD_LINES).unwrap();
         assert_eq!(input.header, ["a", "b"]);
         assert_eq!(input.column("b").unwrap(), 1);
         let err = input.column("c").unwrap_err();
@@ -342,7 +303,7 @@ mod tests {
         let path = dir.path().join("e.csv");
         std::fs::write(&path, "").unwrap();
         assert!(matches!(
-            CsvInput::open(&path),
+            CsvInput::open(&path, 1),
             Err(IngestError::EmptyFile { .. })
         ));
     }

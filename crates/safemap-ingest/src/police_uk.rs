@@ -15,6 +15,10 @@ const LATITUDE: usize = 5;
 const LSOA_CODE: usize = 7;
 const CRIME_TYPE: usize = 9;
 
+/// data.police.uk never writes a line break inside a field, so a record is one line and a
+/// quote still open at the end of a line is a stray quote (see `csv_records`).
+const RECORD_LINES: usize = 1;
+
 /// Reads data.police.uk street-level CSV files (one per force and month).
 ///
 /// Each file must have exactly the 12 standard columns ([`POLICE_UK_COLUMNS`]); anything
@@ -29,6 +33,9 @@ const CRIME_TYPE: usize = 9;
 ///   in code-join mode.
 /// - `LSOA code` is the event's `area_code` (`None` when empty).
 /// - `Crime type` is the category, through `categories`.
+///
+/// A line with a quoted field that does not close on it is rejected with `UnbalancedQuote`
+/// and the next line is read as usual (a record never spans lines here).
 ///
 /// A row with several problems is rejected for the first found, in the order: location,
 /// month, category. Files are read in parallel and merged in order.
@@ -50,7 +57,7 @@ fn read_file(
     path: &Path,
     mapping: &CategoryMapping,
 ) -> Result<FileEvents, IngestError> {
-    let input = CsvInput::open(path)?;
+    let input = CsvInput::open(path, RECORD_LINES)?;
     check_header(path, &input.header)?;
     let mut cats = FileCategories::new(mapping);
     let mut events = Vec::new();

@@ -1,6 +1,7 @@
 //! [`read_services`]: the service register CSV (IDVA services, refuges, family hubs, ...).
 
 use crate::coords::check_coord;
+use crate::csv_records::MAX_RECORD_LINES;
 use crate::open::{field, CsvInput};
 use crate::source::Problem;
 use crate::values::{number, yes_no};
@@ -91,7 +92,7 @@ pub struct ServicesRead {
 /// [`IngestError::MissingColumn`] for a mapped column not in the header, and I/O errors.
 pub fn read_services(path: &Path, mapping: &ServiceMapping) -> Result<ServicesRead, IngestError> {
     let m = mapping;
-    let input = CsvInput::open(path)?;
+    let input = CsvInput::open(path, MAX_RECORD_LINES)?;
     let [name, kind, tier, x, y, capacity, confidential] = [
         &m.name,
         &m.kind,

@@ -26,7 +26,41 @@ fn police_with(name: &str, mapping: &CategoryMapping) -> SourceRead {
         (got.events.len() + got.rejects.len()) as u64,
         "{name}: every row accounted for"
     );
+    assert_eq!(
+        got.read,
+        data_lines(&corpus(name)),
+        "{name}: every physical line is a row (police.uk records are one line each)"
+    );
+    assert!(
+        got.rejects
+            .iter()
+            .all(|r| r.file == corpus(name) && r.line > 1 && r.column.is_some()),
+        "{name}: every reject names its file, line and column: {:?}",
+        got.rejects
+    );
     got
+}
+
+/// The non-blank lines of a file after its header.
+fn data_lines(path: &Path) -> u64 {
+    let text = std::fs::read_to_string(path).expect("the corpus file reads");
+    let lines = text.split(['\n', '\r']).filter(|l| !l.is_empty()).count();
+    lines as u64 - 1
+}
+
+fn force_mapping() -> EventCsvMapping {
+    EventCsvMapping {
+        x: "easting".into(),
+        y: "northing".into(),
+        crs: Crs::BritishNationalGrid,
+        time: "occurred_at".into(),
+        time_format: "%Y-%m-%d %H:%M".into(),
+        category: "offence".into(),
+        area_code: None,
+        domestic_abuse: Some("domestic_abuse".into()),
+        alcohol: None,
+        weapon: None,
+    }
 }
 
 /// The single reject of `got`, as (line, column, value, reason).
@@ -143,7 +177,7 @@ fn wrong_field_count() {
         (line, column, reason),
         (
             3,
-            None,
+            Some("Context"),
             &RejectReason::WrongFieldCount {
                 expected: 12,
                 found: 11
@@ -154,6 +188,51 @@ fn wrong_field_count() {
         value.starts_with("a6,2019-01,Devon & Cornwall Police,-4.142609"),
         "{value}"
     );
+}
+
+#[test]
+fn unbalanced_quote_costs_its_line_only() {
+    let got = police("police_unbalanced_quote.csv");
+    assert_eq!(got.read, 6);
+    assert_eq!(
+        only_reject(&got),
+        (
+            4,
+            Some("Location"),
+            "\"On or near Armada Way,E01015023,Plymouth 003A,Burglary,Under investigation,",
+            &RejectReason::UnbalancedQuote
+        )
+    );
+    let lines: Vec<u64> = got.events.iter().map(|e| e.origin.line).collect();
+    assert_eq!(lines, [2, 3, 5, 6, 7]);
+    // The properly quoted comma on line 5 still reads as one field.
+    assert_eq!(got.events[2].area_code.as_deref(), Some("E01015024"));
+}
+
+#[test]
+fn quote_running_to_the_end_of_a_force_extract() {
+    let path = corpus("force_quote_to_end.csv");
+    let got = read_event_csv(
+        std::slice::from_ref(&path),
+        &force_mapping(),
+        &CategoryMapping::default(),
+    )
+    .unwrap();
+    // Lines 3-4 are one legitimate record (a note with a line break); line 6 opens a note
+    // that never closes; lines 7 and 8 are read as usual.
+    assert_eq!(got.read, data_lines(&path) - 1);
+    assert_eq!(got.read, (got.events.len() + got.rejects.len()) as u64);
+    assert_eq!(
+        only_reject(&got),
+        (
+            6,
+            Some("notes"),
+            "\"seen leaving, no further,no",
+            &RejectReason::UnbalancedQuote
+        )
+    );
+    let lines: Vec<u64> = got.events.iter().map(|e| e.origin.line).collect();
+    assert_eq!(lines, [2, 3, 5, 7, 8]);
 }
 
 #[test]
@@ -179,21 +258,9 @@ fn unknown_category_under_a_mapping() {
 
 #[test]
 fn bad_timestamp_in_a_force_extract() {
-    let mapping = EventCsvMapping {
-        x: "easting".into(),
-        y: "northing".into(),
-        crs: Crs::BritishNationalGrid,
-        time: "occurred_at".into(),
-        time_format: "%Y-%m-%d %H:%M".into(),
-        category: "offence".into(),
-        area_code: None,
-        domestic_abuse: Some("domestic_abuse".into()),
-        alcohol: None,
-        weapon: None,
-    };
     let got = read_event_csv(
         &[corpus("force_bad_timestamp.csv")],
-        &mapping,
+        &force_mapping(),
         &CategoryMapping::default(),
     )
     .unwrap();

@@ -2,13 +2,14 @@
 //!
 //! The data is not part of the repository; when it is absent these tests say so on stderr
 //! and pass.
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
 use safemap_ingest::{
-    expand_paths, read_boundaries, read_keyed_values, read_police_uk, BoundaryMapping,
-    CategoryMapping, KeyedColumns,
+    expand_paths, read_boundaries, read_event_csv, read_keyed_values, read_police_uk,
+    BoundaryMapping, CategoryMapping, EventCsvMapping, KeyedColumns, SourceRead,
 };
 use safemap_types::{Crs, RejectReason};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// `../shared/data` beside the checkout; the tests fail (never skip) without it.
@@ -241,5 +242,136 @@ fn national_lsoa_boundaries() {
     assert_eq!(set.invalid.len(), 94);
     for bad in set.invalid.iter().take(3) {
         eprintln!("  invalid: {} {}", bad.code, bad.problem);
+    }
+}
+
+/// The January 2019 Devon and Cornwall street file.
+fn devon_and_cornwall_2019_01() -> PathBuf {
+    data_dir().join("police/devon-and-cornwall/2019-01-devon-and-cornwall-street.csv")
+}
+
+/// A copy of `source` in `dir` with a stray `"` before the `Location` text (the 7th field)
+/// on each of `lines` (1-based physical lines).
+fn with_stray_quotes(source: &Path, dir: &Path, lines: &[u64]) -> PathBuf {
+    let text = std::fs::read_to_string(source).unwrap();
+    let mut out = String::with_capacity(text.len() + lines.len());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if lines.contains(&(i as u64 + 1)) {
+            let at = line.match_indices(',').nth(5).unwrap().0 + 1;
+            out.push_str(&line[..at]);
+            out.push('"');
+            out.push_str(&line[at..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    let path = dir.join(format!("stray-quotes-{lines:?}.csv"));
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+/// An event as (line, point, category name, area code), to compare two reads.
+type EventRow<'a> = (u64, Option<(f64, f64)>, &'a str, Option<&'a str>);
+
+/// Each event of `got` as an [`EventRow`].
+fn event_rows(got: &SourceRead) -> Vec<EventRow<'_>> {
+    got.events
+        .iter()
+        .map(|e| {
+            (
+                e.origin.line,
+                e.point.map(|p| (p.x(), p.y())),
+                got.categories[usize::from(e.category)].as_str(),
+                e.area_code.as_deref(),
+            )
+        })
+        .collect()
+}
+
+/// `got`, read from `path`, has every row of `clean` but the lines in `stray`, which are
+/// `UnbalancedQuote` rejects in the `Location` column with the text from the quote to the
+/// end of the line, and it read as many rows as the file has data lines.
+fn assert_only_stray_lines_lost(clean: &SourceRead, got: &SourceRead, path: &Path, stray: &[u64]) {
+    assert_eq!(got.read, clean.read, "every physical line is counted");
+    assert_eq!(got.read, (got.events.len() + got.rejects.len()) as u64);
+    let text = std::fs::read_to_string(path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let rejects: Vec<_> = got
+        .rejects
+        .iter()
+        .map(|r| {
+            (
+                r.line,
+                r.column.as_deref(),
+                r.value.as_str(),
+                r.reason.clone(),
+            )
+        })
+        .collect();
+    let want: Vec<_> = stray
+        .iter()
+        .map(|&l| {
+            let line = lines[l as usize - 1];
+            let from_quote = &line[line.find('"').unwrap()..];
+            (
+                l,
+                Some("Location"),
+                from_quote,
+                RejectReason::UnbalancedQuote,
+            )
+        })
+        .collect();
+    assert_eq!(rejects, want);
+    let mut kept = event_rows(clean);
+    kept.retain(|e| !stray.contains(&e.0));
+    assert_eq!(event_rows(got), kept);
+}
+
+#[test]
+fn stray_quotes_in_a_real_police_file_cost_their_own_rows_only() {
+    let source = devon_and_cornwall_2019_01();
+    let clean = read_police_uk(std::slice::from_ref(&source), &CategoryMapping::default()).unwrap();
+    let data_lines = std::fs::read_to_string(&source).unwrap().lines().count() as u64 - 1;
+    assert_eq!(clean.read, data_lines);
+    assert!(clean.rejects.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let last = data_lines + 1;
+    // One quote (it would run to the end of the file), two that would pair up and swallow
+    // the rows between them, and one on the last line.
+    for stray in [vec![7], vec![7, 150], vec![last]] {
+        let path = with_stray_quotes(&source, dir.path(), &stray);
+        let got = read_police_uk(std::slice::from_ref(&path), &CategoryMapping::default()).unwrap();
+        assert_only_stray_lines_lost(&clean, &got, &path, &stray);
+    }
+}
+
+#[test]
+fn stray_quotes_in_a_reader_that_allows_multi_line_fields() {
+    // The same file through the general event reader, where a quoted field may span up
+    // to 20 lines: a quote that runs on, and two 5 lines apart that close into a record
+    // with the right number of fields but an improper closing quote, still cost one row
+    // each.
+    let mapping = EventCsvMapping {
+        x: "Longitude".into(),
+        y: "Latitude".into(),
+        crs: Crs::Wgs84,
+        time: "Month".into(),
+        time_format: "%Y-%m".into(),
+        category: "Crime type".into(),
+        area_code: Some("LSOA code".into()),
+        domestic_abuse: None,
+        alcohol: None,
+        weapon: None,
+    };
+    let read = |path: &Path| {
+        read_event_csv(&[path.to_path_buf()], &mapping, &CategoryMapping::default()).unwrap()
+    };
+    let source = devon_and_cornwall_2019_01();
+    let clean = read(&source);
+    assert!(clean.rejects.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    for stray in [vec![7], vec![7, 12]] {
+        let path = with_stray_quotes(&source, dir.path(), &stray);
+        assert_only_stray_lines_lost(&clean, &read(&path), &path, &stray);
     }
 }

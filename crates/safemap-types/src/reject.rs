@@ -33,6 +33,10 @@ pub enum RejectReason {
     UnknownAreaCode,
     /// The row has no area code (code join).
     NoAreaCode,
+    /// A quoted field opens on this line and does not close as a row can (it is still open
+    /// at the end of the line, or of the file, or closing it on a later line gives a row
+    /// with the wrong number of fields); the lines after it are read as rows.
+    UnbalancedQuote,
     /// The row has a different number of fields from the header.
     WrongFieldCount {
         /// Fields in the header.
@@ -77,6 +81,9 @@ impl fmt::Display for RejectReason {
             }
             RejectReason::UnknownAreaCode => f.write_str("area code not in the boundary set"),
             RejectReason::NoAreaCode => f.write_str("no area code"),
+            RejectReason::UnbalancedQuote => f.write_str(
+                "unbalanced quote: the quoted field starting here does not close on this line (the lines after it are read as rows)",
+            ),
             RejectReason::WrongFieldCount { expected, found } => {
                 write!(
                     f,

@@ -1,0 +1,419 @@
+//! [`Records`]: physical lines in, CSV records out, so that one stray quote costs one line
+//! and not the rest of the file.
+//!
+//! # The rule
+//!
+//! A file is a sequence of physical lines, each ended by `\n`, `\r\n` or a lone `\r` (the
+//! last one may have no ending); line 1 is the first. Lines are fed one at a time to the CSV
+//! parser (RFC 4180 quoting: a field that starts with `"` runs to the next lone `"`, and `""`
+//! inside it is one quote). A record that starts on line *L* is one of:
+//!
+//! - **a row** when it ends on line *L*; or when a quoted field holds line breaks and the
+//!   record ends on a later line, provided that it spans at most `max_lines` lines, has the
+//!   header's number of fields, and quotes strictly (every quote that closes a field is
+//!   followed by a comma or a line end, so a stray quote meeting another one further down
+//!   does not pass). Such a record is *one* row at line *L*. Line breaks inside a quoted
+//!   field reach the field as `\n`.
+//! - **an unbalanced quote** on line *L* otherwise: a quoted field opened on line *L* is
+//!   still open after `max_lines` lines or at the end of the file, or closes on a later line
+//!   into a record that fails the checks above. Line *L* alone is reported
+//!   ([`Item::Unclosed`], with the field where the open quote starts) and reading starts
+//!   again at line *L + 1*: the lines the runaway field swallowed are read as rows under this
+//!   same rule.
+//!
+//! A single-line record with the wrong number of fields is a row; the caller rejects it.
+//! Blank lines outside a quoted field are skipped and are not rows. So every non-blank
+//! physical line outside a legitimate multi-line record is exactly one row or one
+//! unbalanced-quote item. Each line is parsed at most `max_lines` times, so the cost stays
+//! linear in the file size.
+//!
+//! data.police.uk never writes a line break inside a field, so its reader uses
+//! `max_lines = 1`; the other readers allow [`MAX_RECORD_LINES`].
+
+use csv::ByteRecord;
+use csv_core::ReadRecordResult;
+use std::collections::VecDeque;
+use std::io::{self, BufRead};
+
+/// The most physical lines one record may span in files that may hold line breaks in
+/// quoted fields (free-text notes exported from a spreadsheet): a field of up to 19 line
+/// breaks. A quote still open after this many lines is taken to be a stray quote.
+pub(crate) const MAX_RECORD_LINES: usize = 20;
+
+/// What [`Records::next`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Item {
+    /// A record, now in the caller's `ByteRecord`, starting on `line`.
+    Row {
+        /// 1-based line of the record's first byte.
+        line: u64,
+    },
+    /// Line `line` opens a quoted field that does not close as a row can: see the module
+    /// docs.
+    Unclosed {
+        /// 1-based line with the opening quote.
+        line: u64,
+        /// 0-based index of the field the quote opens.
+        field: usize,
+        /// The field's text from its opening quote to the end of the line.
+        value: String,
+    },
+}
+
+/// One physical line without its line ending.
+struct Line {
+    number: u64,
+    bytes: Vec<u8>,
+}
+
+/// Splits a byte stream into records under the rule in the module docs.
+pub(crate) struct Records<R> {
+    input: R,
+    /// Lines given back after an unbalanced quote, read before `input`.
+    pending: VecDeque<Line>,
+    /// The number the next line read from `input` gets.
+    next_number: u64,
+    /// The last line read from `input` ended with `\r`, so a `\n` first is part of it.
+    after_cr: bool,
+    max_lines: usize,
+    fields: Option<usize>,
+    parser: Parser,
+    /// Lines of the record being parsed.
+    taken: Vec<Line>,
+    /// Line buffers to reuse.
+    spare: Vec<Vec<u8>>,
+}
+
+impl<R: BufRead> Records<R> {
+    /// Records of `input`, one line each with any number of fields (what a header needs)
+    /// until [`Records::limit`] says otherwise.
+    pub(crate) fn new(input: R) -> Self {
+        Self {
+            input,
+            pending: VecDeque::new(),
+            next_number: 1,
+            after_cr: false,
+            max_lines: 1,
+            fields: None,
+            parser: Parser::new(),
+            taken: Vec::new(),
+            spare: Vec::new(),
+        }
+    }
+
+    /// From now on a record may span up to `max_lines` lines (at least 1) if it has
+    /// `fields` fields.
+    pub(crate) fn limit(&mut self, max_lines: usize, fields: usize) {
+        self.max_lines = max_lines.max(1);
+        self.fields = Some(fields);
+    }
+
+    /// The next row (written into `record`) or unbalanced quote; `None` at the end.
+    ///
+    /// # Errors
+    ///
+    /// Read (or decompression) errors of the input.
+    pub(crate) fn next(&mut self, record: &mut ByteRecord) -> io::Result<Option<Item>> {
+        loop {
+            let Some(first) = self.next_line()? else {
+                return Ok(None);
+            };
+            if first.bytes.is_empty() {
+                self.spare.push(first.bytes);
+                continue;
+            }
+            self.parser.start();
+            let mut complete = self.parser.feed_line(&first.bytes);
+            self.taken.push(first);
+            while !complete && self.taken.len() < self.max_lines {
+                let Some(line) = self.next_line()? else {
+                    break;
+                };
+                complete = self.parser.feed_line(&line.bytes);
+                self.taken.push(line);
+            }
+            let line = self.taken[0].number;
+            if complete
+                && (self.taken.len() == 1
+                    || (self.fields == Some(self.parser.nend) && strict_quotes(&self.taken)))
+            {
+                self.parser.record_into(record);
+                self.spare.extend(self.taken.drain(..).map(|l| l.bytes));
+                return Ok(Some(Item::Row { line }));
+            }
+            // A stray quote on the first line: report it and read the lines after it again.
+            let first = self.taken.remove(0);
+            for later in self.taken.drain(..).rev() {
+                self.pending.push_front(later);
+            }
+            let (field, value) = self.parser.open_field(&first.bytes);
+            self.spare.push(first.bytes);
+            return Ok(Some(Item::Unclosed { line, field, value }));
+        }
+    }
+
+    /// The next physical line: a given-back one, else one from the input.
+    fn next_line(&mut self) -> io::Result<Option<Line>> {
+        if let Some(line) = self.pending.pop_front() {
+            return Ok(Some(line));
+        }
+        let mut bytes = self.spare.pop().unwrap_or_default();
+        bytes.clear();
+        if self.read_line(&mut bytes)? {
+            let number = self.next_number;
+            self.next_number += 1;
+            Ok(Some(Line { number, bytes }))
+        } else {
+            self.spare.push(bytes);
+            Ok(None)
+        }
+    }
+
+    /// Reads one line (without its ending) into `buf`; false at the end of the input.
+    fn read_line(&mut self, buf: &mut Vec<u8>) -> io::Result<bool> {
+        loop {
+            let avail = match self.input.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                return Ok(!buf.is_empty());
+            }
+            if std::mem::take(&mut self.after_cr) && avail[0] == b'\n' {
+                self.input.consume(1);
+                continue;
+            }
+            if let Some(i) = avail.iter().position(|&b| b == b'\n' || b == b'\r') {
+                buf.extend_from_slice(&avail[..i]);
+                self.after_cr = avail[i] == b'\r';
+                self.input.consume(i + 1);
+                return Ok(true);
+            }
+            let n = avail.len();
+            buf.extend_from_slice(avail);
+            self.input.consume(n);
+        }
+    }
+}
+
+/// The CSV parser with the fields of the record being parsed.
+struct Parser {
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    nout: usize,
+    nend: usize,
+}
+
+impl Parser {
+    fn new() -> Self {
+        Self {
+            core: csv_core::Reader::new(),
+            out: vec![0; 1 << 12],
+            ends: vec![0; 32],
+            nout: 0,
+            nend: 0,
+        }
+    }
+
+    /// Forgets any record in progress.
+    fn start(&mut self) {
+        self.core.reset();
+        self.nout = 0;
+        self.nend = 0;
+    }
+
+    /// Feeds one line and a line ending; true if that ended the record.
+    fn feed_line(&mut self, line: &[u8]) -> bool {
+        // Empty input would mean the end of the file.
+        (!line.is_empty() && self.feed(line)) || self.feed(b"\n")
+    }
+
+    /// Feeds `input` (empty input means the end of the file); true if a record ended.
+    fn feed(&mut self, mut input: &[u8]) -> bool {
+        loop {
+            let (res, nin, nout, nend) = self.core.read_record(
+                input,
+                &mut self.out[self.nout..],
+                &mut self.ends[self.nend..],
+            );
+            input = &input[nin..];
+            self.nout += nout;
+            self.nend += nend;
+            match res {
+                ReadRecordResult::Record => return true,
+                ReadRecordResult::InputEmpty | ReadRecordResult::End => return false,
+                ReadRecordResult::OutputFull => self.out.resize(self.out.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+            }
+        }
+    }
+
+    /// Field `i` of the last record.
+    fn field(&self, i: usize) -> &[u8] {
+        let start = i.checked_sub(1).map_or(0, |j| self.ends[j]);
+        &self.out[start..self.ends[i]]
+    }
+
+    /// Copies the ended record into `record`.
+    fn record_into(&self, record: &mut ByteRecord) {
+        record.clear();
+        for i in 0..self.nend {
+            record.push_field(self.field(i));
+        }
+    }
+
+    /// The index and text of the field whose quote `line` leaves open: the line is parsed
+    /// alone, so the open field is its last one, ended by the end of the input.
+    fn open_field(&mut self, line: &[u8]) -> (usize, String) {
+        self.start();
+        if !self.feed(line) {
+            self.feed(&[]);
+        }
+        let Some(last) = self.nend.checked_sub(1) else {
+            return (0, String::from_utf8_lossy(line).into_owned());
+        };
+        let text = String::from_utf8_lossy(self.field(last));
+        (last, format!("\"{text}"))
+    }
+}
+
+/// True if, in the record made of `lines`, every quote that closes a quoted field is
+/// followed by a comma or a line end (quotes inside an unquoted field are plain text, as
+/// the parser takes them).
+fn strict_quotes(lines: &[Line]) -> bool {
+    #[derive(Clone, Copy)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::FieldStart;
+    for &b in lines.iter().flat_map(|l| l.bytes.iter().chain(b"\n")) {
+        state = match (state, b) {
+            (State::FieldStart | State::QuoteInQuoted, b'"') => State::Quoted,
+            (State::FieldStart | State::Unquoted | State::QuoteInQuoted, b',' | b'\n') => {
+                State::FieldStart
+            }
+            (State::FieldStart | State::Unquoted, _) => State::Unquoted,
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::QuoteInQuoted, _) => return false,
+        };
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The items of `text` after its header, read with `max_lines`, each with its fields.
+    fn items(text: &str, max_lines: usize) -> Vec<(Item, Vec<String>)> {
+        let mut records = Records::new(text.as_bytes());
+        let mut record = ByteRecord::new();
+        let header = records.next(&mut record).unwrap();
+        assert_eq!(header, Some(Item::Row { line: 1 }));
+        records.limit(max_lines, record.len());
+        let mut out = Vec::new();
+        while let Some(item) = records.next(&mut record).unwrap() {
+            let fields = match item {
+                Item::Row { .. } => record
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect(),
+                Item::Unclosed { .. } => Vec::new(),
+            };
+            out.push((item, fields));
+        }
+        out
+    }
+
+    fn row(line: u64, fields: &[&str]) -> (Item, Vec<String>) {
+        (
+            Item::Row { line },
+            fields.iter().map(ToString::to_string).collect(),
+        )
+    }
+
+    fn unclosed(line: u64, field: usize, value: &str) -> (Item, Vec<String>) {
+        let value = value.to_string();
+        (Item::Unclosed { line, field, value }, Vec::new())
+    }
+
+    #[test]
+    fn line_endings_and_blank_lines() {
+        let got = items("a,b\r\n1,2\r\n\r\n3,4\r5,6\n\n7,8", 1);
+        let want = [
+            row(2, &["1", "2"]),
+            row(4, &["3", "4"]),
+            row(5, &["5", "6"]),
+            row(7, &["7", "8"]),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_stray_quote_costs_its_line_only() {
+        let text = "a,b,c\n1,2,3\n4,\"x,6\n7,8,9\n10,11,12\n";
+        let want = vec![
+            row(2, &["1", "2", "3"]),
+            unclosed(3, 1, "\"x,6"),
+            row(4, &["7", "8", "9"]),
+            row(5, &["10", "11", "12"]),
+        ];
+        // Still open at the end of its line (one-line records) or of the file.
+        assert_eq!(items(text, 1), want);
+        assert_eq!(items(text, 20), want);
+    }
+
+    #[test]
+    fn a_legitimate_multi_line_field_is_one_row() {
+        let text = "a,b,c\n1,\"two\n\nlines, \"\"quoted\"\"\",3\n4,5,6\n";
+        let want = vec![
+            row(2, &["1", "two\n\nlines, \"quoted\"", "3"]),
+            row(5, &["4", "5", "6"]),
+        ];
+        assert_eq!(items(text, 3), want);
+        // Longer than allowed: the opening line is a stray quote, the rest are rows.
+        let got = items(text, 2);
+        assert_eq!(got[0], unclosed(2, 1, "\"two"));
+        assert_eq!(
+            got[1..].iter().map(|(i, _)| i).collect::<Vec<_>>(),
+            [&Item::Row { line: 4 }, &Item::Row { line: 5 }]
+        );
+    }
+
+    #[test]
+    fn two_stray_quotes_do_not_pair_up() {
+        // The quote on line 2 closes on line 4 with the right field count, but the closing
+        // quote is followed by text: both lines are stray quotes, line 3 and 5 are rows.
+        let text = "a,b,c\n1,\"x,3\n4,5,6\n7,\"y,9\n10,11,12\n";
+        let want = vec![
+            unclosed(2, 1, "\"x,3"),
+            row(3, &["4", "5", "6"]),
+            unclosed(4, 1, "\"y,9"),
+            row(5, &["10", "11", "12"]),
+        ];
+        assert_eq!(items(text, 20), want);
+        // A record that closes into the wrong field count.
+        let text = "a,b,c\n1,\"x\n4,5,6\n7,\"multi\nline\",9\n";
+        let want = vec![
+            unclosed(2, 1, "\"x"),
+            row(3, &["4", "5", "6"]),
+            row(4, &["7", "multi\nline", "9"]),
+        ];
+        assert_eq!(items(text, 20), want);
+    }
+
+    #[test]
+    fn the_last_line_may_lack_its_ending_or_hold_an_open_quote() {
+        assert_eq!(
+            items("a\n1\n\"2", 5),
+            [row(2, &["1"]), unclosed(3, 0, "\"2")]
+        );
+        assert_eq!(items("a\n1\n2", 5), [row(2, &["1"]), row(3, &["2"])]);
+    }
+}
