@@ -1,4 +1,5 @@
 //! All England and Wales LSOA11 polygons against the 39 national police.uk files.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 mod serving;

@@ -592,7 +592,11 @@ fn pmtiles_export_holds_the_public_layers_only() {
 
 /// GET `path` (analyst when `analyst`) without and with `Accept-Encoding: gzip`: the plain
 /// body, and the gzipped body's headers and decompressed bytes.
-fn plain_and_gzip(s: &Server, path: &str, analyst: bool) -> (Vec<u8>, reqwest::header::HeaderMap, Vec<u8>) {
+fn plain_and_gzip(
+    s: &Server,
+    path: &str,
+    analyst: bool,
+) -> (Vec<u8>, reqwest::header::HeaderMap, Vec<u8>) {
     let get = |gzip: bool| {
         let mut r = client().get(format!("{}{path}", s.base));
         if analyst {
@@ -642,10 +646,14 @@ fn every_json_answer_is_gzipped_for_clients_that_accept_it() {
             .map(|v| v.to_str().unwrap())
             .collect();
         assert!(
-            vary.iter().any(|v| v.to_ascii_lowercase().contains("accept-encoding")),
+            vary.iter()
+                .any(|v| v.to_ascii_lowercase().contains("accept-encoding")),
             "{path}: vary {vary:?}"
         );
-        assert_eq!(unzipped, plain, "{path}: gzip decompresses to the plain answer");
+        assert_eq!(
+            unzipped, plain,
+            "{path}: gzip decompresses to the plain answer"
+        );
         serde_json::from_slice::<serde_json::Value>(&plain).unwrap();
     }
     // Tiles are gzipped once, by the tile cache: one decompression gives the MVT.
@@ -692,7 +700,9 @@ fn string_prop(
 /// The area whose polygon in `areas` contains `p`, if any.
 fn area_at(areas: &Decoded, p: geo_types::Point<f32>) -> Option<u64> {
     use geo::Contains;
-    areas.iter().find_map(|(id, _, g)| g.contains(&p).then_some(*id))
+    areas
+        .iter()
+        .find_map(|(id, _, g)| g.contains(&p).then_some(*id))
 }
 
 /// The demo city's `context` tiles hold its outline (one side in an area, the other
@@ -713,10 +723,16 @@ fn context_lines_and_labels_match_the_areas_and_their_districts() {
         .iter()
         .map(|l| l["id"].as_str().unwrap())
         .collect();
-    assert!(ids.contains(&"context") && ids.contains(&"labels"), "{ids:?}");
+    assert!(
+        ids.contains(&"context") && ids.contains(&"labels"),
+        "{ids:?}"
+    );
     let tj = s.json("/tiles/labels.json", false);
     assert_eq!(tj["vector_layers"][0]["fields"]["name"], "String");
-    assert_eq!(s.json("/tiles/context.json", false)["vector_layers"][0]["fields"]["kind"], "String");
+    assert_eq!(
+        s.json("/tiles/context.json", false)["vector_layers"][0]["fields"]["kind"],
+        "String"
+    );
 
     // Area widths in Web Mercator metres, from the GeoJSON answer.
     let geo = s.json("/api/areas.geojson", false);
@@ -736,7 +752,9 @@ fn context_lines_and_labels_match_the_areas_and_their_districts() {
                     walk.extend(a);
                 }
             }
-            let (w, e) = lons.iter().fold((f64::MAX, f64::MIN), |(w, e), &x| (w.min(x), e.max(x)));
+            let (w, e) = lons
+                .iter()
+                .fold((f64::MAX, f64::MIN), |(w, e), &x| (w.min(x), e.max(x)));
             merc_x(e) - merc_x(w)
         })
         .collect();
@@ -745,7 +763,8 @@ fn context_lines_and_labels_match_the_areas_and_their_districts() {
     let (mut outline, mut between) = (0, 0);
     let (mut probes, mut failures) = (0, 0);
     for z in [11_u8, 12, 13, 14] {
-        let px_per_metre = 512.0 * f64::from(1u32 << z) / (2.0 * std::f64::consts::PI * 6_378_137.0);
+        let px_per_metre =
+            512.0 * f64::from(1u32 << z) / (2.0 * std::f64::consts::PI * 6_378_137.0);
         let (_, x0, y0) = tile_of(b[0], b[3], z);
         let (_, x1, y1) = tile_of(b[2], b[1], z);
         let mut labelled = std::collections::BTreeSet::new();
@@ -759,19 +778,28 @@ fn context_lines_and_labels_match_the_areas_and_their_districts() {
                         other => panic!("labels are points: {other:?}"),
                     };
                     let name = string_prop(&p, "name");
-                    let inside = (0.0..=4096.0).contains(&pt.x()) && (0.0..=4096.0).contains(&pt.y());
+                    let inside =
+                        (0.0..=4096.0).contains(&pt.x()) && (0.0..=4096.0).contains(&pt.y());
                     match string_prop(&p, "kind").as_str() {
                         "area" => {
                             let id = rows.iter().position(|r| r["name"] == name).unwrap() as u64;
                             if inside {
                                 labelled.insert(id);
-                                assert_eq!(area_at(&areas, pt), Some(id), "label {name} inside its area");
+                                assert_eq!(
+                                    area_at(&areas, pt),
+                                    Some(id),
+                                    "label {name} inside its area"
+                                );
                             }
                         }
                         "district" => {
                             if inside {
                                 let at = area_at(&areas, pt).unwrap();
-                                assert_eq!(district(at), name, "district label inside the district");
+                                assert_eq!(
+                                    district(at),
+                                    name,
+                                    "district label inside the district"
+                                );
                             }
                         }
                         other => panic!("label kind {other}"),
@@ -791,8 +819,14 @@ fn context_lines_and_labels_match_the_areas_and_their_districts() {
                         for w in l.0.windows(2) {
                             let (dx, dy) = (w[1].x - w[0].x, w[1].y - w[0].y);
                             let len = (dx * dx + dy * dy).sqrt();
-                            let m = geo_types::Point::new((w[0].x + w[1].x) / 2.0, (w[0].y + w[1].y) / 2.0);
-                            if len < 8.0 || !(0.0..=4096.0).contains(&m.x()) || !(0.0..=4096.0).contains(&m.y()) {
+                            let m = geo_types::Point::new(
+                                f32::midpoint(w[0].x, w[1].x),
+                                f32::midpoint(w[0].y, w[1].y),
+                            );
+                            if len < 8.0
+                                || !(0.0..=4096.0).contains(&m.x())
+                                || !(0.0..=4096.0).contains(&m.y())
+                            {
                                 continue;
                             }
                             let (nx, ny) = (-dy / len * 3.0, dx / len * 3.0);
@@ -821,10 +855,21 @@ fn context_lines_and_labels_match_the_areas_and_their_districts() {
         // An area is labelled at zoom z exactly when it is at least 80 px wide there.
         for (id, w) in widths.iter().enumerate() {
             let wide = w * px_per_metre >= 80.0;
-            assert_eq!(labelled.contains(&(id as u64)), wide, "area {id} at z{z}: {} px", w * px_per_metre);
+            assert_eq!(
+                labelled.contains(&(id as u64)),
+                wide,
+                "area {id} at z{z}: {} px",
+                w * px_per_metre
+            );
         }
     }
-    assert!(outline > 20 && between > 20, "outline {outline}, district {between} segments");
+    assert!(
+        outline > 20 && between > 20,
+        "outline {outline}, district {between} segments"
+    );
     // Probes 3 tile units off a segment's middle can meet a third area near a sharp corner.
-    assert!(failures * 50 <= probes, "{failures} of {probes} probes on the wrong side");
+    assert!(
+        failures * 50 <= probes,
+        "{failures} of {probes} probes on the wrong side"
+    );
 }

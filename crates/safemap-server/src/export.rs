@@ -30,9 +30,7 @@ pub fn public_tiles(
         .collect();
     let tiles = ids
         .par_iter()
-        .map(|&id| {
-            Ok(encode_tile_within(id, &inputs, DEFAULT_TILE_BUDGET)?.map(|t| (id, t.mvt)))
-        })
+        .map(|&id| Ok(encode_tile_within(id, &inputs, DEFAULT_TILE_BUDGET)?.map(|t| (id, t.mvt))))
         .collect::<Result<Vec<_>, TileError>>()?;
     Ok(tiles.into_iter().flatten().collect())
 }

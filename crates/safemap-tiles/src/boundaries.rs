@@ -107,10 +107,8 @@ mod tests {
                 (x: x0, y: 0.0), (x: x0 + 0.01, y: 0.0), (x: x0 + 0.01, y: 0.01), (x: x0, y: 0.01)
             ]])
         };
-        let g = LayerGeometry::polygons(
-            vec![sq(0.0), sq(0.01), sq(0.02)],
-            PrepareOptions::default(),
-        );
+        let g =
+            LayerGeometry::polygons(vec![sq(0.0), sq(0.01), sq(0.02)], PrepareOptions::default());
         // Squares 0 and 1 in group 7, square 2 in group 8: one border, between 1 and 2.
         let lines = g.boundary_lines(&[Some(7), Some(7), Some(8)]).unwrap();
         let between: Vec<usize> = (0..lines.kinds.len())

@@ -47,11 +47,7 @@ pub struct LayerInput<'a> {
 
 impl<'a> LayerInput<'a> {
     /// A layer with every key and every feature at every zoom.
-    pub fn new(
-        name: &'a str,
-        geometry: &'a LayerGeometry,
-        attributes: &'a AttributeTable,
-    ) -> Self {
+    pub fn new(name: &'a str, geometry: &'a LayerGeometry, attributes: &'a AttributeTable) -> Self {
         LayerInput {
             name,
             geometry,
@@ -146,7 +142,11 @@ pub fn encode_tile_within(
                 budget: max_gzip_bytes,
             });
         }
-        detail = detail.saturating_sub(if gzip.len() > 4 * max_gzip_bytes { 2 } else { 1 });
+        detail = detail.saturating_sub(if gzip.len() > 4 * max_gzip_bytes {
+            2
+        } else {
+            1
+        });
     }
 }
 

@@ -249,9 +249,9 @@ fn to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
 /// the horizontal line through the middle of its box.
 fn inside_point(mp: &MultiPolygon<f64>) -> [f64; 2] {
     let ring: Vec<[f64; 2]> = mp.0[0].exterior().coords().map(|c| [c.x, c.y]).collect();
-    let (lo, hi) = ring
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p[1]), hi.max(p[1])));
+    let (lo, hi) = ring.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+        (lo.min(p[1]), hi.max(p[1]))
+    });
     let y = f64::midpoint(lo, hi);
     let mut xs: Vec<f64> = ring
         .windows(2)
@@ -268,7 +268,7 @@ fn tile_units(p: [f64; 2], z: u8) -> (TileId, [f64; 2]) {
     let x = (p[0] + 180.0) / 360.0 * n;
     let lat = p[1].to_radians();
     let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n;
-    let t = TileId::new(z, x.floor() as u32, y.floor() as u32).unwrap();
+    let t = TileId::new(z, x.floor() as u32, y.floor() as u32).expect("a tile on the map");
     (t, [(x - x.floor()) * 4096.0, (y - y.floor()) * 4096.0])
 }
 
@@ -302,7 +302,12 @@ fn no_holes_where_small_areas_are_merged() {
             assert!(covered, "z{z}: area {i} at {p:?} of tile {tile} is a hole");
         }
         // Below z7 some areas are under a pixel and merged into their neighbours' squares.
-        assert_eq!(drawn.len() < 161, z < 7, "z{z}: {} areas drawn", drawn.len());
+        assert_eq!(
+            drawn.len() < 161,
+            z < 7,
+            "z{z}: {} areas drawn",
+            drawn.len()
+        );
     }
 }
 
@@ -355,14 +360,21 @@ fn tiles_are_coarsened_until_they_fit_the_budget() {
     let budget = full.gzip.len() / 2;
     let small = encode_tile_within(tile, &[layer], budget).unwrap().unwrap();
     assert!(small.detail < 12, "detail {}", small.detail);
-    assert!(small.gzip.len() <= budget, "{} > {budget}", small.gzip.len());
+    assert!(
+        small.gzip.len() <= budget,
+        "{} > {budget}",
+        small.gzip.len()
+    );
     assert_eq!(names(small.mvt), 0, "no names below zoom 12");
     let e = encode_tile_within(tile, &[layer], 10).unwrap_err();
     assert!(e.to_string().contains("over the budget of 10"), "{e}");
     // A layer without min zooms at full detail is what encode_tile writes.
     let plain = LayerInput::new("lsoa", &f.geometry, &f.attributes);
     assert_eq!(
-        encode_tile_within(tile, &[plain], DEFAULT_TILE_BUDGET).unwrap().unwrap().mvt,
+        encode_tile_within(tile, &[plain], DEFAULT_TILE_BUDGET)
+            .unwrap()
+            .unwrap()
+            .mvt,
         encode_tile(tile, &[plain]).unwrap().unwrap()
     );
 }

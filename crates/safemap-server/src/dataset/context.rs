@@ -112,18 +112,16 @@ fn kind_table(kinds: impl Iterator<Item = &'static str>) -> AttributeTable {
 }
 
 fn context_layer(geometry: &LayerGeometry, district: &[Option<u32>]) -> TileLayer {
-    let lines = geometry
-        .boundary_lines(district)
-        .filter(|l| {
-            let shared = l.paired_share >= MIN_PAIRED_SHARE || geometry.len() < 2;
-            if !shared {
-                tracing::warn!(
-                    paired_share = l.paired_share,
-                    "the area boundaries do not share vertices: no context lines"
-                );
-            }
-            shared
-        });
+    let lines = geometry.boundary_lines(district).filter(|l| {
+        let shared = l.paired_share >= MIN_PAIRED_SHARE || geometry.len() < 2;
+        if !shared {
+            tracing::warn!(
+                paired_share = l.paired_share,
+                "the area boundaries do not share vertices: no context lines"
+            );
+        }
+        shared
+    });
     let (geometry, table) = match lines {
         Some(l) => {
             let table = kind_table(l.kinds.iter().map(|k| match k {
@@ -145,10 +143,9 @@ fn context_layer(geometry: &LayerGeometry, district: &[Option<u32>]) -> TileLaye
 
 /// A point inside the largest polygon of `mp`, and the width of `mp`'s box.
 fn label_point(mp: &MultiPolygon<f64>) -> Option<(Point<f64>, f64)> {
-    let largest = mp
-        .0
-        .iter()
-        .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))?;
+    let largest =
+        mp.0.iter()
+            .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))?;
     Some((
         largest.interior_point()?,
         mercator_width(mp.bounding_rect()?),
@@ -236,7 +233,10 @@ mod tests {
         // A 1 km wide area is 80 px wide at zoom 13 (0.0187 px per metre × 2^13 / 2^13 ...).
         let z = zoom_for_width(1000.0);
         let px = |z: u8| 1000.0 * f64::from(TILE_PIXELS) * f64::from(1u32 << z) / WORLD_WIDTH;
-        assert!(px(z) >= LABEL_MIN_PIXELS && px(z - 1) < LABEL_MIN_PIXELS, "{z}");
+        assert!(
+            px(z) >= LABEL_MIN_PIXELS && px(z - 1) < LABEL_MIN_PIXELS,
+            "{z}"
+        );
         assert!(zoom_for_width(10_000.0) < z);
         assert_eq!(zoom_for_width(0.0), MAX_ZOOM);
     }

@@ -152,8 +152,8 @@ pub async fn tile(
             let input = data.layers[&layer_id]
                 .input(&layer_id, role.is_analyst())
                 .ok_or_else(|| "layer not visible to this role".to_string())?;
-            let tile = encode_tile_within(id, &[input], DEFAULT_TILE_BUDGET)
-                .map_err(|e| e.to_string())?;
+            let tile =
+                encode_tile_within(id, &[input], DEFAULT_TILE_BUDGET).map_err(|e| e.to_string())?;
             Ok::<_, String>(tagged(tile, role))
         })
     })
