@@ -19,45 +19,21 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use criterion::{criterion_group, criterion_main, Criterion};
-use safemap_engine::{RunOptions, Study};
 use safemap_server::dataset::Dataset;
 use safemap_server::filter::FilterParams;
 use safemap_server::role::Role;
 use safemap_server::routes::api::geojson_body;
 use safemap_server::{AppState, ServerConfig};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceExt as _;
 
+mod national_results;
+use national_results::national_results;
+
 const AREAS: usize = 34_753;
 const TOKEN: &str = "bench-analyst-token";
 const QUERY: &str = "from=2019-01&to=2019-01";
-
-/// The national results: the directory named by `SAFEMAP_BENCH_NATIONAL_RESULTS`, or a
-/// fresh run of `tests/studies/national.toml` in `tmp`.
-fn national_results(tmp: &Path) -> PathBuf {
-    if let Some(dir) = std::env::var_os("SAFEMAP_BENCH_NATIONAL_RESULTS") {
-        return PathBuf::from(dir);
-    }
-    let study_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/studies/national.toml");
-    let study = Study::load(&study_path).expect("tests/studies/national.toml loads");
-    let out = tmp.join("national");
-    let started = std::time::Instant::now();
-    safemap_engine::run(
-        &study,
-        &RunOptions {
-            out_dir: Some(out.clone()),
-        },
-    )
-    .expect("the national study runs");
-    eprintln!(
-        "national study run into {} in {:.1} s",
-        out.display(),
-        started.elapsed().as_secs_f64()
-    );
-    out
-}
 
 fn one_month() -> FilterParams {
     FilterParams {

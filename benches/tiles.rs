@@ -43,11 +43,7 @@ fn bench_tiles(c: &mut Criterion) {
     g.finish();
 
     let geometry = LayerGeometry::polygons(polygons, PrepareOptions::default());
-    let layer = [LayerInput {
-        name: "lsoa",
-        geometry: &geometry,
-        attributes: &attributes,
-    }];
+    let layer = [LayerInput::new("lsoa", &geometry, &attributes)];
     // Birmingham city centre.
     let (lon, lat) = (-1.8904, 52.4862);
     let mut g = c.benchmark_group("tiles_encode_birmingham");

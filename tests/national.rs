@@ -1,21 +1,35 @@
 //! All England and Wales LSOA11 polygons against the 39 national police.uk files.
+#![allow(clippy::unwrap_used)]
 
 mod common;
+mod serving;
 use common::*;
+use std::io::Read;
+use std::sync::OnceLock;
+
+/// The national study, run once per test binary: its results directory and the run's
+/// stdout.
+fn national() -> &'static (tempfile::TempDir, String) {
+    static RUN: OnceLock<(tempfile::TempDir, String)> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let stdout = safemap_ok(
+            &[
+                "run",
+                "tests/studies/national.toml",
+                "--out",
+                out.path().to_str().unwrap(),
+            ],
+            &[],
+            0,
+        );
+        (out, stdout)
+    })
+}
 
 #[test]
 fn national_study_accounts_for_every_row() {
-    let out = tempfile::tempdir().unwrap();
-    let stdout = safemap_ok(
-        &[
-            "run",
-            "tests/studies/national.toml",
-            "--out",
-            out.path().to_str().unwrap(),
-        ],
-        &[],
-        0,
-    );
+    let (out, stdout) = national();
     let m = manifest(out.path());
     assert_eq!(m["areas"]["count"], 34_753);
     let inputs = m["inputs"].as_array().unwrap();
@@ -178,4 +192,100 @@ fn missing_forces_are_no_data(out: &std::path::Path, m: &serde_json::Value, stdo
     }
     let analysis = &m["analyses"][0];
     assert_eq!(analysis["areas_without_data"].as_u64().unwrap(), uncovered);
+}
+
+/// Every tile of every public tile layer over England and Wales at zooms 4-8, gzipped as
+/// served, is under tippecanoe's 500 KB; the areas tiles decode with an independent reader,
+/// hold each area once at most, and each feature's `code` is its area's (feature id = row
+/// of `areas.csv`); below zoom 10 they carry no rates or counts.
+#[test]
+fn national_tiles_stay_under_500_kb_and_carry_the_right_ids() {
+    let (out, _) = national();
+    let token = out.path().join("analyst.token");
+    std::fs::write(&token, "national-test-token-0123456789abcdef").unwrap();
+    let server = serving::Server::start(out.path(), &token, &[]);
+    let codes: Vec<String> = serving::areas_csv(out.path())
+        .into_iter()
+        .map(|r| r["code"].clone())
+        .collect();
+    assert_eq!(codes.len(), 34_753);
+    let layers = server.json("/api/layers", false);
+    let b: Vec<f64> = layers["bounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let ids: Vec<&str> = layers["tile_layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    for id in ["areas", "context", "labels"] {
+        assert!(ids.contains(&id), "{ids:?}");
+    }
+    let mut largest = Vec::new();
+    for layer in &ids {
+        for z in 4..=8_u8 {
+            let (_, x0, y0) = serving::tile_of(b[0], b[3], z);
+            let (_, x1, y1) = serving::tile_of(b[2], b[1], z);
+            let mut max = 0;
+            for x in x0..=x1 {
+                for y in y0..=y1 {
+                    let path = format!("/tiles/{layer}/{z}/{x}/{y}.mvt");
+                    let r = serving::client()
+                        .get(format!("{}{path}", server.base))
+                        .header("accept-encoding", "gzip")
+                        .send()
+                        .unwrap();
+                    if r.status() == 204 {
+                        continue;
+                    }
+                    assert_eq!(r.status(), 200, "{path}");
+                    assert_eq!(r.headers()["content-encoding"], "gzip", "{path}");
+                    let gz = r.bytes().unwrap();
+                    assert!(gz.len() < 500_000, "{path}: {} bytes gzipped", gz.len());
+                    max = max.max(gz.len());
+                    if *layer == "areas" {
+                        check_areas_tile(&path, &gz, &codes);
+                    }
+                }
+            }
+            largest.push(format!("{layer} z{z}: {max}"));
+        }
+    }
+    eprintln!("largest gzipped tiles: {largest:?}");
+}
+
+fn check_areas_tile(path: &str, gz: &[u8], codes: &[String]) {
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut raw)
+        .unwrap();
+    let reader = mvt_reader::Reader::new(raw).unwrap();
+    let meta = reader.get_layer_metadata().unwrap();
+    assert_eq!(meta[0].name, "areas");
+    let mut seen = std::collections::BTreeSet::new();
+    for f in reader.get_features(0).unwrap() {
+        let id = f.id.unwrap() as usize;
+        assert!(seen.insert(id), "{path}: area {id} twice");
+        let props = f.properties.as_ref().unwrap();
+        match props.get("code") {
+            Some(mvt_reader::feature::Value::String(c)) => {
+                assert_eq!(c, &codes[id], "{path}: feature {id}");
+            }
+            other => panic!("{path}: feature {id} has code {other:?}"),
+        }
+        assert!(
+            props.keys().all(|k| k == "code" || k.contains("_class")),
+            "{path}: low zooms carry only code and classes: {:?}",
+            props.keys().collect::<Vec<_>>()
+        );
+        assert!(
+            matches!(f.geometry, geo_types::Geometry::MultiPolygon(_)),
+            "{path}: feature {id}"
+        );
+    }
+    assert!(!seen.is_empty(), "{path}");
 }

@@ -600,7 +600,10 @@ fn pmtiles_export_holds_the_public_layers_only() {
     let meta: serde_json::Value = serde_json::from_slice(&json).unwrap();
     let layers = meta["vector_layers"].as_array().unwrap();
     let ids: Vec<&str> = layers.iter().map(|l| l["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["areas", "density", "grid", "services"]);
+    assert_eq!(
+        ids,
+        ["areas", "context", "density", "grid", "labels", "services"]
+    );
     let area_fields = layers[0]["fields"].as_object().unwrap();
     assert!(area_fields.contains_key("force_flag_domestic_abuse_count"));
     assert!(
@@ -608,5 +611,289 @@ fn pmtiles_export_holds_the_public_layers_only() {
             .keys()
             .any(|k| k.ends_with("_z") || k.ends_with("_value")),
         "public fields only"
+    );
+}
+
+/// GET `path` (analyst when `analyst`) without and with `Accept-Encoding: gzip`: the plain
+/// body, and the gzipped body's headers and decompressed bytes.
+fn plain_and_gzip(
+    s: &Server,
+    path: &str,
+    analyst: bool,
+) -> (Vec<u8>, reqwest::header::HeaderMap, Vec<u8>) {
+    let get = |gzip: bool| {
+        let mut r = client().get(format!("{}{path}", s.base));
+        if analyst {
+            r = r.bearer_auth(&s.token);
+        }
+        if gzip {
+            r = r.header("accept-encoding", "gzip");
+        }
+        let r = r.send().unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        r
+    };
+    let plain = get(false);
+    assert!(
+        plain.headers().get("content-encoding").is_none(),
+        "{path}: not compressed for a client that does not ask"
+    );
+    let plain = plain.bytes().unwrap().to_vec();
+    let gz = get(true);
+    let headers = gz.headers().clone();
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gz.bytes().unwrap()[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    (plain, headers, unzipped)
+}
+
+#[test]
+fn every_json_answer_is_gzipped_for_clients_that_accept_it() {
+    let s = Server::demo();
+    let code = areas_csv(&s.results)[0]["code"].clone();
+    for (path, analyst) in [
+        ("/api/areas.json".to_string(), false),
+        ("/api/areas.json?source=ed&category=all".to_string(), true),
+        ("/api/areas.geojson".to_string(), false),
+        (format!("/api/areas/{code}"), false),
+        ("/api/layers".to_string(), false),
+        ("/api/manifest".to_string(), true),
+        ("/tiles/areas.json".to_string(), false),
+        ("/tiles/labels.json".to_string(), false),
+    ] {
+        let (plain, headers, unzipped) = plain_and_gzip(&s, &path, analyst);
+        assert_eq!(headers["content-encoding"], "gzip", "{path}");
+        let vary: Vec<&str> = headers
+            .get_all("vary")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        assert!(
+            vary.iter()
+                .any(|v| v.to_ascii_lowercase().contains("accept-encoding")),
+            "{path}: vary {vary:?}"
+        );
+        assert_eq!(
+            unzipped, plain,
+            "{path}: gzip decompresses to the plain answer"
+        );
+        serde_json::from_slice::<serde_json::Value>(&plain).unwrap();
+    }
+    // Tiles are gzipped once, by the tile cache: one decompression gives the MVT.
+    let t = centre_tile(&s, 12);
+    let (plain, headers, unzipped) = plain_and_gzip(&s, &format!("/tiles/areas/{t}.mvt"), false);
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert_eq!(unzipped, plain);
+    mvt_reader::Reader::new(unzipped).unwrap();
+}
+
+/// Decoded features of one layer tile: (id, properties, geometry in tile units).
+type Decoded = Vec<(
+    u64,
+    std::collections::HashMap<String, mvt_reader::feature::Value>,
+    geo_types::Geometry<f32>,
+)>;
+
+fn decode(s: &Server, layer: &str, z: u8, x: u32, y: u32) -> Decoded {
+    let r = s.get(&format!("/tiles/{layer}/{z}/{x}/{y}.mvt"));
+    if r.status() == 204 {
+        return Vec::new();
+    }
+    assert_eq!(r.status(), 200);
+    let reader = mvt_reader::Reader::new(r.bytes().unwrap().to_vec()).unwrap();
+    assert_eq!(reader.get_layer_names().unwrap(), [layer]);
+    reader
+        .get_features(0)
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.id.unwrap(), f.properties.unwrap_or_default(), f.geometry))
+        .collect()
+}
+
+fn string_prop(
+    p: &std::collections::HashMap<String, mvt_reader::feature::Value>,
+    key: &str,
+) -> String {
+    match p.get(key) {
+        Some(mvt_reader::feature::Value::String(v)) => v.clone(),
+        other => panic!("{key}: {other:?}"),
+    }
+}
+
+/// The area whose polygon in `areas` contains `p`, if any.
+fn area_at(areas: &Decoded, p: geo_types::Point<f32>) -> Option<u64> {
+    use geo::Contains;
+    areas
+        .iter()
+        .find_map(|(id, _, g)| g.contains(&p).then_some(*id))
+}
+
+/// The demo city's `context` tiles hold its outline (one side in an area, the other
+/// outside every area) and the boundaries between its districts (the two sides in areas of
+/// different districts, by the area names); its `labels` tiles hold one point inside each
+/// area from the zoom where the area is 80 px wide, and a point per district inside one of
+/// its areas.
+#[test]
+fn context_lines_and_labels_match_the_areas_and_their_districts() {
+    use safemap_server::dataset::district_of;
+    let s = Server::demo();
+    let rows = areas_csv(&s.results);
+    let district = |id: u64| district_of(&rows[id as usize]["name"]).unwrap().to_string();
+    let layers = s.json("/api/layers", false);
+    let ids: Vec<&str> = layers["tile_layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"context") && ids.contains(&"labels"),
+        "{ids:?}"
+    );
+    let tj = s.json("/tiles/labels.json", false);
+    assert_eq!(tj["vector_layers"][0]["fields"]["name"], "String");
+    assert_eq!(
+        s.json("/tiles/context.json", false)["vector_layers"][0]["fields"]["kind"],
+        "String"
+    );
+
+    // Area widths in Web Mercator metres, from the GeoJSON answer.
+    let geo = s.json("/api/areas.geojson", false);
+    let merc_x = |lon: f64| lon.to_radians() * 6_378_137.0;
+    let widths: Vec<f64> = geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let mut lons = Vec::new();
+            let mut walk = vec![&f["geometry"]["coordinates"]];
+            while let Some(v) = walk.pop() {
+                let a = v.as_array().unwrap();
+                if a[0].is_number() {
+                    lons.push(a[0].as_f64().unwrap());
+                } else {
+                    walk.extend(a);
+                }
+            }
+            let (w, e) = lons
+                .iter()
+                .fold((f64::MAX, f64::MIN), |(w, e), &x| (w.min(x), e.max(x)));
+            merc_x(e) - merc_x(w)
+        })
+        .collect();
+
+    let b = bounds(&s);
+    let (mut outline, mut between) = (0, 0);
+    let (mut probes, mut failures) = (0, 0);
+    for z in [11_u8, 12, 13, 14] {
+        let px_per_metre =
+            512.0 * f64::from(1u32 << z) / (2.0 * std::f64::consts::PI * 6_378_137.0);
+        let (_, x0, y0) = tile_of(b[0], b[3], z);
+        let (_, x1, y1) = tile_of(b[2], b[1], z);
+        let mut labelled = std::collections::BTreeSet::new();
+        for x in x0..=x1 {
+            for y in y0..=y1 {
+                let areas = decode(&s, "areas", z, x, y);
+                for (_, p, g) in decode(&s, "labels", z, x, y) {
+                    let pt = match g {
+                        geo_types::Geometry::Point(p) => p,
+                        geo_types::Geometry::MultiPoint(m) if m.0.len() == 1 => m.0[0],
+                        other => panic!("labels are points: {other:?}"),
+                    };
+                    let name = string_prop(&p, "name");
+                    let inside =
+                        (0.0..=4096.0).contains(&pt.x()) && (0.0..=4096.0).contains(&pt.y());
+                    match string_prop(&p, "kind").as_str() {
+                        "area" => {
+                            let id = rows.iter().position(|r| r["name"] == name).unwrap() as u64;
+                            if inside {
+                                labelled.insert(id);
+                                assert_eq!(
+                                    area_at(&areas, pt),
+                                    Some(id),
+                                    "label {name} inside its area"
+                                );
+                            }
+                        }
+                        "district" => {
+                            if inside {
+                                let at = area_at(&areas, pt).unwrap();
+                                assert_eq!(
+                                    district(at),
+                                    name,
+                                    "district label inside the district"
+                                );
+                            }
+                        }
+                        other => panic!("label kind {other}"),
+                    }
+                }
+                if z != 13 {
+                    continue;
+                }
+                for (_, p, g) in decode(&s, "context", z, x, y) {
+                    let kind = string_prop(&p, "kind");
+                    let lines = match g {
+                        geo_types::Geometry::LineString(l) => vec![l],
+                        geo_types::Geometry::MultiLineString(m) => m.0,
+                        other => panic!("context lines: {other:?}"),
+                    };
+                    for l in lines {
+                        for w in l.0.windows(2) {
+                            let (dx, dy) = (w[1].x - w[0].x, w[1].y - w[0].y);
+                            let len = (dx * dx + dy * dy).sqrt();
+                            let m = geo_types::Point::new(
+                                f32::midpoint(w[0].x, w[1].x),
+                                f32::midpoint(w[0].y, w[1].y),
+                            );
+                            if len < 8.0
+                                || !(0.0..=4096.0).contains(&m.x())
+                                || !(0.0..=4096.0).contains(&m.y())
+                            {
+                                continue;
+                            }
+                            let (nx, ny) = (-dy / len * 3.0, dx / len * 3.0);
+                            let a = area_at(&areas, geo_types::Point::new(m.x() + nx, m.y() + ny));
+                            let c = area_at(&areas, geo_types::Point::new(m.x() - nx, m.y() - ny));
+                            probes += 1;
+                            let ok = match kind.as_str() {
+                                "study_outline" => {
+                                    outline += 1;
+                                    a.is_some() != c.is_some()
+                                }
+                                "district" => {
+                                    between += 1;
+                                    matches!((a, c), (Some(a), Some(c)) if district(a) != district(c))
+                                }
+                                other => panic!("context kind {other}"),
+                            };
+                            if !ok {
+                                failures += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // An area is labelled at zoom z exactly when it is at least 80 px wide there.
+        for (id, w) in widths.iter().enumerate() {
+            let wide = w * px_per_metre >= 80.0;
+            assert_eq!(
+                labelled.contains(&(id as u64)),
+                wide,
+                "area {id} at z{z}: {} px",
+                w * px_per_metre
+            );
+        }
+    }
+    assert!(
+        outline > 20 && between > 20,
+        "outline {outline}, district {between} segments"
+    );
+    // Probes 3 tile units off a segment's middle can meet a third area near a sharp corner.
+    assert!(
+        failures * 50 <= probes,
+        "{failures} of {probes} probes on the wrong side"
     );
 }

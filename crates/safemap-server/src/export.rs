@@ -4,10 +4,13 @@
 
 use crate::dataset::Dataset;
 use rayon::prelude::*;
-use safemap_tiles::{encode_tile, tiles_covering, LayerInput, TileError, TileId};
+use safemap_tiles::{
+    encode_tile_within, tiles_covering, LayerInput, TileError, TileId, DEFAULT_TILE_BUDGET,
+};
 
 /// The public layers' tiles for zooms `min_zoom..=max_zoom` over `bbox` (default: the
-/// areas' bounds), one MVT layer per safemap layer in each tile; empty tiles left out.
+/// areas' bounds), one MVT layer per safemap layer in each tile, each tile within
+/// [`DEFAULT_TILE_BUDGET`] gzipped bytes (all layers together); empty tiles left out.
 pub fn public_tiles(
     data: &Dataset,
     min_zoom: u8,
@@ -20,20 +23,14 @@ pub fn public_tiles(
     let inputs: Vec<LayerInput<'_>> = data
         .layers
         .iter()
-        .filter_map(|(name, l)| {
-            l.public.as_ref().map(|attributes| LayerInput {
-                name,
-                geometry: &l.geometry,
-                attributes,
-            })
-        })
+        .filter_map(|(name, l)| l.input(name, false))
         .collect();
     let ids: Vec<TileId> = (min_zoom..=max_zoom)
         .flat_map(|z| tiles_covering(bbox, z))
         .collect();
     let tiles = ids
         .par_iter()
-        .map(|&id| Ok(encode_tile(id, &inputs)?.map(|t| (id, t))))
+        .map(|&id| Ok(encode_tile_within(id, &inputs, DEFAULT_TILE_BUDGET)?.map(|t| (id, t.mvt))))
         .collect::<Result<Vec<_>, TileError>>()?;
     Ok(tiles.into_iter().flatten().collect())
 }

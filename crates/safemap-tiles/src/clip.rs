@@ -55,6 +55,61 @@ pub(crate) fn clip_ring(ring: &[Pt], lo: f64, hi: f64, out: &mut Vec<Pt>) {
     }
 }
 
+/// Clips the open polyline `line` to the square `lo..=hi` in both axes (Liang-Barsky per
+/// segment), calling `part` with each maximal piece inside (at least two points).
+pub(crate) fn clip_line(line: &[Pt], lo: f64, hi: f64, mut part: impl FnMut(&[Pt])) {
+    let mut cur: Vec<Pt> = Vec::new();
+    for w in line.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+        let mut visible = true;
+        for (p, q) in [
+            (-dx, a[0] - lo),
+            (dx, hi - a[0]),
+            (-dy, a[1] - lo),
+            (dy, hi - a[1]),
+        ] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    visible = false;
+                }
+            } else {
+                let r = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(r);
+                } else {
+                    t1 = t1.min(r);
+                }
+            }
+        }
+        if !visible || t0 > t1 {
+            if cur.len() >= 2 {
+                part(&cur);
+            }
+            cur.clear();
+            continue;
+        }
+        let at = |t: f64| [a[0] + t * dx, a[1] + t * dy];
+        let (p0, p1) = (at(t0), at(t1));
+        if cur.last() != Some(&p0) {
+            if cur.len() >= 2 {
+                part(&cur);
+            }
+            cur.clear();
+            cur.push(p0);
+        }
+        cur.push(p1);
+        if t1 < 1.0 {
+            part(&cur);
+            cur.clear();
+        }
+    }
+    if cur.len() >= 2 {
+        part(&cur);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +142,26 @@ mod tests {
         let ring = [[20.0, 20.0], [30.0, 20.0], [30.0, 30.0]];
         clip_ring(&ring, -1.0, 11.0, &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn lines_are_cut_into_the_pieces_inside() {
+        let mut parts = Vec::new();
+        // In, out across the right edge, back in: two pieces.
+        let line = [[1.0, 1.0], [5.0, 1.0], [15.0, 1.0], [15.0, 5.0], [5.0, 5.0]];
+        clip_line(&line, 0.0, 10.0, |p| parts.push(p.to_vec()));
+        assert_eq!(
+            parts,
+            vec![
+                vec![[1.0, 1.0], [5.0, 1.0], [10.0, 1.0]],
+                vec![[10.0, 5.0], [5.0, 5.0]]
+            ]
+        );
+        parts.clear();
+        clip_line(&[[20.0, 20.0], [30.0, 30.0]], 0.0, 10.0, |p| {
+            parts.push(p.to_vec());
+        });
+        assert!(parts.is_empty());
     }
 
     #[test]

@@ -75,6 +75,16 @@ impl GeometryEncoder {
         }
     }
 
+    /// A line (at least two points): `MoveTo`, `LineTo`.
+    pub(crate) fn line(&mut self, line: &[[i32; 2]]) {
+        self.data.push(command(MOVE_TO, 1));
+        self.delta(line[0]);
+        self.data.push(command(LINE_TO, (line.len() - 1) as u32));
+        for &p in &line[1..] {
+            self.delta(p);
+        }
+    }
+
     /// A ring (open form, at least three points): `MoveTo`, `LineTo`, `ClosePath`.
     /// `exterior` rings are written with positive area, interior rings with negative,
     /// reversing `ring` when needed.
@@ -122,6 +132,14 @@ mod tests {
         let mut e = GeometryEncoder::default();
         e.points(&[[5, 7], [3, 2]]);
         assert_eq!(e.data, [17, 10, 14, 3, 9]);
+    }
+
+    #[test]
+    fn spec_example_line() {
+        // Spec 4.3.5.2: linestring (2,2) (2,10) (10,10) → [9 4 4 18 0 16 16 0].
+        let mut e = GeometryEncoder::default();
+        e.line(&[[2, 2], [2, 10], [10, 10]]);
+        assert_eq!(e.data, [9, 4, 4, 18, 0, 16, 16, 0]);
     }
 
     #[test]

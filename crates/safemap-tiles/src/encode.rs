@@ -1,8 +1,15 @@
 //! Encoding one tile: the features of each layer that meet the tile, clipped to the tile
 //! plus its buffer, quantised to the extent, with deduplicated keys and values.
+//!
+//! A tile of zoom `z` is drawn at some *detail* `d <= z` (normally `d = z`): geometry
+//! simplified for zoom `d`, the sub-pixel rule (`cells.rs`) with cells of `2^(z-d)`
+//! pixels, the attributes whose minimum zoom is at most `d` and the features whose minimum
+//! zoom is at most `d`. [`encode_tile_within`] lowers the detail one zoom at a time (two
+//! when far over) until the gzipped tile fits a byte budget.
 
 use crate::attributes::{AttributeTable, PropValue};
-use crate::clip::clip_ring;
+use crate::cells::Cells;
+use crate::clip::{clip_line, clip_ring};
 use crate::commands::{quantise_ring, GeometryEncoder};
 use crate::layer::{Kind, LayerGeometry};
 use crate::simplify::Pt;
@@ -10,9 +17,18 @@ use crate::vector_tile::{self, GeomType, Tile};
 use crate::{TileError, TileId};
 use prost::Message;
 use std::collections::HashMap;
+use std::io::Write;
 
-/// One layer to encode: its name in the tile, its prepared geometry, and one attribute row
-/// per feature (an empty table with no keys means no attributes).
+/// Tiles are drawn this many pixels wide: a pixel is `extent / TILE_PIXELS` tile units.
+pub const TILE_PIXELS: u32 = 512;
+
+/// The largest gzipped tile tippecanoe writes by default, 500 KB: a good budget for
+/// [`encode_tile_within`].
+pub const DEFAULT_TILE_BUDGET: usize = 500_000;
+
+/// One layer to encode: its name in the tile, its prepared geometry, one attribute row
+/// per feature (an empty table with no keys means no attributes), and optionally the lowest
+/// zoom that carries each key and each feature. Build it with [`LayerInput::new`].
 #[derive(Clone, Copy)]
 pub struct LayerInput<'a> {
     /// The MVT layer name (unique within a tile).
@@ -21,24 +37,131 @@ pub struct LayerInput<'a> {
     pub geometry: &'a LayerGeometry,
     /// `attributes.rows[i]` belongs to feature `i`.
     pub attributes: &'a AttributeTable,
+    /// `key_min_zoom[k]`: the lowest detail zoom whose tiles carry `attributes.keys[k]`;
+    /// empty: every key at every zoom.
+    pub key_min_zoom: &'a [u8],
+    /// `feature_min_zoom[i]`: the lowest detail zoom whose tiles carry feature `i`; empty:
+    /// every feature at every zoom.
+    pub feature_min_zoom: &'a [u8],
+}
+
+impl<'a> LayerInput<'a> {
+    /// A layer with every key and every feature at every zoom.
+    pub fn new(name: &'a str, geometry: &'a LayerGeometry, attributes: &'a AttributeTable) -> Self {
+        LayerInput {
+            name,
+            geometry,
+            attributes,
+            key_min_zoom: &[],
+            feature_min_zoom: &[],
+        }
+    }
+
+    /// The lowest zoom of each key (one per key).
+    #[must_use]
+    pub fn key_min_zoom(mut self, zooms: &'a [u8]) -> Self {
+        self.key_min_zoom = zooms;
+        self
+    }
+
+    /// The lowest zoom of each feature (one per feature).
+    #[must_use]
+    pub fn feature_min_zoom(mut self, zooms: &'a [u8]) -> Self {
+        self.feature_min_zoom = zooms;
+        self
+    }
+}
+
+/// A tile encoded within a byte budget.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EncodedTile {
+    /// The MVT bytes.
+    pub mvt: Vec<u8>,
+    /// Their gzip (fast compression, zero modification time).
+    pub gzip: Vec<u8>,
+    /// The detail zoom drawn (the tile's zoom unless the budget lowered it).
+    pub detail: u8,
 }
 
 /// Encodes one tile with one MVT layer per input (layer names must be unique: error
-/// otherwise). Returns `Ok(None)` when no feature of any layer intersects the tile (the
-/// server answers 204). Feature id = feature index (`u64`). Layers with no feature in the
-/// tile are left out. Deterministic: the same inputs give the same bytes.
+/// otherwise), at full detail. Returns `Ok(None)` when no feature of any layer intersects
+/// the tile (the server answers 204). Feature id = feature index (`u64`); polygons smaller
+/// than a pixel are merged as `cells.rs` describes, line features with equal attributes are
+/// written as one feature (the first one's id). Layers with no feature in the tile are left
+/// out. Deterministic: the same inputs give the same bytes.
 ///
 /// ```
 /// use geo_types::{point, Point};
 /// use safemap_tiles::*;
 /// let geom = LayerGeometry::points(vec![point!(x: -4.14, y: 50.37)], PrepareOptions::default());
 /// let attrs = AttributeTable { keys: vec!["n".into()], rows: vec![vec![PropValue::UInt(3)]] };
-/// let layer = LayerInput { name: "services", geometry: &geom, attributes: &attrs };
+/// let layer = LayerInput::new("services", &geom, &attrs);
 /// let t = tiles_covering([-4.14, 50.37, -4.14, 50.37], 12).next().unwrap();
 /// assert!(encode_tile(t, &[layer]).unwrap().is_some());
 /// assert!(encode_tile(TileId::new(12, 0, 0).unwrap(), &[layer]).unwrap().is_none());
 /// ```
 pub fn encode_tile(tile: TileId, layers: &[LayerInput<'_>]) -> Result<Option<Vec<u8>>, TileError> {
+    check(layers)?;
+    encode_at(tile, layers, tile.z)
+}
+
+/// Encodes one tile like [`encode_tile`], then lowers the detail (coarser simplification,
+/// larger merge cells, fewer attributes and features) until the gzipped tile is at most
+/// `max_gzip_bytes`. Error [`TileError::OverBudget`] when even detail 0 does not fit.
+///
+/// ```
+/// use geo_types::point;
+/// use safemap_tiles::*;
+/// let geom = LayerGeometry::points(vec![point!(x: -4.14, y: 50.37)], PrepareOptions::default());
+/// let attrs = AttributeTable::default();
+/// let t = tiles_covering([-4.14, 50.37, -4.14, 50.37], 12).next().unwrap();
+/// let layer = LayerInput::new("services", &geom, &attrs);
+/// let tile = encode_tile_within(t, &[layer], DEFAULT_TILE_BUDGET).unwrap().unwrap();
+/// assert_eq!(tile.detail, 12);
+/// assert!(tile.gzip.len() <= DEFAULT_TILE_BUDGET);
+/// ```
+pub fn encode_tile_within(
+    tile: TileId,
+    layers: &[LayerInput<'_>],
+    max_gzip_bytes: usize,
+) -> Result<Option<EncodedTile>, TileError> {
+    check(layers)?;
+    let mut detail = tile.z;
+    loop {
+        let Some(mvt) = encode_at(tile, layers, detail)? else {
+            return Ok(None);
+        };
+        let gzip = gzip(&mvt);
+        if gzip.len() <= max_gzip_bytes {
+            return Ok(Some(EncodedTile { mvt, gzip, detail }));
+        }
+        if detail == 0 {
+            return Err(TileError::OverBudget {
+                tile: tile.to_string(),
+                bytes: gzip.len(),
+                budget: max_gzip_bytes,
+            });
+        }
+        detail = detail.saturating_sub(if gzip.len() > 4 * max_gzip_bytes {
+            2
+        } else {
+            1
+        });
+    }
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(
+        Vec::with_capacity(data.len() / 3 + 32),
+        flate2::Compression::fast(),
+    );
+    // Writing to a Vec cannot fail.
+    gz.write_all(data)
+        .and_then(|()| gz.finish())
+        .unwrap_or_default()
+}
+
+fn check(layers: &[LayerInput<'_>]) -> Result<(), TileError> {
     for (i, l) in layers.iter().enumerate() {
         if layers[..i].iter().any(|o| o.name == l.name) {
             return Err(TileError::DuplicateLayerName {
@@ -54,10 +177,31 @@ pub fn encode_tile(tile: TileId, layers: &[LayerInput<'_>]) -> Result<Option<Vec
                 rows,
             });
         }
+        for (what, given, wanted) in [
+            ("key", l.key_min_zoom.len(), l.attributes.keys.len()),
+            ("feature", l.feature_min_zoom.len(), l.geometry.len()),
+        ] {
+            if given != 0 && given != wanted {
+                return Err(TileError::MinZoomCount {
+                    layer: l.name.to_string(),
+                    what,
+                    given,
+                    wanted,
+                });
+            }
+        }
     }
+    Ok(())
+}
+
+fn encode_at(
+    tile: TileId,
+    layers: &[LayerInput<'_>],
+    detail: u8,
+) -> Result<Option<Vec<u8>>, TileError> {
     let mut out = Tile::default();
     for l in layers {
-        if let Some(layer) = encode_layer(tile, l)? {
+        if let Some(layer) = encode_layer(tile, l, detail)? {
             out.layers.push(layer);
         }
     }
@@ -85,9 +229,18 @@ pub(crate) struct Tags<'a> {
 
 impl<'a> Tags<'a> {
     /// The tags (key index, value index pairs) of one attribute row.
-    pub(crate) fn tags(&mut self, table: &AttributeTable, row: &'a [PropValue]) -> Vec<u32> {
+    /// `keep[k]` says whether key `k` is written (empty: every key).
+    pub(crate) fn tags(
+        &mut self,
+        table: &AttributeTable,
+        row: &'a [PropValue],
+        keep: &[bool],
+    ) -> Vec<u32> {
         let mut tags = Vec::new();
         for (k, v) in row.iter().enumerate() {
+            if keep.get(k) == Some(&false) {
+                continue;
+            }
             let (vk, value) = match v {
                 PropValue::Null => continue,
                 PropValue::Bool(b) => (
@@ -143,9 +296,19 @@ impl<'a> Tags<'a> {
     }
 }
 
+/// Reusable buffers for polygon rings.
+#[derive(Default)]
+struct Scratch {
+    ring_m: Vec<Pt>,
+    ring_t: Vec<Pt>,
+    clipped: Vec<Pt>,
+    q: Vec<[i32; 2]>,
+}
+
 fn encode_layer(
     tile: TileId,
     input: &LayerInput<'_>,
+    detail: u8,
 ) -> Result<Option<vector_tile::Layer>, TileError> {
     let geometry = input.geometry;
     let options = geometry.options();
@@ -164,17 +327,22 @@ fn encode_layer(
     }
     let to_tile = |p: Pt| [(p[0] - min_x) * scale, (max_y - p[1]) * scale];
     let (lo, hi) = (-buffer, extent + buffer);
+    let keep: Vec<bool> = input.key_min_zoom.iter().map(|&z| z <= detail).collect();
     let mut tags = Tags::default();
     let mut features = Vec::new();
-    let mut ring_m: Vec<Pt> = Vec::new();
-    let mut ring_t: Vec<Pt> = Vec::new();
-    let mut clipped: Vec<Pt> = Vec::new();
-    let mut q: Vec<[i32; 2]> = Vec::new();
-    let z = tile
-        .z
-        .min(options.get_simplify_max_zoom().saturating_add(1));
+    let mut s = Scratch::default();
+    let z = detail.min(options.get_simplify_max_zoom().saturating_add(1));
+    let pixel = extent / f64::from(TILE_PIXELS);
+    let mut cells = Cells::new(pixel * f64::from(1u32 << (tile.z - detail).min(20)));
+    // Line features with equal tags share one MVT feature: tags → (index in `features`,
+    // index in `line_encoders`).
+    let mut line_groups: HashMap<Vec<u32>, (usize, usize)> = HashMap::new();
+    let mut line_encoders: Vec<GeometryEncoder> = Vec::new();
     for id in candidates {
         let i = id as usize;
+        if input.feature_min_zoom.get(i).is_some_and(|&m| m > detail) {
+            continue;
+        }
         let mut enc = GeometryEncoder::default();
         let geom_type = match &geometry.kind {
             Kind::Points(pts) => {
@@ -190,49 +358,92 @@ fn encode_layer(
             Kind::Polygons {
                 topology,
                 features: shapes,
+                bounds,
             } => {
+                if let Some(b) = bounds[i] {
+                    let (a, c) = (to_tile([b[0], b[3]]), to_tile([b[2], b[1]]));
+                    let b = [a[0], a[1], c[0], c[1]];
+                    if cells.is_sub_cell(b) {
+                        cells.add(id, b);
+                        continue;
+                    }
+                }
                 for polygon in &shapes[i] {
                     for (r, refs) in polygon.iter().enumerate() {
-                        topology.ring_at(refs, z, &mut ring_m);
-                        ring_t.clear();
-                        ring_t.extend(ring_m.iter().map(|&p| to_tile(p)));
-                        clip_ring(&ring_t, lo, hi, &mut clipped);
-                        if !quantise_ring(&clipped, &mut q) {
+                        topology.ring_at(refs, z, &mut s.ring_m);
+                        s.ring_t.clear();
+                        s.ring_t.extend(s.ring_m.iter().map(|&p| to_tile(p)));
+                        clip_ring(&s.ring_t, lo, hi, &mut s.clipped);
+                        if !quantise_ring(&s.clipped, &mut s.q) {
                             if r == 0 {
                                 break; // no exterior: the polygon's holes go with it
                             }
                             continue;
                         }
-                        enc.ring(&mut q, r == 0);
+                        enc.ring(&mut s.q, r == 0);
                     }
                 }
                 GeomType::Polygon
+            }
+            Kind::Lines(lines) => {
+                let t = attribute_tags(input, &mut tags, i, &keep)?;
+                let (_, g) = *line_groups.entry(t.clone()).or_insert_with(|| {
+                    features.push(vector_tile::Feature {
+                        id: Some(id.into()),
+                        tags: t,
+                        r#type: Some(GeomType::Linestring as i32),
+                        geometry: Vec::new(),
+                    });
+                    line_encoders.push(GeometryEncoder::default());
+                    (features.len() - 1, line_encoders.len() - 1)
+                });
+                for part in &lines[i] {
+                    s.ring_t.clear();
+                    s.ring_t.extend(
+                        part.coords
+                            .iter()
+                            .zip(&part.min_zoom)
+                            .filter(|(_, &mz)| mz <= z)
+                            .map(|(p, _)| to_tile(*p)),
+                    );
+                    clip_line(&s.ring_t, lo, hi, |piece| {
+                        s.q.clear();
+                        for p in piece {
+                            let q = [p[0].round() as i32, p[1].round() as i32];
+                            if s.q.last() != Some(&q) {
+                                s.q.push(q);
+                            }
+                        }
+                        if s.q.len() >= 2 {
+                            line_encoders[g].line(&s.q);
+                        }
+                    });
+                }
+                continue;
             }
         };
         if enc.data.is_empty() {
             continue;
         }
-        let row_tags = match input.attributes.rows.get(i) {
-            Some(row) => {
-                if row.len() != input.attributes.keys.len() {
-                    return Err(TileError::AttributeRowWidth {
-                        layer: input.name.to_string(),
-                        row: i,
-                        values: row.len(),
-                        keys: input.attributes.keys.len(),
-                    });
-                }
-                tags.tags(input.attributes, row)
-            }
-            None => Vec::new(),
-        };
         features.push(vector_tile::Feature {
             id: Some(id.into()),
-            tags: row_tags,
+            tags: attribute_tags(input, &mut tags, i, &keep)?,
             r#type: Some(geom_type as i32),
             geometry: enc.data,
         });
     }
+    for (f, e) in line_groups.into_values() {
+        features[f].geometry = std::mem::take(&mut line_encoders[e].data);
+    }
+    for (id, enc) in cells.features(lo, hi) {
+        features.push(vector_tile::Feature {
+            id: Some(id.into()),
+            tags: attribute_tags(input, &mut tags, id as usize, &keep)?,
+            r#type: Some(GeomType::Polygon as i32),
+            geometry: enc.data,
+        });
+    }
+    features.retain(|f| !f.geometry.is_empty());
     if features.is_empty() {
         return Ok(None);
     }
@@ -244,6 +455,27 @@ fn encode_layer(
         values: tags.values,
         extent: Some(options.get_extent()),
     }))
+}
+
+/// The tags of feature `i`'s attribute row (none when the table has no rows).
+fn attribute_tags<'a>(
+    input: &LayerInput<'a>,
+    tags: &mut Tags<'a>,
+    i: usize,
+    keep: &[bool],
+) -> Result<Vec<u32>, TileError> {
+    let Some(row) = input.attributes.rows.get(i) else {
+        return Ok(Vec::new());
+    };
+    if row.len() != input.attributes.keys.len() {
+        return Err(TileError::AttributeRowWidth {
+            layer: input.name.to_string(),
+            row: i,
+            values: row.len(),
+            keys: input.attributes.keys.len(),
+        });
+    }
+    Ok(tags.tags(input.attributes, row, keep))
 }
 
 #[cfg(test)]
@@ -268,7 +500,7 @@ mod tests {
             vec![PropValue::Null, PropValue::Int(2)],
         ]);
         let mut tags = Tags::default();
-        let all: Vec<Vec<u32>> = t.rows.iter().map(|r| tags.tags(&t, r)).collect();
+        let all: Vec<Vec<u32>> = t.rows.iter().map(|r| tags.tags(&t, r, &[])).collect();
         assert_eq!(
             all,
             vec![vec![0, 0, 1, 1], vec![0, 0, 1, 1], vec![0, 2], vec![1, 3]]
@@ -283,11 +515,7 @@ mod tests {
     fn duplicate_layer_names_and_bad_tables_are_errors() {
         let g = LayerGeometry::points(vec![point!(x: 0.0, y: 0.0)], PrepareOptions::default());
         let t = table(vec![vec![PropValue::Null, PropValue::Null]]);
-        let l = LayerInput {
-            name: "a",
-            geometry: &g,
-            attributes: &t,
-        };
+        let l = LayerInput::new("a", &g, &t);
         let tile = TileId::new(0, 0, 0).unwrap();
         let e = encode_tile(tile, &[l, l]).unwrap_err();
         assert!(
@@ -343,11 +571,7 @@ mod tests {
         let t = AttributeTable::default();
         let bytes = encode_tile(
             TileId::new(1, 0, 0).unwrap(),
-            &[LayerInput {
-                name: "p",
-                geometry: &g,
-                attributes: &t,
-            }],
+            &[LayerInput::new("p", &g, &t)],
         )
         .unwrap()
         .unwrap();
@@ -372,11 +596,7 @@ mod tests {
             .collect();
         let g = LayerGeometry::points(pts, PrepareOptions::default());
         let t = AttributeTable::default();
-        let l = [LayerInput {
-            name: "p",
-            geometry: &g,
-            attributes: &t,
-        }];
+        let l = [LayerInput::new("p", &g, &t)];
         let tile = tiles_covering([-4.1, 50.36, -4.1, 50.36], 11)
             .next()
             .unwrap();

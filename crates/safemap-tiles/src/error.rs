@@ -60,6 +60,34 @@ pub enum TileError {
         /// Keys in the table.
         keys: usize,
     },
+    /// A list of minimum zooms whose length is neither 0 nor one per key or feature.
+    #[error(
+        "layer {layer:?}: {given} {what} minimum zooms for {wanted} {what}s: give one per \
+         {what}, or none"
+    )]
+    MinZoomCount {
+        /// The layer name.
+        layer: String,
+        /// `"key"` or `"feature"`.
+        what: &'static str,
+        /// Zooms given.
+        given: usize,
+        /// Keys or features in the layer.
+        wanted: usize,
+    },
+    /// A tile that stays over its byte budget even at the coarsest detail.
+    #[error(
+        "tile {tile} is {bytes} bytes gzipped even at the coarsest detail, over the budget of \
+         {budget}: the layer has too many features here (thin out its points)"
+    )]
+    OverBudget {
+        /// `z/x/y`.
+        tile: String,
+        /// Gzipped bytes at detail 0.
+        bytes: usize,
+        /// The budget.
+        budget: usize,
+    },
     /// The same tile twice in a PMTiles export.
     #[error("tile {z}/{x}/{y} is given twice to the PMTiles writer: give each tile once")]
     DuplicateTile {

@@ -4,7 +4,7 @@
 
 use crate::mercator::{lonlat_to_mercator, WORLD_WIDTH};
 use crate::simplify::Pt;
-use crate::topology::{ArcRef, Topology};
+use crate::topology::{Arc, ArcRef, Topology};
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -103,7 +103,12 @@ pub(crate) enum Kind {
     Polygons {
         topology: Topology,
         features: Vec<Vec<PolygonArcs>>,
+        /// Each feature's `[min_x, min_y, max_x, max_y]` in Web Mercator metres (`None`:
+        /// no usable geometry), for the sub-pixel rule of the encoder.
+        bounds: Vec<Option<[f64; 4]>>,
     },
+    /// Each feature is a list of lines, each with the lowest zoom that keeps each vertex.
+    Lines(Vec<Vec<Arc>>),
 }
 
 /// Geometry of one layer, prepared once per dataset load and immutable afterwards
@@ -232,16 +237,26 @@ impl LayerGeometry {
         let bounds = projected
             .iter()
             .fold(Bounds::EMPTY, |acc, (_, b)| acc.merge(*b));
+        let rects: Vec<Option<Rectangle<Pt>>> = projected
+            .iter()
+            .map(|(polys, _)| rect_of(polys.iter().flat_map(|p| p[0].iter().copied())))
+            .collect();
         let tree = RTree::bulk_load(
-            projected
+            rects
                 .iter()
                 .enumerate()
-                .filter_map(|(i, (polys, _))| {
-                    rect_of(polys.iter().flat_map(|p| p[0].iter().copied()))
-                        .map(|r| GeomWithData::new(r, i as u32))
-                })
+                .filter_map(|(i, r)| r.map(|r| GeomWithData::new(r, i as u32)))
                 .collect(),
         );
+        let feature_bounds = rects
+            .iter()
+            .map(|r| {
+                r.map(|r| {
+                    let (lo, hi) = (r.lower(), r.upper());
+                    [lo[0], lo[1], hi[0], hi[1]]
+                })
+            })
+            .collect();
         let mut flat: Vec<Vec<Pt>> = Vec::new();
         let shapes: Vec<Vec<usize>> = projected
             .into_iter()
@@ -271,7 +286,11 @@ impl LayerGeometry {
             .collect();
         LayerGeometry {
             options,
-            kind: Kind::Polygons { topology, features },
+            kind: Kind::Polygons {
+                topology,
+                features,
+                bounds: feature_bounds,
+            },
             tree,
             len,
             bounds_wgs84: bounds.get(),
@@ -308,6 +327,32 @@ impl LayerGeometry {
         }
     }
 
+    /// Line features already in Web Mercator, each a list of lines with the lowest zoom
+    /// that keeps each vertex; `bounds_wgs84` as given.
+    pub(crate) fn from_lines(
+        lines: Vec<Vec<Arc>>,
+        options: PrepareOptions,
+        bounds_wgs84: Option<[f64; 4]>,
+    ) -> LayerGeometry {
+        let tree = RTree::bulk_load(
+            lines
+                .iter()
+                .enumerate()
+                .filter_map(|(i, parts)| {
+                    rect_of(parts.iter().flat_map(|a| a.coords.iter().copied()))
+                        .map(|r| GeomWithData::new(r, i as u32))
+                })
+                .collect(),
+        );
+        LayerGeometry {
+            options,
+            len: lines.len(),
+            kind: Kind::Lines(lines),
+            tree,
+            bounds_wgs84,
+        }
+    }
+
     /// Number of features (including any with no usable geometry).
     pub fn len(&self) -> usize {
         self.len
@@ -333,7 +378,10 @@ impl LayerGeometry {
     /// closed, exterior first), before clipping and quantisation; the full geometry when
     /// `z > simplify_max_zoom`. `None` for a point layer or an index out of range.
     pub fn simplified_polygon(&self, index: usize, z: u8) -> Option<MultiPolygon<f64>> {
-        let Kind::Polygons { topology, features } = &self.kind else {
+        let Kind::Polygons {
+            topology, features, ..
+        } = &self.kind
+        else {
             return None;
         };
         let z = z.min(self.options.simplify_max_zoom.saturating_add(1));

@@ -13,7 +13,9 @@
 //! | [`lonlat_to_mercator`], [`mercator_to_lonlat`], [`WORLD_WIDTH`] | `mercator.rs` | EPSG:4326 ↔ EPSG:3857, latitude clamped to ±85.05112878 |
 //! | [`PropValue`], [`FieldType`], [`AttributeTable`] | `attributes.rs` | one row of typed values per feature; TileJSON field types |
 //! | [`PrepareOptions`], [`LayerGeometry`] | `layer.rs` | a layer prepared once per dataset: projection, R-tree, simplification for every zoom |
-//! | [`encode_tile`], [`LayerInput`] | `encode.rs` | one MVT tile from several layers, or `None` when empty |
+//! | [`encode_tile`], [`encode_tile_within`], [`LayerInput`], [`EncodedTile`] | `encode.rs` | one MVT tile from several layers, or `None` when empty; within a gzip byte budget by lowering the detail; attributes and features with a minimum zoom |
+//! | [`BoundaryLines`], [`BoundaryKind`] | `boundaries.rs` | a polygon layer's outline and the lines between groups of features, from its topology |
+//! | (internal) | `cells.rs` | the sub-pixel rule: polygons smaller than a pixel become pixel squares given to the area filling most of each |
 //! | [`write_pmtiles`] | `pmtiles.rs` | a PMTiles v3 archive of MVT tiles |
 //! | [`TileError`] | `error.rs` | everything that can go wrong |
 //! | (internal) | `topology.rs`, `simplify.rs`, `clip.rs`, `commands.rs`, `vector_tile.rs` | shared-arc topology, Douglas-Peucker importance, box clipping, MVT geometry commands, the protobuf messages |
@@ -35,13 +37,15 @@
 //! let area = polygon![(x: -4.15, y: 50.36), (x: -4.13, y: 50.36), (x: -4.13, y: 50.38), (x: -4.15, y: 50.38)];
 //! let geometry = LayerGeometry::polygons(vec![MultiPolygon::new(vec![area])], PrepareOptions::default());
 //! let attributes = AttributeTable { keys: vec!["rate".into()], rows: vec![vec![PropValue::Float(12.5)]] };
-//! let layer = LayerInput { name: "areas", geometry: &geometry, attributes: &attributes };
+//! let layer = LayerInput::new("areas", &geometry, &attributes);
 //! let tiles: Vec<_> = tiles_covering(geometry.bounds_wgs84().unwrap(), 14).collect();
 //! let encoded: Vec<_> = tiles.iter().filter_map(|t| encode_tile(*t, &[layer]).unwrap()).collect();
 //! assert_eq!(encoded.len(), tiles.len());
 //! ```
 
 mod attributes;
+mod boundaries;
+mod cells;
 mod clip;
 mod commands;
 mod encode;
@@ -55,7 +59,10 @@ mod topology;
 mod vector_tile;
 
 pub use attributes::{AttributeTable, FieldType, PropValue};
-pub use encode::{encode_tile, LayerInput};
+pub use boundaries::{BoundaryKind, BoundaryLines};
+pub use encode::{
+    encode_tile, encode_tile_within, EncodedTile, LayerInput, DEFAULT_TILE_BUDGET, TILE_PIXELS,
+};
 pub use error::TileError;
 pub use layer::{LayerGeometry, PrepareOptions};
 pub use mercator::{lonlat_to_mercator, mercator_to_lonlat, HALF_WORLD, WORLD_WIDTH};

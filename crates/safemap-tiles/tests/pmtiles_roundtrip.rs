@@ -104,11 +104,7 @@ fn plymouth_tiles_round_trip() {
         PrepareOptions::default(),
     );
     let none = AttributeTable::default();
-    let layer = LayerInput {
-        name: "lsoa",
-        geometry: &geometry,
-        attributes: &none,
-    };
+    let layer = LayerInput::new("lsoa", &geometry, &none);
     let bounds = geometry.bounds_wgs84().unwrap();
     let tiles: Vec<(TileId, Vec<u8>)> = (9..=13)
         .flat_map(|z| tiles_covering(bounds, z))

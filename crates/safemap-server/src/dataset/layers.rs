@@ -1,10 +1,42 @@
 //! The tile layers of a dataset: prepared geometry plus the attribute table each role sees.
 
-use safemap_tiles::{AttributeTable, LayerGeometry};
+use safemap_tiles::{AttributeTable, LayerGeometry, LayerInput};
+
+/// Below this zoom an `areas` tile carries only the attributes the map paints from tiles
+/// ([`is_painted_from_tiles`]); from it on, the whole row.
+pub const FULL_ATTRIBUTES_ZOOM: u8 = 10;
+
+/// The `areas` attributes every zoom carries: `code`, the hotspot classes (`*_class*`) and
+/// the service-view surfaces (`gap*`, `priority*`, `access*`, `need*`, `supply*`,
+/// `coverage*`), which the web map styles from tile attributes. Values, rates and the rest
+/// reach the map through `/api/areas.json` and feature-state.
+pub fn is_painted_from_tiles(key: &str) -> bool {
+    key == "code"
+        || super::load::is_class_column(key)
+        || ["gap", "priority", "access", "need", "supply", "coverage"]
+            .iter()
+            .any(|p| key.starts_with(p))
+}
+
+/// The minimum zoom of each `areas` key: 0 for [`is_painted_from_tiles`], else
+/// [`FULL_ATTRIBUTES_ZOOM`].
+pub fn areas_key_min_zoom(table: &AttributeTable) -> Vec<u8> {
+    table
+        .keys
+        .iter()
+        .map(|k| {
+            if is_painted_from_tiles(k) {
+                0
+            } else {
+                FULL_ATTRIBUTES_ZOOM
+            }
+        })
+        .collect()
+}
 
 /// One tile layer.
 pub struct TileLayer {
-    /// `polygon` or `point`.
+    /// `polygon`, `line` or `point`.
     pub geometry_type: &'static str,
     /// Prepared geometry.
     pub geometry: LayerGeometry,
@@ -13,6 +45,12 @@ pub struct TileLayer {
     /// What the public sees; `None`: analyst only (a layer drawn from a sensitive source's
     /// event locations).
     pub public: Option<AttributeTable>,
+    /// The lowest zoom of each analyst key (empty: every key at every zoom).
+    pub analyst_key_min_zoom: Vec<u8>,
+    /// The lowest zoom of each public key (empty: every key at every zoom).
+    pub public_key_min_zoom: Vec<u8>,
+    /// The lowest zoom of each feature (empty: every feature at every zoom).
+    pub feature_min_zoom: Vec<u8>,
 }
 
 impl TileLayer {
@@ -23,6 +61,57 @@ impl TileLayer {
         } else {
             self.public.as_ref()
         }
+    }
+
+    /// A layer with the same geometry and attributes at every zoom.
+    pub fn plain(
+        geometry_type: &'static str,
+        geometry: LayerGeometry,
+        analyst: AttributeTable,
+        public: Option<AttributeTable>,
+    ) -> Self {
+        TileLayer {
+            geometry_type,
+            geometry,
+            analyst,
+            public,
+            analyst_key_min_zoom: Vec::new(),
+            public_key_min_zoom: Vec::new(),
+            feature_min_zoom: Vec::new(),
+        }
+    }
+
+    /// The encoder's input for a role, `None` when the role may not see the layer.
+    pub fn input<'a>(&'a self, name: &'a str, analyst: bool) -> Option<LayerInput<'a>> {
+        let keys = if analyst {
+            &self.analyst_key_min_zoom
+        } else {
+            &self.public_key_min_zoom
+        };
+        Some(
+            LayerInput::new(name, &self.geometry, self.attributes(analyst)?)
+                .key_min_zoom(keys)
+                .feature_min_zoom(&self.feature_min_zoom),
+        )
+    }
+
+    /// `fields_minzoom` of TileJSON: the keys that start above zoom 0, with their zoom.
+    pub fn fields_min_zoom(&self, analyst: bool) -> serde_json::Map<String, serde_json::Value> {
+        let keys = if analyst {
+            &self.analyst_key_min_zoom
+        } else {
+            &self.public_key_min_zoom
+        };
+        self.attributes(analyst)
+            .map(|t| {
+                t.keys
+                    .iter()
+                    .zip(keys)
+                    .filter(|(_, z)| **z > 0)
+                    .map(|(k, z)| (k.clone(), (*z).into()))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 

@@ -2,7 +2,7 @@
 //! `counts_by_hour.csv`, `coverage.csv`, and when present `grid.geojson`,
 //! `density.geojson`, `services.geojson`) into a [`Dataset`].
 
-use super::layers::{prop_value, table_of, TileLayer};
+use super::layers::{areas_key_min_zoom, prop_value, table_of, TileLayer};
 use super::published::PublishedTable;
 use super::source::{Entry, SourceData};
 use super::{AnalysisInfo, AreaInfo, Dataset};
@@ -266,15 +266,22 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
         &areas,
         rate_params,
     );
+    let districts = super::context::Districts::of(&areas);
+    let labels = districts.labels(&areas, &polygons);
+    let areas_geometry = LayerGeometry::polygons(polygons, PrepareOptions::default());
+    let context = districts.context(&areas_geometry);
+    drop(districts);
+    let analyst = table_of(&areas_fc.props, &columns);
     layers.insert(
         "areas".to_string(),
         TileLayer {
-            geometry_type: "polygon",
-            geometry: LayerGeometry::polygons(polygons, PrepareOptions::default()),
-            analyst: table_of(&areas_fc.props, &columns),
-            public: Some(public_rows),
+            analyst_key_min_zoom: areas_key_min_zoom(&analyst),
+            public_key_min_zoom: areas_key_min_zoom(&public_rows),
+            ..TileLayer::plain("polygon", areas_geometry, analyst, Some(public_rows))
         },
     );
+    layers.insert("context".to_string(), context);
+    layers.insert("labels".to_string(), labels);
     let sensitive = |key: &str| {
         let name = manifest[key]["settings"]["source"]
             .as_str()
@@ -301,12 +308,12 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
         let public = (!sensitive(name)).then(|| public_cells(&fc.props, &keys, disclosure));
         layers.insert(
             name.to_string(),
-            TileLayer {
-                geometry_type: "polygon",
-                geometry: LayerGeometry::polygons(polygons, PrepareOptions::default()),
-                analyst: table_of(&fc.props, &keys),
+            TileLayer::plain(
+                "polygon",
+                LayerGeometry::polygons(polygons, PrepareOptions::default()),
+                table_of(&fc.props, &keys),
                 public,
-            },
+            ),
         );
     }
     let services_path = files.path("services.geojson");
@@ -329,12 +336,12 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
         let table = table_of(&props, &keys);
         layers.insert(
             "services".to_string(),
-            TileLayer {
-                geometry_type: "point",
-                geometry: LayerGeometry::points(points, PrepareOptions::default()),
-                analyst: table.clone(),
-                public: Some(table),
-            },
+            TileLayer::plain(
+                "point",
+                LayerGeometry::points(points, PrepareOptions::default()),
+                table.clone(),
+                Some(table),
+            ),
         );
     }
     let bounds = layers.get("areas").and_then(|l| l.geometry.bounds_wgs84());

@@ -1,12 +1,14 @@
 //! [`Dataset`]: one results directory in memory, immutable once loaded; a reload builds a
 //! new one and swaps it in.
 
+mod context;
 mod layers;
 mod load;
 mod published;
 mod source;
 
-pub use layers::TileLayer;
+pub use context::{district_of, LABEL_MIN_PIXELS};
+pub use layers::{is_painted_from_tiles, TileLayer, FULL_ATTRIBUTES_ZOOM};
 pub use load::{load, parse, LoadError, ResultFiles};
 pub use published::{Period, PublishedTable, Window};
 pub use source::{Entry, SourceData};

@@ -1,5 +1,6 @@
 //! `/tiles/{layer}.json` (TileJSON 3.0.0) and `/tiles/{layer}/{z}/{x}/{y}.mvt`.
 
+use crate::dataset::{FULL_ATTRIBUTES_ZOOM, LABEL_MIN_PIXELS};
 use crate::error::AppError;
 use crate::role::Role;
 use crate::state::AppState;
@@ -9,9 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use safemap_tiles::{encode_tile, LayerInput, TileId};
+use safemap_tiles::{encode_tile_within, TileId, DEFAULT_TILE_BUDGET};
 use sha2::{Digest, Sha256};
-use std::io::Write;
 
 /// Highest zoom TileJSON advertises; clients overzoom beyond it.
 const MAX_ZOOM: u8 = 16;
@@ -63,9 +63,37 @@ pub async fn tilejson(
         "maxzoom": MAX_ZOOM,
         "bounds": bounds,
         "center": [f64::midpoint(bounds[0], bounds[2]), f64::midpoint(bounds[1], bounds[3]), 11],
-        "vector_layers": [{"id": layer_id, "fields": fields, "minzoom": 0, "maxzoom": MAX_ZOOM}],
+        "vector_layers": [{
+            "id": layer_id,
+            "fields": fields,
+            "fields_minzoom": layer.fields_min_zoom(role.is_analyst()),
+            "description": layer_description(layer_id),
+            "minzoom": 0,
+            "maxzoom": MAX_ZOOM,
+        }],
         "attribution": "safemap",
     })))
+}
+
+/// What a layer's tiles hold, for TileJSON `vector_layers[].description`.
+fn layer_description(id: &str) -> String {
+    match id {
+        "areas" => format!(
+            "One polygon per area, feature id = area index. Below zoom {FULL_ATTRIBUTES_ZOOM} a tile \
+             carries only code, the hotspot classes and the service-view fields (fields_minzoom \
+             lists the rest); areas smaller than a pixel are merged into pixel squares given to \
+             the area filling most of each; every tile is at most {DEFAULT_TILE_BUDGET} bytes \
+             gzipped, coarser where needed."
+        ),
+        "context" => "Lines: kind study_outline (the edge of the study area) or district (between \
+                      areas of different districts)."
+            .into(),
+        "labels" => format!(
+            "Points inside each area (kind area, from the zoom where the area is \
+             {LABEL_MIN_PIXELS} px wide) and each district (kind district), with name."
+        ),
+        _ => String::new(),
+    }
 }
 
 fn unknown_layer(id: &str, data: &crate::dataset::Dataset) -> AppError {
@@ -121,20 +149,12 @@ pub async fn tile(
     let cache_state = state.clone();
     let tile = tokio::task::spawn_blocking(move || {
         cache_state.tiles().get_or_encode(key, || {
-            let layer = &data.layers[&layer_id];
-            let attributes = layer
-                .attributes(role.is_analyst())
+            let input = data.layers[&layer_id]
+                .input(&layer_id, role.is_analyst())
                 .ok_or_else(|| "layer not visible to this role".to_string())?;
-            let raw = encode_tile(
-                id,
-                &[LayerInput {
-                    name: &layer_id,
-                    geometry: &layer.geometry,
-                    attributes,
-                }],
-            )
-            .map_err(|e| e.to_string())?;
-            Ok::<_, String>(encoded(raw, role))
+            let tile =
+                encode_tile_within(id, &[input], DEFAULT_TILE_BUDGET).map_err(|e| e.to_string())?;
+            Ok::<_, String>(tagged(tile, role))
         })
     })
     .await
@@ -143,22 +163,14 @@ pub async fn tile(
     Ok(respond(&tile, role, &headers))
 }
 
-/// Gzips and tags an encoded tile.
-fn encoded(raw: Option<Vec<u8>>, role: Role) -> EncodedTile {
+/// Tags an encoded tile with its ETag.
+fn tagged(tile: Option<safemap_tiles::EncodedTile>, role: Role) -> EncodedTile {
     let mut hash = Sha256::new();
     hash.update(role.as_str());
-    hash.update(raw.as_deref().unwrap_or_default());
+    hash.update(tile.as_ref().map(|t| t.mvt.as_slice()).unwrap_or_default());
     let digest = format!("{:x}", hash.finalize());
     let etag = format!("\"{}\"", &digest[..24]);
-    let data = raw.map(|raw| {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        // Writing to a Vec cannot fail.
-        let gzipped = gz
-            .write_all(&raw)
-            .and_then(|()| gz.finish())
-            .unwrap_or_default();
-        (Bytes::from(raw), Bytes::from(gzipped))
-    });
+    let data = tile.map(|t| (Bytes::from(t.mvt), Bytes::from(t.gzip)));
     EncodedTile { data, etag }
 }
 
