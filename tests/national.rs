@@ -74,7 +74,7 @@ fn national_study_accounts_for_every_row() {
         stdout.contains("own area code"),
         "the summary reports the share:\n{stdout}"
     );
-    missing_forces_are_no_data(out.path(), &m, &stdout);
+    missing_forces_are_no_data(out.path(), &m, stdout);
 }
 
 /// The six forces without a January 2019 file (upstream) leave their areas without data:
