@@ -223,7 +223,15 @@ fn public_tiles_carry_the_published_counts_and_no_sensitive_points() {
                         f.geometry,
                         geo_types::Geometry::Point(_) | geo_types::Geometry::MultiPoint(_)
                     ) {
-                        assert_eq!(id, "services", "only services are points");
+                        // Place names are points too; they carry a name and a kind only.
+                        if id == "labels" {
+                            assert!(
+                                props.keys().all(|k| k == "name" || k == "kind"),
+                                "{props:?}"
+                            );
+                            continue;
+                        }
+                        assert_eq!(id, "services", "only services and place names are points");
                         let kind = props.get("kind").unwrap();
                         assert_ne!(*kind, mvt_reader::feature::Value::String("refuge".into()));
                     }
@@ -300,10 +308,13 @@ fn layers_drawn_from_a_sensitive_source_are_analyst_only() {
             .map(|l| l["id"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(ids(&s.json("/api/layers", false)), ["areas", "services"]);
+    assert_eq!(
+        ids(&s.json("/api/layers", false)),
+        ["areas", "context", "labels", "services"]
+    );
     assert_eq!(
         ids(&s.json("/api/layers", true)),
-        ["areas", "density", "grid", "services"]
+        ["areas", "context", "density", "grid", "labels", "services"]
     );
     let mut counts = BTreeMap::new();
     for layer in ["grid", "density"] {
