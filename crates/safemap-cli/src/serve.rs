@@ -2,6 +2,7 @@
 //! directory, the listener.
 
 use anyhow::Context as _;
+use safemap_results::{files, Manifest};
 use safemap_server::{AppState, ServerConfig};
 use std::path::{Path, PathBuf};
 
@@ -42,7 +43,7 @@ fn read_token(path: &Path) -> anyhow::Result<String> {
 }
 
 /// The token from the command line, else from the `[serve]` the run's manifest records.
-fn token(args: &ServeArgs, manifest: &serde_json::Value) -> anyhow::Result<Option<String>> {
+fn token(args: &ServeArgs, manifest: &Manifest) -> anyhow::Result<Option<String>> {
     let from_env = |var: &str| -> anyhow::Result<Option<String>> {
         let v = std::env::var(var)
             .with_context(|| format!("the analyst token variable {var} is not set"))?;
@@ -58,15 +59,16 @@ fn token(args: &ServeArgs, manifest: &serde_json::Value) -> anyhow::Result<Optio
     if let Some(var) = &args.token_env {
         return from_env(var);
     }
-    let serve = &manifest["parameters"]["serve"];
-    if let Some(f) = serve["token_file"].as_str() {
-        let study_dir = manifest["study_file"]
-            .as_str()
-            .and_then(|s| Path::new(s).parent().map(Path::to_path_buf))
+    let serve = &manifest.parameters.serve;
+    if let Some(f) = &serve.token_file {
+        let study_dir = manifest
+            .study_file
+            .parent()
+            .map(Path::to_path_buf)
             .unwrap_or_default();
         return read_token(&study_dir.join(f)).map(Some);
     }
-    if let Some(var) = serve["token_env"].as_str() {
+    if let Some(var) = &serve.token_env {
         return from_env(var);
     }
     Ok(None)
@@ -87,27 +89,19 @@ fn web_dir(args: &ServeArgs) -> Option<PathBuf> {
 
 /// Loads `results_dir` and serves it until Ctrl-C.
 pub fn serve(results_dir: &Path, args: &ServeArgs) -> anyhow::Result<()> {
-    let manifest_path = results_dir.join("manifest.json");
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&manifest_path).with_context(|| {
-            format!(
-                "reading {}: is this a results directory of `safemap run`?",
-                manifest_path.display()
-            )
-        })?)
-        .with_context(|| format!("parsing {}", manifest_path.display()))?;
+    let manifest_path = results_dir.join(files::MANIFEST);
+    let manifest = Manifest::from_slice(&std::fs::read(&manifest_path).with_context(|| {
+        format!(
+            "reading {}: is this a results directory of `safemap run`?",
+            manifest_path.display()
+        )
+    })?)
+    .with_context(|| format!("{}", manifest_path.display()))?;
     let mut config = ServerConfig::new(results_dir);
     config.token = token(args, &manifest)?;
     config.web_dir = web_dir(args);
     config.cors_origins = if args.cors_origins.is_empty() {
-        manifest["parameters"]["serve"]["cors_origins"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
+        manifest.parameters.serve.cors_origins.clone()
     } else {
         args.cors_origins.clone()
     };

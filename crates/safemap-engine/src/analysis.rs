@@ -187,7 +187,7 @@ fn run_one(
         CorrectionName::Fdr => Correction::BenjaminiHochberg,
         CorrectionName::Bonferroni => Correction::Bonferroni,
     };
-    let seed = study.study.seed;
+    let seed = crate::seeds::stream_seed(study.study.seed, &section.name);
     let r = section.permutations;
     let mut result = AnalysisResult {
         section: section.clone(),

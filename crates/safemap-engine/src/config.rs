@@ -5,6 +5,8 @@
 //! directory of the study file. Analytic defaults (rate base, confidence level, edge rule)
 //! are written into the run manifest, never applied silently.
 
+pub use safemap_results::disclosure::DisclosureSection;
+pub use safemap_results::manifest::ServeSection;
 use safemap_types::Crs;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -194,50 +196,6 @@ pub struct CoverageSection {
     pub id_field: String,
     /// Property holding the force area's name (matched to the police.uk force slugs).
     pub name_field: String,
-}
-
-/// `[disclosure]`: small-number control of public outputs (the NHS convention by default:
-/// counts of 1 to 7 suppressed, every other count rounded to the nearest 5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct DisclosureSection {
-    /// Counts from 1 up to this value are suppressed.
-    #[serde(default = "default_suppress_max")]
-    pub suppress_max: u64,
-    /// Every other count is rounded to the nearest multiple of this (1: not rounded).
-    #[serde(default = "default_round_to")]
-    pub round_to: u64,
-}
-
-impl Default for DisclosureSection {
-    fn default() -> Self {
-        Self {
-            suppress_max: default_suppress_max(),
-            round_to: default_round_to(),
-        }
-    }
-}
-
-fn default_suppress_max() -> u64 {
-    7
-}
-
-fn default_round_to() -> u64 {
-    5
-}
-
-/// `[serve]`: how `safemap serve` authenticates analysts and which browsers may call it.
-/// Only where the token is kept is recorded, never the token.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ServeSection {
-    /// A file holding the analyst bearer token (relative to the study file).
-    pub token_file: Option<PathBuf>,
-    /// Or an environment variable holding it.
-    pub token_env: Option<String>,
-    /// Origins allowed by CORS (none by default: same-origin only; `*` for any).
-    #[serde(default)]
-    pub cors_origins: Vec<String>,
 }
 
 impl SourceSection {

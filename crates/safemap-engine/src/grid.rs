@@ -74,10 +74,13 @@ pub fn run(
     )
     .map_err(|e| err(e.to_string()))?;
     let values: Vec<f64> = tally.counts.iter().map(|&c| c as f64).collect();
-    let params = GetisOrdParams::new(GiVariant::GiStar, study.study.seed)
-        .transform(Transform::Binary)
-        .permutations(section.permutations)
-        .tail(Tail::Folded);
+    let params = GetisOrdParams::new(
+        GiVariant::GiStar,
+        crate::seeds::stream_seed(study.study.seed, crate::seeds::GRID_STREAM),
+    )
+    .transform(Transform::Binary)
+    .permutations(section.permutations)
+    .tail(Tail::Folded);
     let gi_star = getis_ord(&values, &weights, params).map_err(|e| err(e.to_string()))?;
     let z: Vec<_> = gi_star.sites.iter().map(|s| s.map(|s| s.z)).collect();
     let p: Vec<_> = gi_star.sites.iter().map(|s| s.map(|s| s.p_norm)).collect();

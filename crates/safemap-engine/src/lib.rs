@@ -11,17 +11,17 @@
 //! | [`services`] | the service register, located |
 //! | [`weights`] | the study's spatial weights from `[weights]` (contiguity, distance band, k-nearest, GAL/GWT) |
 //! | [`analysis`] | `[[analysis]]`: global and Local Moran, Gi/Gi*, permutations, classes with FDR, Empirical Bayes |
+//! | [`seeds`] | each analysis's and the grid's own permutation stream, from the study seed and its name |
 //! | [`selection`] | which events an analysis, grid or density uses (source, measure, months) |
 //! | [`grid`] | `[grid]`: counts in square or hexagonal cells, Gi* with distance-band weights |
 //! | [`density`] | `[density]`: kernel density surface (quartic or Gaussian) |
-//! | [`disclosure`] | small-count suppression, rounding and secondary suppression for the public role |
 //! | [`results`] | [`results::StudyResults`]: the attribute table every output is written from |
-//! | [`outputs`] | `areas.geojson`, `areas.csv`, `counts.csv`, `rejects.csv`, `manifest.json` |
+//! | [`outputs`] | the results directory's files, written through the contract of `safemap-results` (names, manifest, layer registry) |
 //! | [`pipeline`] | [`prepare`] (read and join: what `validate` runs) and [`run`] (everything) |
 //! | [`progress`] | spinners on a terminal and step timings |
 //!
-//! Same inputs, study file and seed give byte-identical `areas.geojson`, `areas.csv`,
-//! `counts.csv` and `rejects.csv` whatever the number of threads. No cargo features yet.
+//! Same inputs, study file and seed give a byte-identical results directory (every file)
+//! whatever the number of threads: step timings go to the log, not to the manifest.
 
 pub mod aggregate;
 pub mod analysis;
@@ -30,7 +30,6 @@ pub mod assign;
 pub mod config;
 pub mod coverage;
 pub mod density;
-pub mod disclosure;
 pub mod error;
 pub mod grid;
 pub mod outputs;
@@ -38,6 +37,7 @@ pub mod paths;
 pub mod pipeline;
 pub mod progress;
 pub mod results;
+pub mod seeds;
 pub mod selection;
 pub mod services;
 pub mod sources;

@@ -4,7 +4,7 @@
 //! `safemap validate` runs); [`run`] adds the analysis and writes the outputs.
 
 use crate::aggregate::count;
-use crate::analysis::{run_analyses, statistic_name, AnalysisResult, LocalResult};
+use crate::analysis::run_analyses;
 use crate::areas::AreaTable;
 use crate::assign::Fate;
 use crate::assign::{assign, Assignment};
@@ -12,7 +12,6 @@ use crate::config::{SourceSection, Study};
 use crate::coverage::{self, Coverage};
 use crate::error::EngineError;
 use crate::outputs::{self, manifest::InputFile};
-use crate::paths::tidy;
 use crate::progress::Steps;
 use crate::results::{slugs, SourceResult, StudyResults};
 use crate::selection::EventPoint;
@@ -20,9 +19,9 @@ use crate::services::{self, LocatedServices};
 use crate::sources::{read_source, LoadedSource};
 use crate::weights;
 use rayon::prelude::*;
+use safemap_results::files;
 use safemap_stats::{area_rates, RateParams};
 use safemap_types::{Crs, Flags, Reject};
-use serde_json::json;
 use std::path::PathBuf;
 
 /// Inputs read and rows assigned; no analysis yet.
@@ -131,8 +130,8 @@ pub struct RunReport {
     pub timings_ms: Vec<(String, u128)>,
 }
 
-/// Runs the whole study and writes `areas.geojson`, `areas.csv`, `counts.csv`,
-/// `counts_by_hour.csv`, `coverage.csv`, `rejects.csv` and `manifest.json`.
+/// Runs the whole study and writes its results directory (the files of
+/// [`safemap_results::files`]); step timings are in the report, not in the manifest.
 pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError> {
     let prepared = prepare(study)?;
     let rejects = prepared.rejects(study);
@@ -212,18 +211,22 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
     let withheld_services = services
         .as_ref()
         .map(|s| {
-            outputs::services_geojson::write(s, &results.areas, &out_dir.join("services.geojson"))
+            outputs::services_geojson::write(
+                s,
+                &results.areas,
+                &out_dir.join(files::SERVICES_GEOJSON),
+            )
         })
         .transpose()?;
     steps.run("Writing outputs", || -> Result<(), EngineError> {
-        outputs::areas_geojson::write(&results, &out_dir.join("areas.geojson"))?;
-        outputs::areas_csv::write(&results, &out_dir.join("areas.csv"))?;
-        outputs::counts_csv::write(&results, &out_dir.join("counts.csv"))?;
-        outputs::counts_by_hour_csv::write(&results, &out_dir.join("counts_by_hour.csv"))?;
-        outputs::coverage_csv::write(&results, &out_dir.join("coverage.csv"))?;
+        outputs::areas_geojson::write(&results, &out_dir.join(files::AREAS_GEOJSON))?;
+        outputs::areas_csv::write(&results, &out_dir.join(files::AREAS_CSV))?;
+        outputs::counts_csv::write(&results, &out_dir.join(files::COUNTS_CSV))?;
+        outputs::counts_by_hour_csv::write(&results, &out_dir.join(files::COUNTS_BY_HOUR_CSV))?;
+        outputs::coverage_csv::write(&results, &out_dir.join(files::COVERAGE_CSV))?;
         if let Some(w) = &study_weights {
             let codes: Vec<String> = results.areas.areas.iter().map(|a| a.code.clone()).collect();
-            let path = out_dir.join("weights.gal");
+            let path = out_dir.join(files::WEIGHTS_GAL);
             safemap_ingest::weights_file::write_gal(&path, w, &codes).map_err(|e| {
                 EngineError::Write {
                     path: path.clone(),
@@ -232,34 +235,25 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             })?;
         }
         if let Some(g) = &grid {
-            outputs::grid_geojson::write(g, planar, &out_dir.join("grid.geojson"))?;
+            outputs::grid_geojson::write(g, planar, &out_dir.join(files::GRID_GEOJSON))?;
         }
         if let Some(d) = &density {
             outputs::density_files::write(d, planar, &out_dir)?;
         }
-        outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join("rejects.csv"))
+        outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join(files::REJECTS_CSV))
     })?;
     let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
+    let manifest = outputs::manifest::build(outputs::manifest::RunOutputs {
+        study,
+        results: &results,
+        services: services.as_ref(),
+        withheld_services,
+        grid: grid.as_ref(),
+        density: density.as_ref(),
+        inputs,
+    });
+    outputs::manifest::write(&manifest, &out_dir.join(files::MANIFEST))?;
     let timings_ms = steps.millis();
-    let mut manifest = manifest(study, &results, services.as_ref(), &inputs, &timings_ms);
-    manifest["grid"] = grid.as_ref().map_or(serde_json::Value::Null, grid_manifest);
-    manifest["density"] = density
-        .as_ref()
-        .map_or(serde_json::Value::Null, density_manifest);
-    if let Some(section) = &study.density {
-        manifest["density"]["settings"] = json!(section);
-    }
-    manifest["services_confidential_withheld"] = withheld_services.into();
-    let extra = [
-        withheld_services.is_some().then_some("services.geojson"),
-        grid.is_some().then_some("grid.geojson"),
-        density.as_ref().map(|_| "density.asc"),
-        density.as_ref().map(|_| "density.geojson"),
-    ];
-    if let Some(list) = manifest["outputs"].as_array_mut() {
-        list.extend(extra.into_iter().flatten().map(serde_json::Value::from));
-    }
-    outputs::manifest::write(&manifest, &out_dir.join("manifest.json"))?;
     Ok(RunReport {
         results,
         services,
@@ -337,95 +331,6 @@ fn source_result(
     })
 }
 
-/// An analysis as the manifest records it: its settings, conventions and global results.
-fn analysis_manifest(a: &AnalysisResult) -> serde_json::Value {
-    let gm = a.global_moran.as_ref().map(|g| {
-        json!({
-            "I": g.i, "EI": g.expected,
-            "VI_norm": g.normality.variance, "z_norm": g.normality.z, "p_norm": g.normality.p,
-            "VI_rand": g.randomisation.variance, "z_rand": g.randomisation.z, "p_rand": g.randomisation.p,
-            "p_sim": g.p_sim, "islands": g.islands.len(),
-            "weights": "row-standardised", "p_norm_and_p_rand": "two-sided",
-        })
-    });
-    let local: Vec<_> = a
-        .local
-        .iter()
-        .map(|l| match l {
-            LocalResult::Moran(lm, c) => json!({
-                "statistic": "local_moran", "weights": "row-standardised",
-                "class_p_value": "pseudo p (conditional permutation, folded tail)",
-                "correction": c.correction.as_str(), "tested": c.tested,
-                "adjusted_cutoffs": {"99": c.cutoffs.p99, "95": c.cutoffs.p95, "90": c.cutoffs.p90},
-                "islands": lm.islands.len(),
-            }),
-            LocalResult::GetisOrd(s, gi, c) => json!({
-                "statistic": statistic_name(*s),
-                "class_p_value": "two-sided analytic p of z",
-                "p_sim_tail": "folded (esda's default): p = (M+1)/(R+1)",
-                "correction": c.correction.as_str(), "tested": c.tested,
-                "adjusted_cutoffs": {"99": c.cutoffs.p99, "95": c.cutoffs.p95, "90": c.cutoffs.p90},
-                "islands": gi.islands.len(), "undefined": gi.undefined.len(),
-            }),
-        })
-        .collect();
-    let analysed = a.analysed.iter().flatten().count();
-    json!({
-        "name": a.section.name,
-        "settings": a.section,
-        "areas_analysed": analysed,
-        "areas_without_data": a.analysed.len() - analysed,
-        "areas_without_data_rule": "left out; the weights are restricted to the areas analysed (links to areas without data dropped)",
-        "eb_negative_prior_variance_clamped": a.eb_clamped,
-        "global_moran": gm,
-        "local": local,
-    })
-}
-
-fn grid_manifest(g: &crate::grid::GridResult) -> serde_json::Value {
-    json!({
-        "settings": g.section,
-        "cells": g.cells.len(),
-        "events_in_cells": g.counts.iter().sum::<u64>(),
-        "events_outside_cells": g.outside,
-        "weights": "binary distance band between cell centres (threshold_m), self included in Gi*",
-        "class_p_value": "two-sided analytic p of z",
-        "correction": g.classes.correction.as_str(),
-        "adjusted_cutoffs": {"99": g.classes.cutoffs.p99, "95": g.classes.cutoffs.p95, "90": g.classes.cutoffs.p90},
-        "islands": g.gi_star.islands.len(),
-        "origin": "cells aligned on multiples of the cell size in the working CRS",
-    })
-}
-
-fn density_manifest(d: &safemap_stats::kde::KdeSurface) -> serde_json::Value {
-    json!({
-        "kernel": d.kernel.as_str(),
-        "bandwidth_m": d.bandwidth,
-        "evaluation": d.evaluation.as_str(),
-        "cell_size_m": d.raster.cell_size(),
-        "ncols": d.raster.ncols(),
-        "nrows": d.raster.nrows(),
-        "x_min": d.raster.x_min(),
-        "y_min": d.raster.y_min(),
-        "units": "events per square kilometre",
-        "events": d.total_weight,
-        "geojson_floor_share_of_peak": outputs::density_files::GEOJSON_FLOOR,
-    })
-}
-
-/// The months a source's counts cover, `[from, to]` as `YYYY-MM`: the study period when it
-/// has one, else the months its coverage expects (for police.uk, the months its files are
-/// named for), else the first and last month with a joined event.
-fn month_span(study: &Study, s: &SourceResult) -> Option<[String; 2]> {
-    let months = study.period_months().or(s.coverage.months).or_else(|| {
-        let first = s.counts.monthly.keys().map(|k| k.2).min()?;
-        let last = s.counts.monthly.keys().map(|k| k.2).max()?;
-        Some((first, last))
-    })?;
-    let f = safemap_types::time::format_month_index;
-    Some([f(months.0), f(months.1)])
-}
-
 fn input_checksums(study: &Study, results: &StudyResults) -> Result<Vec<InputFile>, EngineError> {
     let areas = &results.areas;
     let mut files = vec![("boundaries".to_string(), areas.boundary_path.clone())];
@@ -450,71 +355,4 @@ fn input_checksums(study: &Study, results: &StudyResults) -> Result<Vec<InputFil
         }
     }
     outputs::manifest::checksum_all(&files)
-}
-
-fn manifest(
-    study: &Study,
-    results: &StudyResults,
-    services: Option<&LocatedServices>,
-    inputs: &[InputFile],
-    timings_ms: &[(String, u128)],
-) -> serde_json::Value {
-    let areas = &results.areas;
-    let summary = |s: &Option<crate::areas::KeyedSummary>| {
-        s.as_ref().map(|s| {
-            json!({ "path": tidy(&s.path), "read": s.read, "matched_study_areas": s.matched,
-                    "other_codes": s.other_codes, "rejected": s.rejected })
-        })
-    };
-    json!({
-        "safemap_version": env!("CARGO_PKG_VERSION"),
-        "study": study.study.name,
-        "study_file": tidy(&study.file),
-        "seed": study.study.seed,
-        "parameters": {
-            "rate_per": study.study.rate_per,
-            "confidence": study.study.confidence,
-            "interval_method": "exact Poisson (Garwood): chi-square quantiles",
-            "expected_counts": "population x study-wide rate (sum of counts / sum of population over areas with population and data)",
-            "period": study.period,
-            "max_reject_share": study.study.max_reject_share,
-            "boundaries": study.boundaries,
-            "population": study.population,
-            "deprivation": study.deprivation,
-            "sources": study.sources,
-            "services": study.services,
-            "disclosure": study.disclosure,
-            "serve": study.serve,
-        },
-        "inputs": inputs,
-        "areas": {
-            "count": areas.areas.len(),
-            "boundary_crs": areas.boundary_crs.to_string(),
-            "working_crs": if areas.boundary_crs == Crs::Planar { "planar" } else { "EPSG:27700" },
-            "invalid_polygons": areas.invalid.iter().map(|a| json!({"code": a.code, "problem": a.problem})).collect::<Vec<_>>(),
-            "without_population": areas.without_population(),
-            "population_table": summary(&areas.population),
-            "deprivation_table": summary(&areas.deprivation),
-        },
-        "sources": results.sources.iter().map(|s| json!({
-            "name": s.section.name,
-            "format": s.section.format,
-            "time_precision": if s.has_timestamps { "timestamp" } else { "month" },
-            "sensitive": s.section.is_sensitive(),
-            "measures": s.measures,
-            "slugs": s.slugs,
-            "n_categories": s.counts.n_categories,
-            "months": month_span(study, s),
-            "accounting": s.accounting,
-            "coverage": s.coverage.manifest(),
-        })).collect::<Vec<_>>(),
-        "services": services.map(|s| &s.accounting),
-        "weights": results.weights,
-        "analyses": results.analyses.iter().map(analysis_manifest).collect::<Vec<_>>(),
-        "outputs": (["areas.geojson", "areas.csv", "counts.csv", "counts_by_hour.csv", "coverage.csv", "rejects.csv", "manifest.json"]
-            .into_iter()
-            .chain(results.weights.is_some().then_some("weights.gal"))
-            .collect::<Vec<_>>()),
-        "timings_ms": timings_ms.iter().map(|(n, ms)| json!({"step": n, "ms": ms})).collect::<Vec<_>>(),
-    })
 }

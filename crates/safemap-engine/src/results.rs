@@ -8,6 +8,8 @@ use crate::assign::Accounting;
 use crate::config::SourceSection;
 use crate::coverage::Coverage;
 use crate::weights::WeightsSummary;
+use safemap_results::columns::measure_column;
+pub use safemap_results::columns::{slugs, MEASURES};
 use safemap_stats::AreaRate;
 use safemap_stats::{ClusterClass, HotspotClass};
 
@@ -62,16 +64,6 @@ pub struct StudyResults {
     pub analyses: Vec<AnalysisResult>,
 }
 
-/// Per-measure columns, in output order.
-pub const MEASURES: [&str; 6] = [
-    "count",
-    "rate",
-    "rate_lo",
-    "rate_hi",
-    "expected",
-    "excess_risk",
-];
-
 impl StudyResults {
     /// Column names of the attribute table: `code, name, population, deprivation`, then
     /// for each source and each of `all`, its categories and its flags,
@@ -85,7 +77,7 @@ impl StudyResults {
         for s in &self.sources {
             for cat in std::iter::once("all").chain(s.slugs.iter().map(String::as_str)) {
                 for m in MEASURES {
-                    cols.push(format!("{}_{cat}_{m}", s.section.name));
+                    cols.push(measure_column(&s.section.name, cat, m));
                 }
             }
             cols.push(format!("{}_coverage", s.section.name));
@@ -187,61 +179,5 @@ fn local_columns(local: &LocalResult) -> (&'static str, &'static [&'static str])
     match local {
         LocalResult::Moran(..) => ("local_moran", &["i", "quadrant", "p_sim"]),
         LocalResult::GetisOrd(s, ..) => (statistic_name(*s), &["g", "z", "p", "p_sim"]),
-    }
-}
-
-/// Column-name slugs: lower case, runs of other characters as one `_`; clashes get `_2`, `_3`.
-pub fn slugs(names: &[String]) -> Vec<String> {
-    let mut seen = std::collections::BTreeMap::<String, usize>::new();
-    names
-        .iter()
-        .map(|n| {
-            let mut s = String::new();
-            for c in n.chars() {
-                if c.is_ascii_alphanumeric() {
-                    s.push(c.to_ascii_lowercase());
-                } else if !s.ends_with('_') {
-                    s.push('_');
-                }
-            }
-            let s = s.trim_matches('_').to_string();
-            let s = if s.is_empty() || s == "all" {
-                format!("cat_{s}")
-            } else {
-                s
-            };
-            let k = seen.entry(s.clone()).or_default();
-            *k += 1;
-            if *k == 1 {
-                s
-            } else {
-                format!("{s}_{k}")
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_are_safe_and_unique() {
-        let names = [
-            "Violence and sexual offences",
-            "Anti-social behaviour",
-            "anti social behaviour",
-            "All",
-        ]
-        .map(String::from);
-        assert_eq!(
-            slugs(&names),
-            [
-                "violence_and_sexual_offences",
-                "anti_social_behaviour",
-                "anti_social_behaviour_2",
-                "cat_all"
-            ]
-        );
     }
 }

@@ -5,8 +5,38 @@
 //! The rule follows the NHS convention by default (counts of 1 to 7 suppressed, all others
 //! rounded to the nearest 5); `[disclosure]` in the study changes it.
 
-use crate::config::DisclosureSection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// `[disclosure]` of the study file, as the manifest records it: small-number control of
+/// public outputs (the NHS convention by default: counts of 1 to 7 suppressed, every other
+/// count rounded to the nearest 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisclosureSection {
+    /// Counts from 1 up to this value are suppressed.
+    #[serde(default = "default_suppress_max")]
+    pub suppress_max: u64,
+    /// Every other count is rounded to the nearest multiple of this (1: not rounded).
+    #[serde(default = "default_round_to")]
+    pub round_to: u64,
+}
+
+impl Default for DisclosureSection {
+    fn default() -> Self {
+        Self {
+            suppress_max: default_suppress_max(),
+            round_to: default_round_to(),
+        }
+    }
+}
+
+fn default_suppress_max() -> u64 {
+    7
+}
+
+fn default_round_to() -> u64 {
+    5
+}
 
 /// A count as the public sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -61,7 +91,7 @@ impl DisclosureRule {
     /// rounded.
     ///
     /// ```
-    /// use safemap_engine::disclosure::{DisclosureRule, Published};
+    /// use safemap_results::disclosure::{DisclosureRule, Published};
     /// let rule = DisclosureRule { suppress_max: 7, round_to: 5 };
     /// assert_eq!(rule.primary(0), Published::Shown(0));
     /// assert_eq!(rule.primary(7), Published::Suppressed);

@@ -1,26 +1,331 @@
-//! `manifest.json`: what went in (with SHA-256), what came out, every parameter, the seed,
-//! the row accounting and the timings.
+//! `manifest.json`: what went in (with SHA-256), every parameter, the seed, the row
+//! accounting, the analyses and the layer registry, typed by `safemap-results`. No timings:
+//! the same inputs, study file and seed give the same bytes.
 
+use crate::analysis::{statistic_name, AnalysisResult, LocalResult};
+use crate::config::{DensitySection, Study};
 use crate::error::EngineError;
+use crate::grid::GridResult;
 use crate::outputs::write_file;
 use crate::paths::tidy;
+use crate::results::{SourceResult, StudyResults};
+use crate::seeds::{stream_seed, GRID_STREAM};
+use crate::services::LocatedServices;
 use rayon::prelude::*;
+use safemap_results::columns::is_class_column;
+use safemap_results::files;
+pub use safemap_results::manifest::InputFile;
+use safemap_results::manifest::{AnalysisEntry, Parameters, SourceEntry, TimePrecision};
+use safemap_results::registry::{GeometryKind, LayerEntry, LayerKind, ProtectedCount};
+use safemap_results::{Manifest, FORMAT_VERSION};
+use safemap_stats::kde::KdeSurface;
+use safemap_types::Crs;
 use serde::Serialize;
+use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-/// One input file and its checksum.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct InputFile {
-    /// What the file is (`boundaries`, `population`, `source:police`, ...).
-    pub role: String,
-    /// Path as given (tidied).
-    pub path: PathBuf,
-    /// Size in bytes.
-    pub bytes: u64,
-    /// Hex SHA-256 of the file's bytes.
-    pub sha256: String,
+/// What a run produced, for its manifest.
+pub struct RunOutputs<'a> {
+    /// The study.
+    pub study: &'a Study,
+    /// Its results.
+    pub results: &'a StudyResults,
+    /// The service register, located.
+    pub services: Option<&'a LocatedServices>,
+    /// Confidential services withheld from `services.geojson`.
+    pub withheld_services: Option<u64>,
+    /// `[grid]`'s result.
+    pub grid: Option<&'a GridResult>,
+    /// `[density]`'s surface.
+    pub density: Option<&'a KdeSurface>,
+    /// Input files with checksums.
+    pub inputs: Vec<InputFile>,
+}
+
+/// The manifest of a run, with its layer registry.
+pub fn build(run: RunOutputs<'_>) -> Manifest {
+    let RunOutputs {
+        study,
+        results,
+        services,
+        withheld_services,
+        grid,
+        density,
+        inputs,
+    } = run;
+    let areas = &results.areas;
+    let summary = |s: &Option<crate::areas::KeyedSummary>| {
+        s.as_ref().map(|s| {
+            json!({ "path": tidy(&s.path), "read": s.read, "matched_study_areas": s.matched,
+                    "other_codes": s.other_codes, "rejected": s.rejected })
+        })
+    };
+    let layers = registry(study, results, services.is_some(), grid, density.is_some());
+    let mut outputs: Vec<String> = [
+        files::AREAS_GEOJSON,
+        files::AREAS_CSV,
+        files::COUNTS_CSV,
+        files::COUNTS_BY_HOUR_CSV,
+        files::COVERAGE_CSV,
+    ]
+    .into_iter()
+    .chain(results.weights.is_some().then_some(files::WEIGHTS_GAL))
+    .chain(
+        withheld_services
+            .is_some()
+            .then_some(files::SERVICES_GEOJSON),
+    )
+    .chain(grid.is_some().then_some(files::GRID_GEOJSON))
+    .chain(
+        density
+            .iter()
+            .flat_map(|_| [files::DENSITY_ASC, files::DENSITY_GEOJSON]),
+    )
+    .chain([files::REJECTS_CSV, files::MANIFEST])
+    .map(String::from)
+    .collect();
+    outputs.dedup();
+    Manifest {
+        format_version: FORMAT_VERSION,
+        safemap_version: env!("CARGO_PKG_VERSION").into(),
+        study: study.study.name.clone(),
+        study_file: tidy(&study.file),
+        seed: study.study.seed,
+        parameters: Parameters {
+            rate_per: study.study.rate_per,
+            confidence: study.study.confidence,
+            interval_method: "exact Poisson (Garwood): chi-square quantiles".into(),
+            expected_counts: "population x study-wide rate (sum of counts / sum of population over areas with population and data)".into(),
+            period: to_value(&study.period),
+            max_reject_share: study.study.max_reject_share,
+            boundaries: to_value(&study.boundaries),
+            population: to_value(&study.population),
+            deprivation: to_value(&study.deprivation),
+            sources: to_value(&study.sources),
+            services: to_value(&study.services),
+            disclosure: study.disclosure,
+            serve: study.serve.clone(),
+        },
+        inputs,
+        areas: json!({
+            "count": areas.areas.len(),
+            "boundary_crs": areas.boundary_crs.to_string(),
+            "working_crs": if areas.boundary_crs == Crs::Planar { "planar" } else { "EPSG:27700" },
+            "invalid_polygons": areas.invalid.iter().map(|a| json!({"code": a.code, "problem": a.problem})).collect::<Vec<_>>(),
+            "without_population": areas.without_population(),
+            "population_table": summary(&areas.population),
+            "deprivation_table": summary(&areas.deprivation),
+        }),
+        sources: results
+            .sources
+            .iter()
+            .map(|s| SourceEntry {
+                name: s.section.name.clone(),
+                format: to_value(&s.section.format).as_str().unwrap_or_default().to_string(),
+                time_precision: if s.has_timestamps {
+                    TimePrecision::Timestamp
+                } else {
+                    TimePrecision::Month
+                },
+                sensitive: s.section.is_sensitive(),
+                measures: s.measures.clone(),
+                slugs: s.slugs.clone(),
+                n_categories: s.counts.n_categories,
+                months: month_span(study, s),
+                accounting: to_value(&s.accounting),
+                coverage: Some(s.coverage.summary()),
+            })
+            .collect(),
+        services: services.map_or(Value::Null, |s| to_value(&s.accounting)),
+        services_confidential_withheld: withheld_services,
+        weights: to_value(&results.weights),
+        analyses: results
+            .analyses
+            .iter()
+            .map(|a| analysis_entry(study, a))
+            .collect(),
+        grid: grid.map_or(Value::Null, |g| grid_manifest(study, g)),
+        density: match (&study.density, density) {
+            (Some(section), Some(d)) => density_manifest(section, d),
+            _ => Value::Null,
+        },
+        layers,
+        outputs,
+    }
+}
+
+/// The layer registry: the areas, and the grid, density and services layers the run wrote.
+/// Grid and density show where a source's events are, so they are as sensitive as it is.
+fn registry(
+    study: &Study,
+    results: &StudyResults,
+    services: bool,
+    grid: Option<&GridResult>,
+    density: bool,
+) -> Vec<LayerEntry> {
+    let strings = |v: &[&str]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+    let count = || ProtectedCount {
+        column: "count".into(),
+        within: None,
+    };
+    let sensitive = |source: &str| {
+        study
+            .sources
+            .iter()
+            .find(|s| s.name == source)
+            .is_none_or(crate::config::SourceSection::is_sensitive)
+    };
+    let mut public_area_columns = strings(&["code", "name", "population", "deprivation"]);
+    public_area_columns.extend(results.columns().into_iter().filter(|c| is_class_column(c)));
+    let mut layers = vec![LayerEntry {
+        name: "areas".into(),
+        file: files::AREAS_GEOJSON.into(),
+        kind: LayerKind::Areas,
+        geometry: GeometryKind::Polygon,
+        sources: study.sources.iter().map(|s| s.name.clone()).collect(),
+        sensitive: false,
+        public_columns: public_area_columns,
+        protected_counts: Vec::new(),
+    }];
+    if let (Some(g), Some(section)) = (grid, &study.grid) {
+        let mut public = strings(&["cell", "count"]);
+        public.extend(g.columns().into_iter().filter(|c| is_class_column(c)));
+        layers.push(LayerEntry {
+            name: "grid".into(),
+            file: files::GRID_GEOJSON.into(),
+            kind: LayerKind::Features,
+            geometry: GeometryKind::Polygon,
+            sources: vec![section.source.clone()],
+            sensitive: sensitive(&section.source),
+            public_columns: public,
+            protected_counts: vec![count()],
+        });
+    }
+    if let (true, Some(section)) = (density, &study.density) {
+        layers.push(LayerEntry {
+            name: "density".into(),
+            file: files::DENSITY_GEOJSON.into(),
+            kind: LayerKind::Features,
+            geometry: GeometryKind::Polygon,
+            sources: vec![section.source.clone()],
+            sensitive: sensitive(&section.source),
+            public_columns: strings(&["density_per_km2"]),
+            protected_counts: Vec::new(),
+        });
+    }
+    if services {
+        layers.push(LayerEntry {
+            name: "services".into(),
+            file: files::SERVICES_GEOJSON.into(),
+            kind: LayerKind::Features,
+            geometry: GeometryKind::Point,
+            sources: Vec::new(),
+            sensitive: false,
+            public_columns: strings(&["name", "kind", "tier", "capacity", "area"]),
+            protected_counts: Vec::new(),
+        });
+    }
+    layers
+}
+
+/// A study section as JSON (they are plain data: serialising cannot fail).
+fn to_value(v: &impl Serialize) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// An analysis as the manifest records it: its settings, conventions and global results.
+fn analysis_entry(study: &Study, a: &AnalysisResult) -> AnalysisEntry {
+    let gm = a.global_moran.as_ref().map(|g| {
+        json!({
+            "I": g.i, "EI": g.expected,
+            "VI_norm": g.normality.variance, "z_norm": g.normality.z, "p_norm": g.normality.p,
+            "VI_rand": g.randomisation.variance, "z_rand": g.randomisation.z, "p_rand": g.randomisation.p,
+            "p_sim": g.p_sim, "islands": g.islands.len(),
+            "weights": "row-standardised", "p_norm_and_p_rand": "two-sided",
+        })
+    });
+    let local: Vec<_> = a
+        .local
+        .iter()
+        .map(|l| match l {
+            LocalResult::Moran(lm, c) => json!({
+                "statistic": "local_moran", "weights": "row-standardised",
+                "class_p_value": "pseudo p (conditional permutation, folded tail)",
+                "correction": c.correction.as_str(), "tested": c.tested,
+                "adjusted_cutoffs": {"99": c.cutoffs.p99, "95": c.cutoffs.p95, "90": c.cutoffs.p90},
+                "islands": lm.islands.len(),
+            }),
+            LocalResult::GetisOrd(s, gi, c) => json!({
+                "statistic": statistic_name(*s),
+                "class_p_value": "two-sided analytic p of z",
+                "p_sim_tail": "folded (esda's default): p = (M+1)/(R+1)",
+                "correction": c.correction.as_str(), "tested": c.tested,
+                "adjusted_cutoffs": {"99": c.cutoffs.p99, "95": c.cutoffs.p95, "90": c.cutoffs.p90},
+                "islands": gi.islands.len(), "undefined": gi.undefined.len(),
+            }),
+        })
+        .collect();
+    let analysed = a.analysed.iter().flatten().count();
+    AnalysisEntry {
+        name: a.section.name.clone(),
+        settings: serde_json::from_value(to_value(&a.section))
+            .expect("an [[analysis]] section serialises to analysis settings"),
+        areas_analysed: analysed,
+        areas_without_data: a.analysed.len() - analysed,
+        areas_without_data_rule: "left out; the weights are restricted to the areas analysed (links to areas without data dropped)".into(),
+        seed: stream_seed(study.study.seed, &a.section.name),
+        eb_negative_prior_variance_clamped: a.eb_clamped.into(),
+        global_moran: gm.into(),
+        local,
+    }
+}
+
+fn grid_manifest(study: &Study, g: &GridResult) -> Value {
+    json!({
+        "settings": g.section,
+        "seed": stream_seed(study.study.seed, GRID_STREAM),
+        "cells": g.cells.len(),
+        "events_in_cells": g.counts.iter().sum::<u64>(),
+        "events_outside_cells": g.outside,
+        "weights": "binary distance band between cell centres (threshold_m), self included in Gi*",
+        "class_p_value": "two-sided analytic p of z",
+        "correction": g.classes.correction.as_str(),
+        "adjusted_cutoffs": {"99": g.classes.cutoffs.p99, "95": g.classes.cutoffs.p95, "90": g.classes.cutoffs.p90},
+        "islands": g.gi_star.islands.len(),
+        "origin": "cells aligned on multiples of the cell size in the working CRS",
+    })
+}
+
+fn density_manifest(section: &DensitySection, d: &KdeSurface) -> Value {
+    json!({
+        "settings": section,
+        "kernel": d.kernel.as_str(),
+        "bandwidth_m": d.bandwidth,
+        "evaluation": d.evaluation.as_str(),
+        "cell_size_m": d.raster.cell_size(),
+        "ncols": d.raster.ncols(),
+        "nrows": d.raster.nrows(),
+        "x_min": d.raster.x_min(),
+        "y_min": d.raster.y_min(),
+        "units": "events per square kilometre",
+        "events": d.total_weight,
+        "geojson_floor_share_of_peak": super::density_files::GEOJSON_FLOOR,
+    })
+}
+
+/// The months a source's counts cover, `[from, to]` as `YYYY-MM`: the study period when it
+/// has one, else the months its coverage expects (for police.uk, the months its files are
+/// named for), else the first and last month with a joined event.
+fn month_span(study: &Study, s: &SourceResult) -> Option<[String; 2]> {
+    let months = study.period_months().or(s.coverage.months).or_else(|| {
+        let first = s.counts.monthly.keys().map(|k| k.2).min()?;
+        let last = s.counts.monthly.keys().map(|k| k.2).max()?;
+        Some((first, last))
+    })?;
+    let f = safemap_types::time::format_month_index;
+    Some([f(months.0), f(months.1)])
 }
 
 /// Hashes the files in parallel; the result keeps the given order.

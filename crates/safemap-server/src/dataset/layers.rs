@@ -12,7 +12,7 @@ pub const FULL_ATTRIBUTES_ZOOM: u8 = 10;
 /// reach the map through `/api/areas.json` and feature-state.
 pub fn is_painted_from_tiles(key: &str) -> bool {
     key == "code"
-        || super::load::is_class_column(key)
+        || safemap_results::columns::is_class_column(key)
         || ["gap", "priority", "access", "need", "supply", "coverage"]
             .iter()
             .any(|p| key.starts_with(p))

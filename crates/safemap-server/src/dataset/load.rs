@@ -1,6 +1,8 @@
-//! Reading a results directory (`manifest.json`, `areas.geojson`, `counts.csv`,
-//! `counts_by_hour.csv`, `coverage.csv`, and when present `grid.geojson`,
-//! `density.geojson`, `services.geojson`) into a [`Dataset`].
+//! Reading a results directory into a [`Dataset`] through the results contract: the typed
+//! manifest, then the tables (`counts.csv`, `counts_by_hour.csv`, `coverage.csv`) and every
+//! layer file its registry lists. Layers are built from their registry entries alone: what
+//! the public sees of a layer is what its entry allows, and nothing when the entry or a
+//! source it draws from does not say it is public.
 
 use super::layers::{areas_key_min_zoom, prop_value, table_of, TileLayer};
 use super::published::PublishedTable;
@@ -9,9 +11,13 @@ use super::{AnalysisInfo, AreaInfo, Dataset};
 use crate::filter::parse_month;
 use crate::values::derive;
 use rayon::prelude::*;
-use safemap_engine::config::DisclosureSection;
-use safemap_engine::coverage::{Coverage, CoverageMethod};
-use safemap_engine::disclosure::DisclosureRule;
+use safemap_results::columns::{measure_column, MEASURES};
+use safemap_results::coverage::{Coverage, CoverageMethod};
+use safemap_results::disclosure::{DisclosureRule, Published};
+use safemap_results::files;
+use safemap_results::manifest::{AnalysisEntry, SourceEntry, TimePrecision};
+use safemap_results::registry::{GeometryKind, LayerEntry, LayerKind};
+use safemap_results::Manifest;
 use safemap_stats::RateParams;
 use safemap_tiles::{AttributeTable, LayerGeometry, PrepareOptions, PropValue};
 use serde_json::{Map, Value};
@@ -48,46 +54,56 @@ fn parse_err(path: &Path, message: impl std::fmt::Display) -> LoadError {
     }
 }
 
-/// The files a results directory holds for the server, in hashing order, and whether each
-/// is required.
-const FILES: [(&str, bool); 8] = [
-    ("manifest.json", true),
-    ("areas.geojson", true),
-    ("counts.csv", true),
-    ("counts_by_hour.csv", false),
-    ("coverage.csv", false),
-    ("grid.geojson", false),
-    ("density.geojson", false),
-    ("services.geojson", false),
-];
-
 /// The files of a results directory, read whole, and their fingerprint.
 pub struct ResultFiles {
     dir: PathBuf,
-    bytes: HashMap<&'static str, Vec<u8>>,
+    manifest: Manifest,
+    bytes: HashMap<String, Vec<u8>>,
     fingerprint: String,
 }
 
 impl ResultFiles {
-    /// Reads and hashes every file (SHA-256 of names, lengths and contents).
+    /// Reads the manifest, the tables and every layer file its registry lists, and hashes
+    /// them (SHA-256 of names, lengths and contents).
     pub fn read(dir: &Path) -> Result<Self, LoadError> {
+        let read = |name: &str, required: bool| match std::fs::read(dir.join(name)) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(LoadError::Read {
+                path: dir.join(name),
+                source,
+            }),
+        };
+        let manifest_path = dir.join(files::MANIFEST);
+        let manifest_bytes = read(files::MANIFEST, true)?.unwrap_or_default();
+        let manifest =
+            Manifest::from_slice(&manifest_bytes).map_err(|e| parse_err(&manifest_path, e))?;
         let mut hasher = Sha256::new();
+        hasher.update(files::MANIFEST.as_bytes());
+        hasher.update((manifest_bytes.len() as u64).to_le_bytes());
+        hasher.update(&manifest_bytes);
+        let names = files::SERVED_TABLES
+            .into_iter()
+            .filter(|(name, _)| *name != files::MANIFEST)
+            .chain(manifest.layers.iter().map(|l| (l.file.as_str(), true)));
         let mut bytes = HashMap::new();
-        for (name, required) in FILES {
-            let path = dir.join(name);
-            match std::fs::read(&path) {
-                Ok(b) => {
-                    hasher.update(name.as_bytes());
-                    hasher.update((b.len() as u64).to_le_bytes());
-                    hasher.update(&b);
-                    bytes.insert(name, b);
-                }
-                Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(source) => return Err(LoadError::Read { path, source }),
+        for (name, required) in names {
+            if name.contains(['/', '\\']) || name.starts_with('.') {
+                return Err(parse_err(
+                    &manifest_path,
+                    format!("layer file {name:?} is not a file name in the results directory"),
+                ));
+            }
+            if let Some(b) = read(name, required)? {
+                hasher.update(name.as_bytes());
+                hasher.update((b.len() as u64).to_le_bytes());
+                hasher.update(&b);
+                bytes.insert(name.to_string(), b);
             }
         }
         Ok(Self {
             dir: dir.to_path_buf(),
+            manifest,
             bytes,
             fingerprint: format!("{:x}", hasher.finalize()),
         })
@@ -141,10 +157,6 @@ fn multipolygon(
     }
 }
 
-fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key).and_then(Value::as_str)
-}
-
 /// Loads a results directory.
 pub fn load(dir: &Path) -> Result<Dataset, LoadError> {
     parse(ResultFiles::read(dir)?)
@@ -152,22 +164,25 @@ pub fn load(dir: &Path) -> Result<Dataset, LoadError> {
 
 /// Builds the dataset from files already read.
 pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
-    let manifest_bytes = files.take("manifest.json").unwrap_or_default();
-    let manifest_path = files.path("manifest.json");
-    let manifest: Value =
-        serde_json::from_slice(&manifest_bytes).map_err(|e| parse_err(&manifest_path, e))?;
-    let params = &manifest["parameters"];
-    let rate_params = RateParams::new(
-        params["rate_per"].as_f64().unwrap_or(1000.0),
-        params["confidence"].as_f64().unwrap_or(0.95),
-    )
-    .map_err(|e| parse_err(&manifest_path, e))?;
-    let disclosure: DisclosureSection =
-        serde_json::from_value(params["disclosure"].clone()).unwrap_or_default();
-    let disclosure = DisclosureRule::from(disclosure);
+    let manifest_path = files.path(files::MANIFEST);
+    let manifest = files.manifest.clone();
+    let params = &manifest.parameters;
+    let rate_params = RateParams::new(params.rate_per, params.confidence)
+        .map_err(|e| parse_err(&manifest_path, format!("parameters: {e}")))?;
+    let disclosure = manifest.disclosure_rule();
+    let mut entries = manifest
+        .layers
+        .iter()
+        .filter(|l| l.kind == LayerKind::Areas);
+    let (Some(areas_entry), None) = (entries.next(), entries.next()) else {
+        return Err(parse_err(
+            &manifest_path,
+            "layers: expected exactly one layer of kind \"areas\"",
+        ));
+    };
 
-    let areas_path = files.path("areas.geojson");
-    let areas_bytes = files.take("areas.geojson").unwrap_or_default();
+    let areas_path = files.path(&areas_entry.file);
+    let areas_bytes = files.take(&areas_entry.file).unwrap_or_default();
     let areas_fc = features(&areas_path, &areas_bytes)?;
     drop(areas_bytes);
     let columns: Vec<String> = areas_fc
@@ -208,28 +223,24 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
         })
         .collect();
 
-    let source_meta = manifest["sources"].as_array().cloned().unwrap_or_default();
-    let mut sources: Vec<SourceData> = source_meta
+    let mut sources: Vec<SourceData> = manifest
+        .sources
         .iter()
         .map(|s| source_shell(&manifest_path, s))
         .collect::<Result<_, _>>()?;
-    let counts_path = files.path("counts.csv");
-    let counts = files.take("counts.csv").unwrap_or_default();
-    read_counts(&counts_path, &counts, false, &by_code, &mut sources)?;
-    let hourly_path = files.path("counts_by_hour.csv");
-    if let Some(hourly) = files.take("counts_by_hour.csv") {
-        read_counts(&hourly_path, &hourly, true, &by_code, &mut sources)?;
+    for (name, hourly) in [
+        (files::COUNTS_CSV, false),
+        (files::COUNTS_BY_HOUR_CSV, true),
+    ] {
+        let path = files.path(name);
+        if let Some(bytes) = files.take(name) {
+            read_counts(&path, &bytes, hourly, &by_code, &mut sources)?;
+        }
     }
-    let coverage_path = files.path("coverage.csv");
+    let coverage_path = files.path(files::COVERAGE_CSV);
     // Results written before coverage.csv existed read as complete coverage.
-    let coverage = files.take("coverage.csv").unwrap_or_default();
-    read_coverage(
-        &coverage_path,
-        &coverage,
-        &source_meta,
-        &by_code,
-        &mut sources,
-    )?;
+    let coverage = files.take(files::COVERAGE_CSV).unwrap_or_default();
+    read_coverage(&coverage_path, &coverage, &manifest, &by_code, &mut sources)?;
     for s in &mut sources {
         for table in [&mut s.monthly, &mut s.hourly] {
             for entries in table.iter_mut() {
@@ -242,10 +253,7 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
         .map(|s| PublishedTable::build(s, areas.len(), disclosure))
         .collect();
 
-    let analyses = manifest["analyses"]
-        .as_array()
-        .map(|list| list.iter().map(analysis_info).collect())
-        .unwrap_or_default();
+    let analyses = manifest.analyses.iter().map(analysis_info).collect();
 
     let mut layers = BTreeMap::new();
     let polygons: Vec<geo_types::MultiPolygon<f64>> = areas_fc
@@ -258,14 +266,16 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
             })
         })
         .collect::<Result<_, _>>()?;
-    let public_rows = public_area_rows(
-        &columns,
-        &areas_fc.props,
-        &sources,
-        &published,
-        &areas,
-        rate_params,
-    );
+    let public_rows = areas_entry.is_public(&manifest.sources).then(|| {
+        public_area_rows(
+            &areas_entry.public_columns,
+            &areas_fc.props,
+            &sources,
+            &published,
+            &areas,
+            rate_params,
+        )
+    });
     let districts = super::context::Districts::of(&areas);
     let labels = districts.labels(&areas, &polygons);
     let areas_geometry = LayerGeometry::polygons(polygons, PrepareOptions::default());
@@ -273,81 +283,34 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
     drop(districts);
     let analyst = table_of(&areas_fc.props, &columns);
     layers.insert(
-        "areas".to_string(),
+        areas_entry.name.clone(),
         TileLayer {
             analyst_key_min_zoom: areas_key_min_zoom(&analyst),
-            public_key_min_zoom: areas_key_min_zoom(&public_rows),
-            ..TileLayer::plain("polygon", areas_geometry, analyst, Some(public_rows))
+            public_key_min_zoom: public_rows
+                .as_ref()
+                .map(areas_key_min_zoom)
+                .unwrap_or_default(),
+            ..TileLayer::plain("polygon", areas_geometry, analyst, public_rows)
         },
     );
     layers.insert("context".to_string(), context);
     layers.insert("labels".to_string(), labels);
-    let sensitive = |key: &str| {
-        let name = manifest[key]["settings"]["source"]
-            .as_str()
-            .unwrap_or_default();
-        sources.iter().any(|s| s.name == name && s.sensitive)
-    };
-    for (name, file) in [("grid", "grid.geojson"), ("density", "density.geojson")] {
-        let path = files.path(file);
-        let Some(bytes) = files.take(file) else {
-            continue;
-        };
-        let fc = features(&path, &bytes)?;
-        let polygons = fc
-            .geometry
-            .iter()
-            .enumerate()
-            .filter_map(|(i, g)| g.as_ref().map(|g| multipolygon(&path, i, g)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let keys: Vec<String> = fc
-            .props
-            .first()
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-        let public = (!sensitive(name)).then(|| public_cells(&fc.props, &keys, disclosure));
-        layers.insert(
-            name.to_string(),
-            TileLayer::plain(
-                "polygon",
-                LayerGeometry::polygons(polygons, PrepareOptions::default()),
-                table_of(&fc.props, &keys),
-                public,
-            ),
-        );
+    for entry in manifest
+        .layers
+        .iter()
+        .filter(|l| l.kind == LayerKind::Features)
+    {
+        let path = files.path(&entry.file);
+        let bytes = files.take(&entry.file).unwrap_or_default();
+        let layer = feature_layer(&path, &bytes, entry, &manifest, disclosure)?;
+        layers.insert(entry.name.clone(), layer);
     }
-    let services_path = files.path("services.geojson");
-    if let Some(bytes) = files.take("services.geojson") {
-        let fc = features(&services_path, &bytes)?;
-        let mut points = Vec::new();
-        let mut props = Vec::new();
-        for (p, g) in fc.props.into_iter().zip(&fc.geometry) {
-            if let Some(Ok(geo_types::Geometry::Point(pt))) = g
-                .as_ref()
-                .map(|g| geo_types::Geometry::<f64>::try_from(g.value.clone()))
-            {
-                points.push(pt);
-                props.push(p);
-            }
-        }
-        let keys: Vec<String> = ["name", "kind", "tier", "capacity", "area"]
-            .map(String::from)
-            .to_vec();
-        let table = table_of(&props, &keys);
-        layers.insert(
-            "services".to_string(),
-            TileLayer::plain(
-                "point",
-                LayerGeometry::points(points, PrepareOptions::default()),
-                table.clone(),
-                Some(table),
-            ),
-        );
-    }
-    let bounds = layers.get("areas").and_then(|l| l.geometry.bounds_wgs84());
+    let bounds = layers
+        .get(&areas_entry.name)
+        .and_then(|l| l.geometry.bounds_wgs84());
     Ok(Dataset {
         fingerprint: files.fingerprint.into(),
-        study: manifest["study"].as_str().unwrap_or_default().to_string(),
+        study: manifest.study.clone(),
         manifest,
         disclosure,
         rate_params,
@@ -364,51 +327,218 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
     })
 }
 
-/// A source from its manifest entry, without counts yet.
-fn source_shell(path: &Path, s: &Value) -> Result<SourceData, LoadError> {
-    let strings = |key: &str| -> Vec<String> {
-        s[key]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
+/// A layer of kind `features` from its file and registry entry: the analyst sees every
+/// property; the public, when the entry allows it, its `public_columns` with the
+/// `protected_counts` disclosure-controlled. Features without geometry are left out.
+fn feature_layer(
+    path: &Path,
+    bytes: &[u8],
+    entry: &LayerEntry,
+    manifest: &Manifest,
+    rule: DisclosureRule,
+) -> Result<TileLayer, LoadError> {
+    let fc = features(path, bytes)?;
+    let mut props = Vec::new();
+    let mut shapes = Vec::new();
+    for (i, (p, g)) in fc.props.into_iter().zip(&fc.geometry).enumerate() {
+        let Some(g) = g else { continue };
+        let geom = geo_types::Geometry::<f64>::try_from(g.value.clone())
+            .map_err(|e| parse_err(path, format!("feature {i}: {e}")))?;
+        shapes.push(geom);
+        props.push(p);
+    }
+    let keys: Vec<String> = props
+        .first()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    let geometry = layer_geometry(path, entry.geometry, shapes)?;
+    let public = entry
+        .is_public(&manifest.sources)
+        .then(|| public_features(&props, entry, rule));
+    Ok(TileLayer::plain(
+        entry.geometry.as_str(),
+        geometry,
+        table_of(&props, &keys),
+        public,
+    ))
+}
+
+/// The prepared geometry of a layer whose features are all of `kind`.
+fn layer_geometry(
+    path: &Path,
+    kind: GeometryKind,
+    shapes: Vec<geo_types::Geometry<f64>>,
+) -> Result<LayerGeometry, LoadError> {
+    use geo_types::Geometry as G;
+    let wrong = |i: usize, g: &G<f64>| {
+        parse_err(
+            path,
+            format!(
+                "feature {i}: expected a {} geometry, found {g:?}",
+                kind.as_str()
+            ),
+        )
     };
-    let name = str_field(s, "name").unwrap_or_default().to_string();
-    let labels = strings("measures");
-    let slugs = strings("slugs");
-    if slugs.len() != labels.len() {
+    let options = PrepareOptions::default();
+    Ok(match kind {
+        GeometryKind::Polygon => LayerGeometry::polygons(
+            shapes
+                .into_iter()
+                .enumerate()
+                .map(|(i, g)| match g {
+                    G::MultiPolygon(mp) => Ok(mp),
+                    G::Polygon(p) => Ok(geo_types::MultiPolygon(vec![p])),
+                    other => Err(wrong(i, &other)),
+                })
+                .collect::<Result<_, _>>()?,
+            options,
+        ),
+        GeometryKind::Point => LayerGeometry::points(
+            shapes
+                .into_iter()
+                .enumerate()
+                .map(|(i, g)| match g {
+                    G::Point(p) => Ok(p),
+                    other => Err(wrong(i, &other)),
+                })
+                .collect::<Result<_, _>>()?,
+            options,
+        ),
+    })
+}
+
+/// The public attributes of a features layer: its `public_columns`, the protected counts
+/// through [`LayerEntry::protect`] (a count that is not a whole number is withheld).
+fn public_features(
+    rows: &[Map<String, Value>],
+    entry: &LayerEntry,
+    rule: DisclosureRule,
+) -> AttributeTable {
+    let mut t = table_of(rows, &entry.public_columns);
+    let slots: Vec<Option<usize>> = entry
+        .protected_counts
+        .iter()
+        .map(|p| entry.public_columns.iter().position(|k| *k == p.column))
+        .collect();
+    for (row, props) in t.rows.iter_mut().zip(rows) {
+        let exact: Vec<Option<u64>> = entry
+            .protected_counts
+            .iter()
+            .map(|p| props.get(&p.column).and_then(Value::as_u64))
+            .collect();
+        let shown = entry.protect(
+            rule,
+            &exact.iter().map(|c| c.unwrap_or(0)).collect::<Vec<_>>(),
+        );
+        for ((slot, shown), exact) in slots.iter().zip(shown).zip(&exact) {
+            let Some(slot) = slot else { continue };
+            row[*slot] = match (shown, exact) {
+                (Published::Shown(v), Some(_)) => PropValue::UInt(v),
+                _ => PropValue::Null,
+            };
+        }
+    }
+    t
+}
+
+/// A source from its manifest entry, without counts yet.
+fn source_shell(path: &Path, s: &SourceEntry) -> Result<SourceData, LoadError> {
+    if s.slugs.len() != s.measures.len() {
         return Err(parse_err(
             path,
-            format!("source {name:?}: measures and slugs differ in length; re-run the study with this safemap version"),
+            format!("sources: {:?}: measures and slugs differ in length; re-run the study with this safemap version", s.name),
         ));
     }
-    let months = s["months"].as_array().and_then(|m| {
-        let from = parse_month("from", m.first()?.as_str()?).ok()?;
-        let to = parse_month("to", m.get(1)?.as_str()?).ok()?;
-        Some((from, to))
-    });
-    let n_categories = s["n_categories"].as_u64().map_or_else(
-        || labels.iter().filter(|l| !l.starts_with("flag_")).count(),
-        |n| n as usize,
-    );
-    let n = labels.len();
+    let months = s
+        .months
+        .as_ref()
+        .map(|[from, to]| {
+            let month = |key: &str, v: &str| {
+                parse_month(key, v)
+                    .map_err(|e| parse_err(path, format!("sources: {:?}: {e}", s.name)))
+            };
+            Ok((month("months[0]", from)?, month("months[1]", to)?))
+        })
+        .transpose()?;
+    let n = s.measures.len();
     Ok(SourceData {
-        sensitive: s["sensitive"].as_bool().unwrap_or(false),
-        has_timestamps: str_field(s, "time_precision") == Some("timestamp"),
-        labels,
-        slugs,
-        n_categories,
+        name: s.name.clone(),
+        sensitive: s.sensitive,
+        has_timestamps: s.time_precision == TimePrecision::Timestamp,
+        labels: s.measures.clone(),
+        slugs: s.slugs.clone(),
+        n_categories: s.n_categories.min(n),
         // A source with no joined events at all has no span; one month keeps the maths simple.
         months: months.unwrap_or((0, 0)),
         monthly: vec![Vec::new(); n],
         hourly: vec![Vec::new(); n],
         // Set from `coverage.csv` once the areas are known.
         coverage: Coverage::complete(CoverageMethod::WholeSpan, months, 0),
-        name,
     })
+}
+
+/// One row of a results table whose first two fields are an area code and a source name,
+/// both resolved.
+struct KeyedRow<'a> {
+    path: &'a Path,
+    line: usize,
+    record: csv::StringRecord,
+    area: usize,
+    source: usize,
+}
+
+impl KeyedRow<'_> {
+    fn field(&self, i: usize) -> &str {
+        self.record.get(i).unwrap_or_default()
+    }
+
+    /// Field `i` is not a value this run wrote.
+    fn bad(&self, what: &str, i: usize) -> LoadError {
+        parse_err(
+            self.path,
+            format!(
+                "line {}: {what} {:?} is not one of this run's",
+                self.line,
+                self.field(i)
+            ),
+        )
+    }
+
+    fn month(&self, i: usize) -> Result<i32, LoadError> {
+        parse_month("month", self.field(i))
+            .map_err(|e| parse_err(self.path, format!("line {}: {e}", self.line)))
+    }
+}
+
+/// Calls `each` with every row of a CSV table keyed by area code and source name.
+fn keyed_rows(
+    path: &Path,
+    bytes: &[u8],
+    by_code: &HashMap<String, usize>,
+    source_names: &[String],
+    mut each: impl FnMut(KeyedRow<'_>) -> Result<(), LoadError>,
+) -> Result<(), LoadError> {
+    let mut reader = csv::Reader::from_reader(bytes);
+    for (line, record) in reader.records().enumerate() {
+        let line = line + 2;
+        let record = record.map_err(|e| parse_err(path, format!("line {line}: {e}")))?;
+        let mut row = KeyedRow {
+            path,
+            line,
+            record,
+            area: 0,
+            source: 0,
+        };
+        row.area = *by_code
+            .get(row.field(0))
+            .ok_or_else(|| row.bad("area code", 0))?;
+        row.source = source_names
+            .iter()
+            .position(|s| s == row.field(1))
+            .ok_or_else(|| row.bad("source", 1))?;
+        each(row)?;
+    }
+    Ok(())
 }
 
 /// Reads `coverage.csv` (`code,source,month,reason`: the cells no input file covers) into
@@ -416,36 +546,22 @@ fn source_shell(path: &Path, s: &Value) -> Result<SourceData, LoadError> {
 fn read_coverage(
     path: &Path,
     bytes: &[u8],
-    manifest_sources: &[Value],
+    manifest: &Manifest,
     by_code: &HashMap<String, usize>,
     sources: &mut [SourceData],
 ) -> Result<(), LoadError> {
+    let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
     let mut gaps: Vec<Vec<(u32, i32, String)>> = vec![Vec::new(); sources.len()];
-    let mut reader = csv::Reader::from_reader(bytes);
-    for (line, record) in reader.records().enumerate() {
-        let line = line + 2;
-        let r = record.map_err(|e| parse_err(path, format!("line {line}: {e}")))?;
-        let field = |i: usize| r.get(i).unwrap_or_default();
-        let bad = |what: &str, v: &str| {
-            parse_err(
-                path,
-                format!("line {line}: {what} {v:?} is not one of this run's"),
-            )
-        };
-        let area = *by_code
-            .get(field(0))
-            .ok_or_else(|| bad("area code", field(0)))?;
-        let s = sources
-            .iter()
-            .position(|s| s.name == field(1))
-            .ok_or_else(|| bad("source", field(1)))?;
-        let month = parse_month("month", field(2))
-            .map_err(|e| parse_err(path, format!("line {line}: {e}")))?;
-        gaps[s].push((area as u32, month, field(3).to_string()));
-    }
-    for ((source, gaps), meta) in sources.iter_mut().zip(gaps).zip(manifest_sources) {
-        let method = serde_json::from_value(meta["coverage"]["method"].clone())
-            .unwrap_or(CoverageMethod::WholeSpan);
+    keyed_rows(path, bytes, by_code, &names, |row| {
+        let month = row.month(2)?;
+        gaps[row.source].push((row.area as u32, month, row.field(3).to_string()));
+        Ok(())
+    })?;
+    for ((source, gaps), meta) in sources.iter_mut().zip(gaps).zip(&manifest.sources) {
+        let method = meta
+            .coverage
+            .as_ref()
+            .map_or(CoverageMethod::WholeSpan, |c| c.method);
         let gaps: Vec<(u32, i32, &str)> =
             gaps.iter().map(|(a, m, r)| (*a, *m, r.as_str())).collect();
         source.coverage = Coverage::with_gaps(method, Some(source.months), by_code.len(), &gaps);
@@ -461,7 +577,7 @@ fn read_counts(
     by_code: &HashMap<String, usize>,
     sources: &mut [SourceData],
 ) -> Result<(), LoadError> {
-    let mut reader = csv::Reader::from_reader(bytes);
+    let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
     let lookups: Vec<HashMap<String, usize>> = sources
         .iter()
         .map(|s| {
@@ -472,89 +588,63 @@ fn read_counts(
                 .collect()
         })
         .collect();
-    for (line, record) in reader.records().enumerate() {
-        let line = line + 2;
-        let r = record.map_err(|e| parse_err(path, format!("line {line}: {e}")))?;
-        let field = |i: usize| r.get(i).unwrap_or_default();
-        let bad = |what: &str, v: &str| {
-            parse_err(
-                path,
-                format!("line {line}: {what} {v:?} is not one of this run's"),
-            )
-        };
-        let area = *by_code
-            .get(field(0))
-            .ok_or_else(|| bad("area code", field(0)))?;
-        let s = sources
-            .iter()
-            .position(|s| s.name == field(1))
-            .ok_or_else(|| bad("source", field(1)))?;
-        let m = *lookups[s]
-            .get(field(2))
-            .ok_or_else(|| bad("category", field(2)))?;
-        let month = parse_month("month", field(3))
-            .map_err(|e| parse_err(path, format!("line {line}: {e}")))?;
+    keyed_rows(path, bytes, by_code, &names, |row| {
+        let m = *lookups[row.source]
+            .get(row.field(2))
+            .ok_or_else(|| row.bad("category", 2))?;
+        let month = row.month(3)?;
         let (hour, count_col) = if hourly {
             let day = crate::filter::DAYS
                 .iter()
-                .position(|d| *d == field(4))
-                .ok_or_else(|| bad("weekday", field(4)))?;
-            let h: usize = field(5).parse().map_err(|_| bad("hour", field(5)))?;
+                .position(|d| *d == row.field(4))
+                .ok_or_else(|| row.bad("weekday", 4))?;
+            let h: usize = row.field(5).parse().map_err(|_| row.bad("hour", 5))?;
             ((day * 24 + h.min(23)) as u8, 6)
         } else {
             (u8::MAX, 4)
         };
-        let count: u32 = field(count_col)
+        let count: u32 = row
+            .field(count_col)
             .parse()
-            .map_err(|_| bad("count", field(count_col)))?;
+            .map_err(|_| row.bad("count", count_col))?;
+        let source = &mut sources[row.source];
         let table = if hourly {
-            &mut sources[s].hourly
+            &mut source.hourly
         } else {
-            &mut sources[s].monthly
+            &mut source.monthly
         };
         table[m].push(Entry {
-            area: area as u32,
+            area: row.area as u32,
             month,
             hour,
             count,
         });
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
-fn analysis_info(a: &Value) -> AnalysisInfo {
-    let settings = &a["settings"];
-    let name = str_field(a, "name").unwrap_or_default().to_string();
+fn analysis_info(a: &AnalysisEntry) -> AnalysisInfo {
+    let settings = &a.settings;
     AnalysisInfo {
-        label: crate::labels::human_label(&name),
-        name,
-        source: str_field(settings, "source").map(String::from),
-        category: str_field(settings, "category").map(String::from),
-        statistics: settings["statistics"]
-            .as_array()
-            .map(|s| {
-                s.iter()
-                    .filter_map(Value::as_str)
-                    .filter(|s| *s != "global_moran")
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default(),
-        correction: str_field(settings, "correction")
-            .unwrap_or("fdr")
-            .to_string(),
+        label: crate::labels::human_label(&a.name),
+        name: a.name.clone(),
+        source: settings.source.clone(),
+        category: settings.category.clone(),
+        statistics: settings
+            .statistics
+            .iter()
+            .filter(|s| *s != "global_moran")
+            .cloned()
+            .collect(),
+        correction: settings.correction.clone().unwrap_or_else(|| "fdr".into()),
     }
 }
 
-/// Columns of analysis classes: the only analysis outputs the public role sees.
-pub fn is_class_column(key: &str) -> bool {
-    key.ends_with("_class") || key.contains("_class_")
-}
-
-/// The public attribute rows of the areas layer: identity, published counts of the whole
-/// period (all hours) with values derived from them, and hotspot classes.
+/// The public attribute rows of the areas layer: the registry's public columns (identity,
+/// denominators, hotspot classes) and the published counts of the whole period (all hours)
+/// with values derived from them.
 fn public_area_rows(
-    columns: &[String],
+    public_columns: &[String],
     rows: &[Map<String, Value>],
     sources: &[SourceData],
     published: &[PublishedTable],
@@ -562,9 +652,21 @@ fn public_area_rows(
     params: RateParams,
 ) -> AttributeTable {
     let populations: Vec<Option<f64>> = areas.iter().map(|a| a.population).collect();
-    let mut keys: Vec<String> = ["code", "name", "population", "deprivation"]
-        .map(String::from)
-        .to_vec();
+    // The sources' measures come from the published counts only, whatever the list says.
+    let measure_columns: std::collections::HashSet<String> = sources
+        .iter()
+        .flat_map(|s| {
+            std::iter::once("all")
+                .chain(s.slugs.iter().map(String::as_str))
+                .flat_map(|slug| MEASURES.map(|f| measure_column(&s.name, slug, f)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut keys: Vec<String> = public_columns
+        .iter()
+        .filter(|k| !measure_columns.contains(*k))
+        .cloned()
+        .collect();
     let mut table: Vec<Vec<PropValue>> = rows
         .iter()
         .map(|r| {
@@ -581,9 +683,7 @@ fn public_area_rows(
         {
             let counts = table_p.counts((slot, 0, 0));
             let derived = derive(&counts, &populations, params);
-            for f in safemap_engine::results::MEASURES {
-                keys.push(format!("{}_{slug}_{f}", s.name));
-            }
+            keys.extend(MEASURES.map(|f| measure_column(&s.name, slug, f)));
             for (row, d) in table.iter_mut().zip(&derived) {
                 row.extend([
                     d.count.map_or(PropValue::Null, PropValue::UInt),
@@ -596,37 +696,5 @@ fn public_area_rows(
             }
         }
     }
-    for key in columns.iter().filter(|k| is_class_column(k)) {
-        keys.push(key.clone());
-        for (row, r) in table.iter_mut().zip(rows) {
-            row.push(r.get(key).map_or(PropValue::Null, prop_value));
-        }
-    }
     AttributeTable { keys, rows: table }
-}
-
-/// Public attributes of grid or density cells: counts under the primary rule, no
-/// statistics but the classes.
-fn public_cells(
-    rows: &[Map<String, Value>],
-    keys: &[String],
-    rule: DisclosureRule,
-) -> AttributeTable {
-    let public_keys: Vec<String> = keys
-        .iter()
-        .filter(|k| *k == "cell" || *k == "count" || *k == "density_per_km2" || is_class_column(k))
-        .cloned()
-        .collect();
-    let mut t = table_of(rows, &public_keys);
-    if let Some(c) = public_keys.iter().position(|k| k == "count") {
-        for row in &mut t.rows {
-            if let PropValue::UInt(n) = row[c] {
-                row[c] = rule
-                    .primary(n)
-                    .value()
-                    .map_or(PropValue::Null, PropValue::UInt);
-            }
-        }
-    }
-    t
 }

@@ -13,7 +13,7 @@ pub use load::{load, parse, LoadError, ResultFiles};
 pub use published::{Period, PublishedTable, Window};
 pub use source::{Entry, SourceData};
 
-use safemap_engine::disclosure::DisclosureRule;
+use safemap_results::disclosure::DisclosureRule;
 use safemap_stats::RateParams;
 use std::collections::{BTreeMap, HashMap};
 
@@ -51,8 +51,8 @@ pub struct AnalysisInfo {
 pub struct Dataset {
     /// SHA-256 over the files read: equal fingerprints mean equal answers.
     pub fingerprint: std::sync::Arc<str>,
-    /// The run manifest.
-    pub manifest: serde_json::Value,
+    /// The run manifest, typed.
+    pub manifest: safemap_results::Manifest,
     /// Study title.
     pub study: String,
     /// The public rule.

@@ -13,7 +13,7 @@ use super::source::SourceData;
 use crate::filter::{HourMask, Query, NTE};
 use crate::values::Shown;
 use rayon::prelude::*;
-use safemap_engine::disclosure::{DisclosureRule, Published};
+use safemap_results::disclosure::{DisclosureRule, Published};
 use safemap_types::time::format_month_index;
 use std::collections::HashMap;
 
@@ -314,7 +314,7 @@ mod tests {
     #[test]
     fn uncovered_periods_are_absent_and_protect_nothing() {
         use crate::dataset::Entry;
-        use safemap_engine::coverage::{Coverage, CoverageMethod};
+        use safemap_results::coverage::{Coverage, CoverageMethod};
         let jan = 2019 * 12;
         let entry = |area: u32, month: i32, count: u32| Entry {
             area,

@@ -1,7 +1,7 @@
 //! One source's counts in memory, and the exact answer to any filter.
 
 use crate::filter::{HourMask, Query};
-use safemap_engine::coverage::Coverage;
+use safemap_results::coverage::Coverage;
 
 /// One non-zero count: area, month index, hour of the week (`NO_HOUR` for monthly counts),
 /// count.

@@ -106,7 +106,7 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
             })
         })
         .collect();
-    let services = &data.manifest["parameters"]["services"];
+    let services = &data.manifest.parameters.services;
     Json(json!({
         "role": role.as_str(),
         "analyst_login": analyst_login(&state),
@@ -120,7 +120,7 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
             "present": data.layers.contains_key("services") && !services.is_null(),
             "kinds": safemap_types::ServiceKind::ALL.iter().map(|k| k.as_str()).filter(|k| *k != "refuge").collect::<Vec<_>>(),
             "tiers": ["primary", "secondary", "tertiary"],
-            "confidential_withheld": data.manifest["services_confidential_withheld"],
+            "confidential_withheld": data.manifest.services_confidential_withheld,
         },
     }))
 }
@@ -132,38 +132,36 @@ pub async fn manifest(State(state): State<AppState>, role: Role) -> Json<Value> 
     let data = state.data();
     let m = &data.manifest;
     if role.is_analyst() {
-        return Json(m.clone());
+        return Json(serde_json::to_value(m).unwrap_or_default());
     }
-    let p = &m["parameters"];
-    let inputs: Vec<Value> = m["inputs"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    let p = &m.parameters;
+    let inputs: Vec<Value> = m
+        .inputs
+        .iter()
         .map(|i| {
-            let file = i["path"].as_str().unwrap_or_default();
-            let name = std::path::Path::new(file)
+            let name = i
+                .path
                 .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or(file);
-            json!({"role": i["role"], "file": name, "sha256": i["sha256"], "bytes": i["bytes"]})
+                .map_or_else(|| i.path.to_string_lossy(), |n| n.to_string_lossy());
+            json!({"role": i.role, "file": name, "sha256": i.sha256, "bytes": i.bytes})
         })
         .collect();
     Json(json!({
-        "study": m["study"],
-        "safemap_version": m["safemap_version"],
-        "seed": m["seed"],
+        "study": m.study,
+        "safemap_version": m.safemap_version,
+        "seed": m.seed,
         "parameters": {
-            "rate_per": p["rate_per"], "confidence": p["confidence"],
-            "interval_method": p["interval_method"], "period": p["period"],
-            "disclosure": p["disclosure"],
+            "rate_per": p.rate_per, "confidence": p.confidence,
+            "interval_method": p.interval_method, "period": p.period,
+            "disclosure": p.disclosure,
         },
         "inputs": inputs,
-        "sources": m["sources"].as_array().into_iter().flatten().map(|s| json!({
-            "name": s["name"], "format": s["format"], "time_precision": s["time_precision"], "months": s["months"],
+        "sources": m.sources.iter().map(|s| json!({
+            "name": s.name, "format": s.format, "time_precision": s.time_precision, "months": s.months,
         })).collect::<Vec<_>>(),
-        "weights": m["weights"],
-        "analyses": m["analyses"].as_array().into_iter().flatten().map(|a| json!({
-            "name": a["name"], "settings": a["settings"],
+        "weights": m.weights,
+        "analyses": m.analyses.iter().map(|a| json!({
+            "name": a.name, "settings": a.settings,
         })).collect::<Vec<_>>(),
     }))
 }

@@ -1,0 +1,36 @@
+//! The names of the files of a results directory, written once here for the engine that
+//! writes them and the server that reads them.
+
+/// Provenance, parameters, accounting and the layer registry.
+pub const MANIFEST: &str = "manifest.json";
+/// The study areas with every attribute.
+pub const AREAS_GEOJSON: &str = "areas.geojson";
+/// The attribute table without geometry.
+pub const AREAS_CSV: &str = "areas.csv";
+/// Counts by area, source, measure and month (covered cells only).
+pub const COUNTS_CSV: &str = "counts.csv";
+/// Counts by area, source, measure, month, weekday and hour (timestamped sources).
+pub const COUNTS_BY_HOUR_CSV: &str = "counts_by_hour.csv";
+/// The (area, source, month) cells no input file covers, with the reason.
+pub const COVERAGE_CSV: &str = "coverage.csv";
+/// Every rejected input row with its reason.
+pub const REJECTS_CSV: &str = "rejects.csv";
+/// The study's spatial weights (GAL).
+pub const WEIGHTS_GAL: &str = "weights.gal";
+/// `[grid]` cells with counts and Gi*.
+pub const GRID_GEOJSON: &str = "grid.geojson";
+/// `[density]` as an ESRI ASCII grid.
+pub const DENSITY_ASC: &str = "density.asc";
+/// `[density]` cells above the floor, as polygons.
+pub const DENSITY_GEOJSON: &str = "density.geojson";
+/// The service register's public points (confidential services withheld).
+pub const SERVICES_GEOJSON: &str = "services.geojson";
+
+/// The tables the server reads besides the layer files of the registry, with whether each
+/// is required.
+pub const SERVED_TABLES: [(&str, bool); 4] = [
+    (MANIFEST, true),
+    (COUNTS_CSV, true),
+    (COUNTS_BY_HOUR_CSV, false),
+    (COVERAGE_CSV, false),
+];

@@ -1,0 +1,24 @@
+//! The results contract: what a results directory of `safemap run` is, for the engine that
+//! writes it and the server and CLI that read it.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`files`] | the file names of a results directory |
+//! | [`manifest`] | the typed, versioned [`Manifest`] (`manifest.json`), read strictly: an unknown `format_version` or a malformed disclosure block is an error naming the key |
+//! | [`registry`] | one [`LayerEntry`] per layer: file, geometry, sources, sensitivity, public columns and their disclosure control; fail closed |
+//! | [`columns`] | column naming: measure fields, slugs, class columns |
+//! | [`coverage`] | which (area, month) cells a source covers: missing data is not zero |
+//! | [`disclosure`] | the small-number rule and the protection of nested counts (primary and secondary suppression) |
+//!
+//! The seam between batch and serving: `safemap-server` depends on this crate, never on the
+//! engine.
+
+pub mod columns;
+pub mod coverage;
+pub mod disclosure;
+pub mod files;
+pub mod manifest;
+pub mod registry;
+
+pub use manifest::{Manifest, ManifestError, FORMAT_VERSION};
+pub use registry::{GeometryKind, LayerEntry, LayerKind, ProtectedCount};

@@ -1,0 +1,286 @@
+//! `manifest.json`: what went in (with SHA-256), every parameter, the seed, the row
+//! accounting, the analyses, the layer registry and what came out, as typed structs.
+//!
+//! The engine writes it; the server and the CLI read it with [`Manifest::from_slice`],
+//! which fails closed: an unknown `format_version`, a missing or malformed key the server
+//! relies on, or a registry entry that would publish an unprotected count is an error that
+//! names the key. Parts that only echo the study file (`parameters.boundaries`, an
+//! analysis's other settings, ...) stay JSON values.
+//!
+//! The manifest holds no timings: the same inputs, study file and seed give the same
+//! bytes.
+
+use crate::coverage::CoverageSummary;
+use crate::disclosure::{DisclosureRule, DisclosureSection};
+use crate::registry::{fail_closed, LayerEntry};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// The version of the results format this safemap writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A manifest that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ManifestError {
+    /// Not JSON, or a key missing or of the wrong type.
+    #[error("{key}: {message}")]
+    Key {
+        /// The key's path (`parameters.disclosure.round_to`).
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Written by a safemap with another results format.
+    #[error("format_version {found} is not {FORMAT_VERSION}, the results format of this safemap ({version}): re-run the study with this version")]
+    Version {
+        /// The version found (0 when the key is missing).
+        found: u64,
+        /// This safemap's version.
+        version: &'static str,
+    },
+}
+
+/// The whole manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// [`FORMAT_VERSION`] of the writer.
+    pub format_version: u32,
+    /// The safemap version that wrote it.
+    pub safemap_version: String,
+    /// Study title.
+    pub study: String,
+    /// The study file, as given (tidied).
+    pub study_file: PathBuf,
+    /// The study seed; every analysis derives its own stream from it.
+    pub seed: u64,
+    /// Parameters that shape the numbers.
+    pub parameters: Parameters,
+    /// Input files with checksums.
+    pub inputs: Vec<InputFile>,
+    /// Area counts, CRS, invalid polygons, denominator tables.
+    pub areas: Value,
+    /// One entry per `[[source]]`, in study order.
+    pub sources: Vec<SourceEntry>,
+    /// Service register accounting (`null` without one).
+    pub services: Value,
+    /// Confidential services withheld from `services.geojson` (`null` without a register).
+    pub services_confidential_withheld: Option<u64>,
+    /// The spatial weights' summary (`null` without analyses).
+    pub weights: Value,
+    /// One entry per `[[analysis]]`.
+    pub analyses: Vec<AnalysisEntry>,
+    /// `[grid]` settings and results (`null` without a grid).
+    pub grid: Value,
+    /// `[density]` settings and results (`null` without one).
+    pub density: Value,
+    /// The layer registry.
+    pub layers: Vec<LayerEntry>,
+    /// Every file written, in writing order.
+    pub outputs: Vec<String>,
+}
+
+/// `parameters`: the settings that shape the numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Parameters {
+    /// Rates are per this many residents.
+    pub rate_per: f64,
+    /// Confidence level of the intervals.
+    pub confidence: f64,
+    /// How intervals are computed, in words.
+    pub interval_method: String,
+    /// How expected counts are computed, in words.
+    pub expected_counts: String,
+    /// `[period]` as written.
+    pub period: Value,
+    /// The largest rejected share of a source before the run fails.
+    pub max_reject_share: Option<f64>,
+    /// `[boundaries]` as written.
+    pub boundaries: Value,
+    /// `[population]` as written.
+    pub population: Value,
+    /// `[deprivation]` as written.
+    pub deprivation: Value,
+    /// `[[source]]` as written.
+    pub sources: Value,
+    /// `[services]` as written.
+    pub services: Value,
+    /// The public rule: required, every key present.
+    #[serde(deserialize_with = "strict_disclosure")]
+    pub disclosure: DisclosureSection,
+    /// `[serve]` (missing: no token and no CORS origins, so nobody can sign in).
+    #[serde(default)]
+    pub serve: ServeSection,
+}
+
+/// `[serve]`: how `safemap serve` authenticates analysts and which browsers may call it.
+/// Only where the token is kept is recorded, never the token.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeSection {
+    /// A file holding the analyst bearer token (relative to the study file).
+    pub token_file: Option<PathBuf>,
+    /// Or an environment variable holding it.
+    pub token_env: Option<String>,
+    /// Origins allowed by CORS (none by default: same-origin only; `*` for any).
+    #[serde(default)]
+    pub cors_origins: Vec<String>,
+}
+
+/// One input file and its checksum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputFile {
+    /// What the file is (`boundaries`, `population`, `source:police`, ...).
+    pub role: String,
+    /// Path as given (tidied).
+    pub path: PathBuf,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// Whether a source's events have a time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimePrecision {
+    /// Month only (data.police.uk).
+    Month,
+    /// Date and time.
+    Timestamp,
+}
+
+/// One `[[source]]` as the run found it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceEntry {
+    /// Name in the study.
+    pub name: String,
+    /// Reader format.
+    pub format: String,
+    /// Month or timestamp.
+    pub time_precision: TimePrecision,
+    /// Domestic abuse or health records: locations analyst only. Missing or not a boolean
+    /// reads as true.
+    #[serde(default = "yes", deserialize_with = "fail_closed")]
+    pub sensitive: bool,
+    /// Measure names: categories (as mapped, sorted), then `flag_*`.
+    pub measures: Vec<String>,
+    /// Column slugs of the measures, same order.
+    pub slugs: Vec<String>,
+    /// Measures `0..n_categories` are categories; the rest are flags.
+    pub n_categories: usize,
+    /// The months its counts cover, `[from, to]` as `YYYY-MM`.
+    pub months: Option<[String; 2]>,
+    /// Row accounting.
+    pub accounting: Value,
+    /// Which (area, month) cells its files cover.
+    pub coverage: Option<CoverageSummary>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One `[[analysis]]` with its global results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisEntry {
+    /// Name in the study.
+    pub name: String,
+    /// Its settings as written.
+    pub settings: AnalysisSettings,
+    /// Areas with a value.
+    pub areas_analysed: usize,
+    /// Areas left out for want of data.
+    pub areas_without_data: usize,
+    /// How areas without data are treated, in words.
+    pub areas_without_data_rule: String,
+    /// The seed of its permutation stream (derived from the study seed and its name).
+    pub seed: u64,
+    /// Areas whose Empirical Bayes prior variance was negative and clamped.
+    pub eb_negative_prior_variance_clamped: Value,
+    /// Global Moran's I (`null` when not asked for).
+    pub global_moran: Value,
+    /// Each local statistic's conventions and cut-offs.
+    pub local: Vec<Value>,
+}
+
+/// The settings of an analysis the server reads, and the rest as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisSettings {
+    /// The source analysed (absent for `[[measure]]` analyses).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The measure analysed.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// The statistics run (`gi_star`, `local_moran`, `global_moran`, ...).
+    #[serde(default)]
+    pub statistics: Vec<String>,
+    /// The multiple-testing correction of the adjusted classes.
+    #[serde(default)]
+    pub correction: Option<String>,
+    /// Every other setting.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, Value>,
+}
+
+impl Manifest {
+    /// Reads a manifest, strictly: see the module documentation.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, ManifestError> {
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| ManifestError::Key {
+            key: "(document)".into(),
+            message: e.to_string(),
+        })?;
+        let found = value.get("format_version").and_then(Value::as_u64);
+        if found != Some(u64::from(FORMAT_VERSION)) {
+            return Err(ManifestError::Version {
+                found: found.unwrap_or(0),
+                version: env!("CARGO_PKG_VERSION"),
+            });
+        }
+        let manifest: Manifest =
+            serde_path_to_error::deserialize(value).map_err(|e| ManifestError::Key {
+                key: e.path().to_string(),
+                message: e.inner().to_string(),
+            })?;
+        for (i, layer) in manifest.layers.iter().enumerate() {
+            layer.check().map_err(|message| ManifestError::Key {
+                key: format!("layers[{i}]"),
+                message,
+            })?;
+        }
+        Ok(manifest)
+    }
+
+    /// The public small-number rule.
+    pub fn disclosure_rule(&self) -> DisclosureRule {
+        DisclosureRule::from(self.parameters.disclosure)
+    }
+
+    /// The registry entry of a layer.
+    pub fn layer(&self, name: &str) -> Option<&LayerEntry> {
+        self.layers.iter().find(|l| l.name == name)
+    }
+}
+
+/// `parameters.disclosure` in a manifest: both keys present, `round_to` at least 1. (The
+/// study file may leave them out for the defaults; the engine always writes both.)
+fn strict_disclosure<'de, D: Deserializer<'de>>(d: D) -> Result<DisclosureSection, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Strict {
+        suppress_max: u64,
+        round_to: u64,
+    }
+    let s = Strict::deserialize(d)?;
+    if s.round_to == 0 {
+        return Err(serde::de::Error::custom(
+            "round_to is 0; expected a whole number of at least 1",
+        ));
+    }
+    Ok(DisclosureSection {
+        suppress_max: s.suppress_max,
+        round_to: s.round_to,
+    })
+}
