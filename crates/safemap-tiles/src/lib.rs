@@ -50,6 +50,7 @@ mod clip;
 mod commands;
 mod encode;
 mod error;
+mod features;
 mod layer;
 mod mercator;
 mod pmtiles;
