@@ -63,9 +63,7 @@ fn mvt_features(s: &Server, path: &str, analyst: bool) -> Features {
                 geo_types::Geometry::LineString(_) | geo_types::Geometry::MultiLineString(_) => {
                     "line"
                 }
-                geo_types::Geometry::Polygon(_) | geo_types::Geometry::MultiPolygon(_) => {
-                    "polygon"
-                }
+                geo_types::Geometry::Polygon(_) | geo_types::Geometry::MultiPolygon(_) => "polygon",
                 other => panic!("{path}: {other:?}"),
             };
             (f.id.unwrap(), props, kind)
@@ -256,7 +254,10 @@ fn geojson_tiles_have_the_mvt_headers_gzip_etags_and_errors() {
         assert_eq!(error_of(s.get(path)).0, status, "{path}");
     }
     let tj = s.json("/tiles/areas.json", false);
-    assert!(tj["tiles"][0].as_str().unwrap().ends_with("/tiles/areas/{z}/{x}/{y}.mvt"));
+    assert!(tj["tiles"][0]
+        .as_str()
+        .unwrap()
+        .ends_with("/tiles/areas/{z}/{x}/{y}.mvt"));
     assert!(tj["geojson_tiles"][0]
         .as_str()
         .unwrap()

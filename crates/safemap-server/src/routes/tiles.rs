@@ -11,9 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use safemap_tiles::{
-    encode_geojson_tile_within, encode_tile_within, TileId, DEFAULT_TILE_BUDGET,
-};
+use safemap_tiles::{encode_geojson_tile_within, encode_tile_within, TileId, DEFAULT_TILE_BUDGET};
 use sha2::{Digest, Sha256};
 
 /// Highest zoom TileJSON advertises; clients overzoom beyond it.
