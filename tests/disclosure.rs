@@ -300,10 +300,10 @@ fn layers_drawn_from_a_sensitive_source_are_analyst_only() {
             .map(|l| l["id"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(ids(&s.json("/api/layers", false)), ["areas", "services"]);
+    assert_eq!(ids(&s.json("/api/layers", false)), ["areas", "context", "labels", "services"]);
     assert_eq!(
         ids(&s.json("/api/layers", true)),
-        ["areas", "density", "grid", "services"]
+        ["areas", "context", "density", "grid", "labels", "services"]
     );
     let mut counts = BTreeMap::new();
     for layer in ["grid", "density"] {
