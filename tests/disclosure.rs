@@ -324,6 +324,10 @@ fn layers_drawn_from_a_sensitive_source_are_analyst_only() {
             serving::error_of(s.get(&format!("/tiles/{layer}.json"))).0,
             403
         );
+        // Nor as GeoJSON tiles, which the analyst gets.
+        let geojson = format!("/tiles/{layer}/12/2033/1341.geojson");
+        assert_eq!(serving::error_of(s.get(&geojson)).0, 403, "{geojson}");
+        assert_eq!(s.get_analyst(&geojson).status(), 200, "{geojson}");
     }
     assert_eq!(counts.values().copied().collect::<Vec<_>>(), [403, 403]);
 }

@@ -5,6 +5,34 @@
 use moka::sync::Cache;
 use std::sync::Arc;
 
+/// The encodings a tile is served in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TileFormat {
+    /// Mapbox Vector Tile 2.1 (`.mvt`).
+    Mvt,
+    /// A GeoJSON FeatureCollection in WGS84 (`.geojson`) with the MVT tile's features.
+    GeoJson,
+}
+
+impl TileFormat {
+    /// The format of a tile file name's extension (`mvt` or `geojson`).
+    pub fn from_extension(ext: &str) -> Option<TileFormat> {
+        match ext {
+            "mvt" => Some(TileFormat::Mvt),
+            "geojson" => Some(TileFormat::GeoJson),
+            _ => None,
+        }
+    }
+
+    /// The `Content-Type` of the format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            TileFormat::Mvt => "application/vnd.mapbox-vector-tile",
+            TileFormat::GeoJson => "application/geo+json",
+        }
+    }
+}
+
 /// What identifies one encoded tile.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TileKey {
@@ -16,14 +44,17 @@ pub struct TileKey {
     pub analyst: bool,
     /// Zoom, column, row.
     pub zxy: (u8, u32, u32),
+    /// The encoding.
+    pub format: TileFormat,
 }
 
 /// One encoded tile; `None` data for a tile with no features.
 #[derive(Debug, Clone)]
 pub struct EncodedTile {
-    /// The MVT bytes and their gzip, or `None` when the tile is empty.
+    /// The tile's bytes and their gzip, or `None` for an empty MVT tile (an empty GeoJSON
+    /// tile is an empty FeatureCollection).
     pub data: Option<(axum::body::Bytes, axum::body::Bytes)>,
-    /// Strong validator: a hash of the MVT bytes and the role.
+    /// Strong validator: a hash of the bytes, the format and the role.
     pub etag: String,
 }
 

@@ -29,6 +29,32 @@ impl PropValue {
     }
 }
 
+/// A hashable view of a [`PropValue`] (floats by their bits), for deduplicating values and
+/// grouping features with equal attributes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ValueKey<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(u64),
+    Str(&'a str),
+}
+
+impl PropValue {
+    /// The hashable view of the value.
+    pub(crate) fn key(&self) -> ValueKey<'_> {
+        match self {
+            PropValue::Null => ValueKey::Null,
+            PropValue::Bool(b) => ValueKey::Bool(*b),
+            PropValue::Int(i) => ValueKey::Int(*i),
+            PropValue::UInt(u) => ValueKey::UInt(*u),
+            PropValue::Float(f) => ValueKey::Float(f.to_bits()),
+            PropValue::String(s) => ValueKey::Str(s),
+        }
+    }
+}
+
 /// The type of a field, as TileJSON `vector_layers[].fields` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FieldType {

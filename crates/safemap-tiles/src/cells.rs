@@ -11,7 +11,7 @@
 //! The grid is aligned to the tile (cells of `extent / 512 * 2^k` tile units divide the
 //! extent), so neighbouring tiles agree on it.
 
-use crate::commands::GeometryEncoder;
+use crate::features::TilePt;
 use std::collections::{BTreeMap, HashMap};
 
 /// Cells claimed by sub-pixel features in one tile layer.
@@ -57,9 +57,9 @@ impl Cells {
         }
     }
 
-    /// Each winner's squares, clipped to `lo..=hi`, as one polygon per run of cells in a
-    /// row; winners in id order.
-    pub(crate) fn features(self, lo: f64, hi: f64) -> Vec<(u32, GeometryEncoder)> {
+    /// Each winner's squares, clipped to `lo..=hi`, as one exterior ring (positive area,
+    /// y down) per run of cells in a row; winners in id order.
+    pub(crate) fn features(self, lo: f64, hi: f64) -> Vec<(u32, Vec<Vec<TilePt>>)> {
         let mut by_winner: BTreeMap<u32, Vec<(i32, i32)>> = BTreeMap::new();
         for (cell, (_, id)) in self.best {
             by_winner.entry(id).or_default().push(cell);
@@ -70,7 +70,7 @@ impl Cells {
             .into_iter()
             .filter_map(|(id, mut cells)| {
                 cells.sort_unstable();
-                let mut enc = GeometryEncoder::default();
+                let mut rings = Vec::new();
                 let mut i = 0;
                 while i < cells.len() {
                     let (cy, cx0) = cells[i];
@@ -83,10 +83,10 @@ impl Cells {
                     let (x0, x1) = (clamp(f64::from(cx0) * c), clamp(f64::from(cx1 + 1) * c));
                     let (y0, y1) = (clamp(f64::from(cy) * c), clamp(f64::from(cy + 1) * c));
                     if x0 < x1 && y0 < y1 {
-                        enc.ring(&mut [[x0, y0], [x1, y0], [x1, y1], [x0, y1]], true);
+                        rings.push(vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1]]);
                     }
                 }
-                (!enc.data.is_empty()).then_some((id, enc))
+                (!rings.is_empty()).then_some((id, rings))
             })
             .collect()
     }
@@ -107,10 +107,9 @@ mod tests {
         let f = cells.features(-64.0, 4160.0);
         let ids: Vec<u32> = f.iter().map(|(id, _)| *id).collect();
         assert_eq!(ids, [1, 3, 5]);
-        // One ring each: MoveTo, 2 params, LineTo(3), 6 params, ClosePath = 11 integers.
-        assert!(f.iter().all(|(_, e)| e.data.len() == 11), "runs are merged");
+        assert!(f.iter().all(|(_, r)| r.len() == 1), "runs are merged");
+        assert!(f.iter().all(|(_, r)| crate::commands::area2(&r[0]) > 0));
         // Feature 5's ring starts at x = 16 (cell 2) and spans two cells.
-        assert_eq!(f[2].1.data[1], crate::commands::zigzag(16));
-        assert_eq!(f[2].1.data[4], crate::commands::zigzag(16));
+        assert_eq!(f[2].1[0], [[16, 0], [32, 0], [32, 8], [16, 8]]);
     }
 }

@@ -49,6 +49,14 @@ pub(crate) fn quantise_ring(ring: &[Pt], out: &mut Vec<[i32; 2]>) -> bool {
     out.len() >= 3 && area2(out) != 0
 }
 
+/// Winds `ring` as MVT wants: an `exterior` ring with positive area, an interior ring with
+/// negative area, reversing it when needed.
+pub(crate) fn orient_ring(ring: &mut [[i32; 2]], exterior: bool) {
+    if (area2(ring) > 0) != exterior {
+        ring.reverse();
+    }
+}
+
 /// Builds one feature's geometry command stream.
 #[derive(Default)]
 pub(crate) struct GeometryEncoder {
@@ -85,13 +93,9 @@ impl GeometryEncoder {
         }
     }
 
-    /// A ring (open form, at least three points): `MoveTo`, `LineTo`, `ClosePath`.
-    /// `exterior` rings are written with positive area, interior rings with negative,
-    /// reversing `ring` when needed.
-    pub(crate) fn ring(&mut self, ring: &mut [[i32; 2]], exterior: bool) {
-        if (area2(ring) > 0) != exterior {
-            ring.reverse();
-        }
+    /// A ring (open form, at least three points, wound by [`orient_ring`]): `MoveTo`,
+    /// `LineTo`, `ClosePath`.
+    pub(crate) fn ring(&mut self, ring: &[[i32; 2]]) {
         self.data.push(command(MOVE_TO, 1));
         self.delta(ring[0]);
         self.data.push(command(LINE_TO, (ring.len() - 1) as u32));
@@ -122,7 +126,8 @@ mod tests {
         // Spec 4.3.5.3 example: polygon (3,6) (8,12) (20,34) → [9 6 12 18 10 12 24 44 15].
         let mut e = GeometryEncoder::default();
         let mut ring = [[3, 6], [8, 12], [20, 34]];
-        e.ring(&mut ring, true);
+        orient_ring(&mut ring, true);
+        e.ring(&ring);
         assert_eq!(e.data, [9, 6, 12, 18, 10, 12, 24, 44, 15]);
     }
 
@@ -144,13 +149,12 @@ mod tests {
 
     #[test]
     fn winding_is_forced() {
-        let mut e = GeometryEncoder::default();
         // Counter-clockwise on screen (negative area) as an exterior: reversed.
         let mut ring = [[0, 0], [0, 10], [10, 10], [10, 0]];
         assert!(area2(&ring) < 0);
-        e.ring(&mut ring, true);
+        orient_ring(&mut ring, true);
         assert!(area2(&ring) > 0);
-        e.ring(&mut ring, false);
+        orient_ring(&mut ring, false);
         assert!(area2(&ring) < 0);
     }
 

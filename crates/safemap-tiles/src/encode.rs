@@ -1,18 +1,12 @@
-//! Encoding one tile: the features of each layer that meet the tile, clipped to the tile
-//! plus its buffer, quantised to the extent, with deduplicated keys and values.
-//!
-//! A tile of zoom `z` is drawn at some *detail* `d <= z` (normally `d = z`): geometry
-//! simplified for zoom `d`, the sub-pixel rule (`cells.rs`) with cells of `2^(z-d)`
-//! pixels, the attributes whose minimum zoom is at most `d` and the features whose minimum
-//! zoom is at most `d`. [`encode_tile_within`] lowers the detail one zoom at a time (two
-//! when far over) until the gzipped tile fits a byte budget.
+//! Encoding one tile as a Mapbox Vector Tile: the features of each layer (`features.rs`:
+//! clipped, simplified and quantised, with the attributes the tile carries) written as
+//! geometry commands with deduplicated keys and values. [`encode_tile_within`] lowers the
+//! detail one zoom at a time (two when far over) until the gzipped tile fits a byte budget.
 
-use crate::attributes::{AttributeTable, PropValue};
-use crate::cells::Cells;
-use crate::clip::{clip_line, clip_ring};
-use crate::commands::{quantise_ring, GeometryEncoder};
-use crate::layer::{Kind, LayerGeometry};
-use crate::simplify::Pt;
+use crate::attributes::{AttributeTable, PropValue, ValueKey};
+use crate::commands::GeometryEncoder;
+use crate::features::{layer_features, LayerFeatures, Shape};
+use crate::layer::LayerGeometry;
 use crate::vector_tile::{self, GeomType, Tile};
 use crate::{TileError, TileId};
 use prost::Message;
@@ -102,7 +96,8 @@ pub struct EncodedTile {
 /// ```
 pub fn encode_tile(tile: TileId, layers: &[LayerInput<'_>]) -> Result<Option<Vec<u8>>, TileError> {
     check(layers)?;
-    encode_at(tile, layers, tile.z)
+    let features = features_at(tile, layers, tile.z)?;
+    Ok((!features.is_empty()).then(|| mvt(&features)))
 }
 
 /// Encodes one tile like [`encode_tile`], then lowers the detail (coarser simplification,
@@ -125,15 +120,27 @@ pub fn encode_tile_within(
     layers: &[LayerInput<'_>],
     max_gzip_bytes: usize,
 ) -> Result<Option<EncodedTile>, TileError> {
+    Ok(fit_within(tile, layers, max_gzip_bytes)?.map(|(_, encoded)| encoded))
+}
+
+/// [`encode_tile_within`] with the features it encoded, for encoders of other formats
+/// that must hold the same features as the MVT tile.
+pub(crate) fn fit_within<'a>(
+    tile: TileId,
+    layers: &[LayerInput<'a>],
+    max_gzip_bytes: usize,
+) -> Result<Option<(Vec<LayerFeatures<'a>>, EncodedTile)>, TileError> {
     check(layers)?;
     let mut detail = tile.z;
     loop {
-        let Some(mvt) = encode_at(tile, layers, detail)? else {
+        let features = features_at(tile, layers, detail)?;
+        if features.is_empty() {
             return Ok(None);
-        };
+        }
+        let mvt = mvt(&features);
         let gzip = gzip(&mvt);
         if gzip.len() <= max_gzip_bytes {
-            return Ok(Some(EncodedTile { mvt, gzip, detail }));
+            return Ok(Some((features, EncodedTile { mvt, gzip, detail })));
         }
         if detail == 0 {
             return Err(TileError::OverBudget {
@@ -150,7 +157,7 @@ pub fn encode_tile_within(
     }
 }
 
-fn gzip(data: &[u8]) -> Vec<u8> {
+pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
     let mut gz = flate2::write::GzEncoder::new(
         Vec::with_capacity(data.len() / 3 + 32),
         flate2::Compression::fast(),
@@ -194,33 +201,30 @@ fn check(layers: &[LayerInput<'_>]) -> Result<(), TileError> {
     Ok(())
 }
 
-fn encode_at(
+/// The features of each layer that has some in the tile at `detail`.
+fn features_at<'a>(
     tile: TileId,
-    layers: &[LayerInput<'_>],
+    layers: &[LayerInput<'a>],
     detail: u8,
-) -> Result<Option<Vec<u8>>, TileError> {
-    let mut out = Tile::default();
+) -> Result<Vec<LayerFeatures<'a>>, TileError> {
+    let mut out = Vec::with_capacity(layers.len());
     for l in layers {
-        if let Some(layer) = encode_layer(tile, l, detail)? {
-            out.layers.push(layer);
-        }
+        out.extend(layer_features(tile, l, detail)?);
     }
-    Ok((!out.layers.is_empty()).then(|| out.encode_to_vec()))
+    Ok(out)
 }
 
-/// A hashable view of a value, for the layer's value table.
-#[derive(PartialEq, Eq, Hash)]
-enum ValueKey<'a> {
-    Bool(bool),
-    Int(i64),
-    UInt(u64),
-    Float(u64),
-    Str(&'a str),
+/// The MVT bytes of the layers' features.
+fn mvt(layers: &[LayerFeatures<'_>]) -> Vec<u8> {
+    Tile {
+        layers: layers.iter().map(mvt_layer).collect(),
+    }
+    .encode_to_vec()
 }
 
 /// Deduplicated keys and values of one layer, in first-use order.
 #[derive(Default)]
-pub(crate) struct Tags<'a> {
+struct Tags<'a> {
     key_index: HashMap<usize, u32>,
     keys: Vec<String>,
     value_index: HashMap<ValueKey<'a>, u32>,
@@ -228,64 +232,26 @@ pub(crate) struct Tags<'a> {
 }
 
 impl<'a> Tags<'a> {
-    /// The tags (key index, value index pairs) of one attribute row.
-    /// `keep[k]` says whether key `k` is written (empty: every key).
-    pub(crate) fn tags(
-        &mut self,
-        table: &AttributeTable,
-        row: &'a [PropValue],
-        keep: &[bool],
-    ) -> Vec<u32> {
-        let mut tags = Vec::new();
-        for (k, v) in row.iter().enumerate() {
-            if keep.get(k) == Some(&false) {
-                continue;
-            }
-            let (vk, value) = match v {
+    /// The tags (key index, value index pairs) of one feature's `(key, value)` properties.
+    fn tags(&mut self, keys: &[String], properties: &[(usize, &'a PropValue)]) -> Vec<u32> {
+        let mut tags = Vec::with_capacity(2 * properties.len());
+        for &(k, v) in properties {
+            let mut value = vector_tile::Value::default();
+            match v {
                 PropValue::Null => continue,
-                PropValue::Bool(b) => (
-                    ValueKey::Bool(*b),
-                    vector_tile::Value {
-                        bool_value: Some(*b),
-                        ..Default::default()
-                    },
-                ),
-                PropValue::Int(i) => (
-                    ValueKey::Int(*i),
-                    vector_tile::Value {
-                        sint_value: Some(*i),
-                        ..Default::default()
-                    },
-                ),
-                PropValue::UInt(u) => (
-                    ValueKey::UInt(*u),
-                    vector_tile::Value {
-                        uint_value: Some(*u),
-                        ..Default::default()
-                    },
-                ),
-                PropValue::Float(f) => (
-                    ValueKey::Float(f.to_bits()),
-                    vector_tile::Value {
-                        double_value: Some(*f),
-                        ..Default::default()
-                    },
-                ),
-                PropValue::String(s) => (
-                    ValueKey::Str(s.as_str()),
-                    vector_tile::Value {
-                        string_value: Some(s.clone()),
-                        ..Default::default()
-                    },
-                ),
-            };
-            let keys = &mut self.keys;
+                PropValue::Bool(b) => value.bool_value = Some(*b),
+                PropValue::Int(i) => value.sint_value = Some(*i),
+                PropValue::UInt(u) => value.uint_value = Some(*u),
+                PropValue::Float(f) => value.double_value = Some(*f),
+                PropValue::String(s) => value.string_value = Some(s.clone()),
+            }
+            let tag_keys = &mut self.keys;
             let ki = *self.key_index.entry(k).or_insert_with(|| {
-                keys.push(table.keys[k].clone());
-                (keys.len() - 1) as u32
+                tag_keys.push(keys[k].clone());
+                (tag_keys.len() - 1) as u32
             });
             let values = &mut self.values;
-            let vi = *self.value_index.entry(vk).or_insert_with(|| {
+            let vi = *self.value_index.entry(v.key()).or_insert_with(|| {
                 values.push(value);
                 (values.len() - 1) as u32
             });
@@ -296,186 +262,48 @@ impl<'a> Tags<'a> {
     }
 }
 
-/// Reusable buffers for polygon rings.
-#[derive(Default)]
-struct Scratch {
-    ring_m: Vec<Pt>,
-    ring_t: Vec<Pt>,
-    clipped: Vec<Pt>,
-    q: Vec<[i32; 2]>,
-}
-
-fn encode_layer(
-    tile: TileId,
-    input: &LayerInput<'_>,
-    detail: u8,
-) -> Result<Option<vector_tile::Layer>, TileError> {
-    let geometry = input.geometry;
-    let options = geometry.options();
-    let extent = f64::from(options.get_extent());
-    let buffer = f64::from(options.get_buffer());
-    let bounds = tile.bounds();
-    let scale = extent / tile.size();
-    let (min_x, max_y) = (bounds.min().x, bounds.max().y);
-    let margin = buffer / scale;
-    let candidates = geometry.candidates(
-        [min_x - margin, bounds.min().y - margin],
-        [bounds.max().x + margin, max_y + margin],
-    );
-    if candidates.is_empty() {
-        return Ok(None);
-    }
-    let to_tile = |p: Pt| [(p[0] - min_x) * scale, (max_y - p[1]) * scale];
-    let (lo, hi) = (-buffer, extent + buffer);
-    let keep: Vec<bool> = input.key_min_zoom.iter().map(|&z| z <= detail).collect();
+/// One MVT layer: feature id = the feature's index (`u64`).
+fn mvt_layer(layer: &LayerFeatures<'_>) -> vector_tile::Layer {
     let mut tags = Tags::default();
-    let mut features = Vec::new();
-    let mut s = Scratch::default();
-    let z = detail.min(options.get_simplify_max_zoom().saturating_add(1));
-    let pixel = extent / f64::from(TILE_PIXELS);
-    let mut cells = Cells::new(pixel * f64::from(1u32 << (tile.z - detail).min(20)));
-    // Line features with equal tags share one MVT feature: tags → (index in `features`,
-    // index in `line_encoders`).
-    let mut line_groups: HashMap<Vec<u32>, (usize, usize)> = HashMap::new();
-    let mut line_encoders: Vec<GeometryEncoder> = Vec::new();
-    for id in candidates {
-        let i = id as usize;
-        if input.feature_min_zoom.get(i).is_some_and(|&m| m > detail) {
-            continue;
-        }
-        let mut enc = GeometryEncoder::default();
-        let geom_type = match &geometry.kind {
-            Kind::Points(pts) => {
-                let Some(p) = pts[i].map(to_tile) else {
-                    continue;
-                };
-                if !(lo..=hi).contains(&p[0]) || !(lo..=hi).contains(&p[1]) {
-                    continue;
+    let features = layer
+        .features
+        .iter()
+        .map(|f| {
+            let mut enc = GeometryEncoder::default();
+            let geom_type = match &f.shape {
+                Shape::Point(p) => {
+                    enc.points(&[*p]);
+                    GeomType::Point
                 }
-                enc.points(&[[p[0].round() as i32, p[1].round() as i32]]);
-                GeomType::Point
-            }
-            Kind::Polygons {
-                topology,
-                features: shapes,
-                bounds,
-            } => {
-                if let Some(b) = bounds[i] {
-                    let (a, c) = (to_tile([b[0], b[3]]), to_tile([b[2], b[1]]));
-                    let b = [a[0], a[1], c[0], c[1]];
-                    if cells.is_sub_cell(b) {
-                        cells.add(id, b);
-                        continue;
+                Shape::Lines(lines) => {
+                    for line in lines {
+                        enc.line(line);
                     }
+                    GeomType::Linestring
                 }
-                for polygon in &shapes[i] {
-                    for (r, refs) in polygon.iter().enumerate() {
-                        topology.ring_at(refs, z, &mut s.ring_m);
-                        s.ring_t.clear();
-                        s.ring_t.extend(s.ring_m.iter().map(|&p| to_tile(p)));
-                        clip_ring(&s.ring_t, lo, hi, &mut s.clipped);
-                        if !quantise_ring(&s.clipped, &mut s.q) {
-                            if r == 0 {
-                                break; // no exterior: the polygon's holes go with it
-                            }
-                            continue;
-                        }
-                        enc.ring(&mut s.q, r == 0);
+                Shape::Polygons(polygons) => {
+                    for ring in polygons.iter().flatten() {
+                        enc.ring(ring);
                     }
+                    GeomType::Polygon
                 }
-                GeomType::Polygon
+            };
+            vector_tile::Feature {
+                id: Some(f.id.into()),
+                tags: tags.tags(layer.keys, &f.properties),
+                r#type: Some(geom_type as i32),
+                geometry: enc.data,
             }
-            Kind::Lines(lines) => {
-                let t = attribute_tags(input, &mut tags, i, &keep)?;
-                let (_, g) = *line_groups.entry(t.clone()).or_insert_with(|| {
-                    features.push(vector_tile::Feature {
-                        id: Some(id.into()),
-                        tags: t,
-                        r#type: Some(GeomType::Linestring as i32),
-                        geometry: Vec::new(),
-                    });
-                    line_encoders.push(GeometryEncoder::default());
-                    (features.len() - 1, line_encoders.len() - 1)
-                });
-                for part in &lines[i] {
-                    s.ring_t.clear();
-                    s.ring_t.extend(
-                        part.coords
-                            .iter()
-                            .zip(&part.min_zoom)
-                            .filter(|(_, &mz)| mz <= z)
-                            .map(|(p, _)| to_tile(*p)),
-                    );
-                    clip_line(&s.ring_t, lo, hi, |piece| {
-                        s.q.clear();
-                        for p in piece {
-                            let q = [p[0].round() as i32, p[1].round() as i32];
-                            if s.q.last() != Some(&q) {
-                                s.q.push(q);
-                            }
-                        }
-                        if s.q.len() >= 2 {
-                            line_encoders[g].line(&s.q);
-                        }
-                    });
-                }
-                continue;
-            }
-        };
-        if enc.data.is_empty() {
-            continue;
-        }
-        features.push(vector_tile::Feature {
-            id: Some(id.into()),
-            tags: attribute_tags(input, &mut tags, i, &keep)?,
-            r#type: Some(geom_type as i32),
-            geometry: enc.data,
-        });
-    }
-    for (f, e) in line_groups.into_values() {
-        features[f].geometry = std::mem::take(&mut line_encoders[e].data);
-    }
-    for (id, enc) in cells.features(lo, hi) {
-        features.push(vector_tile::Feature {
-            id: Some(id.into()),
-            tags: attribute_tags(input, &mut tags, id as usize, &keep)?,
-            r#type: Some(GeomType::Polygon as i32),
-            geometry: enc.data,
-        });
-    }
-    features.retain(|f| !f.geometry.is_empty());
-    if features.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(vector_tile::Layer {
+        })
+        .collect();
+    vector_tile::Layer {
         version: 2,
-        name: input.name.to_string(),
+        name: layer.name.to_string(),
         features,
         keys: tags.keys,
         values: tags.values,
-        extent: Some(options.get_extent()),
-    }))
-}
-
-/// The tags of feature `i`'s attribute row (none when the table has no rows).
-fn attribute_tags<'a>(
-    input: &LayerInput<'a>,
-    tags: &mut Tags<'a>,
-    i: usize,
-    keep: &[bool],
-) -> Result<Vec<u32>, TileError> {
-    let Some(row) = input.attributes.rows.get(i) else {
-        return Ok(Vec::new());
-    };
-    if row.len() != input.attributes.keys.len() {
-        return Err(TileError::AttributeRowWidth {
-            layer: input.name.to_string(),
-            row: i,
-            values: row.len(),
-            keys: input.attributes.keys.len(),
-        });
+        extent: Some(layer.extent),
     }
-    Ok(tags.tags(input.attributes, row, keep))
 }
 
 #[cfg(test)]
@@ -499,8 +327,18 @@ mod tests {
             vec![PropValue::String("ed".into()), PropValue::Null],
             vec![PropValue::Null, PropValue::Int(2)],
         ]);
+        let properties: Vec<Vec<(usize, &PropValue)>> = t
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .filter(|(_, v)| **v != PropValue::Null)
+                    .collect()
+            })
+            .collect();
         let mut tags = Tags::default();
-        let all: Vec<Vec<u32>> = t.rows.iter().map(|r| tags.tags(&t, r, &[])).collect();
+        let all: Vec<Vec<u32>> = properties.iter().map(|p| tags.tags(&t.keys, p)).collect();
         assert_eq!(
             all,
             vec![vec![0, 0, 1, 1], vec![0, 0, 1, 1], vec![0, 2], vec![1, 3]]

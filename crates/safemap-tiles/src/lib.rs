@@ -1,6 +1,6 @@
 //! Vector tiles for safemap: Web Mercator tile maths, per-zoom simplification that keeps
-//! neighbouring areas gap-free, clipping, quantisation, Mapbox Vector Tile 2.1 encoding for
-//! the server, and a PMTiles v3 export.
+//! neighbouring areas gap-free, clipping, quantisation, Mapbox Vector Tile 2.1 and GeoJSON
+//! tile encoding for the server, and a PMTiles v3 export.
 //!
 //! The crate does no I/O and no printing: tiles come back as bytes, and the PMTiles writer
 //! writes to whatever `std::io::Write` the caller passes. It has no cargo features.
@@ -14,6 +14,8 @@
 //! | [`PropValue`], [`FieldType`], [`AttributeTable`] | `attributes.rs` | one row of typed values per feature; TileJSON field types |
 //! | [`PrepareOptions`], [`LayerGeometry`] | `layer.rs` | a layer prepared once per dataset: projection, R-tree, simplification for every zoom |
 //! | [`encode_tile`], [`encode_tile_within`], [`LayerInput`], [`EncodedTile`] | `encode.rs` | one MVT tile from several layers, or `None` when empty; within a gzip byte budget by lowering the detail; attributes and features with a minimum zoom |
+//! | [`encode_geojson_tile_within`], [`GeoJsonTile`] | `geojson.rs` | one layer's tile as a GeoJSON FeatureCollection in WGS84: the MVT tile's features, ids and attributes, vertices converted back from its tile units |
+//! | (internal) | `features.rs` | the clipped, simplified, quantised features and carried attributes of one layer in one tile, which both encoders write |
 //! | [`BoundaryLines`], [`BoundaryKind`] | `boundaries.rs` | a polygon layer's outline and the lines between groups of features, from its topology |
 //! | (internal) | `cells.rs` | the sub-pixel rule: polygons smaller than a pixel become pixel squares given to the area filling most of each |
 //! | [`write_pmtiles`] | `pmtiles.rs` | a PMTiles v3 archive of MVT tiles |
@@ -50,6 +52,8 @@ mod clip;
 mod commands;
 mod encode;
 mod error;
+mod features;
+mod geojson;
 mod layer;
 mod mercator;
 mod pmtiles;
@@ -64,6 +68,7 @@ pub use encode::{
     encode_tile, encode_tile_within, EncodedTile, LayerInput, DEFAULT_TILE_BUDGET, TILE_PIXELS,
 };
 pub use error::TileError;
+pub use geojson::{encode_geojson_tile_within, GeoJsonTile};
 pub use layer::{LayerGeometry, PrepareOptions};
 pub use mercator::{lonlat_to_mercator, mercator_to_lonlat, HALF_WORLD, WORLD_WIDTH};
 pub use pmtiles::write_pmtiles;

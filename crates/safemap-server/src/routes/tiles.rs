@@ -1,16 +1,17 @@
-//! `/tiles/{layer}.json` (TileJSON 3.0.0) and `/tiles/{layer}/{z}/{x}/{y}.mvt`.
+//! `/tiles/{layer}.json` (TileJSON 3.0.0) and `/tiles/{layer}/{z}/{x}/{y}.mvt` or
+//! `.geojson`: one handler for both encodings, with the same checks, cache and headers.
 
 use crate::dataset::{FULL_ATTRIBUTES_ZOOM, LABEL_MIN_PIXELS};
 use crate::error::AppError;
 use crate::role::Role;
 use crate::state::AppState;
-use crate::tile_cache::{EncodedTile, TileKey};
+use crate::tile_cache::{EncodedTile, TileFormat, TileKey};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use safemap_tiles::{encode_tile_within, TileId, DEFAULT_TILE_BUDGET};
+use safemap_tiles::{encode_geojson_tile_within, encode_tile_within, TileId, DEFAULT_TILE_BUDGET};
 use sha2::{Digest, Sha256};
 
 /// Highest zoom TileJSON advertises; clients overzoom beyond it.
@@ -59,6 +60,7 @@ pub async fn tilejson(
         "name": format!("{} — {layer_id}", data.study),
         "scheme": "xyz",
         "tiles": [format!("http://{host}/tiles/{layer_id}/{{z}}/{{x}}/{{y}}.mvt")],
+        "geojson_tiles": [format!("http://{host}/tiles/{layer_id}/{{z}}/{{x}}/{{y}}.geojson")],
         "minzoom": 0,
         "maxzoom": MAX_ZOOM,
         "bounds": bounds,
@@ -114,18 +116,21 @@ fn coordinate<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, AppError> 
         .map_err(|_| AppError::BadRequest(format!("tile {name} {v:?} is not a whole number")))
 }
 
-/// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`.
+/// `GET /tiles/{layer}/{z}/{x}/{y}.mvt` and `.geojson`.
 pub async fn tile(
     State(state): State<AppState>,
     role: Role,
     Path((layer_id, z, x, y)): Path<(String, String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let y = y.strip_suffix(".mvt").ok_or_else(|| {
-        AppError::NotFound(format!(
-            "tiles end in .mvt: /tiles/{layer_id}/{z}/{x}/{y}.mvt"
-        ))
-    })?;
+    let (y, format) = y
+        .rsplit_once('.')
+        .and_then(|(y, ext)| Some((y, TileFormat::from_extension(ext)?)))
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "no tile /tiles/{layer_id}/{z}/{x}/{y}: tiles end in .mvt or .geojson"
+            ))
+        })?;
     let id = TileId::new(
         coordinate("z", &z)?,
         coordinate("x", &x)?,
@@ -145,6 +150,7 @@ pub async fn tile(
         layer: layer_id.clone(),
         analyst: role.is_analyst(),
         zxy: (id.z, id.x, id.y),
+        format,
     };
     let cache_state = state.clone();
     let tile = tokio::task::spawn_blocking(move || {
@@ -152,29 +158,34 @@ pub async fn tile(
             let input = data.layers[&layer_id]
                 .input(&layer_id, role.is_analyst())
                 .ok_or_else(|| "layer not visible to this role".to_string())?;
-            let tile =
-                encode_tile_within(id, &[input], DEFAULT_TILE_BUDGET).map_err(|e| e.to_string())?;
-            Ok::<_, String>(tagged(tile, role))
+            let encoded = match format {
+                TileFormat::Mvt => encode_tile_within(id, &[input], DEFAULT_TILE_BUDGET)
+                    .map(|t| t.map(|t| (t.mvt, t.gzip))),
+                TileFormat::GeoJson => encode_geojson_tile_within(id, input, DEFAULT_TILE_BUDGET)
+                    .map(|t| Some((t.geojson, t.gzip))),
+            };
+            Ok::<_, String>(tagged(encoded.map_err(|e| e.to_string())?, format, role))
         })
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(respond(&tile, role, &headers))
+    Ok(respond(&tile, format, role, &headers))
 }
 
-/// Tags an encoded tile with its ETag.
-fn tagged(tile: Option<safemap_tiles::EncodedTile>, role: Role) -> EncodedTile {
+/// Tags an encoded tile (its bytes and their gzip; `None` when empty) with its ETag.
+fn tagged(tile: Option<(Vec<u8>, Vec<u8>)>, format: TileFormat, role: Role) -> EncodedTile {
     let mut hash = Sha256::new();
     hash.update(role.as_str());
-    hash.update(tile.as_ref().map(|t| t.mvt.as_slice()).unwrap_or_default());
+    hash.update(format.content_type());
+    hash.update(tile.as_ref().map(|t| t.0.as_slice()).unwrap_or_default());
     let digest = format!("{:x}", hash.finalize());
     let etag = format!("\"{}\"", &digest[..24]);
-    let data = tile.map(|t| (Bytes::from(t.mvt), Bytes::from(t.gzip)));
+    let data = tile.map(|(raw, gz)| (Bytes::from(raw), Bytes::from(gz)));
     EncodedTile { data, etag }
 }
 
-fn respond(tile: &EncodedTile, role: Role, headers: &HeaderMap) -> Response {
+fn respond(tile: &EncodedTile, format: TileFormat, role: Role, headers: &HeaderMap) -> Response {
     let cache_control = if role.is_analyst() {
         "private, max-age=60"
     } else {
@@ -201,8 +212,7 @@ fn respond(tile: &EncodedTile, role: Role, headers: &HeaderMap) -> Response {
                     .get(header::ACCEPT_ENCODING)
                     .and_then(|v| v.to_str().ok())
                     .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
-                builder =
-                    builder.header(header::CONTENT_TYPE, "application/vnd.mapbox-vector-tile");
+                builder = builder.header(header::CONTENT_TYPE, format.content_type());
                 if gzip {
                     builder
                         .header(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"))
