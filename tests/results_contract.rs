@@ -352,21 +352,35 @@ fn a_layer_added_to_the_registry_is_served_with_its_public_columns_only() {
                 let mvt = reader.get_features(0).unwrap();
                 // The GeoJSON tile of the same address holds the same features and attributes.
                 let path = path.replace(".mvt", ".geojson");
-                let r = if analyst { s.get_analyst(&path) } else { s.get(&path) };
+                let r = if analyst {
+                    s.get_analyst(&path)
+                } else {
+                    s.get(&path)
+                };
                 let geojson: Value = r.json().unwrap();
                 let as_geojson: Vec<(u64, BTreeSet<String>)> = geojson["features"]
                     .as_array()
                     .unwrap()
                     .iter()
                     .map(|f| {
-                        let keys = f["properties"].as_object().unwrap().keys().cloned().collect();
+                        let keys = f["properties"]
+                            .as_object()
+                            .unwrap()
+                            .keys()
+                            .cloned()
+                            .collect();
                         (f["id"].as_u64().unwrap(), keys)
                     })
                     .collect();
                 let as_mvt: Vec<(u64, BTreeSet<String>)> = mvt
                     .iter()
                     .map(|f| {
-                        let keys = f.properties.clone().unwrap_or_default().into_keys().collect();
+                        let keys = f
+                            .properties
+                            .clone()
+                            .unwrap_or_default()
+                            .into_keys()
+                            .collect();
                         (f.id.unwrap(), keys)
                     })
                     .collect();
