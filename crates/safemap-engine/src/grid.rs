@@ -8,13 +8,14 @@ use crate::error::EngineError;
 use crate::results::{SourceResult, StudyResults};
 use crate::selection::Selection;
 use geo_types::Polygon;
-use safemap_geo::cells::{CellGrid, CellShape, CellSize, Lattice};
+use safemap_geo::cells::{CellGrid, CellShape, Lattice};
 use safemap_geo::weights::{distance_band_weights, DistanceBandParams};
 use safemap_stats::{
     getis_ord, hotspot_classes, Classes, Correction, GetisOrd, GetisOrdParams, GiVariant,
     HotspotClass, Tail,
 };
 use safemap_types::weights::Transform;
+use safemap_types::Metres;
 
 /// The grid, its counts and its Gi*.
 pub struct GridResult {
@@ -58,7 +59,7 @@ pub fn run(
         GridShape::Square => CellShape::Square,
         GridShape::Hexagon => CellShape::Hexagon,
     };
-    let size = CellSize::new(section.cell_size_m).map_err(|e| err(e.to_string()))?;
+    let size = Metres::new(section.cell_size_m).map_err(|e| err(format!("cell_size_m: {e}")))?;
     let polygons: Vec<_> = results
         .areas
         .areas

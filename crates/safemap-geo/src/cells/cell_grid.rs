@@ -30,12 +30,13 @@ pub struct Cell {
 ///
 /// ```
 /// use geo::{coord, polygon, MultiPolygon};
-/// use safemap_geo::cells::{CellGrid, CellShape, CellSize, Lattice};
+/// use safemap_geo::cells::{CellGrid, CellShape, Lattice};
+/// use safemap_types::Metres;
 ///
 /// // An L-shaped study area: 300 m × 300 m minus its north-east 200 m × 200 m.
 /// let l = polygon![(x: 0.0, y: 0.0), (x: 300.0, y: 0.0), (x: 300.0, y: 100.0),
 ///                  (x: 100.0, y: 100.0), (x: 100.0, y: 300.0), (x: 0.0, y: 300.0)];
-/// let lattice = Lattice::new(CellShape::Square, CellSize::new(100.0).unwrap());
+/// let lattice = Lattice::new(CellShape::Square, Metres::new(100.0).unwrap());
 /// let grid = CellGrid::new(lattice, &[MultiPolygon::new(vec![l])]).unwrap();
 /// assert_eq!(grid.len(), 5);
 /// assert_eq!(grid.locate(coord! { x: 250.0, y: 50.0 }), Some(2));

@@ -4,27 +4,9 @@ use std::f64::consts::LN_2;
 
 use rayon::prelude::*;
 
+use safemap_types::Metres;
+
 use super::{KdeError, KdePoints};
-
-/// A positive, finite length in metres (a bandwidth), checked on construction.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
-pub struct Metres(f64);
-
-impl Metres {
-    /// `metres`, if positive and finite.
-    pub fn new(metres: f64) -> Result<Self, KdeError> {
-        if metres.is_finite() && metres > 0.0 {
-            Ok(Metres(metres))
-        } else {
-            Err(KdeError::BadBandwidth(metres))
-        }
-    }
-
-    /// The length in metres.
-    pub fn get(self) -> f64 {
-        self.0
-    }
-}
 
 /// A rule that derives the bandwidth from the points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

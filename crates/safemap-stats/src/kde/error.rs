@@ -25,9 +25,6 @@ pub enum KdeError {
         /// [`MAX_GRID_CELLS`](super::MAX_GRID_CELLS).
         limit: usize,
     },
-    /// A bandwidth that is not a positive, finite number of metres.
-    #[error("bandwidth {0} m must be a positive, finite number of metres (e.g. 250)")]
-    BadBandwidth(f64),
     /// An input slice does not have one entry per point.
     #[error("{what} has {len} entries but xs has {expected}: give one per point")]
     LengthMismatch {

@@ -111,11 +111,12 @@ mod kernel;
 mod points;
 mod raster;
 
-pub use bandwidth::{Bandwidth, BandwidthRule, Metres};
+pub use bandwidth::{Bandwidth, BandwidthRule};
 pub use error::KdeError;
 pub use kernel::{Kernel, GAUSSIAN_TRUNCATION};
 pub use points::KdePoints;
 pub use raster::Raster;
+pub use safemap_types::Metres;
 
 /// Most cells a raster, or the padded grid of a binned evaluation, may have (`2^26`,
 /// about 67 million; the binned evaluation needs about 50 bytes per padded cell and 24
