@@ -23,9 +23,9 @@
 //!
 //! This crate does no I/O and prints nothing. It has no cargo features.
 
+mod bucket_grid;
 pub mod cells;
 pub mod edge_rule;
-mod grid;
 mod hilbert;
 pub mod index;
 pub mod join;

@@ -8,7 +8,7 @@ use super::CellsError;
 
 /// One cell of a [`CellGrid`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Cell {
+pub struct GridCell {
     /// Its stable position in the lattice.
     pub id: CellId,
     /// Its centre, [`Lattice::centre`].
@@ -45,7 +45,7 @@ pub struct Cell {
 #[derive(Debug, Clone)]
 pub struct CellGrid {
     lattice: Lattice,
-    cells: Vec<Cell>,
+    cells: Vec<GridCell>,
     window: Window,
     /// Per window cell: index into `cells`, or `u32::MAX` for a dropped cell.
     lookup: Vec<u32>,
@@ -88,7 +88,7 @@ impl CellGrid {
             .map(|(k, &kept)| {
                 if kept {
                     let id = window.id(k);
-                    cells.push(Cell {
+                    cells.push(GridCell {
                         id,
                         centre: lattice.centre(id),
                     });
@@ -138,7 +138,7 @@ impl CellGrid {
     }
 
     /// The kept cells, in [`CellId`] order.
-    pub fn cells(&self) -> &[Cell] {
+    pub fn cells(&self) -> &[GridCell] {
         &self.cells
     }
 

@@ -33,7 +33,7 @@ mod error;
 mod lattice;
 
 pub use aggregate::CellCounts;
-pub use cell_grid::{Cell, CellGrid};
+pub use cell_grid::{CellGrid, GridCell};
 pub use error::CellsError;
 pub use lattice::{CellId, CellShape, Lattice};
 
