@@ -2,8 +2,8 @@
 //! every area dropped), Gi* on the cells with binary distance-band weights between cell
 //! centres, raw and corrected classes.
 
-use crate::analysis::correction_name;
-use crate::config::{CorrectionName, GridSection, GridShape, Study};
+use crate::analysis::{correction, correction_name};
+use crate::config::{GridSection, GridShape, Study};
 use crate::error::EngineError;
 use crate::results::{SourceResult, StudyResults};
 use crate::selection::Selection;
@@ -11,8 +11,7 @@ use geo_types::Polygon;
 use safemap_geo::cells::{CellGrid, CellShape, Lattice};
 use safemap_geo::weights::{distance_band_weights, DistanceBandParams};
 use safemap_stats::{
-    getis_ord, hotspot_classes, Classes, Correction, GetisOrd, GetisOrdParams, GiVariant,
-    HotspotClass, Tail,
+    getis_ord, hotspot_classes, Classes, GetisOrd, GetisOrdParams, GiVariant, HotspotClass, Tail,
 };
 use safemap_types::weights::Transform;
 use safemap_types::Metres;
@@ -82,11 +81,8 @@ pub fn run(
     let gi_star = getis_ord(&values, &weights, params).map_err(|e| err(e.to_string()))?;
     let z: Vec<_> = gi_star.sites.iter().map(|s| s.map(|s| s.z)).collect();
     let p: Vec<_> = gi_star.sites.iter().map(|s| s.map(|s| s.p_norm)).collect();
-    let correction = match section.correction {
-        CorrectionName::Fdr => Correction::BenjaminiHochberg,
-        CorrectionName::Bonferroni => Correction::Bonferroni,
-    };
-    let classes = hotspot_classes(&z, &p, correction).map_err(|e| err(e.to_string()))?;
+    let classes =
+        hotspot_classes(&z, &p, correction(section.correction)).map_err(|e| err(e.to_string()))?;
     let cells = grid
         .cells()
         .iter()
