@@ -10,7 +10,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use geo::{polygon, Coord, Intersects, MultiPolygon};
 use rayon::prelude::*;
 use safemap_benches::synthetic_points;
-use safemap_geo::cells::{CellGrid, CellShape, CellSize, Lattice};
+use safemap_geo::cells::{CellGrid, CellShape, Lattice};
 use safemap_stats::kde::{
     kernel_density, Bandwidth, BandwidthRule, KdeParams, KdePoints, KdeSurface, Kernel, Metres,
     Raster,
@@ -137,7 +137,7 @@ fn bench_cells(c: &mut Criterion) {
     let mut g = c.benchmark_group("cells_aggregate_1m");
     g.sample_size(10).measurement_time(Duration::from_secs(5));
     for (shape, size) in [(CellShape::Square, 250.0), (CellShape::Hexagon, 250.0)] {
-        let lattice = Lattice::new(shape, CellSize::new(size).expect("positive"));
+        let lattice = Lattice::new(shape, Metres::new(size).expect("positive"));
         let grid = CellGrid::new(lattice, &polygons).expect("grid");
         let counts = grid.aggregate(&points);
         assert_eq!(counts.inside() + counts.outside, points.len() as u64);

@@ -78,6 +78,31 @@ fn validate_prints_accounting_and_writes_nothing() {
     );
 }
 
+/// The run summary compares the spatial join with the source's own area codes only when
+/// those are codes of the boundaries: police.uk's LSOA codes against LSOA-coded boundaries,
+/// not against wards.
+#[test]
+fn code_agreement_is_reported_only_for_the_same_geography() {
+    let run = |study: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let o = out.path().to_str().unwrap();
+        let stdout = safemap_ok(&["run", study, "--out", o], &[], 0);
+        (stdout, accounting(&manifest(out.path()), "police").clone())
+    };
+    // Three rows are located: two in the area their code names, one coded ZZZ999.
+    let (stdout, a) = run("tests/code_agreement/lsoa_boundaries.toml");
+    assert_eq!(a["joined"], 3, "{a}");
+    assert_eq!(a["code_agreement"]["agree"], 2, "{a}");
+    assert!(
+        stdout.contains("spatial area = the source's own area code for 66.67% of 3 joined rows"),
+        "{stdout}"
+    );
+    let (stdout, a) = run("tests/code_agreement/ward_boundaries.toml");
+    assert_eq!(a["joined"], 3, "{a}");
+    assert!(a.get("code_agreement").is_none(), "{a}");
+    assert!(!stdout.contains("own area code"), "{stdout}");
+}
+
 /// Asserts that stderr is exactly `error: {message}` once, and that the message's first
 /// clause appears once (no cause printed twice).
 fn assert_one_error(args: &[&str], message: &str) {

@@ -100,6 +100,19 @@ fn planted_hotspots_are_flagged_at_fdr_5_percent() {
         in_cells + m["grid"]["events_outside_cells"].as_u64().unwrap(),
         violence
     );
+    // The manifest names each correction as the class columns do (`…_class_{correction}`).
+    assert_eq!(m["grid"]["correction"], "fdr");
+    for a in m["analyses"].as_array().unwrap() {
+        for l in a["local"].as_array().unwrap() {
+            let column = format!(
+                "{}_{}_class_{}",
+                a["name"].as_str().unwrap(),
+                l["statistic"].as_str().unwrap(),
+                l["correction"].as_str().unwrap()
+            );
+            assert!(rows[0].contains_key(&column), "no column {column}");
+        }
+    }
     let busiest = cells
         .iter()
         .max_by_key(|c| c["properties"]["count"].as_u64().unwrap())

@@ -69,12 +69,18 @@ pub fn statistic_name(s: Statistic) -> &'static str {
     }
 }
 
-/// The correction's name in output columns (`fdr`, `bonferroni`).
-pub fn correction_name(c: CorrectionName) -> &'static str {
+/// The correction a study names.
+pub fn correction(c: CorrectionName) -> Correction {
     match c {
-        CorrectionName::Fdr => "fdr",
-        CorrectionName::Bonferroni => "bonferroni",
+        CorrectionName::Fdr => Correction::BenjaminiHochberg,
+        CorrectionName::Bonferroni => Correction::Bonferroni,
     }
+}
+
+/// The correction's name in output columns, the manifest and the summary (`fdr`,
+/// `bonferroni`): [`Correction::as_str`].
+pub fn correction_name(c: CorrectionName) -> &'static str {
+    correction(c).as_str()
 }
 
 /// Runs every `[[analysis]]` of the study.
@@ -183,10 +189,7 @@ fn run_one(
         )));
     }
     let values: Vec<f64> = values.into_iter().flatten().collect();
-    let correction = match section.correction {
-        CorrectionName::Fdr => Correction::BenjaminiHochberg,
-        CorrectionName::Bonferroni => Correction::Bonferroni,
-    };
+    let correction = correction(section.correction);
     let seed = crate::seeds::stream_seed(study.study.seed, &section.name);
     let r = section.permutations;
     let mut result = AnalysisResult {

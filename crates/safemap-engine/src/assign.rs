@@ -35,7 +35,15 @@ pub enum RejectKind {
     UnknownAreaCode,
 }
 
-/// Share of joined events whose spatial area equals the area code the source gave.
+/// Share of codes, among the joined events that carry one, that must be codes of the
+/// boundary geography (a study area's code, or a code the population table knows elsewhere)
+/// for the spatial join to be compared with the source's own codes. Below it the codes are of
+/// another geography (police.uk's LSOA codes with ward or MSOA boundaries) and a comparison
+/// would only say that they differ.
+pub const SAME_GEOGRAPHY_SHARE: f64 = 0.5;
+
+/// Share of joined events whose spatial area equals the area code the source gave; only
+/// made when the source's codes are codes of the boundaries ([`SAME_GEOGRAPHY_SHARE`]).
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
 pub struct CodeAgreement {
     /// Joined events that carry an area code.
@@ -66,7 +74,8 @@ pub struct Accounting {
     pub joined_without_coverage: u64,
     /// Rejected rows by reason.
     pub rejected_by_reason: BTreeMap<String, u64>,
-    /// Spatial join against the source's own area codes, when it has them.
+    /// Spatial join against the source's own area codes, when it has them and they are
+    /// codes of the boundary geography ([`SAME_GEOGRAPHY_SHARE`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_agreement: Option<CodeAgreement>,
 }
@@ -146,13 +155,21 @@ pub fn assign(
     }
     acc.rejected = loaded.data.rejects.len() as u64;
     let mut agreement = CodeAgreement::default();
+    // Joined events whose code is a code of the boundary geography.
+    let mut same_geography = 0u64;
     for (e, fate) in events.iter().zip(&fates) {
         match *fate {
             Fate::Joined(id) => {
                 acc.joined += 1;
                 if let Some(code) = e.area_code.as_deref() {
+                    let agree = areas.areas[id.index()].code == code;
                     agreement.compared += 1;
-                    agreement.agree += u64::from(areas.areas[id.index()].code == code);
+                    agreement.agree += u64::from(agree);
+                    same_geography += u64::from(
+                        agree
+                            || areas.by_code.contains_key(code)
+                            || areas.known_other_codes.contains(code),
+                    );
                 }
             }
             Fate::OutsideArea => acc.outside_area += 1,
@@ -168,7 +185,8 @@ pub fn assign(
         }
     }
     acc.outside = acc.outside_area + acc.outside_period;
-    if section.join == JoinMode::Spatial && agreement.compared > 0 {
+    let comparable = same_geography as f64 >= SAME_GEOGRAPHY_SHARE * agreement.compared as f64;
+    if section.join == JoinMode::Spatial && agreement.compared > 0 && comparable {
         agreement.share = agreement.agree as f64 / agreement.compared as f64;
         acc.code_agreement = Some(agreement);
     }

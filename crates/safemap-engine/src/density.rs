@@ -59,7 +59,7 @@ pub fn run(
         KernelName::Gaussian => Kernel::Gaussian,
     };
     let bandwidth = match section.bandwidth_m {
-        Some(m) => Bandwidth::Fixed(Metres::new(m).map_err(|e| err(e.to_string()))?),
+        Some(m) => Bandwidth::Fixed(Metres::new(m).map_err(|e| err(format!("bandwidth_m: {e}")))?),
         None => Bandwidth::Rule(BandwidthRule::SpatialSilverman),
     };
     let points = KdePoints::new(&xs, &ys).map_err(|e| err(e.to_string()))?;

@@ -3,6 +3,10 @@
 use std::path::PathBuf;
 
 /// Why a run could not finish. Per-row problems are not errors: they are rejects.
+///
+/// A variant that wraps another error says only its own context (the input's role, the
+/// file) and hands the wrapped error on as its [`source`](std::error::Error::source), so
+/// that printing the chain (`role: cause: cause's cause`) says each part once.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EngineError {
@@ -10,7 +14,7 @@ pub enum EngineError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     /// An input file could not be read as a whole.
-    #[error("{role}: {source}")]
+    #[error("{role}")]
     Ingest {
         /// Which input (`boundaries`, `population`, `source "police"`, ...).
         role: String,
@@ -29,7 +33,7 @@ pub enum EngineError {
         message: String,
     },
     /// A boundary polygon could not be reprojected.
-    #[error("boundaries: area {code} cannot be reprojected to British National Grid: {source}")]
+    #[error("boundaries: area {code} cannot be reprojected to British National Grid")]
     Reproject {
         /// The area code.
         code: String,
@@ -38,7 +42,7 @@ pub enum EngineError {
         source: safemap_geo::reproject::ReprojectError,
     },
     /// Reading an input for its checksum failed.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         /// The input file.
         path: PathBuf,
@@ -47,7 +51,7 @@ pub enum EngineError {
         source: std::io::Error,
     },
     /// Writing an output failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write {
         /// The output file.
         path: PathBuf,
@@ -56,7 +60,7 @@ pub enum EngineError {
         source: std::io::Error,
     },
     /// Serialising an output failed.
-    #[error("cannot serialise {path}: {source}")]
+    #[error("cannot serialise {path}")]
     Serialise {
         /// The output file.
         path: PathBuf,
@@ -92,5 +96,44 @@ impl EngineError {
             role: role.into(),
             source: Box::new(source),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use safemap_ingest::IngestError;
+
+    /// The error and its causes joined as a chain printer does (`anyhow`'s `{:#}`).
+    fn chain(e: &dyn std::error::Error) -> String {
+        let mut text = e.to_string();
+        let mut cause = e.source();
+        while let Some(c) = cause {
+            text = format!("{text}: {c}");
+            cause = c.source();
+        }
+        text
+    }
+
+    #[test]
+    fn a_wrapped_error_is_said_once_in_the_chain() {
+        let missing = IngestError::MissingField {
+            path: "two_squares.geojson".into(),
+            feature: 0,
+            field: "LSOA11CD".into(),
+            available: "code, name".into(),
+        };
+        let message = missing.to_string();
+        let e = EngineError::ingest("boundaries", missing);
+        let text = chain(&e);
+        assert_eq!(text, format!("boundaries: {message}"));
+        assert_eq!(text.matches("set id_field").count(), 1, "{text}");
+
+        let io = std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full");
+        let e = EngineError::Write {
+            path: "out/areas.csv".into(),
+            source: io,
+        };
+        assert_eq!(chain(&e), "cannot write out/areas.csv: disk full");
     }
 }

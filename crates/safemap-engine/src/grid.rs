@@ -2,19 +2,19 @@
 //! every area dropped), Gi* on the cells with binary distance-band weights between cell
 //! centres, raw and corrected classes.
 
-use crate::analysis::correction_name;
-use crate::config::{CorrectionName, GridSection, GridShape, Study};
+use crate::analysis::{correction, correction_name};
+use crate::config::{GridSection, GridShape, Study};
 use crate::error::EngineError;
 use crate::results::{SourceResult, StudyResults};
 use crate::selection::Selection;
 use geo_types::Polygon;
-use safemap_geo::cells::{CellGrid, CellShape, CellSize, Lattice};
+use safemap_geo::cells::{CellGrid, CellShape, Lattice};
 use safemap_geo::weights::{distance_band_weights, DistanceBandParams};
 use safemap_stats::{
-    getis_ord, hotspot_classes, Classes, Correction, GetisOrd, GetisOrdParams, GiVariant,
-    HotspotClass, Tail,
+    getis_ord, hotspot_classes, Classes, GetisOrd, GetisOrdParams, GiVariant, HotspotClass, Tail,
 };
 use safemap_types::weights::Transform;
+use safemap_types::Metres;
 
 /// The grid, its counts and its Gi*.
 pub struct GridResult {
@@ -58,7 +58,7 @@ pub fn run(
         GridShape::Square => CellShape::Square,
         GridShape::Hexagon => CellShape::Hexagon,
     };
-    let size = CellSize::new(section.cell_size_m).map_err(|e| err(e.to_string()))?;
+    let size = Metres::new(section.cell_size_m).map_err(|e| err(format!("cell_size_m: {e}")))?;
     let polygons: Vec<_> = results
         .areas
         .areas
@@ -84,11 +84,8 @@ pub fn run(
     let gi_star = getis_ord(&values, &weights, params).map_err(|e| err(e.to_string()))?;
     let z: Vec<_> = gi_star.sites.iter().map(|s| s.map(|s| s.z)).collect();
     let p: Vec<_> = gi_star.sites.iter().map(|s| s.map(|s| s.p_norm)).collect();
-    let correction = match section.correction {
-        CorrectionName::Fdr => Correction::BenjaminiHochberg,
-        CorrectionName::Bonferroni => Correction::Bonferroni,
-    };
-    let classes = hotspot_classes(&z, &p, correction).map_err(|e| err(e.to_string()))?;
+    let classes =
+        hotspot_classes(&z, &p, correction(section.correction)).map_err(|e| err(e.to_string()))?;
     let cells = grid
         .cells()
         .iter()

@@ -15,7 +15,7 @@ use safemap_stats::{ClusterClass, HotspotClass};
 
 /// One value of the attribute table.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum ColumnValue {
     /// Text (codes, names).
     Text(String),
     /// A count.
@@ -97,31 +97,31 @@ impl StudyResults {
     }
 
     /// The attribute row of area `i`, aligned with [`Self::columns`].
-    pub fn row(&self, i: usize) -> Vec<Cell> {
+    pub fn row(&self, i: usize) -> Vec<ColumnValue> {
         let a = &self.areas.areas[i];
         let mut row = vec![
-            Cell::Text(a.code.clone()),
-            Cell::Text(a.name.clone()),
-            Cell::Number(a.population),
-            Cell::Number(a.deprivation),
+            ColumnValue::Text(a.code.clone()),
+            ColumnValue::Text(a.name.clone()),
+            ColumnValue::Number(a.population),
+            ColumnValue::Number(a.deprivation),
         ];
         for s in &self.sources {
             let has_data = s.coverage.covers(i, None);
             for r in s.rates.iter().map(|per_area| &per_area[i]) {
                 if has_data {
                     row.extend([
-                        Cell::Count(r.count),
-                        Cell::Number(r.rate),
-                        Cell::Number(r.lower),
-                        Cell::Number(r.upper),
-                        Cell::Number(r.expected),
-                        Cell::Number(r.excess_risk),
+                        ColumnValue::Count(r.count),
+                        ColumnValue::Number(r.rate),
+                        ColumnValue::Number(r.lower),
+                        ColumnValue::Number(r.upper),
+                        ColumnValue::Number(r.expected),
+                        ColumnValue::Number(r.excess_risk),
                     ]);
                 } else {
-                    row.extend(MEASURES.map(|_| Cell::Number(None)));
+                    row.extend(MEASURES.map(|_| ColumnValue::Number(None)));
                 }
             }
-            row.push(Cell::Number(Some(s.coverage.share(i))));
+            row.push(ColumnValue::Number(Some(s.coverage.share(i))));
         }
         for a in &self.analyses {
             let Some(i) = a.analysed[i] else {
@@ -131,20 +131,20 @@ impl StudyResults {
                     .iter()
                     .map(|l| local_columns(l).1.len() + 2)
                     .sum::<usize>();
-                row.extend((0..n_cells).map(|_| Cell::Number(None)));
+                row.extend((0..n_cells).map(|_| ColumnValue::Number(None)));
                 continue;
             };
-            row.push(Cell::Number(Some(a.values[i])));
+            row.push(ColumnValue::Number(Some(a.values[i])));
             for local in &a.local {
                 let (raw, adjusted) = match local {
                     LocalResult::Moran(lm, classes) => {
                         let site = lm.sites[i];
                         row.extend([
-                            Cell::Number(site.map(|s| s.i)),
-                            site.map_or(Cell::Number(None), |s| {
-                                Cell::Count(u64::from(s.quadrant.code()))
+                            ColumnValue::Number(site.map(|s| s.i)),
+                            site.map_or(ColumnValue::Number(None), |s| {
+                                ColumnValue::Count(u64::from(s.quadrant.code()))
                             }),
-                            Cell::Number(site.and_then(|s| s.p_sim)),
+                            ColumnValue::Number(site.and_then(|s| s.p_sim)),
                         ]);
                         (
                             classes.raw[i].map(ClusterClass::as_str),
@@ -154,10 +154,10 @@ impl StudyResults {
                     LocalResult::GetisOrd(_, gi, classes) => {
                         let site = gi.sites[i];
                         row.extend([
-                            Cell::Number(site.map(|s| s.g)),
-                            Cell::Number(site.map(|s| s.z)),
-                            Cell::Number(site.map(|s| s.p_norm)),
-                            Cell::Number(site.and_then(|s| s.p_sim)),
+                            ColumnValue::Number(site.map(|s| s.g)),
+                            ColumnValue::Number(site.map(|s| s.z)),
+                            ColumnValue::Number(site.map(|s| s.p_norm)),
+                            ColumnValue::Number(site.and_then(|s| s.p_sim)),
                         ]);
                         (
                             classes.raw[i].map(HotspotClass::as_str),
@@ -166,7 +166,9 @@ impl StudyResults {
                     }
                 };
                 for class in [raw, adjusted] {
-                    row.push(class.map_or(Cell::Number(None), |c| Cell::Text(c.to_string())));
+                    row.push(class.map_or(ColumnValue::Number(None), |c| {
+                        ColumnValue::Text(c.to_string())
+                    }));
                 }
             }
         }

@@ -17,7 +17,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 use safemap_types::AreaId;
 
-use crate::grid::{CellGrid, WHOLE_CELL_INSIDE};
+use crate::bucket_grid::{BucketGrid, WHOLE_CELL_INSIDE};
 use crate::prepared::PreparedPolygon;
 use crate::EdgeRule;
 
@@ -51,7 +51,7 @@ pub struct AreaIndex {
     /// Part envelopes, data = part index.
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
     /// The first step of every query: candidate parts per cell.
-    pub(crate) grid: CellGrid,
+    pub(crate) grid: BucketGrid,
     n_areas: usize,
 }
 
@@ -90,7 +90,7 @@ impl AreaIndex {
             })
             .collect();
         let tree = RTree::bulk_load(entries);
-        let grid = CellGrid::build(&polygons, &part_area, &tree);
+        let grid = BucketGrid::build(&polygons, &part_area, &tree);
         AreaIndex {
             polygons,
             part_area,

@@ -12,7 +12,7 @@
 //! | [`permutation`] | [`PermutationTest`] (R, [`Tail`], [`Sampling`], seed): the seeded, parallel, thread-count-independent conditional permutation engine |
 //! | [`multiple_testing`] | [`fdr_cutoff`] (Benjamini-Hochberg), [`bonferroni_cutoff`], [`Correction`] |
 //! | [`classes`] | [`hotspot_classes`] (`hot_99` … `cold_99`) and [`cluster_classes`] (`high_high_95` …), raw and corrected side by side |
-//! | [`kde`] | [`kde::kernel_density`]: kernel density surface in events per km² on a [`kde::Raster`] ([`kde::Kernel::Quartic`] or `Gaussian`, [`kde::Bandwidth`] fixed or ArcGIS Pro's spatial Silverman rule, linear binning + FFT or exact evaluation); [`kde::kernel_density_ratio`]: population-normalised surface |
+//! | [`kde`] | [`kde::kernel_density`]: kernel density surface in events per km² on a [`kde::Raster`] ([`kde::Kernel::Quartic`] or `Gaussian`, [`kde::Bandwidth`] fixed or ArcGIS Pro's spatial Silverman rule, linear binning + FFT or exact evaluation) |
 //! | [`error`] | [`StatsError`]: inputs a spatial statistic cannot use |
 //!
 //! Spatial statistics take the values as a slice in the order of the areas of a

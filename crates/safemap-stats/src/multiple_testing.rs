@@ -33,11 +33,12 @@ pub enum Correction {
 }
 
 impl Correction {
-    /// Stable name: `none`, `fdr_bh`, `bonferroni`.
+    /// Stable name, as in output columns (`…_class_fdr`) and the manifest: `none`, `fdr`,
+    /// `bonferroni`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::None => "none",
-            Self::BenjaminiHochberg => "fdr_bh",
+            Self::BenjaminiHochberg => "fdr",
             Self::Bonferroni => "bonferroni",
         }
     }

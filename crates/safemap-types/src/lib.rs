@@ -5,6 +5,7 @@
 //! | [`crs`] | [`Crs`], the coordinate reference system tag (WGS84 or British National Grid) |
 //! | [`coord`] | [`CheckedCoord`], a coordinate that is finite and in range for its CRS |
 //! | [`area`] | [`AreaId`], [`Area`]: one neighbourhood polygon with its code and name |
+//! | [`metres`] | [`Metres`]: a positive, finite length in metres (cell sizes, bandwidths), [`MetresError`] |
 //! | [`time`] | [`EventTime`]: a month (data.police.uk) or a full timestamp (force, ED extracts) |
 //! | [`formats`] | column layouts of public formats ([`formats::POLICE_UK_COLUMNS`]) |
 //! | [`event`] | [`Event`], [`Flags`], [`RowRef`]: one incident as read from an input row |
@@ -19,6 +20,7 @@ pub mod coord;
 pub mod crs;
 pub mod event;
 pub mod formats;
+pub mod metres;
 pub mod reject;
 pub mod service;
 pub mod time;
@@ -28,6 +30,7 @@ pub use area::{Area, AreaId};
 pub use coord::{CheckedCoord, CoordError};
 pub use crs::Crs;
 pub use event::{Event, Flags, RowRef};
+pub use metres::{Metres, MetresError};
 pub use reject::{Reject, RejectReason};
 pub use service::{PreventionTier, Service, ServiceKind};
 pub use time::EventTime;

@@ -2,16 +2,16 @@
 
 use crate::error::EngineError;
 use crate::outputs::{csv_error, write_file};
-use crate::results::{Cell, StudyResults};
+use crate::results::{ColumnValue, StudyResults};
 use std::path::Path;
 
-/// Text of a cell: counts as integers, numbers in shortest round-trip form, missing as empty.
-pub fn cell_text(c: &Cell) -> String {
-    match c {
-        Cell::Text(s) => s.clone(),
-        Cell::Count(n) => n.to_string(),
-        Cell::Number(Some(x)) => x.to_string(),
-        Cell::Number(None) => String::new(),
+/// Text of a column value: counts as integers, numbers in shortest round-trip form, missing as empty.
+pub fn value_text(v: &ColumnValue) -> String {
+    match v {
+        ColumnValue::Text(s) => s.clone(),
+        ColumnValue::Count(n) => n.to_string(),
+        ColumnValue::Number(Some(x)) => x.to_string(),
+        ColumnValue::Number(None) => String::new(),
     }
 }
 
@@ -21,7 +21,7 @@ pub fn write(results: &StudyResults, path: &Path) -> Result<(), EngineError> {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(results.columns()).map_err(csv_error)?;
         for i in 0..results.areas.areas.len() {
-            out.write_record(results.row(i).iter().map(cell_text))
+            out.write_record(results.row(i).iter().map(value_text))
                 .map_err(csv_error)?;
         }
         out.flush()

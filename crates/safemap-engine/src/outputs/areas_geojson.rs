@@ -3,15 +3,15 @@
 
 use crate::error::EngineError;
 use crate::outputs::{rounded_geometry, write_features};
-use crate::results::{Cell, StudyResults};
+use crate::results::{ColumnValue, StudyResults};
 use serde_json::{Map, Value};
 use std::path::Path;
 
-fn cell_json(c: &Cell) -> Value {
-    match c {
-        Cell::Text(s) => Value::String(s.clone()),
-        Cell::Count(n) => Value::from(*n),
-        Cell::Number(x) => x.map_or(Value::Null, Value::from),
+fn value_json(v: &ColumnValue) -> Value {
+    match v {
+        ColumnValue::Text(s) => Value::String(s.clone()),
+        ColumnValue::Count(n) => Value::from(*n),
+        ColumnValue::Number(x) => x.map_or(Value::Null, Value::from),
     }
 }
 
@@ -24,7 +24,7 @@ pub fn write(results: &StudyResults, path: &Path) -> Result<(), EngineError> {
             let props: Map<String, Value> = columns
                 .iter()
                 .cloned()
-                .zip(results.row(i).iter().map(cell_json))
+                .zip(results.row(i).iter().map(value_json))
                 .collect();
             // Planar boundaries have no WGS84 geometry: RFC 7946 allows a null geometry.
             serde_json::json!({

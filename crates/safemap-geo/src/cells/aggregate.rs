@@ -52,9 +52,10 @@ impl CellGrid {
     ///
     /// ```
     /// use geo::{coord, Rect};
-    /// use safemap_geo::cells::{CellGrid, CellShape, CellSize, Lattice};
+    /// use safemap_geo::cells::{CellGrid, CellShape, Lattice};
+    /// use safemap_types::Metres;
     ///
-    /// let lattice = Lattice::new(CellShape::Hexagon, CellSize::new(50.0).unwrap());
+    /// let lattice = Lattice::new(CellShape::Hexagon, Metres::new(50.0).unwrap());
     /// let grid = CellGrid::over_rect(lattice, Rect::new((0.0, 0.0), (200.0, 200.0))).unwrap();
     /// let counts = grid.aggregate(&[coord! { x: 10.0, y: 10.0 }, coord! { x: 900.0, y: 0.0 }]);
     /// assert_eq!((counts.inside(), counts.outside), (1, 1));

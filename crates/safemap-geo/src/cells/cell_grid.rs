@@ -8,7 +8,7 @@ use super::CellsError;
 
 /// One cell of a [`CellGrid`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Cell {
+pub struct GridCell {
     /// Its stable position in the lattice.
     pub id: CellId,
     /// Its centre, [`Lattice::centre`].
@@ -30,12 +30,13 @@ pub struct Cell {
 ///
 /// ```
 /// use geo::{coord, polygon, MultiPolygon};
-/// use safemap_geo::cells::{CellGrid, CellShape, CellSize, Lattice};
+/// use safemap_geo::cells::{CellGrid, CellShape, Lattice};
+/// use safemap_types::Metres;
 ///
 /// // An L-shaped study area: 300 m × 300 m minus its north-east 200 m × 200 m.
 /// let l = polygon![(x: 0.0, y: 0.0), (x: 300.0, y: 0.0), (x: 300.0, y: 100.0),
 ///                  (x: 100.0, y: 100.0), (x: 100.0, y: 300.0), (x: 0.0, y: 300.0)];
-/// let lattice = Lattice::new(CellShape::Square, CellSize::new(100.0).unwrap());
+/// let lattice = Lattice::new(CellShape::Square, Metres::new(100.0).unwrap());
 /// let grid = CellGrid::new(lattice, &[MultiPolygon::new(vec![l])]).unwrap();
 /// assert_eq!(grid.len(), 5);
 /// assert_eq!(grid.locate(coord! { x: 250.0, y: 50.0 }), Some(2));
@@ -44,7 +45,7 @@ pub struct Cell {
 #[derive(Debug, Clone)]
 pub struct CellGrid {
     lattice: Lattice,
-    cells: Vec<Cell>,
+    cells: Vec<GridCell>,
     window: Window,
     /// Per window cell: index into `cells`, or `u32::MAX` for a dropped cell.
     lookup: Vec<u32>,
@@ -87,7 +88,7 @@ impl CellGrid {
             .map(|(k, &kept)| {
                 if kept {
                     let id = window.id(k);
-                    cells.push(Cell {
+                    cells.push(GridCell {
                         id,
                         centre: lattice.centre(id),
                     });
@@ -137,7 +138,7 @@ impl CellGrid {
     }
 
     /// The kept cells, in [`CellId`] order.
-    pub fn cells(&self) -> &[Cell] {
+    pub fn cells(&self) -> &[GridCell] {
         &self.cells
     }
 

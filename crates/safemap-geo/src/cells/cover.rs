@@ -44,7 +44,7 @@ impl Window {
         min: Coord<f64>,
         max: Coord<f64>,
     ) -> Result<Self, CellsError> {
-        let size = lattice.size().metres();
+        let size = lattice.size().get();
         let out_of_range = |p: Coord<f64>| CellsError::OutOfRange {
             x: p.x,
             y: p.y,
@@ -158,7 +158,7 @@ pub(super) fn cover(lattice: &Lattice, study: &[MultiPolygon<f64>], window: &Win
         .collect();
 
     // 1. Cells whose interior a boundary segment crosses.
-    let half = lattice.size().metres() / 2.0;
+    let half = lattice.size().get() / 2.0;
     parts
         .par_iter()
         .for_each_init(Vec::new, |candidates, polygon| {

@@ -4,9 +4,6 @@
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CellsError {
-    /// The cell size is zero, negative, NaN or infinite.
-    #[error("cell size {0} m must be a positive, finite number of metres (e.g. 250)")]
-    BadSize(f64),
     /// The cell area is zero, negative, NaN or infinite.
     #[error("cell area {0} m² must be a positive, finite number of square metres (e.g. 62500 for 250 m squares)")]
     BadArea(f64),

@@ -1,22 +1,37 @@
 //! [`Lattice`]: the infinite square or hexagonal tessellation of the plane, anchored at the
-//! origin of the coordinate system, with its [`CellShape`], validated [`CellSize`] and
-//! [`CellId`]s.
+//! origin of the coordinate system, with its [`CellShape`], [`CellId`]s; the size is a
+//! [`Metres`] (see [`CellShape`]).
 
 use std::fmt;
 
 use geo::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{Coord, LineString, Polygon};
 
+use safemap_types::Metres;
+
 use super::CellsError;
 
 /// The shape of the cells of a grid.
 ///
-/// | shape | size `a` (see [`CellSize`]) | cell area | centre spacing |
+/// | shape | size `a` | cell area | centre spacing |
 /// |---|---|---|---|
 /// | `Square` | side | `a²` | `a` (rook neighbours), `a·√2` (diagonal) |
 /// | `Hexagon` (pointy-top) | flat-to-flat width `w`; side `s = w/√3` | `(√3/2)·w² = (3√3/2)·s²` | `w` (all six neighbours) |
 ///
-/// In both shapes the size is the distance between the centres of two cells sharing an edge.
+/// In both shapes the size is the distance between the centres of two cells sharing an edge,
+/// so a distance band of just over one size gives each cell its edge neighbours.
+///
+/// ArcGIS Pro's *Generate Tessellation* takes the cell **area** `A` instead:
+/// [`CellShape::size_for_area`] converts, with `a = √A` for squares and `w = √(2A/√3)` for
+/// hexagons (so ArcGIS's 1 km² hexagon has `w ≈ 1074.57 m`, `s ≈ 620.40 m`).
+///
+/// ```
+/// use safemap_geo::cells::CellShape;
+///
+/// let w = CellShape::Hexagon.size_for_area(1.0e6).unwrap().get();
+/// assert!((w - 1074.570_9).abs() < 1e-3);
+/// assert!(CellShape::Square.size_for_area(0.0).is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CellShape {
     /// Axis-aligned squares; cell `(col, row)` is `[col·a, (col+1)·a) × [row·a, (row+1)·a)`.
@@ -35,62 +50,21 @@ impl CellShape {
             CellShape::Hexagon => "hexagon",
         }
     }
+
+    /// The size whose cells have area `square_metres` (ArcGIS *Generate Tessellation*'s
+    /// parameter): `√A` for squares, `√(2A/√3)` for hexagons.
+    pub fn size_for_area(self, square_metres: f64) -> Result<Metres, CellsError> {
+        let size = match self {
+            CellShape::Square => square_metres.sqrt(),
+            CellShape::Hexagon => (2.0 * square_metres / 3f64.sqrt()).sqrt(),
+        };
+        Metres::new(size).map_err(|_| CellsError::BadArea(square_metres))
+    }
 }
 
 impl fmt::Display for CellShape {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// The size of a cell in metres: positive and finite, checked on construction.
-///
-/// For [`CellShape::Square`] it is the side `a`; for [`CellShape::Hexagon`] it is the
-/// flat-to-flat width `w` (twice the apothem; the side is `s = w/√3`, the vertex-to-vertex
-/// height `2s`). Either way it is the distance between the centres of adjacent cells, so a
-/// distance band of just over one size gives each cell its edge neighbours.
-///
-/// ArcGIS Pro's *Generate Tessellation* takes the cell **area** `A` instead:
-/// [`CellSize::from_area`] converts, with `a = √A` for squares and `w = √(2A/√3)` for
-/// hexagons (so ArcGIS's 1 km² hexagon has `w ≈ 1074.57 m`, `s ≈ 620.40 m`).
-///
-/// ```
-/// use safemap_geo::cells::{CellShape, CellSize};
-///
-/// assert_eq!(CellSize::new(250.0).unwrap().metres(), 250.0);
-/// assert!(CellSize::new(0.0).is_err());
-/// let w = CellSize::from_area(CellShape::Hexagon, 1.0e6).unwrap().metres();
-/// assert!((w - 1074.570_9).abs() < 1e-3);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
-pub struct CellSize(f64);
-
-impl CellSize {
-    /// A cell size of `metres`; fails unless it is positive and finite.
-    pub fn new(metres: f64) -> Result<Self, CellsError> {
-        if metres.is_finite() && metres > 0.0 {
-            Ok(CellSize(metres))
-        } else {
-            Err(CellsError::BadSize(metres))
-        }
-    }
-
-    /// The size whose cells have area `square_metres` (ArcGIS *Generate Tessellation*'s
-    /// parameter): `√A` for squares, `√(2A/√3)` for hexagons.
-    pub fn from_area(shape: CellShape, square_metres: f64) -> Result<Self, CellsError> {
-        if !(square_metres.is_finite() && square_metres > 0.0) {
-            return Err(CellsError::BadArea(square_metres));
-        }
-        let size = match shape {
-            CellShape::Square => square_metres.sqrt(),
-            CellShape::Hexagon => (2.0 * square_metres / 3f64.sqrt()).sqrt(),
-        };
-        CellSize::new(size)
-    }
-
-    /// The size in metres.
-    pub fn metres(self) -> f64 {
-        self.0
     }
 }
 
@@ -149,21 +123,22 @@ pub(super) const HEX_NEIGHBOURS: [(i64, i64); 6] =
 ///
 /// ```
 /// use geo::coord;
-/// use safemap_geo::cells::{CellId, CellShape, CellSize, Lattice};
+/// use safemap_geo::cells::{CellId, CellShape, Lattice};
+/// use safemap_types::Metres;
 ///
-/// let squares = Lattice::new(CellShape::Square, CellSize::new(100.0).unwrap());
+/// let squares = Lattice::new(CellShape::Square, Metres::new(100.0).unwrap());
 /// assert_eq!(squares.cell_of(coord! { x: 250.0, y: -10.0 }), Some(CellId { col: 2, row: -1 }));
 /// // On a shared edge: the cell to the east (and north) of the edge.
 /// assert_eq!(squares.cell_of(coord! { x: 200.0, y: 50.0 }), Some(CellId { col: 2, row: 0 }));
 ///
-/// let hexes = Lattice::new(CellShape::Hexagon, CellSize::new(100.0).unwrap());
+/// let hexes = Lattice::new(CellShape::Hexagon, Metres::new(100.0).unwrap());
 /// assert_eq!(hexes.cell_of(coord! { x: 1.0, y: 1.0 }), Some(CellId { col: 0, row: 0 }));
 /// assert_eq!(hexes.centre(CellId { col: 0, row: 1 }).x, 50.0);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Lattice {
     shape: CellShape,
-    size: CellSize,
+    size: Metres,
     /// Square: the side. Hexagon: half the width, `w/2`.
     unit_x: f64,
     /// Square: the side. Hexagon: half the side, `s/2 = w/(2√3)`.
@@ -172,8 +147,8 @@ pub struct Lattice {
 
 impl Lattice {
     /// The lattice of `shape` cells of `size`.
-    pub fn new(shape: CellShape, size: CellSize) -> Self {
-        let a = size.metres();
+    pub fn new(shape: CellShape, size: Metres) -> Self {
+        let a = size.get();
         let (unit_x, unit_y) = match shape {
             CellShape::Square => (a, a),
             CellShape::Hexagon => (a / 2.0, a / (2.0 * 3f64.sqrt())),
@@ -192,13 +167,13 @@ impl Lattice {
     }
 
     /// The cell size (square side or hexagon flat-to-flat width).
-    pub fn size(&self) -> CellSize {
+    pub fn size(&self) -> Metres {
         self.size
     }
 
     /// Area of one cell in square metres: `a²` or `(√3/2)·w²`.
     pub fn cell_area(&self) -> f64 {
-        let a = self.size.metres();
+        let a = self.size.get();
         match self.shape {
             CellShape::Square => a * a,
             CellShape::Hexagon => 3f64.sqrt() / 2.0 * a * a,
@@ -210,7 +185,7 @@ impl Lattice {
     /// rook neighbours for squares and the six edge neighbours for hexagons; `1.001·√2 ×`
     /// gives queen neighbours for squares. (The slack covers round-off in the centres.)
     pub fn adjacent_distance(&self) -> f64 {
-        self.size.metres()
+        self.size.get()
     }
 
     /// The cell containing `p`, or `None` for a non-finite coordinate or one whose cell
@@ -532,22 +507,19 @@ mod tests {
     use geo::{coord, Area};
 
     fn lattice(shape: CellShape, a: f64) -> Lattice {
-        Lattice::new(shape, CellSize::new(a).expect("positive"))
+        Lattice::new(shape, Metres::new(a).expect("positive"))
     }
 
     #[test]
-    fn sizes_are_validated_and_areas_convert() {
-        assert!(matches!(CellSize::new(-1.0), Err(CellsError::BadSize(_))));
-        assert!(matches!(
-            CellSize::new(f64::NAN),
-            Err(CellsError::BadSize(_))
-        ));
-        assert!(matches!(
-            CellSize::from_area(CellShape::Square, 0.0),
-            Err(CellsError::BadArea(_))
-        ));
+    fn areas_are_validated_and_convert() {
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(matches!(
+                CellShape::Square.size_for_area(bad),
+                Err(CellsError::BadArea(_))
+            ));
+        }
         for shape in [CellShape::Square, CellShape::Hexagon] {
-            let size = CellSize::from_area(shape, 62_500.0).expect("positive");
+            let size = shape.size_for_area(62_500.0).expect("positive");
             let l = Lattice::new(shape, size);
             assert!((l.cell_area() - 62_500.0).abs() < 1e-6, "{shape}");
             // The polygon's own area agrees.

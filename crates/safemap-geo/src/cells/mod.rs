@@ -3,13 +3,12 @@
 //!
 //! | item | offers |
 //! |---|---|
-//! | [`CellShape`] | `Square` or `Hexagon` (pointy-top) |
-//! | [`CellSize`] | the validated size in metres: square side, hexagon flat-to-flat width; [`CellSize::from_area`] for ArcGIS's area parameter |
+//! | [`CellShape`] | `Square` or `Hexagon` (pointy-top); the size is a [`Metres`](safemap_types::Metres): square side, hexagon flat-to-flat width; [`CellShape::size_for_area`] for ArcGIS's area parameter |
 //! | [`Lattice`] | the infinite tessellation anchored at the origin: [`Lattice::cell_of`] (O(1), documented edge rule), [`Lattice::centre`], [`Lattice::polygon`] |
 //! | [`CellId`] | a cell's stable `(col, row)`: square column/row or hexagon axial `(q, r)` |
 //! | [`CellGrid`] | the cells meeting a study area ([`CellGrid::new`] from polygons, [`CellGrid::over_rect`] from a bounding box), with [`CellGrid::centres`] for distance-band weights and [`CellGrid::polygons`] for output |
 //! | [`CellGrid::aggregate`] / [`CellGrid::assign`] | points per cell ([`CellCounts`]) / each point's cell, rayon-parallel and thread-count independent |
-//! | [`CellsError`] | sizes and study areas a grid cannot be built from |
+//! | [`CellsError`] | cell areas and study areas a grid cannot be built from |
 //!
 //! # Conventions
 //!
@@ -34,9 +33,9 @@ mod error;
 mod lattice;
 
 pub use aggregate::CellCounts;
-pub use cell_grid::{Cell, CellGrid};
+pub use cell_grid::{CellGrid, GridCell};
 pub use error::CellsError;
-pub use lattice::{CellId, CellShape, CellSize, Lattice};
+pub use lattice::{CellId, CellShape, Lattice};
 
 /// Most candidate cells a grid's bounding box may hold (`2^26`, about 67 million: England
 /// and Wales in 100 m squares fits). The dense lookup table costs 5 bytes per candidate

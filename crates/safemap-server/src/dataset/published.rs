@@ -53,8 +53,8 @@ const SUPPRESSED: u32 = u32::MAX;
 const NO_DATA: u32 = u32::MAX - 1;
 const LARGEST: u32 = u32::MAX - 2;
 
-/// A published cell: measure slot (0 = all), period, window.
-type Cell = (usize, usize, usize);
+/// A cell of the published table: measure slot (0 = all), period, window.
+type TableCell = (usize, usize, usize);
 
 impl PublishedTable {
     /// Builds and protects the table.
@@ -72,7 +72,7 @@ impl PublishedTable {
         }
         let n_slots = source.labels.len() + 1;
         let (n_periods, n_windows) = (periods.len(), windows.len());
-        let cells: Vec<Cell> = (0..n_slots)
+        let cells: Vec<TableCell> = (0..n_slots)
             .flat_map(|m| (0..n_periods).flat_map(move |p| (0..n_windows).map(move |w| (m, p, w))))
             .collect();
         let ancestors = ancestors(&cells, &periods);
@@ -126,12 +126,12 @@ impl PublishedTable {
         }
     }
 
-    fn cell_index(&self, (m, p, w): Cell) -> usize {
+    fn cell_index(&self, (m, p, w): TableCell) -> usize {
         (m * self.periods.len() + p) * self.windows.len() + w
     }
 
     /// The published cell a query asks for, if the public menu has it.
-    pub fn cell_of(&self, q: &Query) -> Option<Cell> {
+    pub fn cell_of(&self, q: &Query) -> Option<TableCell> {
         let m = q.measure.map_or(0, |m| usize::from(m) + 1);
         let p = self.periods.iter().position(|p| p.months == q.months)?;
         let w = self.windows.iter().position(|w| w.mask == q.window)?;
@@ -139,7 +139,7 @@ impl PublishedTable {
     }
 
     /// The published counts of every area for a cell.
-    pub fn counts(&self, cell: Cell) -> Vec<Shown> {
+    pub fn counts(&self, cell: TableCell) -> Vec<Shown> {
         let start = self.cell_index(cell) * self.n_areas;
         self.values[start..start + self.n_areas]
             .iter()
@@ -148,7 +148,7 @@ impl PublishedTable {
     }
 
     /// The published count of one area.
-    pub fn count(&self, cell: Cell, area: usize) -> Shown {
+    pub fn count(&self, cell: TableCell, area: usize) -> Shown {
         shown(self.values[self.cell_index(cell) * self.n_areas + area])
     }
 
@@ -191,9 +191,9 @@ fn periods((from, to): (i32, i32)) -> Vec<Period> {
 }
 
 /// Every strict superset of each cell within the menu.
-fn ancestors(cells: &[Cell], periods: &[Period]) -> Vec<Vec<usize>> {
+fn ancestors(cells: &[TableCell], periods: &[Period]) -> Vec<Vec<usize>> {
     let within = |inner: (i32, i32), outer: (i32, i32)| outer.0 <= inner.0 && inner.1 <= outer.1;
-    let index: HashMap<Cell, usize> = cells.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let index: HashMap<TableCell, usize> = cells.iter().enumerate().map(|(i, c)| (*c, i)).collect();
     cells
         .iter()
         .map(|&(m, p, w)| {

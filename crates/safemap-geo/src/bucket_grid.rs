@@ -1,4 +1,5 @@
-//! A two-level grid over all polygon parts: the first step of every query.
+//! [`BucketGrid`]: a two-level grid of candidate-part buckets over all polygon parts, the
+//! first step of every point query.
 //!
 //! The envelope of all parts is cut into about one top cell per part. Each top cell gets
 //! the list of parts that may contain one of its points (found with the R-tree, then
@@ -45,7 +46,7 @@ struct SubGrid {
 
 /// The two-level grid; see the module docs.
 #[derive(Debug, Clone)]
-pub(crate) struct CellGrid {
+pub(crate) struct BucketGrid {
     min: Coord<f64>,
     max: Coord<f64>,
     nx: usize,
@@ -66,7 +67,7 @@ struct TopCell {
     lists: Vec<Vec<Entry>>,
 }
 
-impl CellGrid {
+impl BucketGrid {
     /// Builds the grid over `polygons` (part `i` belongs to area `areas[i]`), whose
     /// envelopes are in `tree` with the part index as data.
     pub(crate) fn build(
@@ -95,7 +96,7 @@ impl CellGrid {
         }
         if polygons.is_empty() {
             // Nothing can be found: an empty envelope refuses every point.
-            return CellGrid {
+            return BucketGrid {
                 min: Coord {
                     x: f64::INFINITY,
                     y: f64::INFINITY,
@@ -201,7 +202,7 @@ impl CellGrid {
                 leaf_start.push(to_u32(entries.len()));
             }
         }
-        CellGrid {
+        BucketGrid {
             min,
             max,
             nx,
