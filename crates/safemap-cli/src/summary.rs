@@ -59,9 +59,12 @@ fn print_coverage(c: &Coverage) {
     if c.is_complete() {
         return;
     }
-    let mut by_force: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut by_force: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for m in &c.missing {
-        by_force.entry(&m.force).or_default().push(&m.month);
+        by_force
+            .entry(&m.force)
+            .or_default()
+            .push(m.month.to_string());
     }
     if !by_force.is_empty() {
         const SHOWN: usize = 8;

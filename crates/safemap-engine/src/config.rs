@@ -5,7 +5,7 @@
 //! directory of the study file. Analytic defaults (rate base, confidence level, edge rule)
 //! are written into the run manifest, never applied silently.
 
-use safemap_types::Crs;
+use safemap_types::{Crs, MonthRange};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,8 +22,9 @@ pub struct Study {
     pub population: Option<KeyedSection>,
     /// Deprivation decile (or rank) per area.
     pub deprivation: Option<KeyedSection>,
-    /// Months to keep; events outside count as outside the study.
-    pub period: Option<PeriodSection>,
+    /// `[period]`: months to keep (`from`, `to` as `YYYY-MM`, inclusive); events outside
+    /// count as outside the study.
+    pub period: Option<MonthRange>,
     /// Event sources (`[[source]]` tables).
     #[serde(rename = "source", default)]
     pub sources: Vec<SourceSection>,
@@ -109,16 +110,6 @@ pub struct KeyedSection {
     pub code_column: String,
     /// Column with the value.
     pub value_column: String,
-}
-
-/// `[period]`: inclusive range of months, `YYYY-MM`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct PeriodSection {
-    /// First month kept.
-    pub from: String,
-    /// Last month kept.
-    pub to: String,
 }
 
 /// Formats an event source can have.
@@ -333,7 +324,7 @@ pub struct AnalysisSection {
     /// `violence_and_sexual_offences`) or a flag (`flag_domestic_abuse`);
     pub category: Option<String>,
     /// restricted to these months (default: the study period).
-    pub period: Option<PeriodSection>,
+    pub period: Option<MonthRange>,
     /// What is analysed for counts: `rate` (the default), `count`, `eb_rate` (global
     /// Empirical Bayes), `spatial_eb_rate`, or `eb_standardised` (Assunção-Reis, the Moran
     /// input for rates). A measure of kind `value` is analysed as given and takes no `value`.
@@ -374,7 +365,7 @@ pub struct GridSection {
     /// `all`, a category slug or a flag (default `all`).
     pub category: Option<String>,
     /// Months (default: the study period).
-    pub period: Option<PeriodSection>,
+    pub period: Option<MonthRange>,
     /// Cells whose centres lie within this distance are neighbours (metres).
     pub threshold_m: f64,
     /// Conditional permutations for pseudo p-values.
@@ -404,7 +395,7 @@ pub struct DensitySection {
     /// `all`, a category slug or a flag (default `all`).
     pub category: Option<String>,
     /// Months (default: the study period).
-    pub period: Option<PeriodSection>,
+    pub period: Option<MonthRange>,
     /// Raster cell size, metres.
     pub cell_size_m: f64,
     /// `quartic` (default) or `gaussian`.
@@ -492,6 +483,19 @@ pub enum ConfigError {
         /// What the TOML parser said, with line and column (names the unknown key).
         message: String,
     },
+    /// A key whose value has the wrong form (a month that is not `YYYY-MM`, a period whose
+    /// `from` is after its `to`, a wrong type, an unknown key within a table).
+    #[error("study file {path}, line {line}: `{key}`: {message}")]
+    Key {
+        /// The study file.
+        path: PathBuf,
+        /// Dotted key, e.g. `grid.period.from` or `analysis[1].period`.
+        key: String,
+        /// Line of the value in the file.
+        line: usize,
+        /// What is wrong and what is expected.
+        message: String,
+    },
     /// A value that parses but is not allowed.
     #[error("study file {path}: `{key}` = {value}: {expected}")]
     Invalid {
@@ -513,9 +517,23 @@ impl Study {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut study: Study = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        let parse_error = |e: toml::de::Error| ConfigError::Parse {
             path: path.to_path_buf(),
             message: e.to_string().trim_end().to_string(),
+        };
+        let document = toml::Deserializer::parse(&text).map_err(parse_error)?;
+        let mut study: Study = serde_path_to_error::deserialize(document).map_err(|e| {
+            let key = e.path().to_string();
+            let e = e.into_inner();
+            match e.span() {
+                Some(span) if key != "." => ConfigError::Key {
+                    path: path.to_path_buf(),
+                    key,
+                    line: text[..span.start].matches('\n').count() + 1,
+                    message: e.message().to_string(),
+                },
+                _ => parse_error(e),
+            }
         })?;
         study.file = path.to_path_buf();
         study.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -536,12 +554,6 @@ impl Study {
         } else {
             self.base_dir.join(p)
         }
-    }
-
-    /// The period as inclusive month indexes (`year * 12 + month - 1`).
-    pub fn period_months(&self) -> Option<(i32, i32)> {
-        let p = self.period.as_ref()?;
-        Some((parse_month(&p.from)?, parse_month(&p.to)?))
     }
 
     fn invalid(&self, key: &str, value: impl std::fmt::Display, expected: &str) -> ConfigError {
@@ -575,24 +587,6 @@ impl Study {
                     "study.max_reject_share",
                     m,
                     "expected a share between 0 and 1",
-                ));
-            }
-        }
-        if let Some(p) = &self.period {
-            for (key, v) in [("period.from", &p.from), ("period.to", &p.to)] {
-                if parse_month(v).is_none() {
-                    return Err(self.invalid(
-                        key,
-                        format!("{v:?}"),
-                        "expected a month as \"YYYY-MM\"",
-                    ));
-                }
-            }
-            if parse_month(&p.from) > parse_month(&p.to) {
-                return Err(self.invalid(
-                    "period.to",
-                    format!("{:?}", p.to),
-                    "must not be before period.from",
                 ));
             }
         }
@@ -784,25 +778,9 @@ impl Study {
                     "list global_moran, local_moran, gi_star, gi_star_rowstd, gi or gi_rowstd",
                 ));
             }
-            if let Some(p) = &a.period {
-                if parse_month(&p.from).is_none() || parse_month(&p.to).is_none() {
-                    return Err(self.invalid(
-                        &key("period"),
-                        format!("{} to {}", p.from, p.to),
-                        "expected months as \"YYYY-MM\"",
-                    ));
-                }
-            }
         }
         Ok(())
     }
-}
-
-/// Parses `YYYY-MM` into a month index.
-pub fn parse_month(s: &str) -> Option<i32> {
-    let (y, m) = s.trim().split_once('-')?;
-    let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
-    (y.to_string().len() == 4 && (1..=12).contains(&m)).then_some(y * 12 + m - 1)
 }
 
 #[cfg(test)]
@@ -855,20 +833,68 @@ join = "spatial"
         let (_dir, path) = write(&MINIMAL.replace("name = \"police\"", "name = \"Police UK\""));
         let err = Study::load(&path).unwrap_err().to_string();
         assert!(err.contains("source[0].name"), "{err}");
-        let (_dir, path) = write(&format!(
-            "{MINIMAL}[period]\nfrom = \"2019-02\"\nto = \"2018-13\"\n"
-        ));
-        let err = Study::load(&path).unwrap_err().to_string();
-        assert!(
-            err.contains("period.to") && err.contains("YYYY-MM"),
-            "{err}"
-        );
     }
 
     #[test]
-    fn parses_months() {
-        assert_eq!(parse_month("2019-01"), Some(2019 * 12));
-        assert_eq!(parse_month("2019-1x"), None);
-        assert_eq!(parse_month("19-01"), None);
+    fn every_period_is_checked_and_named() {
+        let grid = "[grid]\nshape = \"square\"\ncell_size_m = 250\nsource = \"police\"\nthreshold_m = 500\n";
+        let density = "[density]\nsource = \"police\"\ncell_size_m = 100\n";
+        let analysis = "[weights]\nkind = \"queen\"\n[[analysis]]\nname = \"a\"\nsource = \"police\"\nstatistics = [\"gi_star\"]\n";
+        let cases = [
+            (
+                "[period]\nfrom = \"2019-02\"\nto = \"2018-13\"\n",
+                "period.to",
+                "\"2018-13\"",
+            ),
+            (
+                "[period]\nfrom = \"2019-2\"\nto = \"2019-12\"\n",
+                "period.from",
+                "\"2019-2\"",
+            ),
+            (
+                "[period]\nfrom = \"2019-02\"\nto = \"2019-01\"\n",
+                "period",
+                "from (2019-02) is after to (2019-01)",
+            ),
+            (
+                &format!("{grid}period = {{ from = \"2023-13\", to = \"2024-01\" }}\n"),
+                "grid.period.from",
+                "\"2023-13\"",
+            ),
+            (
+                &format!("{density}period = {{ from = \"2024-01\", to = \"2023-12\" }}\n"),
+                "density.period",
+                "from (2024-01) is after to (2023-12)",
+            ),
+            (
+                &format!("{analysis}period = {{ from = \"2024-01\", to = \"2024-00\" }}\n"),
+                "analysis[0].period.to",
+                "\"2024-00\"",
+            ),
+            (
+                &format!("{analysis}period = {{ from = \"2024-02\", to = \"2024-01\" }}\n"),
+                "analysis[0].period",
+                "from (2024-02) is after to (2024-01)",
+            ),
+        ];
+        for (extra, key, value) in cases {
+            let (_dir, path) = write(&format!("{MINIMAL}{extra}"));
+            let err = Study::load(&path).unwrap_err();
+            assert!(
+                matches!(&err, ConfigError::Key { key: k, .. } if k == key),
+                "{key}: {err:?}"
+            );
+            let err = err.to_string();
+            assert!(
+                err.contains(&format!("`{key}`")) && err.contains(value),
+                "{err}"
+            );
+        }
+        let (_dir, path) = write(&format!(
+            "{MINIMAL}[period]\nfrom = \"2019-02\"\nto = \"2019-02\"\n{grid}period = {{ from = \"2019-02\", to = \"2019-02\" }}\n"
+        ));
+        let s = Study::load(&path).unwrap();
+        assert_eq!(s.period, s.grid.and_then(|g| g.period));
+        assert_eq!(s.period.map(|p| p.len()), Some(1));
     }
 }

@@ -21,7 +21,7 @@ use crate::sources::{read_source, LoadedSource};
 use crate::weights;
 use rayon::prelude::*;
 use safemap_stats::{area_rates, RateParams};
-use safemap_types::{Crs, Flags, Reject};
+use safemap_types::{Crs, Flags, Month, MonthRange, Reject};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -91,7 +91,7 @@ pub fn prepare(study: &Study) -> Result<Prepared, EngineError> {
         AreaTable::load(study)
     })?;
     let services = steps.run("Reading services", || services::load(study, &areas))?;
-    let period = study.period_months();
+    let period = study.period;
     let mut sources = Vec::with_capacity(study.sources.len());
     for (i, section) in study.sources.iter().enumerate() {
         let loaded = steps.run(&format!("Reading source {}", section.name), || {
@@ -290,7 +290,7 @@ fn source_result(
             .par_iter()
             .zip(&assignment.fates)
             .filter(|(e, f)| {
-                matches!(f, Fate::Joined(id) if coverage.is_covered(id.0, e.time.month_index()))
+                matches!(f, Fate::Joined(id) if coverage.is_covered(id.0, e.time.calendar_month()))
             })
             .filter_map(|(e, _)| EventPoint::of(e))
             .collect()
@@ -416,14 +416,12 @@ fn density_manifest(d: &safemap_stats::kde::KdeSurface) -> serde_json::Value {
 /// The months a source's counts cover, `[from, to]` as `YYYY-MM`: the study period when it
 /// has one, else the months its coverage expects (for police.uk, the months its files are
 /// named for), else the first and last month with a joined event.
-fn month_span(study: &Study, s: &SourceResult) -> Option<[String; 2]> {
-    let months = study.period_months().or(s.coverage.months).or_else(|| {
-        let first = s.counts.monthly.keys().map(|k| k.2).min()?;
-        let last = s.counts.monthly.keys().map(|k| k.2).max()?;
-        Some((first, last))
-    })?;
-    let f = safemap_types::time::format_month_index;
-    Some([f(months.0), f(months.1)])
+fn month_span(study: &Study, s: &SourceResult) -> Option<[Month; 2]> {
+    let months = study
+        .period
+        .or(s.coverage.months)
+        .or_else(|| MonthRange::spanning(s.counts.monthly.keys().map(|k| k.2)))?;
+    Some([months.from(), months.to()])
 }
 
 fn input_checksums(study: &Study, results: &StudyResults) -> Result<Vec<InputFile>, EngineError> {

@@ -5,7 +5,7 @@
 //! | [`crs`] | [`Crs`], the coordinate reference system tag (WGS84 or British National Grid) |
 //! | [`coord`] | [`CheckedCoord`], a coordinate that is finite and in range for its CRS |
 //! | [`area`] | [`AreaId`], [`Area`]: one neighbourhood polygon with its code and name |
-//! | [`time`] | [`EventTime`]: a month (data.police.uk) or a full timestamp (force, ED extracts) |
+//! | [`time`] | [`EventTime`] (a month or a full timestamp), [`Month`], [`MonthRange`], quarters, financial years, hour-of-week masks and named windows |
 //! | [`formats`] | column layouts of public formats ([`formats::POLICE_UK_COLUMNS`]) |
 //! | [`event`] | [`Event`], [`Flags`], [`RowRef`]: one incident as read from an input row |
 //! | [`service`] | [`Service`], [`ServiceKind`], [`PreventionTier`] |
@@ -30,5 +30,5 @@ pub use crs::Crs;
 pub use event::{Event, Flags, RowRef};
 pub use reject::{Reject, RejectReason};
 pub use service::{PreventionTier, Service, ServiceKind};
-pub use time::EventTime;
+pub use time::{EventTime, Month, MonthRange};
 pub use weights::{Transform, Weights, WeightsError};

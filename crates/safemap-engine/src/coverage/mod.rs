@@ -25,8 +25,8 @@ use crate::assign::Fate;
 use crate::config::{SourceFormat, SourceSection, Study};
 use crate::error::EngineError;
 use crate::sources::LoadedSource;
-use safemap_types::time::format_month_index;
 use safemap_types::Event;
+use safemap_types::{Month, MonthRange};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -55,8 +55,8 @@ pub struct MissingForceMonth {
     pub force: String,
     /// Its name as the study knows it (`Metropolitan Police`).
     pub name: String,
-    /// `YYYY-MM`.
-    pub month: String,
+    /// The month.
+    pub month: Month,
     /// Study areas of the force.
     pub areas: usize,
 }
@@ -67,10 +67,10 @@ pub struct Coverage {
     /// How it was worked out.
     pub method: CoverageMethod,
     /// Expected months, inclusive (`None`: the source has no months at all).
-    pub months: Option<(i32, i32)>,
+    pub months: Option<MonthRange>,
     n_areas: usize,
     /// Uncovered cells, `(area, month)` → index into `reasons`.
-    gaps: BTreeMap<(u32, i32), u32>,
+    gaps: BTreeMap<(u32, Month), u32>,
     /// Why a cell is uncovered, in words (`no police.uk file for Kent Police in 2019-01`).
     reasons: Vec<String>,
     /// Force-months without a file (police.uk), by force then month.
@@ -81,7 +81,7 @@ pub struct Coverage {
 
 impl Coverage {
     /// Every area covered for every month of `months`.
-    pub fn complete(method: CoverageMethod, months: Option<(i32, i32)>, n_areas: usize) -> Self {
+    pub fn complete(method: CoverageMethod, months: Option<MonthRange>, n_areas: usize) -> Self {
         Self {
             method,
             months,
@@ -96,9 +96,9 @@ impl Coverage {
     /// Coverage with the given uncovered cells `(area, month, reason)`.
     pub fn with_gaps(
         method: CoverageMethod,
-        months: Option<(i32, i32)>,
+        months: Option<MonthRange>,
         n_areas: usize,
-        gaps: &[(u32, i32, &str)],
+        gaps: &[(u32, Month, &str)],
     ) -> Self {
         let mut c = Self::complete(method, months, n_areas);
         for &(area, month, reason) in gaps {
@@ -108,7 +108,7 @@ impl Coverage {
     }
 
     /// Marks `(area, month)` uncovered, for `reason`.
-    fn add_gap(&mut self, area: u32, month: i32, reason: &str) {
+    fn add_gap(&mut self, area: u32, month: Month, reason: &str) {
         let r = if let Some(r) = self.reasons.iter().position(|x| x == reason) {
             r
         } else {
@@ -120,11 +120,12 @@ impl Coverage {
 
     /// Why area `area` has no data for `months` (`None`: the whole span): each distinct
     /// reason once, in month order, joined by `; `; `None` when it has data.
-    pub fn reason(&self, area: usize, months: Option<(i32, i32)>) -> Option<String> {
-        let (from, to) = months.or(self.months)?;
-        let a = area as u32;
+    pub fn reason(&self, area: usize, months: Option<MonthRange>) -> Option<String> {
         let mut reasons: Vec<&str> = Vec::new();
-        for &r in self.gaps.range((a, from)..=(a, to)).map(|(_, r)| r) {
+        for &r in self
+            .area_gaps(area, months.or(self.months)?)
+            .map(|(_, r)| r)
+        {
             let text = self.reasons[r as usize].as_str();
             if !reasons.contains(&text) {
                 reasons.push(text);
@@ -134,21 +135,29 @@ impl Coverage {
     }
 
     /// True when some input file covers area `area` in month `month`.
-    pub fn is_covered(&self, area: u32, month: i32) -> bool {
+    pub fn is_covered(&self, area: u32, month: Month) -> bool {
         !self.gaps.contains_key(&(area, month))
     }
 
     /// True when area `area` is covered in every month of `months` (`None`: the whole span).
-    pub fn covers(&self, area: usize, months: Option<(i32, i32)>) -> bool {
-        let Some((from, to)) = months.or(self.months) else {
-            return true;
-        };
+    pub fn covers(&self, area: usize, months: Option<MonthRange>) -> bool {
+        months
+            .or(self.months)
+            .is_none_or(|r| self.area_gaps(area, r).next().is_none())
+    }
+
+    /// The gaps of area `area` within `months`.
+    fn area_gaps(
+        &self,
+        area: usize,
+        months: MonthRange,
+    ) -> impl Iterator<Item = (&(u32, Month), &u32)> {
         let a = area as u32;
-        self.gaps.range((a, from)..=(a, to)).next().is_none()
+        self.gaps.range((a, months.from())..=(a, months.to()))
     }
 
     /// Per area, whether it has data for `months` (`None`: the whole span).
-    pub fn covered_areas(&self, months: Option<(i32, i32)>) -> Vec<bool> {
+    pub fn covered_areas(&self, months: Option<MonthRange>) -> Vec<bool> {
         (0..self.n_areas).map(|a| self.covers(a, months)).collect()
     }
 
@@ -159,17 +168,16 @@ impl Coverage {
 
     /// Share of the expected months in which area `area` is covered (1 when complete).
     pub fn share(&self, area: usize) -> f64 {
-        let Some((from, to)) = self.months else {
+        let Some(months) = self.months else {
             return 1.0;
         };
-        let n = f64::from(to - from + 1);
-        let a = area as u32;
-        let gaps = self.gaps.range((a, from)..=(a, to)).count();
+        let n = months.len() as f64;
+        let gaps = self.area_gaps(area, months).count();
         (n - gaps as f64) / n
     }
 
     /// Every uncovered cell, by area then month, with its reason.
-    pub fn gaps(&self) -> impl Iterator<Item = (u32, i32, &str)> {
+    pub fn gaps(&self) -> impl Iterator<Item = (u32, Month, &str)> {
         self.gaps
             .iter()
             .map(|(&(a, m), &r)| (a, m, self.reasons[r as usize].as_str()))
@@ -178,25 +186,23 @@ impl Coverage {
     /// Uncovered areas per expected month (`YYYY-MM`; every month of the span, zeros
     /// included).
     pub fn uncovered_by_month(&self) -> Vec<(String, usize)> {
-        let Some((from, to)) = self.months else {
+        let Some(months) = self.months else {
             return Vec::new();
         };
-        let mut n: BTreeMap<i32, usize> = (from..=to).map(|m| (m, 0)).collect();
+        let mut n: BTreeMap<Month, usize> = months.iter().map(|m| (m, 0)).collect();
         for &(_, m) in self.gaps.keys() {
             *n.entry(m).or_default() += 1;
         }
-        n.into_iter()
-            .map(|(m, n)| (format_month_index(m), n))
-            .collect()
+        n.into_iter().map(|(m, n)| (m.to_string(), n)).collect()
     }
 
     /// The gaps within `months` in a sentence, for messages: the reasons, most areas first,
     /// with the number of uncovered cells each.
-    pub fn describe(&self, months: Option<(i32, i32)>) -> String {
-        let (from, to) = months.or(self.months).unwrap_or((i32::MIN, i32::MAX));
+    pub fn describe(&self, months: Option<MonthRange>) -> String {
+        let within = months.or(self.months);
         let mut by_reason: BTreeMap<u32, usize> = BTreeMap::new();
         for (&(_, m), &r) in &self.gaps {
-            if (from..=to).contains(&m) {
+            if within.is_none_or(|w| w.contains(m)) {
                 *by_reason.entry(r).or_default() += 1;
             }
         }
@@ -221,7 +227,7 @@ impl Coverage {
         let without_full = (0..self.n_areas).filter(|&a| !self.covers(a, None)).count();
         json!({
             "method": self.method,
-            "months": self.months.map(|(f, t)| [format_month_index(f), format_month_index(t)]),
+            "months": self.months.map(|r| [r.from(), r.to()]),
             "complete": self.is_complete(),
             "missing_force_months": self.missing,
             "uncovered_areas_by_month": self.uncovered_by_month().into_iter()
@@ -247,7 +253,7 @@ pub fn of_source(
     if section.format == SourceFormat::PoliceUk {
         return police_uk::coverage(study, section, &loaded.data.files, events, fates, areas);
     }
-    let months = study.period_months().or_else(|| joined_span(events, fates));
+    let months = study.period.or_else(|| joined_span(events, fates));
     Ok(Coverage::complete(
         CoverageMethod::WholeSpan,
         months,
@@ -256,16 +262,14 @@ pub fn of_source(
 }
 
 /// First and last month of the joined events.
-fn joined_span(events: &[Event], fates: &[Fate]) -> Option<(i32, i32)> {
-    let months = events
-        .iter()
-        .zip(fates)
-        .filter(|(_, f)| matches!(f, Fate::Joined(_)))
-        .map(|(e, _)| e.time.month_index());
-    months.fold(None, |span, m| match span {
-        None => Some((m, m)),
-        Some((a, b)) => Some((m.min(a), m.max(b))),
-    })
+fn joined_span(events: &[Event], fates: &[Fate]) -> Option<MonthRange> {
+    MonthRange::spanning(
+        events
+            .iter()
+            .zip(fates)
+            .filter(|(_, f)| matches!(f, Fate::Joined(_)))
+            .map(|(e, _)| e.time.calendar_month()),
+    )
 }
 
 #[cfg(test)]
@@ -274,8 +278,9 @@ mod tests {
 
     #[test]
     fn gaps_make_areas_no_data_for_any_period_containing_them() {
-        let jan = 2019 * 12;
-        let complete = Coverage::complete(CoverageMethod::ForceAreas, Some((jan, jan + 2)), 3);
+        let jan = Month::new(2019, 1).unwrap();
+        let r = |a: Month, b: Month| MonthRange::new(a, b).ok();
+        let complete = Coverage::complete(CoverageMethod::ForceAreas, r(jan, jan.plus(2)), 3);
         assert!(complete.is_complete() && complete.covers(1, None));
         let (feb, mar) = (
             "no police.uk file for Kent Police in 2019-02",
@@ -283,17 +288,21 @@ mod tests {
         );
         let c = Coverage::with_gaps(
             CoverageMethod::ForceAreas,
-            Some((jan, jan + 2)),
+            r(jan, jan.plus(2)),
             3,
-            &[(1, jan + 1, feb), (2, jan + 1, feb), (2, jan + 2, mar)],
+            &[
+                (1, jan.plus(1), feb),
+                (2, jan.plus(1), feb),
+                (2, jan.plus(2), mar),
+            ],
         );
         assert!(!c.is_complete());
-        assert!(!c.is_covered(1, jan + 1) && c.is_covered(1, jan));
-        assert!(c.covers(1, Some((jan, jan))));
-        assert!(!c.covers(1, Some((jan, jan + 1))));
+        assert!(!c.is_covered(1, jan.plus(1)) && c.is_covered(1, jan));
+        assert!(c.covers(1, r(jan, jan)));
+        assert!(!c.covers(1, r(jan, jan.plus(1))));
         assert!(!c.covers(1, None));
         assert_eq!(c.covered_areas(None), [true, false, false]);
-        assert_eq!(c.covered_areas(Some((jan, jan))), [true, true, true]);
+        assert_eq!(c.covered_areas(r(jan, jan)), [true, true, true]);
         assert!((c.share(2) - 1.0 / 3.0).abs() < 1e-12);
         assert_eq!(
             c.uncovered_by_month(),
@@ -307,9 +316,9 @@ mod tests {
         assert!(c.describe(None).starts_with(
             "no police.uk file for Kent Police in 2019-02 (2 areas); no police.uk file for Kent Police in 2019-03 (1 areas)"
         ));
-        assert!(!c.describe(Some((jan + 2, jan + 2))).contains("2019-02"));
+        assert!(!c.describe(r(jan.plus(2), jan.plus(2))).contains("2019-02"));
         assert_eq!(c.reason(2, None).unwrap(), format!("{feb}; {mar}"));
-        assert_eq!(c.reason(2, Some((jan + 2, jan + 2))).unwrap(), mar);
+        assert_eq!(c.reason(2, r(jan.plus(2), jan.plus(2))).unwrap(), mar);
         assert_eq!(c.reason(0, None), None);
     }
 }

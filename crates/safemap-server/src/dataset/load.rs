@@ -6,7 +6,6 @@ use super::layers::{areas_key_min_zoom, prop_value, table_of, TileLayer};
 use super::published::PublishedTable;
 use super::source::{Entry, SourceData};
 use super::{AnalysisInfo, AreaInfo, Dataset};
-use crate::filter::parse_month;
 use crate::values::derive;
 use rayon::prelude::*;
 use safemap_engine::config::DisclosureSection;
@@ -14,6 +13,7 @@ use safemap_engine::coverage::{Coverage, CoverageMethod};
 use safemap_engine::disclosure::DisclosureRule;
 use safemap_stats::RateParams;
 use safemap_tiles::{AttributeTable, LayerGeometry, PrepareOptions, PropValue};
+use safemap_types::time::{Month, MonthRange, WEEKDAYS};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -386,9 +386,9 @@ fn source_shell(path: &Path, s: &Value) -> Result<SourceData, LoadError> {
         ));
     }
     let months = s["months"].as_array().and_then(|m| {
-        let from = parse_month("from", m.first()?.as_str()?).ok()?;
-        let to = parse_month("to", m.get(1)?.as_str()?).ok()?;
-        Some((from, to))
+        let from = Month::parse(m.first()?.as_str()?).ok()?;
+        let to = Month::parse(m.get(1)?.as_str()?).ok()?;
+        MonthRange::new(from, to).ok()
     });
     let n_categories = s["n_categories"].as_u64().map_or_else(
         || labels.iter().filter(|l| !l.starts_with("flag_")).count(),
@@ -402,7 +402,7 @@ fn source_shell(path: &Path, s: &Value) -> Result<SourceData, LoadError> {
         slugs,
         n_categories,
         // A source with no joined events at all has no span; one month keeps the maths simple.
-        months: months.unwrap_or((0, 0)),
+        months: months.unwrap_or(MonthRange::single(Month::from_index(0))),
         monthly: vec![Vec::new(); n],
         hourly: vec![Vec::new(); n],
         // Set from `coverage.csv` once the areas are known.
@@ -420,7 +420,7 @@ fn read_coverage(
     by_code: &HashMap<String, usize>,
     sources: &mut [SourceData],
 ) -> Result<(), LoadError> {
-    let mut gaps: Vec<Vec<(u32, i32, String)>> = vec![Vec::new(); sources.len()];
+    let mut gaps: Vec<Vec<(u32, Month, String)>> = vec![Vec::new(); sources.len()];
     let mut reader = csv::Reader::from_reader(bytes);
     for (line, record) in reader.records().enumerate() {
         let line = line + 2;
@@ -439,14 +439,14 @@ fn read_coverage(
             .iter()
             .position(|s| s.name == field(1))
             .ok_or_else(|| bad("source", field(1)))?;
-        let month = parse_month("month", field(2))
-            .map_err(|e| parse_err(path, format!("line {line}: {e}")))?;
+        let month = Month::parse(field(2))
+            .map_err(|e| parse_err(path, format!("line {line}: month: {e}")))?;
         gaps[s].push((area as u32, month, field(3).to_string()));
     }
     for ((source, gaps), meta) in sources.iter_mut().zip(gaps).zip(manifest_sources) {
         let method = serde_json::from_value(meta["coverage"]["method"].clone())
             .unwrap_or(CoverageMethod::WholeSpan);
-        let gaps: Vec<(u32, i32, &str)> =
+        let gaps: Vec<(u32, Month, &str)> =
             gaps.iter().map(|(a, m, r)| (*a, *m, r.as_str())).collect();
         source.coverage = Coverage::with_gaps(method, Some(source.months), by_code.len(), &gaps);
     }
@@ -492,10 +492,10 @@ fn read_counts(
         let m = *lookups[s]
             .get(field(2))
             .ok_or_else(|| bad("category", field(2)))?;
-        let month = parse_month("month", field(3))
-            .map_err(|e| parse_err(path, format!("line {line}: {e}")))?;
+        let month = Month::parse(field(3))
+            .map_err(|e| parse_err(path, format!("line {line}: month: {e}")))?;
         let (hour, count_col) = if hourly {
-            let day = crate::filter::DAYS
+            let day = WEEKDAYS
                 .iter()
                 .position(|d| *d == field(4))
                 .ok_or_else(|| bad("weekday", field(4)))?;
