@@ -110,5 +110,5 @@ fn every_period_is_checked_and_named() {
     ));
     let s = Study::load(&path).unwrap();
     assert_eq!(s.period, s.grid.and_then(|g| g.period));
-    assert_eq!(s.period.map(|p| p.len()), Some(1));
+    assert_eq!(s.period.map(MonthRange::len), Some(1));
 }
