@@ -309,3 +309,56 @@ fn the_demo_says_its_missing_coordinates_are_planted() {
     assert_eq!(without_location, planted);
     assert!(line.contains("rejects.csv"), "{line}");
 }
+
+#[test]
+fn bad_periods_exit_2_naming_the_key_and_value() {
+    let base =
+        std::fs::read_to_string(root().join("tests/bad_input/under_threshold.toml")).unwrap();
+    let grid =
+        "[grid]\nshape = \"square\"\ncell_size_m = 250\nsource = \"police\"\nthreshold_m = 500\n";
+    let density = "[density]\nsource = \"police\"\ncell_size_m = 100\n";
+    let analysis = "[weights]\nkind = \"queen\"\n[[analysis]]\nname = \"a\"\nsource = \"police\"\nstatistics = [\"gi_star\"]\n";
+    let cases = [
+        (
+            format!("{grid}period = {{ from = \"2023-13\", to = \"2024-01\" }}\n"),
+            "`grid.period.from`",
+            "\"2023-13\" is not a month; expected YYYY-MM",
+        ),
+        (
+            format!("{density}period = {{ from = \"2024-01\", to = \"2024-1\" }}\n"),
+            "`density.period.to`",
+            "\"2024-1\" is not a month",
+        ),
+        (
+            format!("{analysis}period = {{ from = \"2024-02\", to = \"2024-01\" }}\n"),
+            "`analysis[0].period`",
+            "from (2024-02) is after to (2024-01)",
+        ),
+        (
+            "[period]\nfrom = \"2019-06\"\nto = \"2019-05\"\n".to_string(),
+            "`period`",
+            "from (2019-06) is after to (2019-05)",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (extra, key, what)) in cases.iter().enumerate() {
+        let study = dir.path().join(format!("bad_period_{i}.toml"));
+        std::fs::write(&study, format!("{base}\n{extra}")).unwrap();
+        let out = dir.path().join(format!("out_{i}"));
+        for args in [
+            vec!["validate", study.to_str().unwrap()],
+            vec![
+                "run",
+                study.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        ] {
+            let (code, err) = stderr_of(&args);
+            assert_eq!(code, Some(2), "{args:?}: {err}");
+            assert!(err.contains(key) && err.contains(what), "{args:?}: {err}");
+            assert!(err.contains(&format!("bad_period_{i}.toml")), "{err}");
+        }
+        assert!(!out.exists(), "a bad study writes nothing");
+    }
+}

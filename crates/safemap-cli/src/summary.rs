@@ -59,9 +59,12 @@ fn print_coverage(c: &Coverage) {
     if c.is_complete() {
         return;
     }
-    let mut by_force: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut by_force: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for m in &c.missing {
-        by_force.entry(&m.force).or_default().push(&m.month);
+        by_force
+            .entry(&m.force)
+            .or_default()
+            .push(m.month.to_string());
     }
     if !by_force.is_empty() {
         const SHOWN: usize = 8;
@@ -82,8 +85,8 @@ fn print_coverage(c: &Coverage) {
     let by_month: Vec<String> = c
         .uncovered_by_month()
         .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(m, n)| format!("{} in {m}", thousands(n as u64)))
+        .filter(|u| u.areas > 0)
+        .map(|u| format!("{} in {}", thousands(u.areas as u64), u.month))
         .collect();
     let shown = by_month
         .iter()

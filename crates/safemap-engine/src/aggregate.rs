@@ -6,21 +6,16 @@
 use crate::assign::Fate;
 use crate::coverage::Coverage;
 use rayon::prelude::*;
-use safemap_types::{Event, Flags};
+use safemap_types::time::hour_of_week;
+use safemap_types::{Event, Flags, Month, MonthRange};
 use std::collections::BTreeMap;
 
-/// Key of one monthly count: area index, measure index, month index (`year*12 + month-1`).
-pub type MonthKey = (u32, u16, i32);
+/// Key of one monthly count: area index, measure index, month.
+pub type MonthKey = (u32, u16, Month);
 
-/// Key of one hour-of-week count: area index, measure index, month index, hour of the
-/// week (`weekday * 24 + hour`, Monday 00:00-00:59 = 0, Sunday 23:00-23:59 = 167).
-pub type HourKey = (u32, u16, i32, u8);
-
-/// The hour of the week of a timestamp: `weekday * 24 + hour`, Monday = 0.
-pub fn hour_of_week(t: chrono::NaiveDateTime) -> u8 {
-    use chrono::{Datelike, Timelike};
-    (t.weekday().num_days_from_monday() * 24 + t.hour()) as u8
-}
+/// Key of one hour-of-week count: area index, measure index, month, hour of the week
+/// (see [`hour_of_week`]).
+pub type HourKey = (u32, u16, Month, u8);
 
 /// Counts of one source.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,14 +37,14 @@ pub struct SourceCounts {
 impl SourceCounts {
     /// Events per area of measure `measure` (`None`: every category together) in the
     /// inclusive month range `months` (`None`: all months).
-    pub fn totals(&self, measure: Option<u16>, months: Option<(i32, i32)>) -> Vec<u64> {
+    pub fn totals(&self, measure: Option<u16>, months: Option<MonthRange>) -> Vec<u64> {
         let mut out = vec![0_u64; self.n_areas];
         for (&(area, m, month), &n) in &self.monthly {
             let wanted = match measure {
                 Some(want) => m == want,
                 None => usize::from(m) < self.n_categories,
             };
-            if wanted && months.is_none_or(|(from, to)| (from..=to).contains(&month)) {
+            if wanted && months.is_none_or(|r| r.contains(month)) {
                 out[area as usize] += n;
             }
         }
@@ -71,7 +66,7 @@ pub fn count(
     type Maps = (BTreeMap<MonthKey, u64>, BTreeMap<HourKey, u64>);
     let counted = |e: &Event, fate: &Fate| match fate {
         Fate::Joined(id) => coverage
-            .is_covered(id.0, e.time.month_index())
+            .is_covered(id.0, e.time.calendar_month())
             .then_some(*id),
         _ => None,
     };
@@ -85,7 +80,7 @@ pub fn count(
         .zip(fates)
         .fold(Maps::default, |(mut m, mut h): Maps, (e, fate)| {
             if let Some(id) = counted(e, fate) {
-                let month = e.time.month_index();
+                let month = e.time.calendar_month();
                 let how = e.time.timestamp().map(hour_of_week);
                 let flagged = flags
                     .iter()
@@ -165,8 +160,11 @@ mod tests {
             "flagged, and the outside one not counted"
         );
         assert_eq!(c.totals(Some(3), None), vec![0, 0]);
-        let feb = 2019 * 12 + 1;
-        assert_eq!(c.totals(None, Some((feb, feb + 1))), vec![0, 2]);
+        let feb = Month::new(2019, 2).unwrap();
+        assert_eq!(
+            c.totals(None, MonthRange::new(feb, feb.plus(1)).ok()),
+            vec![0, 2]
+        );
         assert_eq!(c.monthly.get(&(1, 1, feb)), Some(&1));
         assert!(c.hourly.is_empty(), "month-precision events have no hour");
         assert_eq!(c.without_coverage, 0);
@@ -177,10 +175,10 @@ mod tests {
         let no = Flags::empty();
         let events = [ev(0, 1, no), ev(0, 2, no), ev(1, 2, no)];
         let fates = [Fate::Joined(AreaId(0)); 3];
-        let feb = 2019 * 12 + 1;
+        let feb = Month::new(2019, 2).unwrap();
         let coverage = Coverage::with_gaps(
             CoverageMethod::ForceAreas,
-            Some((feb - 1, feb)),
+            MonthRange::new(feb.plus(-1), feb).ok(),
             1,
             &[(0, feb, "no police.uk file for Kent Police in 2019-02")],
         );
@@ -207,7 +205,7 @@ mod tests {
         let fates = [Fate::Joined(AreaId(0)); 3];
         let everything = Coverage::complete(CoverageMethod::WholeSpan, None, 1);
         let c = count(&events, &fates, 1, 1, &[Flags::ALCOHOL], &everything);
-        let march = 2024 * 12 + 2;
+        let march = Month::new(2024, 3).unwrap();
         assert_eq!(c.hourly.get(&(0, 0, march, 4 * 24 + 22)), Some(&2));
         assert_eq!(
             c.hourly.get(&(0, 1, march, 4 * 24 + 22)),

@@ -28,7 +28,7 @@ use safemap_stats::{
     MoranParams, Prior, Tail,
 };
 use safemap_types::weights::Transform;
-use safemap_types::Weights;
+use safemap_types::{MonthRange, Weights};
 
 /// The local statistics of one analysis.
 #[derive(Debug, Clone)]
@@ -253,7 +253,7 @@ enum WithData<'a> {
     Covered {
         coverage: &'a Coverage,
         mask: Vec<bool>,
-        months: Option<(i32, i32)>,
+        months: Option<MonthRange>,
     },
 }
 
@@ -309,7 +309,7 @@ fn inputs<'a>(
         sources,
         section.source.as_deref().unwrap_or_default(),
         section.category.as_deref(),
-        section.period.as_ref(),
+        section.period,
     )?;
     let counts = selection
         .counts(sources)

@@ -7,7 +7,7 @@ use crate::sources::LoadedSource;
 use rayon::prelude::*;
 use safemap_geo::reproject::to_bng;
 use safemap_geo::EdgeRule;
-use safemap_types::{AreaId, Event, Reject, RejectReason};
+use safemap_types::{AreaId, Event, MonthRange, Reject, RejectReason};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -95,11 +95,10 @@ pub fn assign(
     loaded: &LoadedSource,
     section: &SourceSection,
     areas: &AreaTable,
-    period: Option<(i32, i32)>,
+    period: Option<MonthRange>,
 ) -> Assignment {
     let events = &loaded.data.events;
-    let in_period =
-        |e: &Event| period.is_none_or(|(from, to)| (from..=to).contains(&e.time.month_index()));
+    let in_period = |e: &Event| period.is_none_or(|r| r.contains(e.time.calendar_month()));
     let fates: Vec<Fate> = match section.join {
         JoinMode::Spatial => {
             let rule = match section.edge_rule {

@@ -26,7 +26,7 @@ pub fn run(
         &results.sources,
         &section.source,
         section.category.as_deref(),
-        section.period.as_ref(),
+        section.period,
     )
     .map_err(err)?;
     selection

@@ -48,7 +48,7 @@ pub fn run(
         sources,
         &section.source,
         section.category.as_deref(),
-        section.period.as_ref(),
+        section.period,
     )
     .map_err(err)?;
     selection

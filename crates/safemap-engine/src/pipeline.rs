@@ -90,7 +90,7 @@ pub fn prepare(study: &Study) -> Result<Prepared, EngineError> {
         AreaTable::load(study)
     })?;
     let services = steps.run("Reading services", || services::load(study, &areas))?;
-    let period = study.period_months();
+    let period = study.period;
     let mut sources = Vec::with_capacity(study.sources.len());
     for (i, section) in study.sources.iter().enumerate() {
         let loaded = steps.run(&format!("Reading source {}", section.name), || {
@@ -284,7 +284,7 @@ fn source_result(
             .par_iter()
             .zip(&assignment.fates)
             .filter(|(e, f)| {
-                matches!(f, Fate::Joined(id) if coverage.is_covered(id.0, e.time.month_index()))
+                matches!(f, Fate::Joined(id) if coverage.is_covered(id.0, e.time.calendar_month()))
             })
             .filter_map(|(e, _)| EventPoint::of(e))
             .collect()

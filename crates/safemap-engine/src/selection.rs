@@ -1,11 +1,11 @@
 //! Which events an analysis, grid or density surface uses: a source, one of its measures
 //! (`all`, a category slug or a flag) and a month range.
 
-use crate::config::{parse_month, PeriodSection, Study};
+use crate::config::Study;
 use crate::results::SourceResult;
 use geo_types::Coord;
 use safemap_geo::reproject::to_bng;
-use safemap_types::{CheckedCoord, Crs, Event, Flags};
+use safemap_types::{CheckedCoord, Crs, Event, Flags, Month, MonthRange};
 
 /// A joined event's location in the working CRS, with what selections filter on.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -14,8 +14,8 @@ pub struct EventPoint {
     pub xy: Coord<f64>,
     /// Category index.
     pub category: u16,
-    /// Month index (`year*12 + month-1`).
-    pub month: i32,
+    /// Month.
+    pub month: Month,
     /// Flags.
     pub flags: Flags,
 }
@@ -32,7 +32,7 @@ impl EventPoint {
         Some(Self {
             xy,
             category: e.category,
-            month: e.time.month_index(),
+            month: e.time.calendar_month(),
             flags: e.flags,
         })
     }
@@ -46,7 +46,7 @@ pub struct Selection {
     /// Measure index (`None`: every category).
     pub measure: Option<u16>,
     /// Inclusive month range (`None`: all months).
-    pub months: Option<(i32, i32)>,
+    pub months: Option<MonthRange>,
 }
 
 impl Selection {
@@ -57,7 +57,7 @@ impl Selection {
         sources: &[SourceResult],
         source: &str,
         category: Option<&str>,
-        period: Option<&PeriodSection>,
+        period: Option<MonthRange>,
     ) -> Result<Self, String> {
         let index = sources
             .iter()
@@ -76,10 +76,7 @@ impl Selection {
             })?;
             Some(i as u16)
         };
-        let months = match period {
-            Some(p) => parse_month(&p.from).zip(parse_month(&p.to)),
-            None => study.period_months(),
-        };
+        let months = period.or(study.period);
         Ok(Self {
             source: index,
             measure,
@@ -119,10 +116,7 @@ impl Selection {
         let n_categories = s.counts.n_categories;
         s.points
             .iter()
-            .filter(|p| {
-                self.months
-                    .is_none_or(|(from, to)| (from..=to).contains(&p.month))
-            })
+            .filter(|p| self.months.is_none_or(|r| r.contains(p.month)))
             .filter(|p| match self.measure {
                 None => true,
                 Some(m) if usize::from(m) < n_categories => p.category == m,

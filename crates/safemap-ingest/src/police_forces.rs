@@ -2,6 +2,7 @@
 //! (from its name, `YYYY-MM-<force>-street.csv[.gz]`), the forces' slugs and names, and the
 //! slug of a police force area's name in a boundary file (e.g. ONS PFA names).
 
+use safemap_types::Month;
 use std::path::Path;
 
 /// The data.police.uk forces: slug (as in file names and the police.uk API) and name.
@@ -72,18 +73,18 @@ pub fn force_name(slug: &str) -> Option<&'static str> {
 }
 
 /// The month and force of a police.uk street file, from its name
-/// (`2019-01-devon-and-cornwall-street.csv`, optionally `.gz`): the month index
-/// (`year * 12 + month - 1`) and the force slug. `None` for any other name.
+/// (`2019-01-devon-and-cornwall-street.csv`, optionally `.gz`): the month and the force
+/// slug. `None` for any other name.
 ///
 /// ```
 /// use safemap_ingest::police_forces::street_file_force_month;
 /// use std::path::Path;
 /// let (month, force) =
 ///     street_file_force_month(Path::new("data/2019-01-city-of-london-street.csv.gz")).unwrap();
-/// assert_eq!((month, force.as_str()), (2019 * 12, "city-of-london"));
+/// assert_eq!((month.to_string().as_str(), force.as_str()), ("2019-01", "city-of-london"));
 /// assert!(street_file_force_month(Path::new("2019-01-kent-outcomes.csv")).is_none());
 /// ```
-pub fn street_file_force_month(path: &Path) -> Option<(i32, String)> {
+pub fn street_file_force_month(path: &Path) -> Option<(Month, String)> {
     let name = path.file_name()?.to_str()?;
     let stem = name
         .strip_suffix(".gz")
@@ -91,17 +92,12 @@ pub fn street_file_force_month(path: &Path) -> Option<(i32, String)> {
         .strip_suffix(".csv")?;
     let rest = stem.strip_suffix("-street")?;
     let (month, force) = (rest.get(..7)?, rest.get(7..)?.strip_prefix('-')?);
-    let b = month.as_bytes();
-    if b[4] != b'-' || !b[..4].iter().chain(&b[5..]).all(u8::is_ascii_digit) {
-        return None;
-    }
-    let (y, m): (i32, i32) = (month[..4].parse().ok()?, month[5..].parse().ok()?);
-    let valid = (1..=12).contains(&m)
-        && !force.is_empty()
+    let month = Month::parse(month).ok()?;
+    let valid = !force.is_empty()
         && force
             .bytes()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
-    valid.then(|| (y * 12 + m - 1, force.to_string()))
+    valid.then(|| (month, force.to_string()))
 }
 
 /// The police.uk slug of a police force area's name as boundary files write it: `&` is
@@ -170,13 +166,14 @@ mod tests {
     #[test]
     fn street_file_names() {
         let p = |s: &str| street_file_force_month(Path::new(s));
+        let month = |y, m| Month::new(y, m).unwrap();
         assert_eq!(
             p("2018-10-devon-and-cornwall-street.csv"),
-            Some((2018 * 12 + 9, "devon-and-cornwall".into()))
+            Some((month(2018, 10), "devon-and-cornwall".into()))
         );
         assert_eq!(
             p("2019-01-btp-street.csv.gz"),
-            Some((2019 * 12, "btp".into()))
+            Some((month(2019, 1), "btp".into()))
         );
         for bad in [
             "a.csv",

@@ -4,7 +4,7 @@ use crate::coords::check_coord;
 use crate::open::{field, CsvInput};
 use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
 use crate::{CategoryMapping, IngestError, SourceRead};
-use safemap_types::{Crs, Event, EventTime, Flags, RejectReason, RowRef};
+use safemap_types::{Crs, Event, EventTime, Flags, Month, RejectReason, RowRef};
 use std::path::{Path, PathBuf};
 
 pub use safemap_types::formats::POLICE_UK_COLUMNS;
@@ -71,7 +71,7 @@ fn read_file(
             Crs::Wgs84,
         )?;
         let month = col(MONTH)?;
-        let time = parse_month(month).ok_or_else(|| {
+        let time = Month::parse(month).map(EventTime::from).map_err(|_| {
             Problem::at(
                 POLICE_UK_COLUMNS[MONTH],
                 month,
@@ -110,15 +110,6 @@ fn check_header(path: &Path, header: &[String]) -> Result<(), IngestError> {
     })
 }
 
-/// Parses exactly `YYYY-MM` with a month 01-12.
-fn parse_month(text: &str) -> Option<EventTime> {
-    let b = text.as_bytes();
-    if b.len() != 7 || b[4] != b'-' || !b[..4].iter().chain(&b[5..]).all(u8::is_ascii_digit) {
-        return None;
-    }
-    EventTime::month(text[..4].parse().ok()?, text[5..].parse().ok()?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,14 +120,6 @@ mod tests {
         let p = dir.join(name);
         std::fs::write(&p, format!("{HEADER}{body}")).unwrap();
         p
-    }
-
-    #[test]
-    fn months() {
-        assert_eq!(parse_month("2019-01"), EventTime::month(2019, 1));
-        for bad in ["2019-13", "2019-1", "2019/01", "19-01-01", "", "２019-01"] {
-            assert_eq!(parse_month(bad), None, "{bad}");
-        }
     }
 
     #[test]

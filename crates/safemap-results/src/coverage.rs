@@ -10,7 +10,7 @@
 //! carries it as `coverage.csv` (the uncovered cells) and the manifest's
 //! `sources[].coverage`, from which the server rebuilds this same model.
 
-use safemap_types::time::format_month_index;
+use safemap_types::{Month, MonthRange};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -39,8 +39,8 @@ const RULE: &str = "an area with any uncovered month in a period has no data for
 pub struct CoverageSummary {
     /// How it was worked out.
     pub method: CoverageMethod,
-    /// Expected months, `[from, to]` as `YYYY-MM`.
-    pub months: Option<[String; 2]>,
+    /// Expected months, `[from, to]` (`YYYY-MM` in JSON).
+    pub months: Option<[Month; 2]>,
     /// True when every area is covered in every month.
     pub complete: bool,
     /// Force-months without a file (police.uk).
@@ -60,8 +60,8 @@ pub struct CoverageSummary {
 /// The number of uncovered areas in one month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UncoveredMonth {
-    /// `YYYY-MM`.
-    pub month: String,
+    /// The month (`YYYY-MM` in JSON).
+    pub month: Month,
     /// Uncovered study areas.
     pub areas: usize,
 }
@@ -73,8 +73,8 @@ pub struct MissingForceMonth {
     pub force: String,
     /// Its name as the study knows it (`Metropolitan Police`).
     pub name: String,
-    /// `YYYY-MM`.
-    pub month: String,
+    /// The month (`YYYY-MM` in JSON).
+    pub month: Month,
     /// Study areas of the force.
     pub areas: usize,
 }
@@ -85,10 +85,10 @@ pub struct Coverage {
     /// How it was worked out.
     pub method: CoverageMethod,
     /// Expected months, inclusive (`None`: the source has no months at all).
-    pub months: Option<(i32, i32)>,
+    pub months: Option<MonthRange>,
     n_areas: usize,
     /// Uncovered cells, `(area, month)` → index into `reasons`.
-    gaps: BTreeMap<(u32, i32), u32>,
+    gaps: BTreeMap<(u32, Month), u32>,
     /// Why a cell is uncovered, in words (`no police.uk file for Kent Police in 2019-01`).
     reasons: Vec<String>,
     /// Force-months without a file (police.uk), by force then month.
@@ -99,7 +99,7 @@ pub struct Coverage {
 
 impl Coverage {
     /// Every area covered for every month of `months`.
-    pub fn complete(method: CoverageMethod, months: Option<(i32, i32)>, n_areas: usize) -> Self {
+    pub fn complete(method: CoverageMethod, months: Option<MonthRange>, n_areas: usize) -> Self {
         Self {
             method,
             months,
@@ -114,9 +114,9 @@ impl Coverage {
     /// Coverage with the given uncovered cells `(area, month, reason)`.
     pub fn with_gaps(
         method: CoverageMethod,
-        months: Option<(i32, i32)>,
+        months: Option<MonthRange>,
         n_areas: usize,
-        gaps: &[(u32, i32, &str)],
+        gaps: &[(u32, Month, &str)],
     ) -> Self {
         let mut c = Self::complete(method, months, n_areas);
         for &(area, month, reason) in gaps {
@@ -126,7 +126,7 @@ impl Coverage {
     }
 
     /// Marks `(area, month)` uncovered, for `reason`.
-    pub fn add_gap(&mut self, area: u32, month: i32, reason: &str) {
+    pub fn add_gap(&mut self, area: u32, month: Month, reason: &str) {
         let r = if let Some(r) = self.reasons.iter().position(|x| x == reason) {
             r
         } else {
@@ -138,11 +138,9 @@ impl Coverage {
 
     /// Why area `area` has no data for `months` (`None`: the whole span): each distinct
     /// reason once, in month order, joined by `; `; `None` when it has data.
-    pub fn reason(&self, area: usize, months: Option<(i32, i32)>) -> Option<String> {
-        let (from, to) = months.or(self.months)?;
-        let a = area as u32;
+    pub fn reason(&self, area: usize, months: Option<MonthRange>) -> Option<String> {
         let mut reasons: Vec<&str> = Vec::new();
-        for &r in self.gaps.range((a, from)..=(a, to)).map(|(_, r)| r) {
+        for &r in self.area_gaps(area, months.or(self.months)?) {
             let text = self.reasons[r as usize].as_str();
             if !reasons.contains(&text) {
                 reasons.push(text);
@@ -152,21 +150,27 @@ impl Coverage {
     }
 
     /// True when some input file covers area `area` in month `month`.
-    pub fn is_covered(&self, area: u32, month: i32) -> bool {
+    pub fn is_covered(&self, area: u32, month: Month) -> bool {
         !self.gaps.contains_key(&(area, month))
     }
 
     /// True when area `area` is covered in every month of `months` (`None`: the whole span).
-    pub fn covers(&self, area: usize, months: Option<(i32, i32)>) -> bool {
-        let Some((from, to)) = months.or(self.months) else {
-            return true;
-        };
+    pub fn covers(&self, area: usize, months: Option<MonthRange>) -> bool {
+        months
+            .or(self.months)
+            .is_none_or(|r| self.area_gaps(area, r).next().is_none())
+    }
+
+    /// The reasons (indices into `reasons`) of area `area`'s gaps within `months`.
+    fn area_gaps(&self, area: usize, months: MonthRange) -> impl Iterator<Item = &u32> {
         let a = area as u32;
-        self.gaps.range((a, from)..=(a, to)).next().is_none()
+        self.gaps
+            .range((a, months.from())..=(a, months.to()))
+            .map(|(_, r)| r)
     }
 
     /// Per area, whether it has data for `months` (`None`: the whole span).
-    pub fn covered_areas(&self, months: Option<(i32, i32)>) -> Vec<bool> {
+    pub fn covered_areas(&self, months: Option<MonthRange>) -> Vec<bool> {
         (0..self.n_areas).map(|a| self.covers(a, months)).collect()
     }
 
@@ -177,44 +181,42 @@ impl Coverage {
 
     /// Share of the expected months in which area `area` is covered (1 when complete).
     pub fn share(&self, area: usize) -> f64 {
-        let Some((from, to)) = self.months else {
+        let Some(months) = self.months else {
             return 1.0;
         };
-        let n = f64::from(to - from + 1);
-        let a = area as u32;
-        let gaps = self.gaps.range((a, from)..=(a, to)).count();
+        let n = months.len() as f64;
+        let gaps = self.area_gaps(area, months).count();
         (n - gaps as f64) / n
     }
 
     /// Every uncovered cell, by area then month, with its reason.
-    pub fn gaps(&self) -> impl Iterator<Item = (u32, i32, &str)> {
+    pub fn gaps(&self) -> impl Iterator<Item = (u32, Month, &str)> {
         self.gaps
             .iter()
             .map(|(&(a, m), &r)| (a, m, self.reasons[r as usize].as_str()))
     }
 
-    /// Uncovered areas per expected month (`YYYY-MM`; every month of the span, zeros
-    /// included).
-    pub fn uncovered_by_month(&self) -> Vec<(String, usize)> {
-        let Some((from, to)) = self.months else {
+    /// Uncovered areas per expected month (every month of the span, zeros included).
+    pub fn uncovered_by_month(&self) -> Vec<UncoveredMonth> {
+        let Some(months) = self.months else {
             return Vec::new();
         };
-        let mut n: BTreeMap<i32, usize> = (from..=to).map(|m| (m, 0)).collect();
+        let mut n: BTreeMap<Month, usize> = months.iter().map(|m| (m, 0)).collect();
         for &(_, m) in self.gaps.keys() {
             *n.entry(m).or_default() += 1;
         }
         n.into_iter()
-            .map(|(m, n)| (format_month_index(m), n))
+            .map(|(month, areas)| UncoveredMonth { month, areas })
             .collect()
     }
 
     /// The gaps within `months` in a sentence, for messages: the reasons, most areas first,
     /// with the number of uncovered cells each.
-    pub fn describe(&self, months: Option<(i32, i32)>) -> String {
-        let (from, to) = months.or(self.months).unwrap_or((i32::MIN, i32::MAX));
+    pub fn describe(&self, months: Option<MonthRange>) -> String {
+        let within = months.or(self.months);
         let mut by_reason: BTreeMap<u32, usize> = BTreeMap::new();
         for (&(_, m), &r) in &self.gaps {
-            if (from..=to).contains(&m) {
+            if within.is_none_or(|w| w.contains(m)) {
                 *by_reason.entry(r).or_default() += 1;
             }
         }
@@ -238,16 +240,10 @@ impl Coverage {
     pub fn summary(&self) -> CoverageSummary {
         CoverageSummary {
             method: self.method,
-            months: self
-                .months
-                .map(|(f, t)| [format_month_index(f), format_month_index(t)]),
+            months: self.months.map(|r| [r.from(), r.to()]),
             complete: self.is_complete(),
             missing_force_months: self.missing.clone(),
-            uncovered_areas_by_month: self
-                .uncovered_by_month()
-                .into_iter()
-                .map(|(month, areas)| UncoveredMonth { month, areas })
-                .collect(),
+            uncovered_areas_by_month: self.uncovered_by_month(),
             areas_without_full_coverage: (0..self.n_areas)
                 .filter(|&a| !self.covers(a, None))
                 .count(),
@@ -264,8 +260,9 @@ mod tests {
 
     #[test]
     fn gaps_make_areas_no_data_for_any_period_containing_them() {
-        let jan = 2019 * 12;
-        let complete = Coverage::complete(CoverageMethod::ForceAreas, Some((jan, jan + 2)), 3);
+        let jan = Month::new(2019, 1).unwrap();
+        let r = |a: Month, b: Month| MonthRange::new(a, b).ok();
+        let complete = Coverage::complete(CoverageMethod::ForceAreas, r(jan, jan.plus(2)), 3);
         assert!(complete.is_complete() && complete.covers(1, None));
         let (feb, mar) = (
             "no police.uk file for Kent Police in 2019-02",
@@ -273,20 +270,29 @@ mod tests {
         );
         let c = Coverage::with_gaps(
             CoverageMethod::ForceAreas,
-            Some((jan, jan + 2)),
+            r(jan, jan.plus(2)),
             3,
-            &[(1, jan + 1, feb), (2, jan + 1, feb), (2, jan + 2, mar)],
+            &[
+                (1, jan.plus(1), feb),
+                (2, jan.plus(1), feb),
+                (2, jan.plus(2), mar),
+            ],
         );
         assert!(!c.is_complete());
-        assert!(!c.is_covered(1, jan + 1) && c.is_covered(1, jan));
-        assert!(c.covers(1, Some((jan, jan))));
-        assert!(!c.covers(1, Some((jan, jan + 1))));
+        assert!(!c.is_covered(1, jan.plus(1)) && c.is_covered(1, jan));
+        assert!(c.covers(1, r(jan, jan)));
+        assert!(!c.covers(1, r(jan, jan.plus(1))));
         assert!(!c.covers(1, None));
         assert_eq!(c.covered_areas(None), [true, false, false]);
-        assert_eq!(c.covered_areas(Some((jan, jan))), [true, true, true]);
+        assert_eq!(c.covered_areas(r(jan, jan)), [true, true, true]);
         assert!((c.share(2) - 1.0 / 3.0).abs() < 1e-12);
+        let by_month: Vec<(String, usize)> = c
+            .uncovered_by_month()
+            .into_iter()
+            .map(|u| (u.month.to_string(), u.areas))
+            .collect();
         assert_eq!(
-            c.uncovered_by_month(),
+            by_month,
             [
                 ("2019-01".to_string(), 0),
                 ("2019-02".to_string(), 2),
@@ -297,9 +303,9 @@ mod tests {
         assert!(c.describe(None).starts_with(
             "no police.uk file for Kent Police in 2019-02 (2 areas); no police.uk file for Kent Police in 2019-03 (1 areas)"
         ));
-        assert!(!c.describe(Some((jan + 2, jan + 2))).contains("2019-02"));
+        assert!(!c.describe(r(jan.plus(2), jan.plus(2))).contains("2019-02"));
         assert_eq!(c.reason(2, None).unwrap(), format!("{feb}; {mar}"));
-        assert_eq!(c.reason(2, Some((jan + 2, jan + 2))).unwrap(), mar);
+        assert_eq!(c.reason(2, r(jan.plus(2), jan.plus(2))).unwrap(), mar);
         assert_eq!(c.reason(0, None), None);
     }
 }

@@ -13,6 +13,7 @@
 use crate::coverage::CoverageSummary;
 use crate::disclosure::{DisclosureRule, DisclosureSection};
 use crate::registry::{fail_closed, LayerEntry};
+use safemap_types::Month;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -170,8 +171,8 @@ pub struct SourceEntry {
     pub slugs: Vec<String>,
     /// Measures `0..n_categories` are categories; the rest are flags.
     pub n_categories: usize,
-    /// The months its counts cover, `[from, to]` as `YYYY-MM`.
-    pub months: Option<[String; 2]>,
+    /// The months its counts cover, `[from, to]` (`YYYY-MM` in JSON).
+    pub months: Option<[Month; 2]>,
     /// Row accounting.
     pub accounting: Value,
     /// Which (area, month) cells its files cover.

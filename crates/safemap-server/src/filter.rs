@@ -3,7 +3,7 @@
 
 use crate::dataset::{Dataset, SourceData};
 use crate::error::AppError;
-use safemap_types::time::format_month_index;
+use safemap_types::time::{HourMask, Month, MonthRange, NTE};
 use serde::Deserialize;
 
 /// The query string as sent.
@@ -26,92 +26,6 @@ pub struct FilterParams {
     pub hours: Option<String>,
 }
 
-/// The 168 hours of the week a window keeps, as bits (`weekday * 24 + hour`, Monday = 0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct HourMask([u64; 3]);
-
-/// Day names as accepted in `days=` (Monday first).
-pub const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
-/// The night-time economy window: nights starting Friday or Saturday, 21:00-02:59.
-pub const NTE: (&str, &str) = ("fri,sat", "21-2");
-
-impl HourMask {
-    /// Every hour.
-    pub const ALL: HourMask = HourMask([u64::MAX, u64::MAX, (1 << 40) - 1]);
-
-    /// True if the hour of the week is kept.
-    pub fn contains(self, hour: u8) -> bool {
-        let h = usize::from(hour);
-        h < 168 && self.0[h / 64] & (1 << (h % 64)) != 0
-    }
-
-    fn insert(&mut self, hour: usize) {
-        self.0[hour / 64] |= 1 << (hour % 64);
-    }
-
-    /// True when every hour of `other` is also in `self`.
-    pub fn includes(self, other: HourMask) -> bool {
-        self.0.iter().zip(other.0).all(|(a, b)| b & !a == 0)
-    }
-
-    /// Parses `days` and `hours`: the days a night starts on and an inclusive range of
-    /// hours that may wrap past midnight (`21-2`); hours after midnight of a wrapping range
-    /// belong to the night of the previous day.
-    pub fn parse(days: Option<&str>, hours: Option<&str>) -> Result<HourMask, AppError> {
-        let day_list: Vec<usize> = match days {
-            None => (0..7).collect(),
-            Some(d) => d
-                .split(',')
-                .map(|name| {
-                    let n = name.trim().to_ascii_lowercase();
-                    DAYS.iter().position(|d| n.starts_with(d)).ok_or_else(|| {
-                        AppError::BadRequest(format!(
-                            "days: {name:?} is not a day; expected a comma-separated list of mon, tue, wed, thu, fri, sat, sun"
-                        ))
-                    })
-                })
-                .collect::<Result<_, _>>()?,
-        };
-        let (start, end) = match hours {
-            None => (0, 23),
-            Some(h) => parse_hours(h)?,
-        };
-        let mut mask = HourMask([0; 3]);
-        for d in day_list {
-            let mut h = start;
-            let mut day = d;
-            loop {
-                mask.insert(day * 24 + h);
-                if h == end {
-                    break;
-                }
-                h += 1;
-                if h == 24 {
-                    h = 0;
-                    day = (day + 1) % 7;
-                }
-            }
-        }
-        Ok(mask)
-    }
-}
-
-fn parse_hours(h: &str) -> Result<(usize, usize), AppError> {
-    let bad = || {
-        AppError::BadRequest(format!(
-            "hours: {h:?} is not an hour range; expected FROM-TO in whole hours 0-23, e.g. 21-2 for 21:00 to 02:59"
-        ))
-    };
-    let (a, b) = h.split_once('-').ok_or_else(bad)?;
-    let a: usize = a.trim().parse().map_err(|_| bad())?;
-    let b: usize = b.trim().parse().map_err(|_| bad())?;
-    if a > 23 || b > 23 {
-        return Err(bad());
-    }
-    Ok((a, b))
-}
-
 /// A checked filter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
@@ -119,8 +33,8 @@ pub struct Query {
     pub source: usize,
     /// Measure (`None`: all categories).
     pub measure: Option<u16>,
-    /// Inclusive month indexes.
-    pub months: (i32, i32),
+    /// The months counted.
+    pub months: MonthRange,
     /// Time window (`None`: no window, all hours).
     pub window: Option<HourMask>,
     /// The window's name (`all`, `nte` or `custom`).
@@ -129,9 +43,8 @@ pub struct Query {
 
 impl Query {
     /// True when an entry of this month and hour of the week is counted.
-    pub fn keeps(&self, month: i32, hour: u8) -> bool {
-        (self.months.0..=self.months.1).contains(&month)
-            && self.window.is_none_or(|w| w.contains(hour))
+    pub fn keeps(&self, month: Month, hour: u8) -> bool {
+        self.months.contains(month) && self.window.is_none_or(|w| w.contains(hour))
     }
 
     /// The filter as echoed in answers.
@@ -140,27 +53,21 @@ impl Query {
         serde_json::json!({
             "source": s.name,
             "category": self.measure.map_or("all", |m| s.slugs[usize::from(m)].as_str()),
-            "from": format_month_index(self.months.0),
-            "to": format_month_index(self.months.1),
+            "from": self.months.from(),
+            "to": self.months.to(),
             "window": self.window_name,
         })
     }
 }
 
-/// Parses `YYYY-MM` into a month index.
-pub fn parse_month(key: &str, v: &str) -> Result<i32, AppError> {
-    let bad = || {
-        AppError::BadRequest(format!(
-            "{key}: {v:?} is not a month; expected YYYY-MM such as 2024-06"
-        ))
-    };
-    let (y, m) = v.split_once('-').ok_or_else(bad)?;
-    let y: i32 = y.parse().map_err(|_| bad())?;
-    let m: i32 = m.parse().map_err(|_| bad())?;
-    if !(1..=12).contains(&m) || y.to_string().len() != 4 {
-        return Err(bad());
-    }
-    Ok(y * 12 + m - 1)
+/// Parses the month of query parameter `key`.
+fn parse_month(key: &str, v: &str) -> Result<Month, AppError> {
+    Month::parse(v).map_err(|e| AppError::BadRequest(format!("{key}: {e}")))
+}
+
+/// Parses `days=` and `hours=` into the hours they keep.
+fn parse_window(days: Option<&str>, hours: Option<&str>) -> Result<HourMask, AppError> {
+    HourMask::parse(days, hours).map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
 impl FilterParams {
@@ -207,33 +114,25 @@ impl FilterParams {
             .as_deref()
             .map(|v| parse_month("from", v))
             .transpose()?
-            .unwrap_or(source.months.0);
+            .unwrap_or(source.months.from());
         let to = self
             .to
             .as_deref()
             .map(|v| parse_month("to", v))
             .transpose()?
-            .unwrap_or(source.months.1);
-        if from > to {
-            return Err(AppError::BadRequest(format!(
-                "from ({}) is after to ({})",
-                format_month_index(from),
-                format_month_index(to)
-            )));
-        }
-        if from < source.months.0 || to > source.months.1 {
+            .unwrap_or(source.months.to());
+        let months = MonthRange::new(from, to).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        if !source.months.includes(months) {
             return Err(AppError::Unprocessable(format!(
-                "source {:?} covers {} to {}; from/to must lie within it",
-                source.name,
-                format_month_index(source.months.0),
-                format_month_index(source.months.1)
+                "source {:?} covers {}; from/to must lie within it",
+                source.name, source.months
             )));
         }
         let (window, window_name) = self.window(source)?;
         Ok(Query {
             source: index,
             measure,
-            months: (from, to),
+            months,
             window,
             window_name,
         })
@@ -250,10 +149,10 @@ impl FilterParams {
         let (mask, name) = match named {
             None | Some("all") if !custom => return Ok((None, "all".into())),
             None | Some("all") => (
-                HourMask::parse(self.days.as_deref(), self.hours.as_deref())?,
+                parse_window(self.days.as_deref(), self.hours.as_deref())?,
                 "custom",
             ),
-            Some("nte") => (HourMask::parse(Some(NTE.0), Some(NTE.1))?, "nte"),
+            Some(id) if id == NTE.id => (NTE.mask(), NTE.id),
             Some(other) => {
                 return Err(AppError::BadRequest(format!(
                     "window: {other:?} is not a window; expected all or nte, or days= and hours="
@@ -266,11 +165,7 @@ impl FilterParams {
                 source.name
             )));
         }
-        let name = if mask == HourMask::parse(Some(NTE.0), Some(NTE.1))? {
-            "nte"
-        } else {
-            name
-        };
+        let name = if mask == NTE.mask() { NTE.id } else { name };
         Ok((Some(mask), name.into()))
     }
 }
@@ -284,36 +179,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nte_window_wraps_past_midnight_into_the_next_day() {
-        let m = HourMask::parse(Some("fri,sat"), Some("21-2")).unwrap();
-        let fri = 4 * 24;
-        let sat = 5 * 24;
-        let sun = 6 * 24;
-        for h in [fri + 21, fri + 23, sat, sat + 2, sat + 21, sun + 2] {
-            assert!(m.contains(h as u8), "{h}");
-        }
-        for h in [fri + 20, fri + 2, sat + 3, sat + 20, sun + 3, 0] {
-            assert!(!m.contains(h as u8), "{h}");
-        }
-        assert_eq!((0..168).filter(|&h| m.contains(h)).count(), 12);
-        assert!(HourMask::ALL.includes(m));
-        assert!(!m.includes(HourMask::ALL));
-    }
-
-    #[test]
-    fn sunday_night_wraps_to_monday() {
-        let m = HourMask::parse(Some("sun"), Some("23-0")).unwrap();
-        assert!(m.contains(6 * 24 + 23) && m.contains(0));
-        assert_eq!((0..168).filter(|&h| m.contains(h)).count(), 2);
-    }
-
-    #[test]
     fn bad_days_hours_and_months_are_named() {
-        let e = HourMask::parse(Some("fri,caturday"), None).unwrap_err();
-        assert!(e.to_string().contains("caturday"), "{e}");
-        let e = HourMask::parse(None, Some("25-2")).unwrap_err();
-        assert!(e.to_string().contains("25-2"), "{e}");
-        assert!(parse_month("from", "2024-13").is_err());
-        assert_eq!(parse_month("from", "2024-01").unwrap(), 2024 * 12);
+        let e = parse_window(Some("fri,caturday"), None).unwrap_err();
+        assert!(
+            matches!(&e, AppError::BadRequest(m) if m.contains("caturday")),
+            "{e}"
+        );
+        let e = parse_window(None, Some("25-2")).unwrap_err();
+        assert!(
+            matches!(&e, AppError::BadRequest(m) if m.starts_with("hours: \"25-2\"")),
+            "{e}"
+        );
+        let e = parse_month("from", "2024-13").unwrap_err();
+        assert!(
+            matches!(&e, AppError::BadRequest(m) if m.starts_with("from: \"2024-13\" is not a month")),
+            "{e}"
+        );
+        assert_eq!(parse_month("from", "2024-01").unwrap().index(), 2024 * 12);
     }
 }

@@ -6,7 +6,7 @@
 //! | [`coord`] | [`CheckedCoord`], a coordinate that is finite and in range for its CRS |
 //! | [`area`] | [`AreaId`], [`Area`]: one neighbourhood polygon with its code and name |
 //! | [`metres`] | [`Metres`]: a positive, finite length in metres (cell sizes, bandwidths), [`MetresError`] |
-//! | [`time`] | [`EventTime`]: a month (data.police.uk) or a full timestamp (force, ED extracts) |
+//! | [`time`] | [`EventTime`] (a month or a full timestamp), [`Month`], [`MonthRange`], quarters, financial years, hour-of-week masks and named windows |
 //! | [`formats`] | column layouts of public formats ([`formats::POLICE_UK_COLUMNS`]) |
 //! | [`event`] | [`Event`], [`Flags`], [`RowRef`]: one incident as read from an input row |
 //! | [`service`] | [`Service`], [`ServiceKind`], [`PreventionTier`] |
@@ -33,5 +33,5 @@ pub use event::{Event, Flags, RowRef};
 pub use metres::{Metres, MetresError};
 pub use reject::{Reject, RejectReason};
 pub use service::{PreventionTier, Service, ServiceKind};
-pub use time::EventTime;
+pub use time::{EventTime, Month, MonthRange};
 pub use weights::{Transform, Weights, WeightsError};

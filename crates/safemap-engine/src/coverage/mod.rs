@@ -26,7 +26,7 @@ use crate::config::{SourceFormat, SourceSection, Study};
 use crate::error::EngineError;
 use crate::sources::LoadedSource;
 pub use safemap_results::coverage::{Coverage, CoverageMethod, MissingForceMonth};
-use safemap_types::Event;
+use safemap_types::{Event, MonthRange};
 
 /// Works out the coverage of one source from its files and the fate of its rows.
 pub fn of_source(
@@ -40,7 +40,7 @@ pub fn of_source(
     if section.format == SourceFormat::PoliceUk {
         return police_uk::coverage(study, section, &loaded.data.files, events, fates, areas);
     }
-    let months = study.period_months().or_else(|| joined_span(events, fates));
+    let months = study.period.or_else(|| joined_span(events, fates));
     Ok(Coverage::complete(
         CoverageMethod::WholeSpan,
         months,
@@ -49,14 +49,12 @@ pub fn of_source(
 }
 
 /// First and last month of the joined events.
-fn joined_span(events: &[Event], fates: &[Fate]) -> Option<(i32, i32)> {
-    let months = events
-        .iter()
-        .zip(fates)
-        .filter(|(_, f)| matches!(f, Fate::Joined(_)))
-        .map(|(e, _)| e.time.month_index());
-    months.fold(None, |span, m| match span {
-        None => Some((m, m)),
-        Some((a, b)) => Some((m.min(a), m.max(b))),
-    })
+fn joined_span(events: &[Event], fates: &[Fate]) -> Option<MonthRange> {
+    MonthRange::spanning(
+        events
+            .iter()
+            .zip(fates)
+            .filter(|(_, f)| matches!(f, Fate::Joined(_)))
+            .map(|(e, _)| e.time.calendar_month()),
+    )
 }

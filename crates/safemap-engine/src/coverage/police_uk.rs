@@ -20,8 +20,7 @@ use crate::config::{SourceSection, Study};
 use crate::error::EngineError;
 use crate::paths::tidy;
 use safemap_ingest::police_forces::{force_name, street_file_force_month, NON_TERRITORIAL_FORCES};
-use safemap_types::time::format_month_index;
-use safemap_types::Event;
+use safemap_types::{Event, Month, MonthRange};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -51,9 +50,7 @@ pub fn coverage(
         let Some(force_month) = street_file_force_month(f) else {
             let mut c = Coverage::complete(
                 CoverageMethod::AssumedComplete,
-                study
-                    .period_months()
-                    .or_else(|| super::joined_span(events, fates)),
+                study.period.or_else(|| super::joined_span(events, fates)),
                 n_areas,
             );
             c.details = json!({"note": format!(
@@ -64,15 +61,13 @@ pub fn coverage(
         };
         parsed.push(force_month);
     }
-    let mut file_months: BTreeMap<&str, BTreeSet<i32>> = BTreeMap::new();
+    let mut file_months: BTreeMap<&str, BTreeSet<Month>> = BTreeMap::new();
     for (month, force) in &parsed {
         file_months.entry(force).or_default().insert(*month);
     }
-    let months = study.period_months().or_else(|| {
-        let min = parsed.iter().map(|p| p.0).min()?;
-        let max = parsed.iter().map(|p| p.0).max()?;
-        Some((min, max))
-    });
+    let months = study
+        .period
+        .or_else(|| MonthRange::spanning(parsed.iter().map(|p| p.0)));
     let file_forces: Vec<&str> = file_months.keys().copied().collect();
     let territorial: Vec<&str> = file_forces
         .iter()
@@ -134,7 +129,7 @@ pub fn coverage(
 
 /// Each area's force from the rows joined to it: the force with the most rows.
 fn inferred(
-    parsed: &[(i32, String)],
+    parsed: &[(Month, String)],
     events: &[Event],
     fates: &[Fate],
     n_areas: usize,
@@ -181,13 +176,13 @@ fn inferred(
 /// The uncovered cells and missing force-months of an assignment.
 fn gaps(
     assigned: AreaForces,
-    file_months: &BTreeMap<&str, BTreeSet<i32>>,
-    months: Option<(i32, i32)>,
+    file_months: &BTreeMap<&str, BTreeSet<Month>>,
+    months: Option<MonthRange>,
     n_areas: usize,
 ) -> Coverage {
     let mut c = Coverage::complete(assigned.method, months, n_areas);
     c.details = assigned.details;
-    let Some((from, to)) = months else {
+    let Some(months) = months else {
         return c;
     };
     let none = BTreeSet::new();
@@ -198,14 +193,13 @@ fn gaps(
             Some((slug, name)) => {
                 *areas_of.entry((slug, name)).or_default() += 1;
                 let have = file_months.get(slug.as_str()).unwrap_or(&none);
-                for m in (from..=to).filter(|m| !have.contains(m)) {
-                    let reason =
-                        format!("no police.uk file for {name} in {}", format_month_index(m));
+                for m in months.iter().filter(|m| !have.contains(m)) {
+                    let reason = format!("no police.uk file for {name} in {m}");
                     c.add_gap(area, m, &reason);
                 }
             }
             None => {
-                for m in from..=to {
+                for m in months.iter() {
                     c.add_gap(area, m, &assigned.no_force_reason);
                 }
             }
@@ -213,11 +207,11 @@ fn gaps(
     }
     for (&(slug, name), &n) in &areas_of {
         let have = file_months.get(slug).unwrap_or(&none);
-        for m in (from..=to).filter(|m| !have.contains(m)) {
+        for m in months.iter().filter(|m| !have.contains(m)) {
             c.missing.push(MissingForceMonth {
                 force: slug.to_string(),
                 name: name.to_string(),
-                month: format_month_index(m),
+                month: m,
                 areas: n,
             });
         }

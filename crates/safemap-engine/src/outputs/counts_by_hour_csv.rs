@@ -5,11 +5,8 @@
 use crate::error::EngineError;
 use crate::outputs::{csv_error, write_file};
 use crate::results::StudyResults;
-use safemap_types::time::format_month_index;
+use safemap_types::time::WEEKDAYS;
 use std::path::Path;
-
-/// Weekday names as written, Monday first (`hour_of_week / 24` indexes them).
-pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// Writes `counts_by_hour.csv` with columns `code,source,category,month,weekday,hour,count`.
 pub fn write(results: &StudyResults, path: &Path) -> Result<(), EngineError> {
@@ -25,7 +22,7 @@ pub fn write(results: &StudyResults, path: &Path) -> Result<(), EngineError> {
                     results.areas.areas[area as usize].code.as_str(),
                     s.section.name.as_str(),
                     s.measures[cat as usize].as_str(),
-                    &format_month_index(month),
+                    &month.to_string(),
                     WEEKDAYS[usize::from(how / 24)],
                     &(how % 24).to_string(),
                     &n.to_string(),

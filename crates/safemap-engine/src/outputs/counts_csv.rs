@@ -4,7 +4,6 @@
 use crate::error::EngineError;
 use crate::outputs::{csv_error, write_file};
 use crate::results::StudyResults;
-use safemap_types::time::format_month_index;
 use std::path::Path;
 
 /// Writes `counts.csv` with columns `code,source,category,month,count`.
@@ -19,7 +18,7 @@ pub fn write(results: &StudyResults, path: &Path) -> Result<(), EngineError> {
                     results.areas.areas[area as usize].code.as_str(),
                     s.section.name.as_str(),
                     s.measures[cat as usize].as_str(),
-                    &format_month_index(month),
+                    &month.to_string(),
                     &n.to_string(),
                 ])
                 .map_err(csv_error)?;

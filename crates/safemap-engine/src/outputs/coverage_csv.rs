@@ -5,7 +5,6 @@
 use crate::error::EngineError;
 use crate::outputs::{csv_error, write_file};
 use crate::results::StudyResults;
-use safemap_types::time::format_month_index;
 use std::path::Path;
 
 /// Writes `coverage.csv` with columns `code,source,month,reason`, by source, area, month.
@@ -19,7 +18,7 @@ pub fn write(results: &StudyResults, path: &Path) -> Result<(), EngineError> {
                 out.write_record([
                     results.areas.areas[area as usize].code.as_str(),
                     s.section.name.as_str(),
-                    &format_month_index(month),
+                    &month.to_string(),
                     reason,
                 ])
                 .map_err(csv_error)?;

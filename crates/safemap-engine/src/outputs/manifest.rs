@@ -19,7 +19,7 @@ use safemap_results::manifest::{AnalysisEntry, Parameters, SourceEntry, TimePrec
 use safemap_results::registry::{GeometryKind, LayerEntry, LayerKind, ProtectedCount};
 use safemap_results::{Manifest, FORMAT_VERSION};
 use safemap_stats::kde::KdeSurface;
-use safemap_types::Crs;
+use safemap_types::{Crs, Month, MonthRange};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -318,14 +318,12 @@ fn density_manifest(section: &DensitySection, d: &KdeSurface) -> Value {
 /// The months a source's counts cover, `[from, to]` as `YYYY-MM`: the study period when it
 /// has one, else the months its coverage expects (for police.uk, the months its files are
 /// named for), else the first and last month with a joined event.
-fn month_span(study: &Study, s: &SourceResult) -> Option<[String; 2]> {
-    let months = study.period_months().or(s.coverage.months).or_else(|| {
-        let first = s.counts.monthly.keys().map(|k| k.2).min()?;
-        let last = s.counts.monthly.keys().map(|k| k.2).max()?;
-        Some((first, last))
-    })?;
-    let f = safemap_types::time::format_month_index;
-    Some([f(months.0), f(months.1)])
+fn month_span(study: &Study, s: &SourceResult) -> Option<[Month; 2]> {
+    let months = study
+        .period
+        .or(s.coverage.months)
+        .or_else(|| MonthRange::spanning(s.counts.monthly.keys().map(|k| k.2)))?;
+    Some([months.from(), months.to()])
 }
 
 /// Hashes the files in parallel; the result keeps the given order.

@@ -8,7 +8,6 @@ use super::layers::{areas_key_min_zoom, prop_value, table_of, TileLayer};
 use super::published::PublishedTable;
 use super::source::{Entry, SourceData};
 use super::{AnalysisInfo, AreaInfo, Dataset};
-use crate::filter::parse_month;
 use crate::values::derive;
 use rayon::prelude::*;
 use safemap_results::columns::{measure_column, MEASURES};
@@ -20,6 +19,7 @@ use safemap_results::registry::{GeometryKind, LayerEntry, LayerKind};
 use safemap_results::Manifest;
 use safemap_stats::RateParams;
 use safemap_tiles::{AttributeTable, LayerGeometry, PrepareOptions, PropValue};
+use safemap_types::time::{Month, MonthRange, WEEKDAYS};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -451,13 +451,9 @@ fn source_shell(path: &Path, s: &SourceEntry) -> Result<SourceData, LoadError> {
     }
     let months = s
         .months
-        .as_ref()
         .map(|[from, to]| {
-            let month = |key: &str, v: &str| {
-                parse_month(key, v)
-                    .map_err(|e| parse_err(path, format!("sources: {:?}: {e}", s.name)))
-            };
-            Ok((month("months[0]", from)?, month("months[1]", to)?))
+            MonthRange::new(from, to)
+                .map_err(|e| parse_err(path, format!("sources: {:?}: months: {e}", s.name)))
         })
         .transpose()?;
     let n = s.measures.len();
@@ -469,7 +465,7 @@ fn source_shell(path: &Path, s: &SourceEntry) -> Result<SourceData, LoadError> {
         slugs: s.slugs.clone(),
         n_categories: s.n_categories.min(n),
         // A source with no joined events at all has no span; one month keeps the maths simple.
-        months: months.unwrap_or((0, 0)),
+        months: months.unwrap_or(MonthRange::single(Month::from_index(0))),
         monthly: vec![Vec::new(); n],
         hourly: vec![Vec::new(); n],
         // Set from `coverage.csv` once the areas are known.
@@ -504,9 +500,9 @@ impl KeyedRow<'_> {
         )
     }
 
-    fn month(&self, i: usize) -> Result<i32, LoadError> {
-        parse_month("month", self.field(i))
-            .map_err(|e| parse_err(self.path, format!("line {}: {e}", self.line)))
+    fn month(&self, i: usize) -> Result<Month, LoadError> {
+        Month::parse(self.field(i))
+            .map_err(|e| parse_err(self.path, format!("line {}: month: {e}", self.line)))
     }
 }
 
@@ -551,7 +547,7 @@ fn read_coverage(
     sources: &mut [SourceData],
 ) -> Result<(), LoadError> {
     let names: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
-    let mut gaps: Vec<Vec<(u32, i32, String)>> = vec![Vec::new(); sources.len()];
+    let mut gaps: Vec<Vec<(u32, Month, String)>> = vec![Vec::new(); sources.len()];
     keyed_rows(path, bytes, by_code, &names, |row| {
         let month = row.month(2)?;
         gaps[row.source].push((row.area as u32, month, row.field(3).to_string()));
@@ -562,7 +558,7 @@ fn read_coverage(
             .coverage
             .as_ref()
             .map_or(CoverageMethod::WholeSpan, |c| c.method);
-        let gaps: Vec<(u32, i32, &str)> =
+        let gaps: Vec<(u32, Month, &str)> =
             gaps.iter().map(|(a, m, r)| (*a, *m, r.as_str())).collect();
         source.coverage = Coverage::with_gaps(method, Some(source.months), by_code.len(), &gaps);
     }
@@ -594,7 +590,7 @@ fn read_counts(
             .ok_or_else(|| row.bad("category", 2))?;
         let month = row.month(3)?;
         let (hour, count_col) = if hourly {
-            let day = crate::filter::DAYS
+            let day = WEEKDAYS
                 .iter()
                 .position(|d| *d == row.field(4))
                 .ok_or_else(|| row.bad("weekday", 4))?;

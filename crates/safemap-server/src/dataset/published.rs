@@ -10,11 +10,11 @@
 //! suppression runs over the published cells only.
 
 use super::source::SourceData;
-use crate::filter::{HourMask, Query, NTE};
+use crate::filter::Query;
 use crate::values::Shown;
 use rayon::prelude::*;
 use safemap_results::disclosure::{DisclosureRule, Published};
-use safemap_types::time::format_month_index;
+use safemap_types::time::{HourMask, Month, MonthRange, NTE};
 use std::collections::HashMap;
 
 /// A published period.
@@ -22,8 +22,8 @@ use std::collections::HashMap;
 pub struct Period {
     /// `all`, `2024` or `2024-06`.
     pub id: String,
-    /// Inclusive month indexes.
-    pub months: (i32, i32),
+    /// Its months.
+    pub months: MonthRange,
 }
 
 /// A published time window.
@@ -66,8 +66,8 @@ impl PublishedTable {
         }];
         if source.has_timestamps {
             windows.push(Window {
-                id: "nte",
-                mask: HourMask::parse(Some(NTE.0), Some(NTE.1)).ok(),
+                id: NTE.id,
+                mask: Some(NTE.mask()),
             });
         }
         let n_slots = source.labels.len() + 1;
@@ -153,8 +153,9 @@ impl PublishedTable {
     }
 
     /// The period index of a single month, if published.
-    pub fn month_period(&self, month: i32) -> Option<usize> {
-        self.periods.iter().position(|p| p.months == (month, month))
+    pub fn month_period(&self, month: Month) -> Option<usize> {
+        let single = MonthRange::single(month);
+        self.periods.iter().position(|p| p.months == single)
     }
 }
 
@@ -167,22 +168,21 @@ fn shown(v: u32) -> Shown {
 }
 
 /// The study period, each calendar year and each month within it; duplicates dropped.
-fn periods((from, to): (i32, i32)) -> Vec<Period> {
+fn periods(span: MonthRange) -> Vec<Period> {
     let mut out = vec![Period {
         id: "all".into(),
-        months: (from, to),
+        months: span,
     }];
-    for year in from.div_euclid(12)..=to.div_euclid(12) {
-        let months = ((year * 12).max(from), (year * 12 + 11).min(to));
+    for months in span.years() {
         out.push(Period {
-            id: year.to_string(),
+            id: months.from().year().to_string(),
             months,
         });
     }
-    for m in from..=to {
+    for m in span.iter() {
         out.push(Period {
-            id: format_month_index(m),
-            months: (m, m),
+            id: m.to_string(),
+            months: MonthRange::single(m),
         });
     }
     let mut seen = std::collections::HashSet::new();
@@ -192,7 +192,6 @@ fn periods((from, to): (i32, i32)) -> Vec<Period> {
 
 /// Every strict superset of each cell within the menu.
 fn ancestors(cells: &[TableCell], periods: &[Period]) -> Vec<Vec<usize>> {
-    let within = |inner: (i32, i32), outer: (i32, i32)| outer.0 <= inner.0 && inner.1 <= outer.1;
     let index: HashMap<TableCell, usize> = cells.iter().enumerate().map(|(i, c)| (*c, i)).collect();
     cells
         .iter()
@@ -200,7 +199,7 @@ fn ancestors(cells: &[TableCell], periods: &[Period]) -> Vec<Vec<usize>> {
             let ms = if m == 0 { vec![0] } else { vec![m, 0] };
             let ws = if w == 0 { vec![0] } else { vec![w, 0] };
             let ps: Vec<usize> = (0..periods.len())
-                .filter(|&q| within(periods[p].months, periods[q].months))
+                .filter(|&q| periods[q].months.includes(periods[p].months))
                 .collect();
             let mut out = Vec::new();
             for &m2 in &ms {
@@ -223,7 +222,7 @@ struct Dense {
     n_slots: usize,
     n_months: usize,
     n_windows: usize,
-    first_month: i32,
+    months: MonthRange,
     /// Cumulative counts: `cum[((area * n_slots + slot) * n_windows + w) * (n_months + 1) + k]`
     /// = events of months `0..k`.
     cum: Vec<u64>,
@@ -231,16 +230,18 @@ struct Dense {
 
 impl Dense {
     fn build(source: &SourceData, n_areas: usize, windows: &[Window]) -> Self {
-        let (first, last) = source.months;
-        let n_months = (last - first + 1).max(0) as usize;
+        let months = source.months;
+        let n_months = months.len();
         let n_slots = source.labels.len() + 1;
         let n_windows = windows.len();
         let stride = n_months + 1;
         let mut cum = vec![0_u64; n_areas * n_slots * n_windows * stride];
-        let at = |area: usize, slot: usize, w: usize, month: i32| {
-            ((area * n_slots + slot) * n_windows + w) * stride + (month - first) as usize + 1
+        let at = |area: usize, slot: usize, w: usize, month: Month| {
+            ((area * n_slots + slot) * n_windows + w) * stride
+                + month.since(months.from()) as usize
+                + 1
         };
-        let in_range = |m: i32| (first..=last).contains(&m);
+        let in_range = |m: Month| months.contains(m);
         for (measure, entries) in source.monthly.iter().enumerate() {
             let is_category = measure < source.n_categories;
             for e in entries.iter().filter(|e| in_range(e.month)) {
@@ -276,16 +277,16 @@ impl Dense {
             n_slots,
             n_months,
             n_windows,
-            first_month: first,
+            months,
             cum,
         }
     }
 
-    fn sum(&self, area: usize, slot: usize, (from, to): (i32, i32), w: usize) -> u64 {
+    fn sum(&self, area: usize, slot: usize, period: MonthRange, w: usize) -> u64 {
         let stride = self.n_months + 1;
         let base = ((area * self.n_slots + slot) * self.n_windows + w) * stride;
-        let a = (from - self.first_month) as usize;
-        let b = (to - self.first_month) as usize + 1;
+        let a = period.from().since(self.months.from()) as usize;
+        let b = period.to().since(self.months.from()) as usize + 1;
         self.cum[base + b] - self.cum[base + a]
     }
 }
@@ -296,18 +297,16 @@ mod tests {
 
     #[test]
     fn periods_are_the_whole_span_years_and_months_without_duplicates() {
-        let p = periods((2023 * 12 + 10, 2024 * 12 + 1));
+        let m = |s: &str| Month::parse(s).unwrap();
+        let r = |a: &str, b: &str| MonthRange::new(m(a), m(b)).unwrap();
+        let p = periods(r("2023-11", "2024-02"));
         let ids: Vec<&str> = p.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(
             ids,
             ["all", "2023", "2024", "2023-11", "2023-12", "2024-01", "2024-02"]
         );
-        assert_eq!(
-            p[1].months,
-            (2023 * 12 + 10, 2023 * 12 + 11),
-            "clipped to the span"
-        );
-        let one = periods((2019 * 12, 2019 * 12));
+        assert_eq!(p[1].months, r("2023-11", "2023-12"), "clipped to the span");
+        let one = periods(r("2019-01", "2019-01"));
         assert_eq!(one.len(), 1, "a one-month study publishes one period");
     }
 
@@ -315,8 +314,9 @@ mod tests {
     fn uncovered_periods_are_absent_and_protect_nothing() {
         use crate::dataset::Entry;
         use safemap_results::coverage::{Coverage, CoverageMethod};
-        let jan = 2019 * 12;
-        let entry = |area: u32, month: i32, count: u32| Entry {
+        let jan = Month::new(2019, 1).unwrap();
+        let r = |a: Month, b: Month| MonthRange::new(a, b).unwrap();
+        let entry = |area: u32, month: Month, count: u32| Entry {
             area,
             month,
             hour: u8::MAX,
@@ -330,19 +330,23 @@ mod tests {
             labels: vec!["Burglary".into()],
             slugs: vec!["burglary".into()],
             n_categories: 1,
-            months: (jan, jan + 2),
+            months: r(jan, jan.plus(2)),
             monthly: vec![vec![
                 entry(0, jan, 20),
-                entry(0, jan + 1, 3),
+                entry(0, jan.plus(1), 3),
                 entry(1, jan, 20),
-                entry(1, jan + 1, 3),
+                entry(1, jan.plus(1), 3),
             ]],
             hourly: vec![Vec::new()],
             coverage: Coverage::with_gaps(
                 CoverageMethod::ForceAreas,
-                Some((jan, jan + 2)),
+                Some(r(jan, jan.plus(2))),
                 2,
-                &[(0, jan + 2, "no police.uk file for Kent Police in 2019-03")],
+                &[(
+                    0,
+                    jan.plus(2),
+                    "no police.uk file for Kent Police in 2019-03",
+                )],
             ),
         };
         let rule = DisclosureRule {
@@ -352,10 +356,10 @@ mod tests {
         let t = PublishedTable::build(&source, 2, rule);
         let period = |months| t.periods.iter().position(|p| p.months == months).unwrap();
         let (all, p_jan, p_feb, p_mar) = (
-            period((jan, jan + 2)),
-            period((jan, jan)),
-            period((jan + 1, jan + 1)),
-            period((jan + 2, jan + 2)),
+            period(r(jan, jan.plus(2))),
+            period(r(jan, jan)),
+            period(r(jan.plus(1), jan.plus(1))),
+            period(r(jan.plus(2), jan.plus(2))),
         );
         let at = |p, area| t.count((0, p, 0), area);
         assert_eq!(at(all, 0), Shown::NoData);
@@ -376,7 +380,7 @@ mod tests {
             for p in 0..t.periods.len() {
                 for q in 0..t.periods.len() {
                     let (a, b) = (t.periods[p].months, t.periods[q].months);
-                    let nested = b.0 <= a.0 && a.1 <= b.1 && p != q;
+                    let nested = b.includes(a) && p != q;
                     if let (true, Shown::Count(x), Shown::Count(y)) =
                         (nested, at(p, area), at(q, area))
                     {

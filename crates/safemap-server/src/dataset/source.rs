@@ -1,16 +1,17 @@
 //! One source's counts in memory, and the exact answer to any filter.
 
-use crate::filter::{HourMask, Query};
+use crate::filter::Query;
 use safemap_results::coverage::Coverage;
+use safemap_types::time::{HourMask, Month, MonthRange};
 
-/// One non-zero count: area, month index, hour of the week (`NO_HOUR` for monthly counts),
+/// One non-zero count: area, month, hour of the week (`NO_HOUR` for monthly counts),
 /// count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
     /// Area id.
     pub area: u32,
-    /// Month index (`year * 12 + month - 1`).
-    pub month: i32,
+    /// Month.
+    pub month: Month,
     /// Hour of the week (`weekday * 24 + hour`, Monday = 0).
     pub hour: u8,
     /// Events.
@@ -32,8 +33,8 @@ pub struct SourceData {
     pub slugs: Vec<String>,
     /// Measures `0..n_categories` are categories (their sum is `all`); the rest are flags.
     pub n_categories: usize,
-    /// First and last month of the period, inclusive.
-    pub months: (i32, i32),
+    /// The months of the period.
+    pub months: MonthRange,
     /// Monthly counts per measure, sorted by area then month.
     pub monthly: Vec<Vec<Entry>>,
     /// Hour-of-week counts per measure, sorted by area, month, hour (empty without times).
@@ -64,12 +65,12 @@ impl SourceData {
     }
 
     /// True when no input file covers `area` in some month of `months`.
-    pub fn no_data(&self, area: u32, months: (i32, i32)) -> bool {
+    pub fn no_data(&self, area: u32, months: MonthRange) -> bool {
         !self.coverage.covers(area as usize, Some(months))
     }
 
     /// Per area, whether it has no data for `months`.
-    pub fn no_data_areas(&self, months: (i32, i32)) -> Vec<bool> {
+    pub fn no_data_areas(&self, months: MonthRange) -> Vec<bool> {
         self.coverage
             .covered_areas(Some(months))
             .into_iter()
@@ -78,7 +79,7 @@ impl SourceData {
     }
 
     /// Why `area` has no data for `months`, or `None` when it has data.
-    pub fn no_data_reason(&self, area: u32, months: (i32, i32)) -> Option<String> {
+    pub fn no_data_reason(&self, area: u32, months: MonthRange) -> Option<String> {
         self.coverage.reason(area as usize, Some(months))
     }
 
@@ -103,14 +104,15 @@ impl SourceData {
     }
 
     /// Exact monthly series of one area over the query's months, honouring its window.
-    pub fn monthly_series(&self, q: &Query, area: u32) -> Vec<(i32, u64)> {
-        let (from, to) = q.months;
-        let mut series: Vec<(i32, u64)> = (from..=to).map(|m| (m, 0)).collect();
+    pub fn monthly_series(&self, q: &Query, area: u32) -> Vec<(Month, u64)> {
+        let mut series: Vec<(Month, u64)> = q.months.iter().map(|m| (m, 0)).collect();
         for e in self
             .entries(q)
             .filter(|e| e.area == area && q.keeps(e.month, e.hour))
         {
-            series[(e.month - from) as usize].1 += u64::from(e.count);
+            if let Some(i) = q.months.position(e.month) {
+                series[i].1 += u64::from(e.count);
+            }
         }
         series
     }

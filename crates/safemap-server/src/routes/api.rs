@@ -3,7 +3,7 @@
 
 use crate::dataset::Dataset;
 use crate::error::AppError;
-use crate::filter::{FilterParams, Query, NTE};
+use crate::filter::{FilterParams, Query};
 use crate::labels::human_label;
 use crate::role::Role;
 use crate::state::AppState;
@@ -13,7 +13,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use safemap_types::time::format_month_index;
+use safemap_types::time::{Month, MonthRange, NTE};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -80,16 +80,15 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
                 .periods
                 .iter()
                 .map(|p| {
-                    let (from, to) = (format_month_index(p.months.0), format_month_index(p.months.1));
-                    let label = if p.id == "all" { format!("{from} to {to}") } else { p.id.clone() };
-                    json!({"id": p.id, "from": from, "to": to, "label": label})
+                    let label = if p.id == "all" { p.months.to_string() } else { p.id.clone() };
+                    json!({"id": p.id, "from": p.months.from(), "to": p.months.to(), "label": label})
                 })
                 .collect();
             let windows: Vec<Value> = p
                 .windows
                 .iter()
                 .map(|w| match w.id {
-                    "nte" => json!({"id": "nte", "label": "Night-time economy (Fri/Sat 21:00-02:59)", "days": NTE.0, "hours": NTE.1}),
+                    id if id == NTE.id => json!({"id": NTE.id, "label": NTE.label, "days": NTE.days, "hours": NTE.hours}),
                     id => json!({"id": id, "label": "All hours"}),
                 })
                 .filter(|_| s.has_timestamps)
@@ -100,7 +99,7 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
                 "time_precision": if s.has_timestamps { "timestamp" } else { "month" },
                 "sensitive": s.sensitive,
                 "measures": measures,
-                "months": (s.months.0..=s.months.1).map(format_month_index).collect::<Vec<_>>(),
+                "months": s.months.iter().collect::<Vec<_>>(),
                 "periods": periods,
                 "windows": windows,
             })
@@ -190,14 +189,8 @@ fn public_menu_error(data: &Dataset, q: &Query) -> AppError {
     let periods: Vec<String> = t
         .periods
         .iter()
-        .filter(|p| p.months.0 != p.months.1 || t.periods.len() == 1)
-        .map(|p| {
-            format!(
-                "{}..{}",
-                format_month_index(p.months.0),
-                format_month_index(p.months.1)
-            )
-        })
+        .filter(|p| p.months.len() > 1 || t.periods.len() == 1)
+        .map(|p| format!("{}..{}", p.months.from(), p.months.to()))
         .collect();
     AppError::Forbidden(format!(
         "the public view publishes whole periods ({}, or any single month) and the windows {}; other ranges and custom days/hours are for the analyst role, because answers for arbitrary ranges could be subtracted to reveal small counts",
@@ -370,9 +363,9 @@ pub async fn area(
         let q = params.resolve(&data)?;
         let values = area_values(&data, &q, role)?;
         let source = &data.sources[q.source];
-        let month_entry = |month: i32, shown: Shown| {
+        let month_entry = |month: Month, shown: Shown| {
             json!({
-                "month": format_month_index(month),
+                "month": month,
                 "count": shown.value(),
                 "suppressed": shown == Shown::Suppressed,
                 "no_data": shown == Shown::NoData,
@@ -383,7 +376,7 @@ pub async fn area(
                 .monthly_series(&q, i as u32)
                 .into_iter()
                 .map(|(m, n)| {
-                    let gap = source.no_data(i as u32, (m, m));
+                    let gap = source.no_data(i as u32, MonthRange::single(m));
                     month_entry(m, if gap { Shown::NoData } else { Shown::Count(n) })
                 })
                 .collect();
@@ -394,7 +387,9 @@ pub async fn area(
         } else {
             let table = &data.published[q.source];
             let (m, _, w) = table.cell_of(&q).ok_or_else(|| public_menu_error(&data, &q))?;
-            let monthly = (q.months.0..=q.months.1)
+            let monthly = q
+                .months
+                .iter()
                 .map(|month| {
                     let shown = table.month_period(month).map_or(Shown::Suppressed, |p| table.count((m, p, w), i));
                     month_entry(month, shown)

@@ -1,5 +1,6 @@
-//! Event times with their precision.
+//! [`EventTime`]: when an event happened, with its precision.
 
+use super::month::Month;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -34,10 +35,10 @@ impl EventTime {
         }
     }
 
-    /// The month as a sortable integer `year * 12 + (month - 1)`.
-    pub fn month_index(self) -> i32 {
+    /// The calendar month the event falls in.
+    pub fn calendar_month(self) -> Month {
         let (y, m) = self.year_month();
-        y * 12 + m as i32 - 1
+        Month::from_index(y * 12 + m as i32 - 1)
     }
 
     /// The full timestamp, if the source has one.
@@ -55,13 +56,14 @@ impl EventTime {
     }
 }
 
-/// Formats a month index (see [`EventTime::month_index`]) as `YYYY-MM`.
-pub fn format_month_index(index: i32) -> String {
-    format!(
-        "{:04}-{:02}",
-        index.div_euclid(12),
-        index.rem_euclid(12) + 1
-    )
+/// The month-precision time of a month.
+impl From<Month> for EventTime {
+    fn from(m: Month) -> Self {
+        EventTime::Month {
+            year: m.year(),
+            month: m.month(),
+        }
+    }
 }
 
 impl fmt::Display for EventTime {
@@ -78,14 +80,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn month_index_round_trips() {
+    fn calendar_month_of_either_precision() {
         let t = EventTime::month(2019, 2).unwrap();
-        assert_eq!(format_month_index(t.month_index()), "2019-02");
+        assert_eq!(t.calendar_month().to_string(), "2019-02");
+        assert_eq!(EventTime::from(t.calendar_month()), t);
         assert!(EventTime::month(2019, 13).is_none());
         let ts = NaiveDate::from_ymd_opt(2018, 12, 31)
             .unwrap()
             .and_hms_opt(23, 5, 0)
             .unwrap();
         assert_eq!(EventTime::Timestamp(ts).year_month(), (2018, 12));
+        assert_eq!(
+            EventTime::Timestamp(ts).calendar_month().to_string(),
+            "2018-12"
+        );
     }
 }

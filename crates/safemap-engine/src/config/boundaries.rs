@@ -1,0 +1,19 @@
+//! `[boundaries]`: the areas events are joined to.
+
+use safemap_types::Crs;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// `[boundaries]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoundariesSection {
+    /// GeoJSON (`.json`, `.geojson`, optionally `.gz`) or Shapefile (`.shp`).
+    pub path: PathBuf,
+    /// Property holding the area code.
+    pub id_field: String,
+    /// Property holding the area name.
+    pub name_field: Option<String>,
+    /// CRS of the file when it does not declare one.
+    pub crs: Option<Crs>,
+}

@@ -1,0 +1,136 @@
+//! `[[source]]`: event sources, their format, join mode, categories and coverage.
+
+use super::{is_identifier, ConfigError, Study};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Formats an event source can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceFormat {
+    /// data.police.uk street CSVs (month precision).
+    PoliceUk,
+    /// A force's own extract, mapped by `[source.columns]`.
+    EventsCsv,
+    /// Emergency Department assault records (ISTV), optionally re-mapped by `[source.columns]`.
+    EdIstv,
+}
+
+/// How events find their area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinMode {
+    /// Point in polygon.
+    Spatial,
+    /// The row's own area code (e.g. police.uk `LSOA code`).
+    Code,
+}
+
+/// Rule for points exactly on a boundary (see `safemap_geo::EdgeRule`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeRuleName {
+    /// The area with the lowest index among those whose closed polygon holds the point.
+    #[default]
+    LowestAreaId,
+    /// Nobody: the point counts as outside (what GeoPandas, DuckDB and PostGIS do).
+    Exclude,
+}
+
+/// One `[[source]]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSection {
+    /// Short name used in output column names (letters, digits, `_`).
+    pub name: String,
+    /// File format.
+    pub format: SourceFormat,
+    /// Files or glob patterns.
+    pub paths: Vec<String>,
+    /// Join mode.
+    pub join: JoinMode,
+    /// Boundary rule for spatial joins.
+    #[serde(default)]
+    pub edge_rule: EdgeRuleName,
+    /// Domestic abuse or health records: only aggregated, disclosure-controlled output.
+    #[serde(default)]
+    pub sensitive: bool,
+    /// Raw category → analysis category; a raw value not listed is rejected.
+    pub categories: Option<BTreeMap<String, String>>,
+    /// Column mapping for `events_csv` (required) and `ed_istv` (optional overrides).
+    pub columns: Option<toml::Table>,
+    /// Where the source's coverage comes from (`police_uk` only); without it, which areas a
+    /// force covers is inferred from the rows (see the `coverage` module).
+    pub coverage: Option<CoverageSection>,
+}
+
+/// `coverage` of a `police_uk` `[[source]]`: a boundary file of police force areas. Each
+/// study area belongs to the force whose area contains the study area's interior point;
+/// force-area names are matched to the file names' force slugs (`Devon & Cornwall` is
+/// `devon-and-cornwall`, `Metropolitan Police` is `metropolitan`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageSection {
+    /// GeoJSON or Shapefile of police force areas (e.g. ONS PFA boundaries).
+    pub force_areas: PathBuf,
+    /// Property holding the force area's code.
+    pub id_field: String,
+    /// Property holding the force area's name (matched to the police.uk force slugs).
+    pub name_field: String,
+}
+
+impl SourceSection {
+    /// Sensitive sources (domestic abuse, health records) reach the public only aggregated
+    /// and disclosure-controlled; ED (ISTV) sources are sensitive whatever the file says.
+    pub fn is_sensitive(&self) -> bool {
+        self.sensitive || self.format == SourceFormat::EdIstv
+    }
+}
+
+/// Checks every `[[source]]`: names, paths, and the tables its format needs or refuses.
+pub(super) fn check(study: &Study) -> Result<(), ConfigError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, src) in study.sources.iter().enumerate() {
+        let key = format!("source[{i}].name");
+        if !is_identifier(&src.name) {
+            return Err(study.invalid(
+                &key,
+                format!("{:?}", src.name),
+                "expected lower-case letters, digits and _ (it prefixes output columns)",
+            ));
+        }
+        if !seen.insert(src.name.as_str()) {
+            return Err(study.invalid(
+                &key,
+                format!("{:?}", src.name),
+                "source names must be unique",
+            ));
+        }
+        if src.paths.is_empty() {
+            return Err(study.invalid(
+                &format!("source[{i}].paths"),
+                "[]",
+                "list at least one file or glob pattern",
+            ));
+        }
+        if src.format == SourceFormat::EventsCsv && src.columns.is_none() {
+            return Err(study.invalid(&format!("source[{i}].columns"), "(missing)", "an events_csv source needs a [source.columns] table mapping x, y, crs, time, time_format and category"));
+        }
+        if src.format != SourceFormat::PoliceUk && src.coverage.is_some() {
+            return Err(study.invalid(
+                &format!("source[{i}].coverage"),
+                "(table)",
+                "force-area coverage is for police_uk sources, whose file names name the force; other sources cover every area for the months they span",
+            ));
+        }
+        if src.format == SourceFormat::PoliceUk && src.columns.is_some() {
+            return Err(study.invalid(
+                &format!("source[{i}].columns"),
+                "(table)",
+                "police_uk files have fixed columns; remove [source.columns]",
+            ));
+        }
+    }
+    Ok(())
+}

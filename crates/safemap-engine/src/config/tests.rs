@@ -1,0 +1,114 @@
+//! Loading and checking study files.
+use super::*;
+
+const MINIMAL: &str = r#"
+[study]
+name = "t"
+output_dir = "out"
+[boundaries]
+path = "b.geojson"
+id_field = "code"
+[[source]]
+name = "police"
+format = "police_uk"
+paths = ["p/*.csv"]
+join = "spatial"
+"#;
+
+fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("study.toml");
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn loads_minimal_study_with_defaults() {
+    let (dir, path) = write(MINIMAL);
+    let s = Study::load(&path).unwrap();
+    assert_eq!(s.study.rate_per, 1000.0);
+    assert_eq!(s.sources[0].edge_rule, EdgeRuleName::LowestAreaId);
+    assert_eq!(
+        s.resolve(Path::new("b.geojson")),
+        dir.path().join("b.geojson")
+    );
+}
+
+#[test]
+fn unknown_key_is_named() {
+    let (_dir, path) = write(&MINIMAL.replace("id_field", "colour = \"red\"\nid_field"));
+    let err = Study::load(&path).unwrap_err().to_string();
+    assert!(err.contains("unknown field `colour`"), "{err}");
+    assert!(err.contains("study.toml"), "{err}");
+}
+
+#[test]
+fn bad_values_are_named() {
+    let (_dir, path) = write(&MINIMAL.replace("name = \"police\"", "name = \"Police UK\""));
+    let err = Study::load(&path).unwrap_err().to_string();
+    assert!(err.contains("source[0].name"), "{err}");
+}
+
+#[test]
+fn every_period_is_checked_and_named() {
+    let grid =
+        "[grid]\nshape = \"square\"\ncell_size_m = 250\nsource = \"police\"\nthreshold_m = 500\n";
+    let density = "[density]\nsource = \"police\"\ncell_size_m = 100\n";
+    let analysis = "[weights]\nkind = \"queen\"\n[[analysis]]\nname = \"a\"\nsource = \"police\"\nstatistics = [\"gi_star\"]\n";
+    let cases = [
+        (
+            "[period]\nfrom = \"2019-02\"\nto = \"2018-13\"\n",
+            "period.to",
+            "\"2018-13\"",
+        ),
+        (
+            "[period]\nfrom = \"2019-2\"\nto = \"2019-12\"\n",
+            "period.from",
+            "\"2019-2\"",
+        ),
+        (
+            "[period]\nfrom = \"2019-02\"\nto = \"2019-01\"\n",
+            "period",
+            "from (2019-02) is after to (2019-01)",
+        ),
+        (
+            &format!("{grid}period = {{ from = \"2023-13\", to = \"2024-01\" }}\n"),
+            "grid.period.from",
+            "\"2023-13\"",
+        ),
+        (
+            &format!("{density}period = {{ from = \"2024-01\", to = \"2023-12\" }}\n"),
+            "density.period",
+            "from (2024-01) is after to (2023-12)",
+        ),
+        (
+            &format!("{analysis}period = {{ from = \"2024-01\", to = \"2024-00\" }}\n"),
+            "analysis[0].period.to",
+            "\"2024-00\"",
+        ),
+        (
+            &format!("{analysis}period = {{ from = \"2024-02\", to = \"2024-01\" }}\n"),
+            "analysis[0].period",
+            "from (2024-02) is after to (2024-01)",
+        ),
+    ];
+    for (extra, key, value) in cases {
+        let (_dir, path) = write(&format!("{MINIMAL}{extra}"));
+        let err = Study::load(&path).unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Key { key: k, .. } if k == key),
+            "{key}: {err:?}"
+        );
+        let err = err.to_string();
+        assert!(
+            err.contains(&format!("`{key}`")) && err.contains(value),
+            "{err}"
+        );
+    }
+    let (_dir, path) = write(&format!(
+        "{MINIMAL}[period]\nfrom = \"2019-02\"\nto = \"2019-02\"\n{grid}period = {{ from = \"2019-02\", to = \"2019-02\" }}\n"
+    ));
+    let s = Study::load(&path).unwrap();
+    assert_eq!(s.period, s.grid.and_then(|g| g.period));
+    assert_eq!(s.period.map(MonthRange::len), Some(1));
+}
