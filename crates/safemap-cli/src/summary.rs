@@ -2,8 +2,10 @@
 
 use safemap_engine::analysis::{correction_name, statistic_name, AnalysisResult, LocalResult};
 use safemap_engine::assign::Accounting;
+use safemap_engine::config::SourceSection;
 use safemap_engine::coverage::Coverage;
 use safemap_engine::pipeline::Prepared;
+use safemap_engine::services::LocatedServices;
 use safemap_engine::{RunReport, Study};
 use safemap_stats::{ClusterClass, HotspotClass};
 use std::collections::BTreeMap;
@@ -102,6 +104,27 @@ fn print_coverage(c: &Coverage) {
     println!("    no data (areas no input file covers): {shown}{more}");
 }
 
+/// Says why a sensitive source is sensitive and what that means for the public.
+fn print_sensitivity(section: &SourceSection) {
+    if let Some(s) = section.sensitivity() {
+        println!(
+            "    source {} is sensitive ({}): the public sees its counts only disclosure-controlled, and every layer drawn from its event locations (grid, density) is analyst only",
+            section.name,
+            s.reason()
+        );
+    }
+}
+
+/// The service register's accounting, and whether it holds confidential services.
+fn print_services(s: &LocatedServices) {
+    print_accounting("services", &s.accounting);
+    if s.services.iter().any(|(s, _)| s.confidential) {
+        println!(
+            "    services: the register holds confidential services: they reach no output file, and the public learns nothing about them"
+        );
+    }
+}
+
 fn print_areas(study: &Study, n: usize, without_population: usize, invalid: usize) {
     println!("study: {}", study.study.name);
     println!(
@@ -173,10 +196,11 @@ pub fn print_prepared(study: &Study, p: &Prepared) {
         p.areas.invalid.len(),
     );
     if let Some(s) = &p.services {
-        print_accounting("services", &s.accounting);
+        print_services(s);
     }
     for ((_, assignment), section) in p.sources.iter().zip(&study.sources) {
         print_accounting(&format!("source {}", section.name), &assignment.accounting);
+        print_sensitivity(section);
     }
     println!("valid: no analysis run");
 }
@@ -191,10 +215,11 @@ pub fn print_report(study: &Study, r: &RunReport) {
         areas.invalid.len(),
     );
     if let Some(s) = &r.services {
-        print_accounting("services", &s.accounting);
+        print_services(s);
     }
     for s in &r.results.sources {
         print_accounting(&format!("source {}", s.section.name), &s.accounting);
+        print_sensitivity(&s.section);
         print_coverage(&s.coverage);
     }
     if let Some(w) = &r.results.weights {

@@ -39,6 +39,16 @@ pub enum LocalResult {
     GetisOrd(Statistic, GetisOrd, Classes<HotspotClass>),
 }
 
+impl LocalResult {
+    /// The statistic's name in column names and the manifest (`local_moran`, `gi_star`, ...).
+    pub fn statistic(&self) -> &'static str {
+        match self {
+            Self::Moran(..) => statistic_name(Statistic::LocalMoran),
+            Self::GetisOrd(s, ..) => statistic_name(*s),
+        }
+    }
+}
+
 /// Everything one `[[analysis]]` produced.
 #[derive(Debug, Clone)]
 pub struct AnalysisResult {

@@ -106,18 +106,13 @@ impl GridResult {
     /// Property names of `grid.geojson`, aligned with [`Self::properties`].
     pub fn columns(&self) -> Vec<String> {
         let corr = correction_name(self.section.correction);
-        [
-            "cell",
-            "count",
-            "gi_star_z",
-            "gi_star_p",
-            "gi_star_p_sim",
-            "gi_star_class",
-        ]
-        .map(String::from)
-        .into_iter()
-        .chain(std::iter::once(format!("gi_star_class_{corr}")))
-        .collect()
+        ["cell", "count", "gi_star_z", "gi_star_p", "gi_star_p_sim"]
+            .map(String::from)
+            .into_iter()
+            .chain(safemap_results::columns::statistic_class_columns(
+                "gi_star", corr,
+            ))
+            .collect()
     }
 
     /// Properties of cell `i`.

@@ -347,7 +347,7 @@ fn input_checksums(study: &Study, results: &StudyResults) -> Result<Vec<InputFil
     }
     // Source files are listed as expanded by the readers.
     for s in &results.sources {
-        let role = format!("source:{}", s.section.name);
+        let role = safemap_results::manifest::source_input_role(&s.section.name);
         for f in safemap_ingest::expand_paths(&s.section.paths, &study.base_dir)
             .map_err(|source| EngineError::ingest(role.clone(), source))?
         {

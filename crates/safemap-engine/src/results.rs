@@ -2,13 +2,13 @@
 //! writer (CSV, GeoJSON) and later the server read.
 
 use crate::aggregate::SourceCounts;
-use crate::analysis::{correction_name, statistic_name, AnalysisResult, LocalResult};
+use crate::analysis::{correction_name, AnalysisResult, LocalResult};
 use crate::areas::AreaTable;
 use crate::assign::Accounting;
 use crate::config::SourceSection;
 use crate::coverage::Coverage;
 use crate::weights::WeightsSummary;
-use safemap_results::columns::measure_column;
+use safemap_results::columns::{analysis_column, class_columns, measure_columns};
 pub use safemap_results::columns::{slugs, MEASURES};
 use safemap_stats::AreaRate;
 use safemap_stats::{ClusterClass, HotspotClass};
@@ -75,11 +75,7 @@ impl StudyResults {
             .map(String::from)
             .to_vec();
         for s in &self.sources {
-            for cat in std::iter::once("all").chain(s.slugs.iter().map(String::as_str)) {
-                for m in MEASURES {
-                    cols.push(measure_column(&s.section.name, cat, m));
-                }
-            }
+            cols.extend(measure_columns(&s.section.name, &s.slugs));
             cols.push(format!("{}_coverage", s.section.name));
         }
         for a in &self.analyses {
@@ -87,10 +83,13 @@ impl StudyResults {
             cols.push(format!("{name}_value"));
             let corr = correction_name(a.section.correction);
             for local in &a.local {
-                let (stat, fields) = local_columns(local);
-                cols.extend(fields.iter().map(|f| format!("{name}_{stat}_{f}")));
-                cols.push(format!("{name}_{stat}_class"));
-                cols.push(format!("{name}_{stat}_class_{corr}"));
+                let stat = local.statistic();
+                cols.extend(
+                    local_fields(local)
+                        .iter()
+                        .map(|f| analysis_column(name, stat, f)),
+                );
+                cols.extend(class_columns(name, stat, corr));
             }
         }
         cols
@@ -129,7 +128,7 @@ impl StudyResults {
                 let n_cells: usize = 1 + a
                     .local
                     .iter()
-                    .map(|l| local_columns(l).1.len() + 2)
+                    .map(|l| local_fields(l).len() + 2)
                     .sum::<usize>();
                 row.extend((0..n_cells).map(|_| ColumnValue::Number(None)));
                 continue;
@@ -176,10 +175,10 @@ impl StudyResults {
     }
 }
 
-/// A local statistic's column prefix and per-area fields (its classes follow them).
-fn local_columns(local: &LocalResult) -> (&'static str, &'static [&'static str]) {
+/// A local statistic's per-area fields (its classes follow them).
+fn local_fields(local: &LocalResult) -> &'static [&'static str] {
     match local {
-        LocalResult::Moran(..) => ("local_moran", &["i", "quadrant", "p_sim"]),
-        LocalResult::GetisOrd(s, ..) => (statistic_name(*s), &["g", "z", "p", "p_sim"]),
+        LocalResult::Moran(..) => &["i", "quadrant", "p_sim"],
+        LocalResult::GetisOrd(..) => &["g", "z", "p", "p_sim"],
     }
 }

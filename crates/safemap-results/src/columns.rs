@@ -1,5 +1,9 @@
 //! Column naming of the results tables: the per-measure fields, the slugs of measure names,
-//! and which columns are hotspot classes.
+//! and the columns of analyses and their hotspot classes.
+//!
+//! Every column name is built here from its parts, and compared whole: no reader decides
+//! what a column is from a prefix, a suffix or a substring of its name (a category named
+//! "Drug supply class A" or an analysis named `da_class_count` is not a class column).
 
 /// Per-measure columns, in output order.
 pub const MEASURES: [&str; 6] = [
@@ -42,15 +46,44 @@ pub fn slugs(names: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Columns of analysis classes (`{analysis}_{statistic}_class`, `…_class_{correction}`).
-pub fn is_class_column(key: &str) -> bool {
-    key.ends_with("_class") || key.contains("_class_")
-}
+/// The measure slug of every category of a source together.
+pub const ALL: &str = "all";
 
 /// The column of one measure field of a source: `{source}_{slug}_{field}` (`slug` is `all`
 /// for every category together).
 pub fn measure_column(source: &str, slug: &str, field: &str) -> String {
     format!("{source}_{slug}_{field}")
+}
+
+/// Every measure column of a source, in output order: for `all`, then each slug, each of
+/// [`MEASURES`].
+pub fn measure_columns(source: &str, slugs: &[String]) -> Vec<String> {
+    std::iter::once(ALL)
+        .chain(slugs.iter().map(String::as_str))
+        .flat_map(|slug| MEASURES.map(|field| measure_column(source, slug, field)))
+        .collect()
+}
+
+/// The column of one per-area field of an analysis's local statistic:
+/// `{analysis}_{statistic}_{field}` (`da_gi_star_z`).
+pub fn analysis_column(analysis: &str, statistic: &str, field: &str) -> String {
+    format!("{analysis}_{statistic}_{field}")
+}
+
+/// The class columns of a local statistic, raw and adjusted for multiple testing:
+/// `{statistic}_class` and `{statistic}_class_{correction}` (the grid's `gi_star_class`,
+/// `gi_star_class_fdr`).
+pub fn statistic_class_columns(statistic: &str, correction: &str) -> [String; 2] {
+    [
+        format!("{statistic}_class"),
+        format!("{statistic}_class_{correction}"),
+    ]
+}
+
+/// The class columns of an analysis's local statistic, raw and adjusted:
+/// `{analysis}_{statistic}_class` and `{analysis}_{statistic}_class_{correction}`.
+pub fn class_columns(analysis: &str, statistic: &str, correction: &str) -> [String; 2] {
+    statistic_class_columns(statistic, correction).map(|c| format!("{analysis}_{c}"))
 }
 
 #[cfg(test)]
@@ -75,5 +108,22 @@ mod tests {
                 "cat_all"
             ]
         );
+    }
+
+    #[test]
+    fn names_are_built_from_their_parts() {
+        assert_eq!(
+            class_columns("da_class_count", "gi_star", "fdr"),
+            ["da_class_count_gi_star_class", "da_class_count_gi_star_class_fdr"]
+        );
+        assert_eq!(
+            statistic_class_columns("gi_star", "bonferroni"),
+            ["gi_star_class", "gi_star_class_bonferroni"]
+        );
+        assert_eq!(analysis_column("x_z", "local_moran", "i"), "x_z_local_moran_i");
+        let cols = measure_columns("force", &["drug_supply_class_a".into()]);
+        assert_eq!(cols.len(), 2 * MEASURES.len());
+        assert_eq!(cols[0], "force_all_count");
+        assert_eq!(cols[MEASURES.len()], "force_drug_supply_class_a_count");
     }
 }

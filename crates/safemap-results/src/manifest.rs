@@ -4,7 +4,8 @@
 //! The engine writes it; the server and the CLI read it with [`Manifest::from_slice`],
 //! which fails closed: an unknown `format_version`, a missing or malformed key the server
 //! relies on, or a registry entry that would publish an unprotected count is an error that
-//! names the key. Parts that only echo the study file (`parameters.boundaries`, an
+//! names the key; a source whose data is sensitive by nature (ED records, a domestic-abuse
+//! flag) reads as sensitive whatever its `sensitive` key says. Parts that only echo the study file (`parameters.boundaries`, an
 //! analysis's other settings, ...) stay JSON values.
 //!
 //! The manifest holds no timings: the same inputs, study file and seed give the same
@@ -20,6 +21,12 @@ use std::path::PathBuf;
 
 /// The version of the results format this safemap writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// The `format` of Emergency Department (ISTV) sources: health records, always sensitive.
+pub const ED_FORMAT: &str = "ed_istv";
+
+/// The measure of a source's domestic-abuse flag: a source that carries it is sensitive.
+pub const DOMESTIC_ABUSE_MEASURE: &str = "flag_domestic_abuse";
 
 /// A manifest that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -129,6 +136,15 @@ pub struct ServeSection {
     pub cors_origins: Vec<String>,
 }
 
+/// The roles of input files that hold no event and no service: their names, sizes and
+/// checksums are public.
+pub const PUBLIC_INPUT_ROLES: [&str; 3] = ["boundaries", "population", "deprivation"];
+
+/// The role of a source's input files: `source:{name}`.
+pub fn source_input_role(source: &str) -> String {
+    format!("source:{source}")
+}
+
 /// One input file and its checksum.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputFile {
@@ -162,9 +178,13 @@ pub struct SourceEntry {
     /// Month or timestamp.
     pub time_precision: TimePrecision,
     /// Domestic abuse or health records: locations analyst only. Missing or not a boolean
-    /// reads as true.
+    /// reads as true, and so does a source that is sensitive by nature
+    /// ([`SourceEntry::sensitive_by_nature`]).
     #[serde(default = "yes", deserialize_with = "fail_closed")]
     pub sensitive: bool,
+    /// Why the source is sensitive, in words (`null` when it is not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive_because: Option<String>,
     /// Measure names: categories (as mapped, sorted), then `flag_*`.
     pub measures: Vec<String>,
     /// Column slugs of the measures, same order.
@@ -181,6 +201,20 @@ pub struct SourceEntry {
 
 fn yes() -> bool {
     true
+}
+
+impl SourceEntry {
+    /// Why the source's data is sensitive whatever the study says: ED records (format
+    /// [`ED_FORMAT`]) or a domestic-abuse flag (measure [`DOMESTIC_ABUSE_MEASURE`]).
+    pub fn sensitive_by_nature(&self) -> Option<&'static str> {
+        if self.format == ED_FORMAT {
+            Some("Emergency Department records")
+        } else if self.measures.iter().any(|m| m == DOMESTIC_ABUSE_MEASURE) {
+            Some("it carries a domestic-abuse flag")
+        } else {
+            None
+        }
+    }
 }
 
 /// One `[[analysis]]` with its global results.
@@ -240,16 +274,24 @@ impl Manifest {
                 version: env!("CARGO_PKG_VERSION"),
             });
         }
-        let manifest: Manifest =
+        let mut manifest: Manifest =
             serde_path_to_error::deserialize(value).map_err(|e| ManifestError::Key {
                 key: e.path().to_string(),
                 message: e.inner().to_string(),
             })?;
+        for source in &mut manifest.sources {
+            if let Some(why) = source.sensitive_by_nature() {
+                source.sensitive = true;
+                source.sensitive_because.get_or_insert_with(|| why.to_string());
+            }
+        }
         for (i, layer) in manifest.layers.iter().enumerate() {
-            layer.check().map_err(|message| ManifestError::Key {
-                key: format!("layers[{i}]"),
-                message,
-            })?;
+            layer
+                .check(&manifest.sources)
+                .map_err(|message| ManifestError::Key {
+                    key: format!("layers[{i}]"),
+                    message,
+                })?;
         }
         Ok(manifest)
     }
@@ -262,6 +304,21 @@ impl Manifest {
     /// The registry entry of a layer.
     pub fn layer(&self, name: &str) -> Option<&LayerEntry> {
         self.layers.iter().find(|l| l.name == name)
+    }
+
+    /// Whether the public may learn more of an input file than that it exists (its name,
+    /// size and checksum): the boundaries and denominator tables, and the files of a known
+    /// source that is not sensitive. Not the files of a sensitive source, nor the service
+    /// register (it may hold confidential services), nor any other role (fail closed).
+    pub fn is_public_input(&self, input: &InputFile) -> bool {
+        match self
+            .sources
+            .iter()
+            .find(|s| source_input_role(&s.name) == input.role)
+        {
+            Some(source) => !source.sensitive,
+            None => PUBLIC_INPUT_ROLES.contains(&input.role.as_str()),
+        }
     }
 }
 
@@ -284,4 +341,30 @@ fn strict_disclosure<'de, D: Deserializer<'de>>(d: D) -> Result<DisclosureSectio
         suppress_max: s.suppress_max,
         round_to: s.round_to,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(format: &str, measures: &[&str]) -> SourceEntry {
+        serde_json::from_value(serde_json::json!({"name": "incidents", "format": format,
+            "time_precision": "timestamp", "sensitive": false, "measures": measures,
+            "slugs": measures, "n_categories": 1, "months": null, "accounting": {},
+            "coverage": null}))
+        .unwrap()
+    }
+
+    #[test]
+    fn ed_records_and_a_domestic_abuse_flag_are_sensitive_by_nature() {
+        assert!(source("events_csv", &["theft", "flag_alcohol"])
+            .sensitive_by_nature()
+            .is_none());
+        let flagged = source("events_csv", &["theft", DOMESTIC_ABUSE_MEASURE]);
+        assert!(flagged.sensitive_by_nature().unwrap().contains("domestic-abuse"));
+        assert!(source(ED_FORMAT, &["assault"])
+            .sensitive_by_nature()
+            .unwrap()
+            .contains("Emergency Department"));
+    }
 }

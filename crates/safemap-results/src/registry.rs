@@ -7,9 +7,11 @@
 //! allows.
 //!
 //! Everything fails closed: a layer or source whose sensitivity is missing or not a
-//! boolean is sensitive (analyst only); a column not listed in `public_columns` is not
-//! public; a public count column must be listed in `protected_counts`.
+//! boolean is sensitive (analyst only); `public_columns` is an allow-list of exact names
+//! (a column not listed is not public, whatever its name looks like); a public count column
+//! must be listed in `protected_counts`.
 
+use crate::columns::{measure_column, ALL};
 use crate::disclosure::{DisclosureRule, Published};
 use crate::manifest::SourceEntry;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -38,8 +40,10 @@ impl GeometryKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LayerKind {
-    /// The study areas: the public row is the entry's `public_columns` of the file plus every
-    /// source's measures, derived from the published (disclosure-controlled) counts.
+    /// The study areas: the public row is exactly the entry's `public_columns`. A listed
+    /// measure column of a source (`{source}_{slug}_{field}`) is derived from the published
+    /// (disclosure-controlled) counts, never read from the file; any other listed column is
+    /// read from the file as it is.
     Areas,
     /// Features as the file holds them: the public sees `public_columns`, with the
     /// `protected_counts` disclosure-controlled.
@@ -76,7 +80,8 @@ pub struct LayerEntry {
     /// boolean reads as true.
     #[serde(default = "fail_closed_default", deserialize_with = "fail_closed")]
     pub sensitive: bool,
-    /// The columns the public may see (missing: none).
+    /// The columns the public may see, by exact name (missing: none). Nothing else of the
+    /// layer reaches the public role: not in tiles at any zoom, JSON or exports.
     #[serde(default)]
     pub public_columns: Vec<String>,
     /// The public count columns and how they nest; each is disclosure-controlled.
@@ -103,9 +108,18 @@ impl LayerEntry {
         }
     }
 
-    /// Checks the entry: a public column that holds counts (`count`, `*_count`) must be
-    /// protected, and a protected count must nest in a protected count.
-    pub fn check(&self) -> Result<(), String> {
+    /// Whether the public may see column `key` of the layer: it is listed, exactly, in
+    /// `public_columns`.
+    pub fn is_public_column(&self, key: &str) -> bool {
+        self.public_columns.iter().any(|c| c == key)
+    }
+
+    /// Checks the entry against the manifest's sources: a public column that holds counts
+    /// (`count`, `*_count`) must be protected, and a protected count must nest in a protected
+    /// count. An areas layer protects its counts through the published table of their
+    /// source, so each of its protected counts must be the count column of a source's
+    /// measure.
+    pub fn check(&self, sources: &[SourceEntry]) -> Result<(), String> {
         let protected = |c: &str| self.protected_counts.iter().any(|p| p.column == c);
         if let Some(c) = self
             .public_columns
@@ -121,6 +135,26 @@ impl LayerEntry {
             if let Some(w) = p.within.as_deref().filter(|w| !protected(w)) {
                 return Err(format!(
                     "layer {:?}: protected count {:?} is within {w:?}, which is not a protected count",
+                    self.name, p.column
+                ));
+            }
+        }
+        if self.kind == LayerKind::Areas {
+            let measure_counts: std::collections::HashSet<String> = sources
+                .iter()
+                .flat_map(|s| {
+                    std::iter::once(ALL)
+                        .chain(s.slugs.iter().map(String::as_str))
+                        .map(|slug| measure_column(&s.name, slug, "count"))
+                })
+                .collect();
+            if let Some(p) = self
+                .protected_counts
+                .iter()
+                .find(|p| !measure_counts.contains(&p.column))
+            {
+                return Err(format!(
+                    "layer {:?}: protected count {:?} is not the count of a source's measure; an areas layer publishes counts only from the published tables of its sources",
                     self.name, p.column
                 ));
             }
@@ -220,12 +254,12 @@ mod tests {
             "geometry": "polygon", "public_columns": ["cell", "count", "alcohol_count"],
             "protected_counts": [{"column": "count"}]}),
         );
-        assert!(e.check().unwrap_err().contains("alcohol_count"));
+        assert!(e.check(&[]).unwrap_err().contains("alcohol_count"));
         e.protected_counts.push(ProtectedCount {
             column: "alcohol_count".into(),
             within: Some("count".into()),
         });
-        assert!(e.check().is_ok());
+        assert!(e.check(&[]).is_ok());
         let rule = DisclosureRule {
             suppress_max: 7,
             round_to: 5,
@@ -243,5 +277,30 @@ mod tests {
             e.protect(rule, &[3, 0]),
             [Published::Suppressed, Published::Shown(0)]
         );
+    }
+
+    #[test]
+    fn an_areas_layer_protects_only_the_counts_of_its_sources_measures() {
+        let police: SourceEntry = serde_json::from_value(serde_json::json!({"name": "police",
+            "format": "police_uk", "time_precision": "month", "sensitive": false,
+            "measures": ["Drug supply class A"], "slugs": ["drug_supply_class_a"],
+            "n_categories": 1, "months": null, "accounting": {}, "coverage": null}))
+        .unwrap();
+        let mut e = entry(serde_json::json!({"name": "areas", "file": "areas.geojson",
+            "kind": "areas", "geometry": "polygon",
+            "public_columns": ["code", "police_all_count", "police_drug_supply_class_a_count"],
+            "protected_counts": [{"column": "police_all_count"},
+                {"column": "police_drug_supply_class_a_count", "within": "police_all_count"}]}));
+        assert!(e.check(std::slice::from_ref(&police)).is_ok());
+        assert!(e.is_public_column("police_all_count"));
+        assert!(!e.is_public_column("police_all"), "exact names only");
+        // A count of the file that no published table protects is refused.
+        e.public_columns.push("da_class_count".into());
+        e.protected_counts.push(ProtectedCount {
+            column: "da_class_count".into(),
+            within: None,
+        });
+        let err = e.check(&[police]).unwrap_err();
+        assert!(err.contains("da_class_count"), "{err}");
     }
 }

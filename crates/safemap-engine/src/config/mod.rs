@@ -39,7 +39,9 @@ pub use keyed::KeyedSection;
 pub use measure::{MeasureKind, MeasureSection};
 pub use serve::ServeSection;
 pub use services::ServicesSection;
-pub use source::{CoverageSection, EdgeRuleName, JoinMode, SourceFormat, SourceSection};
+pub use source::{
+    CoverageSection, EdgeRuleName, JoinMode, Sensitivity, SourceFormat, SourceSection,
+};
 pub use study::StudySection;
 pub use weights::{WeightsKind, WeightsSection};
 

@@ -53,7 +53,8 @@ pub struct SourceSection {
     /// Boundary rule for spatial joins.
     #[serde(default)]
     pub edge_rule: EdgeRuleName,
-    /// Domestic abuse or health records: only aggregated, disclosure-controlled output.
+    /// Domestic abuse or health records: only aggregated, disclosure-controlled output. A
+    /// source is sensitive without it when its data says so ([`SourceSection::sensitivity`]).
     #[serde(default)]
     pub sensitive: bool,
     /// Raw category → analysis category; a raw value not listed is rejected.
@@ -80,11 +81,56 @@ pub struct CoverageSection {
     pub name_field: String,
 }
 
+/// Why a source is sensitive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sensitivity {
+    /// Its data is Emergency Department records (`format = "ed_istv"`), whatever the study
+    /// says.
+    EdRecords,
+    /// It carries a domestic-abuse flag (`domestic_abuse` in `[source.columns]` of an
+    /// `events_csv` source), whatever the study says.
+    DomesticAbuseFlag,
+    /// The study says `sensitive = true`.
+    Declared,
+}
+
+impl Sensitivity {
+    /// The reason in words, for the run summary and the manifest.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::EdRecords => "Emergency Department records",
+            Self::DomesticAbuseFlag => "it carries a domestic-abuse flag",
+            Self::Declared => "the study says sensitive = true",
+        }
+    }
+}
+
 impl SourceSection {
+    /// Why the source is sensitive, `None` when it is not. The data decides before the
+    /// study's flag: ED records and a domestic-abuse flag make a source sensitive whatever
+    /// it is called and whether or not it says `sensitive = true`.
+    pub fn sensitivity(&self) -> Option<Sensitivity> {
+        let flags_domestic_abuse = self.format == SourceFormat::EventsCsv
+            && self
+                .columns
+                .as_ref()
+                .is_some_and(|c| c.contains_key("domestic_abuse"));
+        if self.format == SourceFormat::EdIstv {
+            Some(Sensitivity::EdRecords)
+        } else if flags_domestic_abuse {
+            Some(Sensitivity::DomesticAbuseFlag)
+        } else if self.sensitive {
+            Some(Sensitivity::Declared)
+        } else {
+            None
+        }
+    }
+
     /// Sensitive sources (domestic abuse, health records) reach the public only aggregated
-    /// and disclosure-controlled; ED (ISTV) sources are sensitive whatever the file says.
+    /// and disclosure-controlled: every layer drawn from their event locations is analyst
+    /// only.
     pub fn is_sensitive(&self) -> bool {
-        self.sensitive || self.format == SourceFormat::EdIstv
+        self.sensitivity().is_some()
     }
 }
 

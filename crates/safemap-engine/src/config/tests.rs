@@ -112,3 +112,31 @@ fn every_period_is_checked_and_named() {
     assert_eq!(s.period, s.grid.and_then(|g| g.period));
     assert_eq!(s.period.map(MonthRange::len), Some(1));
 }
+
+#[test]
+fn sensitivity_follows_the_data_whatever_the_source_is_called() {
+    let events = |extra: &str| {
+        MINIMAL.replace(
+            "format = \"police_uk\"\npaths = [\"p/*.csv\"]\njoin = \"spatial\"",
+            &format!(
+                "format = \"events_csv\"\npaths = [\"e.csv\"]\njoin = \"spatial\"\n{extra}\
+                 [source.columns]\nx = \"x\"\ny = \"y\"\ncrs = \"EPSG:27700\"\ntime = \"t\"\n\
+                 time_format = \"%Y-%m-%d\"\ncategory = \"c\"\n"
+            ),
+        )
+    };
+    let sensitivity = |text: &str| {
+        let (_dir, path) = write(text);
+        Study::load(&path).unwrap().sources[0].sensitivity()
+    };
+    assert_eq!(sensitivity(MINIMAL), None);
+    assert_eq!(sensitivity(&events("")), None);
+    assert_eq!(
+        sensitivity(&events("sensitive = true\n")),
+        Some(Sensitivity::Declared)
+    );
+    let flagged = format!("{}domestic_abuse = \"da\"\n", events(""));
+    assert_eq!(sensitivity(&flagged), Some(Sensitivity::DomesticAbuseFlag));
+    let ed = MINIMAL.replace("\"police_uk\"", "\"ed_istv\"");
+    assert_eq!(sensitivity(&ed), Some(Sensitivity::EdRecords));
+}

@@ -2,7 +2,7 @@
 //! accounting, the analyses and the layer registry, typed by `safemap-results`. No timings:
 //! the same inputs, study file and seed give the same bytes.
 
-use crate::analysis::{statistic_name, AnalysisResult, LocalResult};
+use crate::analysis::{correction_name, statistic_name, AnalysisResult, LocalResult};
 use crate::config::{DensitySection, Study};
 use crate::error::EngineError;
 use crate::grid::GridResult;
@@ -12,7 +12,9 @@ use crate::results::{SourceResult, StudyResults};
 use crate::seeds::{stream_seed, GRID_STREAM};
 use crate::services::LocatedServices;
 use rayon::prelude::*;
-use safemap_results::columns::is_class_column;
+use safemap_results::columns::{
+    class_columns, measure_column, measure_columns, statistic_class_columns, ALL,
+};
 use safemap_results::files;
 pub use safemap_results::manifest::InputFile;
 use safemap_results::manifest::{AnalysisEntry, Parameters, SourceEntry, TimePrecision};
@@ -130,6 +132,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
                     TimePrecision::Month
                 },
                 sensitive: s.section.is_sensitive(),
+                sensitive_because: s.section.sensitivity().map(|r| r.reason().to_string()),
                 measures: s.measures.clone(),
                 slugs: s.slugs.clone(),
                 n_categories: s.counts.n_categories,
@@ -157,7 +160,10 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
 }
 
 /// The layer registry: the areas, and the grid, density and services layers the run wrote.
-/// Grid and density show where a source's events are, so they are as sensitive as it is.
+/// Grid and density show where a source's events are, so they are as sensitive as it is
+/// (and a source is sensitive when its data is: [`crate::config::SourceSection::sensitivity`]).
+/// The services layer holds the register without its confidential services, which never
+/// reach an output file. Each entry's `public_columns` names exactly what the public sees.
 fn registry(
     study: &Study,
     results: &StudyResults,
@@ -177,8 +183,7 @@ fn registry(
             .find(|s| s.name == source)
             .is_none_or(crate::config::SourceSection::is_sensitive)
     };
-    let mut public_area_columns = strings(&["code", "name", "population", "deprivation"]);
-    public_area_columns.extend(results.columns().into_iter().filter(|c| is_class_column(c)));
+    let (public_area_columns, area_counts) = public_area_columns(results);
     let mut layers = vec![LayerEntry {
         name: "areas".into(),
         file: files::AREAS_GEOJSON.into(),
@@ -187,11 +192,14 @@ fn registry(
         sources: study.sources.iter().map(|s| s.name.clone()).collect(),
         sensitive: false,
         public_columns: public_area_columns,
-        protected_counts: Vec::new(),
+        protected_counts: area_counts,
     }];
     if let (Some(g), Some(section)) = (grid, &study.grid) {
         let mut public = strings(&["cell", "count"]);
-        public.extend(g.columns().into_iter().filter(|c| is_class_column(c)));
+        public.extend(statistic_class_columns(
+            "gi_star",
+            correction_name(g.section.correction),
+        ));
         layers.push(LayerEntry {
             name: "grid".into(),
             file: files::GRID_GEOJSON.into(),
@@ -228,6 +236,43 @@ fn registry(
         });
     }
     layers
+}
+
+/// The public columns of the areas layer, each named exactly, and its protected counts:
+/// identity and denominators; every measure of every source (the server derives them from
+/// the published, disclosure-controlled counts, never from the file), each category's and
+/// flag's count nested in the source's `all` count; and the raw and adjusted hotspot
+/// classes of each analysis's local statistics. Analysed values, z, p, G, I and coverage
+/// shares stay analyst only.
+fn public_area_columns(results: &StudyResults) -> (Vec<String>, Vec<ProtectedCount>) {
+    let mut public: Vec<String> = ["code", "name", "population", "deprivation"]
+        .map(String::from)
+        .to_vec();
+    let mut counts = Vec::new();
+    for s in &results.sources {
+        let name = &s.section.name;
+        public.extend(measure_columns(name, &s.slugs));
+        let all = measure_column(name, ALL, "count");
+        counts.push(ProtectedCount {
+            column: all.clone(),
+            within: None,
+        });
+        counts.extend(s.slugs.iter().map(|slug| ProtectedCount {
+            column: measure_column(name, slug, "count"),
+            within: Some(all.clone()),
+        }));
+    }
+    for a in &results.analyses {
+        let correction = correction_name(a.section.correction);
+        for local in &a.local {
+            public.extend(class_columns(
+                &a.section.name,
+                local.statistic(),
+                correction,
+            ));
+        }
+    }
+    (public, counts)
 }
 
 /// A study section as JSON (they are plain data: serialising cannot fail).

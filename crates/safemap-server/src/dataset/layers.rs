@@ -1,31 +1,36 @@
 //! The tile layers of a dataset: prepared geometry plus the attribute table each role sees.
 
+use super::AnalysisInfo;
+use safemap_results::columns::class_columns;
 use safemap_tiles::{AttributeTable, LayerGeometry, LayerInput};
+use std::collections::HashSet;
 
 /// Below this zoom an `areas` tile carries only the attributes the map paints from tiles
-/// ([`is_painted_from_tiles`]); from it on, the whole row.
+/// ([`painted_from_tiles`]); from it on, the whole row (of what the role may see).
 pub const FULL_ATTRIBUTES_ZOOM: u8 = 10;
 
-/// The `areas` attributes every zoom carries: `code`, the hotspot classes (`*_class*`) and
-/// the service-view surfaces (`gap*`, `priority*`, `access*`, `need*`, `supply*`,
-/// `coverage*`), which the web map styles from tile attributes. Values, rates and the rest
-/// reach the map through `/api/areas.json` and feature-state.
-pub fn is_painted_from_tiles(key: &str) -> bool {
-    key == "code"
-        || safemap_results::columns::is_class_column(key)
-        || ["gap", "priority", "access", "need", "supply", "coverage"]
-            .iter()
-            .any(|p| key.starts_with(p))
+/// The `areas` attributes every zoom carries, by exact name: `code` and the raw and adjusted
+/// hotspot classes of every analysis's local statistics, which the web map styles from tile
+/// attributes. Values, rates and the rest reach the map through `/api/areas.json` and
+/// feature-state.
+pub fn painted_from_tiles(analyses: &[AnalysisInfo]) -> HashSet<String> {
+    std::iter::once("code".to_string())
+        .chain(analyses.iter().flat_map(|a| {
+            a.statistics
+                .iter()
+                .flat_map(|s| class_columns(&a.name, s, &a.correction))
+        }))
+        .collect()
 }
 
-/// The minimum zoom of each `areas` key: 0 for [`is_painted_from_tiles`], else
+/// The minimum zoom of each `areas` key: 0 for the `painted` keys, else
 /// [`FULL_ATTRIBUTES_ZOOM`].
-pub fn areas_key_min_zoom(table: &AttributeTable) -> Vec<u8> {
+pub fn areas_key_min_zoom(table: &AttributeTable, painted: &HashSet<String>) -> Vec<u8> {
     table
         .keys
         .iter()
         .map(|k| {
-            if is_painted_from_tiles(k) {
+            if painted.contains(k) {
                 0
             } else {
                 FULL_ATTRIBUTES_ZOOM

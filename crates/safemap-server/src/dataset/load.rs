@@ -4,13 +4,13 @@
 //! the public sees of a layer is what its entry allows, and nothing when the entry or a
 //! source it draws from does not say it is public.
 
-use super::layers::{areas_key_min_zoom, prop_value, table_of, TileLayer};
+use super::layers::{areas_key_min_zoom, painted_from_tiles, prop_value, table_of, TileLayer};
 use super::published::PublishedTable;
 use super::source::{Entry, SourceData};
 use super::{AnalysisInfo, AreaInfo, Dataset};
-use crate::values::derive;
+use crate::values::{derive, Derived};
 use rayon::prelude::*;
-use safemap_results::columns::{measure_column, MEASURES};
+use safemap_results::columns::{measure_columns, MEASURES};
 use safemap_results::coverage::{Coverage, CoverageMethod};
 use safemap_results::disclosure::{DisclosureRule, Published};
 use safemap_results::files;
@@ -253,7 +253,8 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
         .map(|s| PublishedTable::build(s, areas.len(), disclosure))
         .collect();
 
-    let analyses = manifest.analyses.iter().map(analysis_info).collect();
+    let analyses: Vec<AnalysisInfo> = manifest.analyses.iter().map(analysis_info).collect();
+    let painted = painted_from_tiles(&analyses);
 
     let mut layers = BTreeMap::new();
     let polygons: Vec<geo_types::MultiPolygon<f64>> = areas_fc
@@ -285,10 +286,10 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
     layers.insert(
         areas_entry.name.clone(),
         TileLayer {
-            analyst_key_min_zoom: areas_key_min_zoom(&analyst),
+            analyst_key_min_zoom: areas_key_min_zoom(&analyst, &painted),
             public_key_min_zoom: public_rows
                 .as_ref()
-                .map(areas_key_min_zoom)
+                .map(|t| areas_key_min_zoom(t, &painted))
                 .unwrap_or_default(),
             ..TileLayer::plain("polygon", areas_geometry, analyst, public_rows)
         },
@@ -636,9 +637,11 @@ fn analysis_info(a: &AnalysisEntry) -> AnalysisInfo {
     }
 }
 
-/// The public attribute rows of the areas layer: the registry's public columns (identity,
-/// denominators, hotspot classes) and the published counts of the whole period (all hours)
-/// with values derived from them.
+/// The public attribute rows of the areas layer: exactly the registry's public columns, in
+/// their order. A listed measure column of a source (named exactly as
+/// [`measure_columns`] names it) is derived from the source's published counts of the whole
+/// period (all hours), never read from the file; any other listed column is read from the
+/// file. A column not listed is not there, whatever its name.
 fn public_area_rows(
     public_columns: &[String],
     rows: &[Map<String, Value>],
@@ -648,49 +651,54 @@ fn public_area_rows(
     params: RateParams,
 ) -> AttributeTable {
     let populations: Vec<Option<f64>> = areas.iter().map(|a| a.population).collect();
-    // The sources' measures come from the published counts only, whatever the list says.
-    let measure_columns: std::collections::HashSet<String> = sources
+    // Each measure column: its source, measure slot and field (an index of MEASURES).
+    let mut measure_of: HashMap<String, (usize, usize, usize)> = HashMap::new();
+    for (source, s) in sources.iter().enumerate() {
+        for (k, column) in measure_columns(&s.name, &s.slugs).into_iter().enumerate() {
+            measure_of
+                .entry(column)
+                .or_insert((source, k / MEASURES.len(), k % MEASURES.len()));
+        }
+    }
+    // The published values of each (source, slot) a listed column needs.
+    let mut values: HashMap<(usize, usize), Vec<[PropValue; MEASURES.len()]>> = HashMap::new();
+    for &(source, slot, _) in public_columns.iter().filter_map(|k| measure_of.get(k)) {
+        values.entry((source, slot)).or_insert_with(|| {
+            let counts = published[source].counts((slot, 0, 0));
+            derive(&counts, &populations, params)
+                .iter()
+                .map(measure_values)
+                .collect()
+        });
+    }
+    let table = rows
         .iter()
-        .flat_map(|s| {
-            std::iter::once("all")
-                .chain(s.slugs.iter().map(String::as_str))
-                .flat_map(|slug| MEASURES.map(|f| measure_column(&s.name, slug, f)))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let mut keys: Vec<String> = public_columns
-        .iter()
-        .filter(|k| !measure_columns.contains(*k))
-        .cloned()
-        .collect();
-    let mut table: Vec<Vec<PropValue>> = rows
-        .iter()
-        .map(|r| {
-            keys.iter()
-                .map(|k| r.get(k).map_or(PropValue::Null, prop_value))
+        .enumerate()
+        .map(|(i, r)| {
+            public_columns
+                .iter()
+                .map(|k| match measure_of.get(k) {
+                    Some(&(source, slot, field)) => values[&(source, slot)][i][field].clone(),
+                    None => r.get(k).map_or(PropValue::Null, prop_value),
+                })
                 .collect()
         })
         .collect();
-    let number = |v: Option<f64>| v.map_or(PropValue::Null, PropValue::Float);
-    for (s, table_p) in sources.iter().zip(published) {
-        for (slot, slug) in std::iter::once("all")
-            .chain(s.slugs.iter().map(String::as_str))
-            .enumerate()
-        {
-            let counts = table_p.counts((slot, 0, 0));
-            let derived = derive(&counts, &populations, params);
-            keys.extend(MEASURES.map(|f| measure_column(&s.name, slug, f)));
-            for (row, d) in table.iter_mut().zip(&derived) {
-                row.extend([
-                    d.count.map_or(PropValue::Null, PropValue::UInt),
-                    number(d.rate),
-                    number(d.rate_lo),
-                    number(d.rate_hi),
-                    number(d.expected),
-                    number(d.excess_risk),
-                ]);
-            }
-        }
+    AttributeTable {
+        keys: public_columns.to_vec(),
+        rows: table,
     }
-    AttributeTable { keys, rows: table }
+}
+
+/// One area's derived values as tile values, aligned with [`MEASURES`].
+fn measure_values(d: &Derived) -> [PropValue; MEASURES.len()] {
+    let number = |v: Option<f64>| v.map_or(PropValue::Null, PropValue::Float);
+    [
+        d.count.map_or(PropValue::Null, PropValue::UInt),
+        number(d.rate),
+        number(d.rate_lo),
+        number(d.rate_hi),
+        number(d.expected),
+        number(d.excess_risk),
+    ]
 }

@@ -8,7 +8,7 @@ mod published;
 mod source;
 
 pub use context::{district_of, LABEL_MIN_PIXELS};
-pub use layers::{is_painted_from_tiles, TileLayer, FULL_ATTRIBUTES_ZOOM};
+pub use layers::{painted_from_tiles, TileLayer, FULL_ATTRIBUTES_ZOOM};
 pub use load::{load, parse, LoadError, ResultFiles};
 pub use published::{Period, PublishedTable, Window};
 pub use source::{Entry, SourceData};
@@ -85,5 +85,15 @@ impl Dataset {
     /// Area populations, in id order.
     pub fn populations(&self) -> Vec<Option<f64>> {
         self.areas.iter().map(|a| a.population).collect()
+    }
+
+    /// Whether the public role may see column `key` of the areas' attribute table: the areas
+    /// layer is public and its registry entry lists `key`, exactly, in `public_columns`.
+    pub fn is_public_area_column(&self, key: &str) -> bool {
+        self.manifest
+            .layers
+            .iter()
+            .find(|l| l.kind == safemap_results::LayerKind::Areas)
+            .is_some_and(|l| l.is_public(&self.manifest.sources) && l.is_public_column(key))
     }
 }

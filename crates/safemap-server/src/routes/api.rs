@@ -13,6 +13,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use safemap_results::columns::{analysis_column, class_columns};
 use safemap_types::time::{Month, MonthRange, NTE};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -106,7 +107,7 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
         })
         .collect();
     let services = &data.manifest.parameters.services;
-    Json(json!({
+    let mut body = json!({
         "role": role.as_str(),
         "analyst_login": analyst_login(&state),
         "study": data.study,
@@ -119,14 +120,21 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
             "present": data.layers.contains_key("services") && !services.is_null(),
             "kinds": safemap_types::ServiceKind::ALL.iter().map(|k| k.as_str()).filter(|k| *k != "refuge").collect::<Vec<_>>(),
             "tiers": ["primary", "secondary", "tertiary"],
-            "confidential_withheld": data.manifest.services_confidential_withheld,
         },
-    }))
+    });
+    // How many confidential services there are is for the analyst: the public learns
+    // nothing of them.
+    if role.is_analyst() {
+        body["services"]["confidential_withheld"] =
+            json!(data.manifest.services_confidential_withheld);
+    }
+    Json(body)
 }
 
 /// `GET /api/manifest`: provenance. The analyst gets the whole manifest; the public role the
-/// study, version, seed, parameters that shape the numbers, inputs with their checksums, and
-/// the analyses.
+/// study, version, seed, parameters that shape the numbers, the inputs and the analyses. Of
+/// the files of a sensitive source and of the service register the public learns only that
+/// they exist: one entry per role, with no file names, sizes, checksums or counts.
 pub async fn manifest(State(state): State<AppState>, role: Role) -> Json<Value> {
     let data = state.data();
     let m = &data.manifest;
@@ -134,17 +142,18 @@ pub async fn manifest(State(state): State<AppState>, role: Role) -> Json<Value> 
         return Json(serde_json::to_value(m).unwrap_or_default());
     }
     let p = &m.parameters;
-    let inputs: Vec<Value> = m
-        .inputs
-        .iter()
-        .map(|i| {
+    let mut inputs: Vec<Value> = Vec::new();
+    for i in &m.inputs {
+        if m.is_public_input(i) {
             let name = i
                 .path
                 .file_name()
                 .map_or_else(|| i.path.to_string_lossy(), |n| n.to_string_lossy());
-            json!({"role": i.role, "file": name, "sha256": i.sha256, "bytes": i.bytes})
-        })
-        .collect();
+            inputs.push(json!({"role": i.role, "file": name, "sha256": i.sha256, "bytes": i.bytes}));
+        } else if !inputs.iter().any(|v| v["role"] == i.role.as_str()) {
+            inputs.push(json!({"role": i.role, "sensitive": true}));
+        }
+    }
     Json(json!({
         "study": m.study,
         "safemap_version": m.safemap_version,
@@ -398,22 +407,24 @@ pub async fn area(
             (monthly, Value::Null, json!("hour-of-week profiles are for the analyst role: single hours are too small to publish"))
         };
         let row = &data.rows[i];
+        let cell = |column: &str| row.get(column).cloned().unwrap_or(Value::Null);
+        // The public sees the classes of a statistic only when both class columns are public.
         let analyses: Vec<Value> = data
             .analyses
             .iter()
-            .flat_map(|a| a.statistics.iter().map(move |s| (a, s)))
-            .map(|(a, stat)| {
-                let field = |f: &str| row.get(&format!("{}_{stat}_{f}", a.name)).cloned().unwrap_or(Value::Null);
+            .flat_map(|a| a.statistics.iter().map(move |s| (a, s, class_columns(&a.name, s, &a.correction))))
+            .filter(|(_, _, classes)| role.is_analyst() || classes.iter().all(|c| data.is_public_area_column(c)))
+            .map(|(a, stat, [class, adjusted])| {
                 let mut entry = json!({
                     "analysis": a.name, "statistic": stat, "source": a.source, "category": a.category,
-                    "class": field("class"),
-                    "class_adjusted": field(&format!("class_{}", a.correction)),
+                    "class": cell(&class),
+                    "class_adjusted": cell(&adjusted),
                     "correction": a.correction,
                 });
                 if role.is_analyst() {
                     let (value_key, p_key) = if stat == "local_moran" { ("i", "p_sim") } else { ("z", "p") };
-                    entry[value_key] = field(value_key);
-                    entry["p"] = field(p_key);
+                    entry[value_key] = cell(&analysis_column(&a.name, stat, value_key));
+                    entry["p"] = cell(&analysis_column(&a.name, stat, p_key));
                 }
                 entry
             })
