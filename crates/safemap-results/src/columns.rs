@@ -114,13 +114,19 @@ mod tests {
     fn names_are_built_from_their_parts() {
         assert_eq!(
             class_columns("da_class_count", "gi_star", "fdr"),
-            ["da_class_count_gi_star_class", "da_class_count_gi_star_class_fdr"]
+            [
+                "da_class_count_gi_star_class",
+                "da_class_count_gi_star_class_fdr"
+            ]
         );
         assert_eq!(
             statistic_class_columns("gi_star", "bonferroni"),
             ["gi_star_class", "gi_star_class_bonferroni"]
         );
-        assert_eq!(analysis_column("x_z", "local_moran", "i"), "x_z_local_moran_i");
+        assert_eq!(
+            analysis_column("x_z", "local_moran", "i"),
+            "x_z_local_moran_i"
+        );
         let cols = measure_columns("force", &["drug_supply_class_a".into()]);
         assert_eq!(cols.len(), 2 * MEASURES.len());
         assert_eq!(cols[0], "force_all_count");

@@ -282,7 +282,9 @@ impl Manifest {
         for source in &mut manifest.sources {
             if let Some(why) = source.sensitive_by_nature() {
                 source.sensitive = true;
-                source.sensitive_because.get_or_insert_with(|| why.to_string());
+                source
+                    .sensitive_because
+                    .get_or_insert_with(|| why.to_string());
             }
         }
         for (i, layer) in manifest.layers.iter().enumerate() {
@@ -361,7 +363,10 @@ mod tests {
             .sensitive_by_nature()
             .is_none());
         let flagged = source("events_csv", &["theft", DOMESTIC_ABUSE_MEASURE]);
-        assert!(flagged.sensitive_by_nature().unwrap().contains("domestic-abuse"));
+        assert!(flagged
+            .sensitive_by_nature()
+            .unwrap()
+            .contains("domestic-abuse"));
         assert!(source(ED_FORMAT, &["assault"])
             .sensitive_by_nature()
             .unwrap()

@@ -149,7 +149,8 @@ pub async fn manifest(State(state): State<AppState>, role: Role) -> Json<Value> 
                 .path
                 .file_name()
                 .map_or_else(|| i.path.to_string_lossy(), |n| n.to_string_lossy());
-            inputs.push(json!({"role": i.role, "file": name, "sha256": i.sha256, "bytes": i.bytes}));
+            inputs
+                .push(json!({"role": i.role, "file": name, "sha256": i.sha256, "bytes": i.bytes}));
         } else if !inputs.iter().any(|v| v["role"] == i.role.as_str()) {
             inputs.push(json!({"role": i.role, "sensitive": true}));
         }
