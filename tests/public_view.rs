@@ -295,15 +295,69 @@ fn check_mvt(view: &AreasView, what: &str, bytes: Vec<u8>) -> BTreeSet<String> {
     seen
 }
 
-/// The study of the column-name attack: one source, its categories and five analyses named
-/// with the suffixes of results columns, and a grid.
+/// The study of the column-name attack: a source (`{source}`), its categories
+/// (`{categories}`) and five analyses named with the suffixes of results columns, and a
+/// grid.
 const SUFFIX_STUDY: &str = r#"
 [[source]]
-name = "da_class_p"
+name = "{source}"
 format = "events_csv"
 paths = ["force.csv"]
 join = "spatial"
+{categories}
+{columns}
 
+[weights]
+kind = "queen"
+
+[[analysis]]
+name = "da_class_count"
+source = "{source}"
+category = "all"
+statistics = ["gi_star", "local_moran"]
+permutations = 99
+
+[[analysis]]
+name = "x_z"
+source = "{source}"
+category = "all"
+statistics = ["gi_star"]
+correction = "bonferroni"
+permutations = 99
+
+[[analysis]]
+name = "y_class"
+source = "{source}"
+category = "all"
+value = "count"
+statistics = ["local_moran"]
+permutations = 99
+
+[[analysis]]
+name = "e_rate_eb"
+source = "{source}"
+category = "all"
+value = "eb_rate"
+statistics = ["gi_star_rowstd"]
+permutations = 99
+
+[[analysis]]
+name = "v_gi_star_class_fdr"
+source = "{source}"
+category = "all"
+statistics = ["gi"]
+permutations = 99
+
+[grid]
+shape = "square"
+cell_size_m = 400
+source = "{source}"
+threshold_m = 800
+permutations = 99
+"#;
+
+/// Categories named with the suffixes of results columns.
+const SUFFIX_CATEGORIES: &str = r#"
 [source.categories]
 "Violence with injury" = "Drug supply class A"
 "Violence without injury" = "assault_class"
@@ -314,65 +368,22 @@ join = "spatial"
 "Sexual offences" = "sexual_p_sim_quadrant"
 "Arson" = "arson_local_moran_i"
 "Possession of weapons offences" = "weapons_rate_eb_coverage"
-
-{columns}
-
-[weights]
-kind = "queen"
-
-[[analysis]]
-name = "da_class_count"
-source = "da_class_p"
-category = "drug_supply_class_a"
-statistics = ["gi_star", "local_moran"]
-permutations = 99
-
-[[analysis]]
-name = "x_z"
-source = "da_class_p"
-category = "stalking_z"
-statistics = ["gi_star"]
-correction = "bonferroni"
-permutations = 99
-
-[[analysis]]
-name = "y_class"
-source = "da_class_p"
-category = "all"
-value = "count"
-statistics = ["local_moran"]
-permutations = 99
-
-[[analysis]]
-name = "e_rate_eb"
-source = "da_class_p"
-category = "assault_class"
-value = "eb_rate"
-statistics = ["gi_star_rowstd"]
-permutations = 99
-
-[[analysis]]
-name = "v_gi_star_class_fdr"
-source = "da_class_p"
-category = "damage_count"
-statistics = ["gi"]
-permutations = 99
-
-[grid]
-shape = "square"
-cell_size_m = 400
-source = "da_class_p"
-category = "drug_supply_class_a"
-threshold_m = 800
-permutations = 99
 "#;
 
-#[test]
-fn only_declared_columns_reach_the_public_whatever_the_names() {
-    let (results, _) = run_study(
-        "suffixes",
-        &SUFFIX_STUDY.replace("{columns}", FORCE_COLUMNS),
-    );
+/// The analyses of `SUFFIX_STUDY` over source `source` (its categories mapped by
+/// `categories`) show the public only the declared columns of the areas, everywhere;
+/// `count_column` is a published count the public must see.
+fn only_declared_columns_reach_the_public(
+    stem: &str,
+    source: &str,
+    categories: &str,
+    count_column: &str,
+) {
+    let study = SUFFIX_STUDY
+        .replace("{source}", source)
+        .replace("{categories}", categories)
+        .replace("{columns}", FORCE_COLUMNS);
+    let (results, _) = run_study(stem, &study);
     let s = serve(&results);
     let view = AreasView::of(&s);
     // The attack's columns exist, for the analyst, and are what the public must not see.
@@ -386,14 +397,12 @@ fn only_declared_columns_reach_the_public_whatever_the_names() {
         "y_class_local_moran_quadrant",
         "e_rate_eb_gi_star_rowstd_z",
         "v_gi_star_class_fdr_gi_p",
-        "da_class_p_coverage",
+        format!("{source}_coverage").as_str(),
     ] {
         assert!(view.forbidden.contains(c), "{c} is not in areas.csv");
     }
     assert!(view.classes.contains("x_z_gi_star_class_bonferroni"));
-    assert!(view
-        .allowed
-        .contains("da_class_p_drug_supply_class_a_count"));
+    assert!(view.allowed.contains(count_column));
 
     // TileJSON: declared columns only, the classes among them.
     let fields: BTreeSet<String> = s.json("/tiles/areas.json", false)["vector_layers"][0]["fields"]
@@ -445,19 +454,16 @@ fn only_declared_columns_reach_the_public_whatever_the_names() {
         }
         assert!(view.classes.is_subset(&seen), "zoom {z}: {seen:?}");
         if z >= 10 {
-            assert!(
-                seen.contains("da_class_p_drug_supply_class_a_count"),
-                "zoom {z}"
-            );
+            assert!(seen.contains(count_column), "zoom {z}");
         }
     }
 
     // JSON answers: no analyst-only column by name, and only classes of the analyses.
     let layers = s.json("/api/layers", false);
-    let source = &layers["sources"][0];
+    let measures = layers["sources"][0]["measures"].as_array().unwrap();
     let areas = serving::areas_csv(&results);
-    for m in source["measures"].as_array().unwrap() {
-        let q = format!("source=da_class_p&category={}", m["id"].as_str().unwrap());
+    for m in measures {
+        let q = format!("source={source}&category={}", m["id"].as_str().unwrap());
         for route in ["/api/areas.json", "/api/areas.geojson"] {
             let mut keys = BTreeSet::new();
             json_keys(&s.json(&format!("{route}?{q}"), false), &mut keys);
@@ -522,7 +528,22 @@ fn only_declared_columns_reach_the_public_whatever_the_names() {
         seen.extend(check_mvt(&view, &format!("PMTiles tile {i}"), tile));
     }
     assert!(view.classes.is_subset(&seen), "{seen:?}");
-    assert!(seen.contains("da_class_p_drug_supply_class_a_count"));
+    assert!(seen.contains(count_column));
+}
+
+#[test]
+fn analyses_named_like_columns_show_the_public_only_their_classes() {
+    only_declared_columns_reach_the_public("suffix-analyses", "force", "", "force_all_count");
+}
+
+#[test]
+fn sources_and_categories_named_like_columns_show_the_public_only_published_measures() {
+    only_declared_columns_reach_the_public(
+        "suffix-categories",
+        "da_class_p",
+        SUFFIX_CATEGORIES,
+        "da_class_p_drug_supply_class_a_count",
+    );
 }
 
 /// A source called nothing in particular, with a domestic-abuse flag and no
