@@ -6,7 +6,7 @@
 //! | [`files`] | the file names of a results directory |
 //! | [`manifest`] | the typed, versioned [`Manifest`] (`manifest.json`), read strictly: an unknown `format_version` or a malformed disclosure block is an error naming the key |
 //! | [`registry`] | one [`LayerEntry`] per layer: file, geometry, sources, sensitivity, public columns and their disclosure control; fail closed |
-//! | [`columns`] | column naming: measure fields, slugs, class columns |
+//! | [`columns`] | column naming: measure fields, slugs, analysis and class columns, each built from its parts and compared whole |
 //! | [`coverage`] | which (area, month) cells a source covers: missing data is not zero |
 //! | [`disclosure`] | the small-number rule and the protection of nested counts (primary and secondary suppression) |
 //!

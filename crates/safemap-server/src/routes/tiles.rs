@@ -82,8 +82,7 @@ fn layer_description(id: &str) -> String {
     match id {
         "areas" => format!(
             "One polygon per area, feature id = area index. Below zoom {FULL_ATTRIBUTES_ZOOM} a tile \
-             carries only code, the hotspot classes and the service-view fields (fields_minzoom \
-             lists the rest); areas smaller than a pixel are merged into pixel squares given to \
+             carries only code and the hotspot classes (fields_minzoom lists the rest); areas smaller than a pixel are merged into pixel squares given to \
              the area filling most of each; every tile is at most {DEFAULT_TILE_BUDGET} bytes \
              gzipped, coarser where needed."
         ),
