@@ -68,7 +68,9 @@ pub async fn serve(
             accepted = axum::serve::Listener::accept(&mut listener) => accepted,
             () = &mut shutdown => break,
         };
-        let Some(admitted) = registry.admit() else {
+        // One admission at a time: at the cap this waits for the replaced connection's socket
+        // to close, so sockets never pile up beyond the cap.
+        let Some(admitted) = registry.admit().await else {
             tracing::debug!(%peer, "connection closed at once: every open connection has a request being answered");
             continue;
         };
@@ -105,31 +107,33 @@ async fn serve_connection(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout);
-    let mut served = pin!(http.serve_connection(io, service));
-    let mut stopping = false;
-    loop {
-        tokio::select! {
-            result = served.as_mut() => {
-                if let Err(e) = result {
-                    tracing::debug!(error = %e, "connection ended");
+    {
+        let mut served = pin!(http.serve_connection(io, service));
+        let mut stopping = false;
+        loop {
+            tokio::select! {
+                result = served.as_mut() => {
+                    if let Err(e) = result {
+                        tracing::debug!(error = %e, "connection ended");
+                    }
+                    break;
                 }
-                break;
-            }
-            () = connection.evicted() => {
-                tracing::debug!("connection closed to make room for a new one");
-                break;
-            }
-            () = idle(&connection, limits.idle_timeout) => {
-                tracing::debug!("idle connection closed");
-                break;
-            }
-            _ = stop.changed(), if !stopping => {
-                stopping = true;
-                served.as_mut().graceful_shutdown();
+                () = connection.evicted() => {
+                    tracing::debug!("connection closed to make room for a new one");
+                    break;
+                }
+                () = idle(&connection, limits.idle_timeout) => {
+                    tracing::debug!("idle connection closed");
+                    break;
+                }
+                _ = stop.changed(), if !stopping => {
+                    stopping = true;
+                    served.as_mut().graceful_shutdown();
+                }
             }
         }
     }
-    // Dropping `served` closes the socket; dropping `admitted` frees its place.
+    // The socket (in the block above) is closed before the place is freed.
     drop(admitted);
 }
 

@@ -7,12 +7,18 @@
 //! being answered: slow heads, stalled uploads, idle keep-alives and stalled downloads go
 //! first, oldest first, and a new client is served at once. Only when every open connection
 //! has a request being answered (each bounded by the request timeout) is the new one closed.
+//! A place is freed only once the connection's socket is closed (a semaphore permit held by
+//! its task), and the accept loop admits one connection at a time, so at most one socket more
+//! than the cap is ever open.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+
+/// How long a new connection waits for the connection it replaces to close.
+const EVICTION_WAIT: Duration = Duration::from_secs(1);
 
 /// One open connection as the cap and the idle timeout see it.
 #[derive(Debug)]
@@ -92,8 +98,10 @@ fn ms_since(epoch: Instant) -> u64 {
 /// The open connections, at most `cap` of them.
 #[derive(Debug)]
 pub struct Registry {
-    cap: usize,
     epoch: Instant,
+    /// One permit per place; a connection's task holds its permit until its socket is closed.
+    places: Arc<Semaphore>,
+    /// The connections not yet told to close.
     open: Mutex<Open>,
 }
 
@@ -103,13 +111,14 @@ struct Open {
     by_id: HashMap<u64, Arc<Connection>>,
 }
 
-/// A connection admitted by [`Registry::admit`]; it leaves the registry when dropped.
+/// A connection admitted by [`Registry::admit`]; drop it after the socket to free its place.
 #[derive(Debug)]
 pub struct Admitted {
     id: u64,
     /// The connection's activity.
     pub connection: Arc<Connection>,
     registry: Arc<Registry>,
+    _place: OwnedSemaphorePermit,
 }
 
 impl Drop for Admitted {
@@ -122,8 +131,8 @@ impl Registry {
     /// An empty registry for at most `cap` connections (at least one).
     pub fn new(cap: usize) -> Arc<Self> {
         Arc::new(Self {
-            cap: cap.max(1),
             epoch: Instant::now(),
+            places: Arc::new(Semaphore::new(cap.max(1))),
             open: Mutex::new(Open::default()),
         })
     }
@@ -134,20 +143,21 @@ impl Registry {
     }
 
     /// Admits a new connection. At the cap, the open connection that has waited longest for
-    /// its client with no request being answered is told to close and leaves the registry;
-    /// `None` when every open connection has a request being answered.
-    pub fn admit(self: &Arc<Self>) -> Option<Admitted> {
-        let mut open = self.lock();
-        if open.by_id.len() >= self.cap {
-            let (&victim, _) = open
-                .by_id
-                .iter()
-                .filter(|(_, c)| !c.working.load(Ordering::Relaxed))
-                .min_by_key(|(_, c)| c.waiting_since_ms.load(Ordering::Relaxed))?;
-            if let Some(c) = open.by_id.remove(&victim) {
-                c.evicted.notify_one();
+    /// its client with no request being answered is told to close, and its place is taken
+    /// once it has; `None` when every open connection has a request being answered.
+    pub async fn admit(self: &Arc<Self>) -> Option<Admitted> {
+        let place = match Arc::clone(&self.places).try_acquire_owned() {
+            Ok(place) => place,
+            Err(_) => {
+                self.evict_longest_waiting()?;
+                let freed = Arc::clone(&self.places).acquire_owned();
+                tokio::time::timeout(EVICTION_WAIT, freed)
+                    .await
+                    .ok()?
+                    .ok()?
             }
-        }
+        };
+        let mut open = self.lock();
         let id = open.next_id;
         open.next_id += 1;
         let connection = Arc::new(Connection::new(self.epoch));
@@ -156,13 +166,36 @@ impl Registry {
             id,
             connection,
             registry: Arc::clone(self),
+            _place: place,
         })
+    }
+
+    /// Tells the connection that has waited longest with no request being answered to close;
+    /// `None` when there is none.
+    fn evict_longest_waiting(&self) -> Option<()> {
+        let mut open = self.lock();
+        let (&victim, _) = open
+            .by_id
+            .iter()
+            .filter(|(_, c)| !c.working.load(Ordering::Relaxed))
+            .min_by_key(|(_, c)| c.waiting_since_ms.load(Ordering::Relaxed))?;
+        let connection = open.by_id.remove(&victim)?;
+        connection.evicted.notify_one();
+        Some(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
 
     fn waiting_since(a: &Admitted, ms: u64) {
         a.connection.waiting_since_ms.store(ms, Ordering::Relaxed);
@@ -171,45 +204,44 @@ mod tests {
     #[test]
     fn a_connection_beyond_the_cap_replaces_the_longest_waiting_idle_one() {
         let registry = Registry::new(3);
-        let a = registry.admit().unwrap();
-        let b = registry.admit().unwrap();
-        let c = registry.admit().unwrap();
-        waiting_since(&a, 10);
-        waiting_since(&b, 5);
-        waiting_since(&c, 1);
-        // c waited longest but is answering a request: b goes.
-        let working = c.connection.start_work();
-        let d = registry.admit().unwrap();
-        assert_eq!(registry.lock().by_id.len(), 3);
-        let open: Vec<u64> = registry.lock().by_id.keys().copied().collect();
-        assert!(!open.contains(&b.id) && open.contains(&a.id) && open.contains(&d.id));
-        // b was told to close.
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            tokio::time::timeout(Duration::from_secs(1), b.connection.evicted())
-                .await
-                .expect("the evicted connection is told");
+        block_on(async {
+            let a = registry.admit().await.unwrap();
+            let b = registry.admit().await.unwrap();
+            let c = registry.admit().await.unwrap();
+            waiting_since(&a, 10);
+            waiting_since(&b, 5);
+            waiting_since(&c, 1);
+            // c waited longest but is answering a request: b is told to close, and the new
+            // connection gets its place once b's task has ended.
+            let working = c.connection.start_work();
+            let (d, ()) = tokio::join!(registry.admit(), async {
+                tokio::time::timeout(Duration::from_secs(1), b.connection.evicted())
+                    .await
+                    .expect("the evicted connection is told");
+                drop(b);
+            });
+            let d = d.expect("admitted in b's place");
+            let open: Vec<u64> = registry.lock().by_id.keys().copied().collect();
+            assert_eq!(open.len(), 3);
+            assert!(open.contains(&a.id) && open.contains(&c.id) && open.contains(&d.id));
+            drop(working);
+            assert!(c.connection.idle_for().is_some());
         });
-        drop(b); // leaving again is harmless
-        assert_eq!(registry.lock().by_id.len(), 3);
-        drop(working);
-        assert!(c.connection.idle_for().is_some());
     }
 
     #[test]
-    fn a_full_registry_of_working_connections_refuses_and_frees_slots_on_drop() {
+    fn a_full_registry_of_working_connections_refuses_and_frees_places_on_drop() {
         let registry = Registry::new(2);
-        let a = registry.admit().unwrap();
-        let b = registry.admit().unwrap();
-        let _wa = a.connection.start_work();
-        let _wb = b.connection.start_work();
-        assert!(a.connection.idle_for().is_none());
-        assert!(registry.admit().is_none());
-        drop(b);
-        assert_eq!(registry.lock().by_id.len(), 1);
-        assert!(registry.admit().is_some());
+        block_on(async {
+            let a = registry.admit().await.unwrap();
+            let b = registry.admit().await.unwrap();
+            let _wa = a.connection.start_work();
+            let _wb = b.connection.start_work();
+            assert!(a.connection.idle_for().is_none());
+            assert!(registry.admit().await.is_none());
+            drop(b);
+            assert_eq!(registry.lock().by_id.len(), 1);
+            assert!(registry.admit().await.is_some());
+        });
     }
 }
