@@ -127,6 +127,8 @@ fn slow_heads_and_idle_sockets_beyond_the_cap_lock_no_client_out() {
         96,
     );
     let header_timeout = Duration::from_secs(2);
+    // Timers may fire a little early as the client measures them.
+    let header_timeout_less_slack = Duration::from_millis(1700);
 
     // Below the cap: slow heads are closed by the header-read timeout, not before, and a
     // client is served meanwhile.
@@ -139,7 +141,7 @@ fn slow_heads_and_idle_sockets_beyond_the_cap_lock_no_client_out() {
         let after = closed_after(stream, started, header_timeout + Duration::from_secs(3))
             .unwrap_or_else(|| panic!("slow head {i} still open 5 s after it stalled"));
         assert!(
-            after >= header_timeout - Duration::from_millis(300),
+            after >= header_timeout_less_slack,
             "slow head {i} closed after {after:?}, before the header-read timeout"
         );
     }
@@ -179,6 +181,7 @@ fn idle_keep_alive_connections_are_closed_after_the_idle_timeout() {
         &["--idle-timeout", "1", "--header-read-timeout", "30"],
     );
     let idle = Duration::from_secs(1);
+    let idle_less_slack = Duration::from_millis(800);
     let silent_since = Instant::now();
     let mut silent = connect(&s);
     // A connection in use stays open past the idle timeout: it is idle time that counts.
@@ -195,15 +198,12 @@ fn idle_keep_alive_connections_are_closed_after_the_idle_timeout() {
     // A connection that never sent a byte was closed after the idle timeout.
     let after = closed_after(&mut silent, silent_since, Duration::from_secs(4))
         .expect("a silent connection is closed");
-    assert!(
-        after >= idle - Duration::from_millis(200),
-        "closed after {after:?}"
-    );
+    assert!(after >= idle_less_slack, "closed after {after:?}");
     // Once left idle, the keep-alive connection is closed after the idle timeout too.
     let after = closed_after(&mut busy, last_answer, Duration::from_secs(4))
         .expect("an idle keep-alive connection is closed");
     assert!(
-        after >= idle - Duration::from_millis(200) && after < idle + Duration::from_secs(2),
+        after >= idle_less_slack && after < idle + Duration::from_secs(2),
         "closed {after:?} after its last answer"
     );
 }

@@ -142,8 +142,10 @@ async fn serve_connection(
 async fn idle(connection: &Connection, timeout: Duration) {
     loop {
         let wait = match connection.idle_for() {
-            Some(idle) if idle >= timeout => return,
-            Some(idle) => timeout - idle,
+            Some(idle) => match timeout.checked_sub(idle) {
+                Some(left) if !left.is_zero() => left,
+                _ => return,
+            },
             None => timeout,
         };
         tokio::time::sleep(wait).await;

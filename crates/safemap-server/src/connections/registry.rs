@@ -146,16 +146,15 @@ impl Registry {
     /// its client with no request being answered is told to close, and its place is taken
     /// once it has; `None` when every open connection has a request being answered.
     pub async fn admit(self: &Arc<Self>) -> Option<Admitted> {
-        let place = match Arc::clone(&self.places).try_acquire_owned() {
-            Ok(place) => place,
-            Err(_) => {
-                self.evict_longest_waiting()?;
-                let freed = Arc::clone(&self.places).acquire_owned();
-                tokio::time::timeout(EVICTION_WAIT, freed)
-                    .await
-                    .ok()?
-                    .ok()?
-            }
+        let place = if let Ok(place) = Arc::clone(&self.places).try_acquire_owned() {
+            place
+        } else {
+            self.evict_longest_waiting()?;
+            let freed = Arc::clone(&self.places).acquire_owned();
+            tokio::time::timeout(EVICTION_WAIT, freed)
+                .await
+                .ok()?
+                .ok()?
         };
         let mut open = self.lock();
         let id = open.next_id;
