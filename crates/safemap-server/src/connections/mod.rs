@@ -36,6 +36,9 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     /// Longest time without a byte moved while no request is being answered.
     pub idle_timeout: Duration,
+    /// Longest wait, once stopping, for the connections to finish (the request timeout:
+    /// every answer being computed is done by then).
+    pub shutdown_grace: Duration,
 }
 
 impl Limits {
@@ -45,12 +48,14 @@ impl Limits {
             max_connections: config.max_connections,
             header_read_timeout: config.header_read_timeout,
             idle_timeout: config.idle_timeout,
+            shutdown_grace: config.request_timeout,
         }
     }
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then stops accepting, lets the
-/// requests being answered finish and closes the idle connections.
+/// requests being answered finish and closes the idle connections; a connection still open
+/// after [`Limits::shutdown_grace`] (a slow client's) is dropped with the server.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
@@ -86,7 +91,12 @@ pub async fn serve(
     drop(stop_rx);
     stop_tx.send_replace(true);
     // Every connection holds a receiver until it ends.
-    stop_tx.closed().await;
+    if tokio::time::timeout(limits.shutdown_grace, stop_tx.closed())
+        .await
+        .is_err()
+    {
+        tracing::warn!("stopping with connections still open after the shutdown grace");
+    }
 }
 
 async fn serve_connection(
