@@ -57,12 +57,11 @@ impl Limits {
 /// requests being answered finish and closes the idle connections; a connection still open
 /// after [`Limits::shutdown_grace`] (a slow client's) is dropped with the server.
 pub async fn serve(
-    listener: TcpListener,
+    mut listener: TcpListener,
     app: Router,
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) {
-    let mut listener = listener;
     let registry = Registry::new(limits.max_connections);
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut shutdown = pin!(shutdown);
