@@ -52,17 +52,43 @@ impl Drop for Server {
 impl Server {
     /// Serves `results` with the token in `token_file`.
     pub fn start(results: &Path, token_file: &Path, extra: &[&str]) -> Server {
-        Server::spawn(results, Some(token_file), extra)
+        Server::spawn(results, Some(token_file), extra, None)
+    }
+
+    /// As [`Server::start`], in a process that may hold at most `open_files` files
+    /// (`ulimit -n`, through `sh`).
+    pub fn start_with_open_files(
+        results: &Path,
+        token_file: &Path,
+        extra: &[&str],
+        open_files: u32,
+    ) -> Server {
+        Server::spawn(results, Some(token_file), extra, Some(open_files))
     }
 
     /// Serves `results` with no token on the command line (the manifest's `[serve]`, if any,
     /// still applies); `token` is then empty.
     pub fn start_without_token(results: &Path) -> Server {
-        Server::spawn(results, None, &[])
+        Server::spawn(results, None, &[], None)
     }
 
-    fn spawn(results: &Path, token_file: Option<&Path>, extra: &[&str]) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_safemap"));
+    fn spawn(
+        results: &Path,
+        token_file: Option<&Path>,
+        extra: &[&str],
+        open_files: Option<u32>,
+    ) -> Server {
+        let bin = env!("CARGO_BIN_EXE_safemap");
+        let mut cmd = match open_files {
+            Some(n) => {
+                let mut sh = Command::new("sh");
+                sh.arg("-c")
+                    .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
+                    .arg(bin);
+                sh
+            }
+            None => Command::new(bin),
+        };
         cmd.arg("serve").arg(results).args(["--port", "0"]);
         if let Some(f) = token_file {
             cmd.arg("--token-file").arg(f);

@@ -5,6 +5,7 @@ use anyhow::Context as _;
 use safemap_results::{files, Manifest};
 use safemap_server::{AppState, ServerConfig};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Command-line settings of the server.
 #[derive(Debug, Clone, clap::Args)]
@@ -27,6 +28,27 @@ pub struct ServeArgs {
     /// Directory of the web map (default: ./web-map, else the one beside this source tree).
     #[arg(long)]
     pub web_dir: Option<PathBuf>,
+    /// Most connections open at once; a new one replaces the one waiting longest for its
+    /// client. Keep it well below the open-file limit (`ulimit -n`).
+    #[arg(long, default_value_t = safemap_server::DEFAULT_MAX_CONNECTIONS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub max_connections: usize,
+    /// Seconds a connection may take to send a whole request head (from its opening or the
+    /// end of its previous answer).
+    #[arg(long, value_name = "SECONDS", default_value_t = safemap_server::DEFAULT_HEADER_READ_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout: u64,
+    /// Seconds a connection with no request being answered may go without moving a byte.
+    #[arg(long, value_name = "SECONDS", default_value_t = safemap_server::DEFAULT_IDLE_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: u64,
+    /// Seconds from a request's head to its answer, reading the body included (then `408`).
+    #[arg(long, value_name = "SECONDS", default_value_t = safemap_server::DEFAULT_REQUEST_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout: u64,
+    /// Largest request body accepted, in bytes, chunked or not (then `413`).
+    #[arg(long, value_name = "BYTES", default_value_t = safemap_server::DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
 }
 
 /// Reads a token file: the first line, trimmed; an empty token is an error.
@@ -100,6 +122,11 @@ pub fn serve(results_dir: &Path, args: &ServeArgs) -> anyhow::Result<()> {
     let mut config = ServerConfig::new(results_dir);
     config.token = token(args, &manifest)?;
     config.web_dir = web_dir(args);
+    config.max_connections = args.max_connections;
+    config.header_read_timeout = Duration::from_secs(args.header_read_timeout);
+    config.idle_timeout = Duration::from_secs(args.idle_timeout);
+    config.request_timeout = Duration::from_secs(args.request_timeout);
+    config.max_body_bytes = args.max_body_bytes;
     config.cors_origins = if args.cors_origins.is_empty() {
         manifest.parameters.serve.cors_origins.clone()
     } else {

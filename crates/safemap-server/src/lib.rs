@@ -6,6 +6,8 @@
 //! |---|---|
 //! | [`router`] | the axum [`Router`] with every route and the hardening layers |
 //! | [`serve`] | runs the router on a listener until Ctrl-C, reloading on SIGHUP |
+//! | `connections` | the accept loop: connection cap, header-read and idle timeouts |
+//! | `body_limit` | request bodies read up to the limit before any handler, chunked or not |
 //! | [`state`] | [`AppState`]: results behind an atomic pointer, reload, the tile cache |
 //! | [`dataset`] | a results directory in memory, with the public table of each source |
 //! | [`filter`] | `source`, `category`, `from`/`to`, `window`, `days`/`hours` |
@@ -19,6 +21,8 @@
 //! The routes are listed in `docs/http-api.md`. CPU work (tile encoding, filtered answers,
 //! reloads) runs on the blocking pool, never on the async threads. No cargo features.
 
+mod body_limit;
+mod connections;
 pub mod dataset;
 pub mod error;
 pub mod export;
@@ -31,7 +35,10 @@ pub mod tile_cache;
 pub mod values;
 
 pub use error::AppError;
-pub use state::{AppState, ServerConfig};
+pub use state::{
+    AppState, ServerConfig, DEFAULT_HEADER_READ_TIMEOUT_SECS, DEFAULT_IDLE_TIMEOUT_SECS,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_SECS,
+};
 
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::routing::{get, post};
@@ -79,9 +86,16 @@ pub fn router(state: AppState) -> Router {
                 .gzip(true)
                 .quality(tower_http::CompressionLevel::Fastest),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            config.max_body_bytes,
+            body_limit::read_whole_body,
+        ))
+        // Refuses a too-long Content-Length before reading it; chunked bodies meet the limit
+        // in the layer above.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             config.max_body_bytes,
         ))
+        // From the request head to the answer, reading the body included.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
@@ -130,8 +144,8 @@ async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> axum::respo
     )
 }
 
-/// Serves `router(state)` on `listener` until Ctrl-C (or SIGTERM); SIGHUP reloads the
-/// results.
+/// Serves `router(state)` on `listener` until Ctrl-C (or SIGTERM), with the connection
+/// limits of the state's configuration; SIGHUP reloads the results.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     #[cfg(unix)]
     {
@@ -148,20 +162,16 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
             }
         });
     }
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let ctrl_c = tokio::signal::ctrl_c();
-            #[cfg(unix)]
-            {
-                let mut term =
-                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                        .expect("installing the SIGTERM handler");
-                tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
-            }
-            #[cfg(not(unix))]
-            {
-                let _ = ctrl_c.await;
-            }
-        })
-        .await
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let limits = connections::Limits::of(state.config());
+    connections::serve(listener, router(state), limits, async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+    })
+    .await;
+    Ok(())
 }

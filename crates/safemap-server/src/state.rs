@@ -7,7 +7,19 @@ use crate::tile_cache::TileCache;
 use arc_swap::ArcSwap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Default [`ServerConfig::max_connections`]: well below the usual 1024 open files a process
+/// may hold, since each connection can also hold a file of the web map being sent.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+/// Default [`ServerConfig::header_read_timeout`], in seconds.
+pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 10;
+/// Default [`ServerConfig::idle_timeout`], in seconds.
+pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 10;
+/// Default [`ServerConfig::request_timeout`], in seconds.
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
+/// Default [`ServerConfig::max_body_bytes`]: 64 KiB (no route takes a body today).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// How the server runs.
 #[derive(Debug, Clone)]
@@ -20,26 +32,42 @@ pub struct ServerConfig {
     pub web_dir: Option<PathBuf>,
     /// Origins allowed by CORS (`*` for any); empty: same-origin only.
     pub cors_origins: Vec<String>,
-    /// Longest time a request may take.
-    pub request_timeout: std::time::Duration,
-    /// Largest request body accepted, in bytes.
+    /// Longest time from a request's head being read to its answer being ready, reading the
+    /// body included (`408` after it).
+    pub request_timeout: Duration,
+    /// Largest request body accepted, in bytes, with or without a `Content-Length` (`413`).
     pub max_body_bytes: usize,
     /// Bytes of encoded tiles kept in memory.
     pub tile_cache_bytes: u64,
+    /// Most connections open at once. A connection beyond it takes the place of the open one
+    /// that has waited longest for its client with no request being answered, or is closed at
+    /// once when every open connection has a request being answered.
+    pub max_connections: usize,
+    /// Longest time a connection may take to send a whole request head, counted from the
+    /// connection's opening or the end of its previous answer; the connection is closed after
+    /// it.
+    pub header_read_timeout: Duration,
+    /// Longest time a connection with no request being answered may go without sending or
+    /// receiving a byte (an idle keep-alive connection, a stalled upload, a client that stops
+    /// reading its answer); the connection is closed after it.
+    pub idle_timeout: Duration,
 }
 
 impl ServerConfig {
-    /// Defaults for a results directory: no token, no web map, same-origin, 30 s, 64 KiB,
-    /// 256 MiB of tiles.
+    /// Defaults for a results directory: no token, no web map, same-origin, 30 s per request,
+    /// 64 KiB bodies, 256 MiB of tiles, 256 connections, 10 s header-read and idle timeouts.
     pub fn new(results_dir: impl Into<PathBuf>) -> Self {
         Self {
             results_dir: results_dir.into(),
             token: None,
             web_dir: None,
             cors_origins: Vec::new(),
-            request_timeout: std::time::Duration::from_secs(30),
-            max_body_bytes: 64 * 1024,
+            request_timeout: Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             tile_cache_bytes: 256 * 1024 * 1024,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            header_read_timeout: Duration::from_secs(DEFAULT_HEADER_READ_TIMEOUT_SECS),
+            idle_timeout: Duration::from_secs(DEFAULT_IDLE_TIMEOUT_SECS),
         }
     }
 }
