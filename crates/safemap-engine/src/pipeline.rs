@@ -350,6 +350,7 @@ fn input_checksums(study: &Study, results: &StudyResults) -> Result<Vec<InputFil
         let role = format!("source:{}", s.section.name);
         for f in safemap_ingest::expand_paths(&s.section.paths, &study.base_dir)
             .map_err(|source| EngineError::ingest(role.clone(), source))?
+            .files
         {
             files.push((role.clone(), f));
         }
