@@ -115,7 +115,7 @@ pub fn expand_paths(patterns: &[String], base: &Path) -> Result<Expansion, Inges
             });
         }
     }
-    walk.finish()
+    Ok(walk.finish())
 }
 
 /// One component of a pattern.
@@ -208,7 +208,8 @@ impl Walk {
         let Ok(id) = file_id(dir) else {
             return Ok(());
         };
-        if let Some(first) = self.searched.get(&(id.clone(), i)) {
+        let key = (id, i);
+        if let Some(first) = self.searched.get(&key) {
             if first != dir {
                 self.skipped_folders
                     .entry(dir.to_path_buf())
@@ -216,7 +217,7 @@ impl Walk {
             }
             return Ok(());
         }
-        self.searched.insert((id, i), dir.to_path_buf());
+        self.searched.insert(key, dir.to_path_buf());
         let last = i + 1 == parts.len();
         let options = MatchOptions::new();
         match &parts[i] {
@@ -264,7 +265,7 @@ impl Walk {
     }
 
     /// Each file once, under the path the module docs say; the rest skipped.
-    fn finish(self) -> Result<Expansion, IngestError> {
+    fn finish(self) -> Expansion {
         let mut by_file: HashMap<FileId, Vec<PathBuf>> = HashMap::new();
         for (path, id) in self.found {
             by_file.entry(id).or_default().push(path);
@@ -298,10 +299,10 @@ impl Walk {
             files.insert(kept);
         }
         skipped.sort();
-        Ok(Expansion {
+        Expansion {
             files: files.into_iter().collect(),
             skipped,
-        })
+        }
     }
 }
 

@@ -48,7 +48,8 @@ pub struct InvalidArea {
     /// The area's code.
     pub code: String,
     /// What is wrong: the first problem geo's `Validation` finds (e.g. a self-intersection),
-    /// found in O(n log n) for boundary data (see `validity.rs`).
+    /// found in O(n log n) for boundary data, or that a ring of long spikes was not checked
+    /// (see `validity.rs`).
     pub problem: String,
 }
 

@@ -1,5 +1,5 @@
 //! [`first_problem`]: the first problem geo's `Validation` finds in a `MultiPolygon`, without
-//! its quadratic steps.
+//! its quadratic steps, in a time bounded by the number of vertices.
 //!
 //! geo 0.33 checks that a ring does not cross itself by testing every pair of its segments
 //! (`linestring_has_self_intersection`: n² tests, 75 s for one ring of 100,000 vertices), and
@@ -16,14 +16,19 @@
 //!   never call an error. Each hole is still related to its exterior, as geo does.
 //!
 //! **Cost.** With n segments in a ring and k pairs of segments whose bounding boxes touch
-//! (about 2n for a boundary, whose segments are short beside the area: 500,000 vertices are
+//! (about 3n for a boundary, whose segments are short beside the area: 500,000 vertices are
 //! checked in a fraction of a second), a ring costs O(n log n + k). k is quadratic only for
-//! rings whose long segments' boxes pile up on one another (a star of long spikes), which
-//! boundary data does not have. Relating a hole to its exterior costs about the size of both.
+//! rings whose long segments' boxes pile up on one another (a star of long spikes: 35 s for
+//! 100,000 vertices), which boundary data does not have; so that such a ring cannot stall
+//! the run, at most [`PAIRS_PER_SEGMENT`] · n + [`FREE_PAIRS`] pairs are tested per ring, and a
+//! ring that needs more is reported as not checked ([`Problem::Unchecked`]). A ring of up to
+//! about 1,400 segments is always checked in full. Relating a hole to its exterior costs
+//! about the size of both, with the same k.
 //!
-//! The one difference from geo: a ring with a NaN or infinite coordinate is reported for that
+//! Two differences from geo: a ring with a NaN or infinite coordinate is reported for that
 //! coordinate (`... has a non-finite coordinate at index i`), without the self-intersection
-//! test, which such a coordinate makes meaningless (and boxes cannot hold).
+//! test, which such a coordinate makes meaningless (and boxes cannot hold); and a ring over
+//! the pair budget is reported as not checked.
 //!
 //! geo's sweep (`geo::algorithm::sweep::Intersections`) was not used: it tests every pair
 //! of segments whose *x* ranges overlap, which is quadratic for a tall, thin ring.
@@ -43,30 +48,58 @@ use rstar::{Envelope, RTree, AABB};
 /// A bounding box with the index of what it bounds.
 type Boxed = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
+/// Pairs of segments with touching bounding boxes tested per segment of a ring, at most
+/// (a boundary needs about 3).
+pub(crate) const PAIRS_PER_SEGMENT: usize = 64;
+/// Pairs tested in any ring on top of [`PAIRS_PER_SEGMENT`]: every pair of a ring of up to
+/// about 1,400 segments.
+pub(crate) const FREE_PAIRS: usize = 1 << 20;
+
+/// What is wrong with a `MultiPolygon`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum Problem {
+    /// What geo's `Validation` reports (with its message).
+    #[error(transparent)]
+    Invalid(#[from] InvalidMultiPolygon),
+    /// A ring with too many pairs of segments whose boxes touch to be checked for
+    /// self-intersection in bounded time.
+    #[error(
+        "polygon at index {polygon} was not checked: its {ring} has more than {PAIRS_PER_SEGMENT} pairs of \
+         segments with touching bounding boxes per segment (long spikes); simplify it to have it checked"
+    )]
+    Unchecked {
+        /// 0-based index of the polygon in the `MultiPolygon`.
+        polygon: usize,
+        /// The ring.
+        ring: RingRole,
+    },
+}
+
 /// The first problem geo's `Validation::check_validation` reports for `mp`, or `None` if it
-/// is valid (see the module docs for the one difference).
-pub(crate) fn first_problem(mp: &MultiPolygon<f64>) -> Option<InvalidMultiPolygon> {
+/// is valid (see the module docs for the two differences).
+pub(crate) fn first_problem(mp: &MultiPolygon<f64>) -> Option<Problem> {
     let pairs = Pairs::new(mp.0.iter().map(polygon_extent));
     for (i, polygon) in mp.0.iter().enumerate() {
-        if let Some(problem) = polygon_problem(polygon) {
-            return Some(InvalidMultiPolygon::InvalidPolygon(
-                GeometryIndex(i),
-                problem,
-            ));
+        match polygon_problem(polygon) {
+            Ok(None) => {}
+            Ok(Some(problem)) => {
+                return Some(InvalidMultiPolygon::InvalidPolygon(GeometryIndex(i), problem).into())
+            }
+            Err(ring) => return Some(Problem::Unchecked { polygon: i, ring }),
         }
         for j in pairs.later(i) {
             let im = polygon.relate(&mp.0[j]);
             if im.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional {
-                return Some(InvalidMultiPolygon::ElementsOverlaps(
-                    GeometryIndex(i),
-                    GeometryIndex(j),
-                ));
+                return Some(
+                    InvalidMultiPolygon::ElementsOverlaps(GeometryIndex(i), GeometryIndex(j))
+                        .into(),
+                );
             }
             if im.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional {
-                return Some(InvalidMultiPolygon::ElementsTouchOnALine(
-                    GeometryIndex(i),
-                    GeometryIndex(j),
-                ));
+                return Some(
+                    InvalidMultiPolygon::ElementsTouchOnALine(GeometryIndex(i), GeometryIndex(j))
+                        .into(),
+                );
             }
         }
     }
@@ -74,10 +107,12 @@ pub(crate) fn first_problem(mp: &MultiPolygon<f64>) -> Option<InvalidMultiPolygo
 }
 
 /// The first problem of one polygon, in geo's order: each ring's point count,
-/// self-intersection and coordinates, then each hole against the exterior and the later holes.
-fn polygon_problem(polygon: &Polygon<f64>) -> Option<InvalidPolygon> {
+/// self-intersection and coordinates, then each hole against the exterior and the later
+/// holes; `Err` with the ring that has too many pairs to check.
+fn polygon_problem(polygon: &Polygon<f64>) -> Result<Option<InvalidPolygon>, RingRole> {
+    let problem = |p| Ok(Some(p));
     if polygon.is_empty() {
-        return None;
+        return Ok(None);
     }
     let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
     for (r, ring) in rings.enumerate() {
@@ -86,18 +121,20 @@ fn polygon_problem(polygon: &Polygon<f64>) -> Option<InvalidPolygon> {
         }
         let role = ring_role(r);
         if ring.remove_repeated_points().0.len() < 4 {
-            return Some(InvalidPolygon::TooFewPointsInRing(role));
+            return problem(InvalidPolygon::TooFewPointsInRing(role));
         }
         if let Some(k) = ring.0.iter().position(|c| !finite(*c)) {
-            return Some(InvalidPolygon::NonFiniteCoord(role, CoordIndex(k)));
+            return problem(InvalidPolygon::NonFiniteCoord(role, CoordIndex(k)));
         }
-        if crosses_itself(ring) {
-            return Some(InvalidPolygon::SelfIntersection(role));
+        match crosses_itself(ring) {
+            Crossing::No => {}
+            Crossing::Yes => return problem(InvalidPolygon::SelfIntersection(role)),
+            Crossing::TooManyPairs => return Err(role),
         }
     }
     let holes = polygon.interiors();
     if holes.iter().all(|h| h.0.is_empty()) {
-        return None;
+        return Ok(None);
     }
     let exterior = Polygon::new(polygon.exterior().clone(), vec![]);
     let exterior = PreparedGeometry::from(&exterior);
@@ -111,10 +148,10 @@ fn polygon_problem(polygon: &Polygon<f64>) -> Option<InvalidPolygon> {
         let prepared = PreparedGeometry::from(&hole_polygon);
         let im = exterior.relate(&prepared);
         if !im.is_contains() {
-            return Some(InvalidPolygon::InteriorRingNotContainedInExteriorRing(role));
+            return problem(InvalidPolygon::InteriorRingNotContainedInExteriorRing(role));
         }
         if im.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional {
-            return Some(InvalidPolygon::IntersectingRingsOnALine(
+            return problem(InvalidPolygon::IntersectingRingsOnALine(
                 RingRole::Exterior,
                 role,
             ));
@@ -123,14 +160,14 @@ fn polygon_problem(polygon: &Polygon<f64>) -> Option<InvalidPolygon> {
             let other = RingRole::Interior(g);
             let im = prepared.relate(&Polygon::new(holes[g].clone(), vec![]));
             if im.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional {
-                return Some(InvalidPolygon::IntersectingRingsOnAnArea(role, other));
+                return problem(InvalidPolygon::IntersectingRingsOnAnArea(role, other));
             }
             if im.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional {
-                return Some(InvalidPolygon::IntersectingRingsOnALine(role, other));
+                return problem(InvalidPolygon::IntersectingRingsOnALine(role, other));
             }
         }
     }
-    None
+    Ok(None)
 }
 
 fn ring_role(r: usize) -> RingRole {
@@ -144,9 +181,18 @@ fn finite(c: Coord<f64>) -> bool {
     c.x.is_finite() && c.y.is_finite()
 }
 
+/// What [`crosses_itself`] found.
+enum Crossing {
+    No,
+    Yes,
+    /// More pairs of segments with touching boxes than the budget: not known.
+    TooManyPairs,
+}
+
 /// geo's `linestring_has_self_intersection` for a ring of finite coordinates: two of its
-/// segments meet, other than head to tail (one's start is the other's end).
-fn crosses_itself(ring: &LineString<f64>) -> bool {
+/// segments meet, other than head to tail (one's start is the other's end). At most
+/// [`PAIRS_PER_SEGMENT`] · n + [`FREE_PAIRS`] pairs are tested.
+fn crosses_itself(ring: &LineString<f64>) -> Crossing {
     let lines: Vec<_> = ring.lines().collect();
     let tree = RTree::bulk_load(
         lines
@@ -155,16 +201,22 @@ fn crosses_itself(ring: &LineString<f64>) -> bool {
             .map(|(i, l)| GeomWithData::new(rectangle(l.start, l.end), i))
             .collect(),
     );
-    lines.iter().enumerate().any(|(i, a)| {
-        tree.locate_in_envelope_intersecting(&AABB::from_corners(
-            [a.start.x, a.start.y],
-            [a.end.x, a.end.y],
-        ))
-        .map(|b| (b.data, lines[b.data]))
-        .any(|(j, b)| {
-            j > i && a.start != b.end && a.end != b.start && (a.intersects(&b) || b.intersects(a))
-        })
-    })
+    let mut budget = PAIRS_PER_SEGMENT * lines.len() + FREE_PAIRS;
+    for (i, a) in lines.iter().enumerate() {
+        let touching = AABB::from_corners([a.start.x, a.start.y], [a.end.x, a.end.y]);
+        for candidate in tree.locate_in_envelope_intersecting(&touching) {
+            let Some(left) = budget.checked_sub(1) else {
+                return Crossing::TooManyPairs;
+            };
+            budget = left;
+            let (j, b) = (candidate.data, &lines[candidate.data]);
+            if j > i && a.start != b.end && a.end != b.start && (a.intersects(b) || b.intersects(a))
+            {
+                return Crossing::Yes;
+            }
+        }
+    }
+    Crossing::No
 }
 
 fn rectangle(a: Coord<f64>, b: Coord<f64>) -> Rectangle<[f64; 2]> {
@@ -315,7 +367,7 @@ mod tests {
             }
             let want = mp.check_validation().err();
             invalid += usize::from(want.is_some());
-            assert_eq!(first_problem(&mp), want, "{mp:?}");
+            assert_eq!(first_problem(&mp), want.map(Problem::from), "{mp:?}");
         }
         // Both answers come up often.
         assert!((2_000..18_000).contains(&invalid), "{invalid}");
@@ -348,10 +400,48 @@ mod tests {
         let k = n * 1197 / 1200;
         assert_eq!(
             first_problem(&star(n, Some(k))),
-            Some(InvalidMultiPolygon::InvalidPolygon(
+            Some(Problem::Invalid(InvalidMultiPolygon::InvalidPolygon(
                 GeometryIndex(0),
                 InvalidPolygon::SelfIntersection(RingRole::Exterior)
-            ))
+            )))
+        );
+    }
+
+    #[test]
+    fn a_ring_of_long_spikes_is_not_checked_rather_than_checked_for_ever() {
+        // Spikes from near the centre: every box of a quadrant touches every other there,
+        // so n² / 8 pairs (35 s for 100,000 vertices without the budget).
+        let spikes = |n: usize| {
+            let ring: Vec<Coord<f64>> = (0..n)
+                .map(|k| {
+                    let t = std::f64::consts::TAU * k as f64 / n as f64;
+                    let r = if k % 2 == 0 { 1000.0 } else { 1.0 };
+                    Coord {
+                        x: r * t.cos(),
+                        y: r * t.sin(),
+                    }
+                })
+                .collect();
+            MultiPolygon(vec![Polygon::new(LineString(ring), vec![])])
+        };
+        let problem = first_problem(&spikes(100_000));
+        assert_eq!(
+            problem,
+            Some(Problem::Unchecked {
+                polygon: 0,
+                ring: RingRole::Exterior
+            })
+        );
+        assert_eq!(
+            problem.map(|p| p.to_string()).unwrap_or_default(),
+            "polygon at index 0 was not checked: its exterior ring has more than 64 pairs of segments \
+             with touching bounding boxes per segment (long spikes); simplify it to have it checked"
+        );
+        // A small one is checked in full, like geo.
+        let small = spikes(1_000);
+        assert_eq!(
+            first_problem(&small),
+            small.check_validation().err().map(Problem::from)
         );
     }
 
@@ -373,13 +463,16 @@ mod tests {
             .collect();
         parts.push(Polygon::new(square(297.5, 0.5, 1.0), vec![]));
         let mp = MultiPolygon(parts);
-        assert_eq!(first_problem(&mp), mp.check_validation().err());
         assert_eq!(
             first_problem(&mp),
-            Some(InvalidMultiPolygon::ElementsOverlaps(
+            Some(Problem::Invalid(InvalidMultiPolygon::ElementsOverlaps(
                 GeometryIndex(99),
                 GeometryIndex(100)
-            ))
+            )))
+        );
+        assert_eq!(
+            first_problem(&mp),
+            mp.check_validation().err().map(Problem::from)
         );
         // Holes: 50 apart, then two touching on a line.
         let mut holes: Vec<LineString<f64>> = (0..50)
@@ -387,8 +480,11 @@ mod tests {
             .collect();
         holes.push(square(149.0, 1.0, 1.0));
         let mp = MultiPolygon(vec![Polygon::new(square(0.0, 0.0, 200.0), holes)]);
-        assert_eq!(first_problem(&mp), mp.check_validation().err());
         assert!(first_problem(&mp).is_some());
+        assert_eq!(
+            first_problem(&mp),
+            mp.check_validation().err().map(Problem::from)
+        );
     }
 
     #[test]
@@ -404,10 +500,10 @@ mod tests {
         let mp = MultiPolygon(vec![Polygon::new(ring, vec![])]);
         assert_eq!(
             first_problem(&mp),
-            Some(InvalidMultiPolygon::InvalidPolygon(
+            Some(Problem::Invalid(InvalidMultiPolygon::InvalidPolygon(
                 GeometryIndex(0),
                 InvalidPolygon::NonFiniteCoord(RingRole::Exterior, CoordIndex(2))
-            ))
+            )))
         );
     }
 }
