@@ -258,6 +258,23 @@ fn national_lsoa_boundaries() {
     for bad in set.invalid.iter().take(3) {
         eprintln!("  invalid: {} {}", bad.code, bad.problem);
     }
+    // The same areas and messages as geo's own (quadratic) `Validation`.
+    use geo::Validation;
+    use rayon::prelude::*;
+    let geo_says: Vec<(String, String)> = set
+        .areas
+        .par_iter()
+        .filter_map(|a| {
+            let e = a.geometry.check_validation().err()?;
+            Some((a.code.clone(), e.to_string()))
+        })
+        .collect();
+    let ours: Vec<(String, String)> = set
+        .invalid
+        .iter()
+        .map(|i| (i.code.clone(), i.problem.clone()))
+        .collect();
+    assert_eq!(ours, geo_says);
 }
 
 /// The January 2019 Devon and Cornwall street file.
