@@ -424,6 +424,27 @@ mod tests {
     }
 
     #[test]
+    fn a_line_longer_than_the_limit_is_an_error_naming_it() {
+        let text = format!("a,b\n{},2\n{},4\n", "x".repeat(48), "y".repeat(49));
+        // Line 2 is exactly 50 bytes long, line 3 is 51.
+        let mut records = Records::new(text.as_bytes(), 50);
+        let mut record = ByteRecord::new();
+        assert_eq!(
+            records.next(&mut record).unwrap(),
+            Some(Item::Row { line: 1 })
+        );
+        assert_eq!(
+            records.next(&mut record).unwrap(),
+            Some(Item::Row { line: 2 })
+        );
+        let err = records.next(&mut record).unwrap_err();
+        assert_eq!(
+            LimitExceeded::within(&err),
+            Some(LimitExceeded::Line { line: 3, max: 50 })
+        );
+    }
+
+    #[test]
     fn the_last_line_may_lack_its_ending_or_hold_an_open_quote() {
         assert_eq!(
             items("a\n1\n\"2", 5),
