@@ -4,6 +4,8 @@
 //! and pass.
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
+use geo::Validation;
+use rayon::prelude::*;
 use safemap_ingest::{
     expand_paths, read_boundaries, read_event_csv, read_keyed_values, read_police_uk,
     BoundaryMapping, CategoryMapping, EventCsvMapping, InputLimits, KeyedColumns, SourceRead,
@@ -259,8 +261,6 @@ fn national_lsoa_boundaries() {
         eprintln!("  invalid: {} {}", bad.code, bad.problem);
     }
     // The same areas and messages as geo's own (quadratic) `Validation`.
-    use geo::Validation;
-    use rayon::prelude::*;
     let geo_says: Vec<(String, String)> = set
         .areas
         .par_iter()
