@@ -27,10 +27,12 @@ pub fn national_lsoas() -> Vec<MultiPolygon<f64>> {
 pub fn national_police_points() -> Vec<Coord<f64>> {
     let files =
         safemap_ingest::expand_paths(&["police/national-2019-01/*.csv.gz".to_string()], &data(""))
-            .expect("national police files");
+            .expect("national police files")
+            .files;
     let read = safemap_ingest::police_uk::read_police_uk(
         &files,
         &safemap_ingest::CategoryMapping::default(),
+        safemap_ingest::InputLimits::default(),
     )
     .expect("national police rows");
     read.events
@@ -128,6 +130,7 @@ pub fn national_lsoa_set() -> safemap_ingest::boundaries::BoundarySet {
     read_boundaries(
         &data("boundaries/uk-geojson/england_wales_lsoa11.geojson.gz"),
         &mapping,
+        safemap_ingest::InputLimits::default(),
     )
     .expect("national LSOA boundaries")
 }
@@ -153,6 +156,7 @@ pub fn lsoa_population_2019(codes: &[String]) -> Vec<f64> {
             code_column: "lsoa11_code".into(),
             value_column: "total_population".into(),
         },
+        safemap_ingest::InputLimits::default(),
     )
     .expect("mid-2019 LSOA population");
     codes

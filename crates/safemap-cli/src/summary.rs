@@ -47,6 +47,9 @@ fn print_accounting(label: &str, a: &Accounting) {
             thousands(a.joined_without_coverage)
         );
     }
+    for s in &a.skipped_paths {
+        println!("    not read again: {s}");
+    }
     if let Some(c) = &a.code_agreement {
         println!(
             "    spatial area = the source's own area code for {:.2}% of {} joined rows with a code",

@@ -89,8 +89,12 @@ impl AreaTable {
                 .filter_map(|m| m.boundary_field.clone())
                 .collect(),
         };
-        let set = read_boundaries(&study.resolve(&b.path), &mapping)
-            .map_err(|source| EngineError::ingest("boundaries", source))?;
+        let set = read_boundaries(
+            &study.resolve(&b.path),
+            &mapping,
+            study.limits.input_limits(),
+        )
+        .map_err(|source| EngineError::ingest("boundaries", source))?;
         let crs = set.crs;
         let geoms: Vec<(MultiPolygon<f64>, Option<MultiPolygon<f64>>)> = set
             .areas
@@ -211,6 +215,6 @@ fn read_keyed(study: &Study, s: &KeyedSection, role: &str) -> Result<KeyedValues
         code_column: s.code_column.clone(),
         value_column: s.value_column.clone(),
     };
-    read_keyed_values(&study.resolve(&s.path), &cols)
+    read_keyed_values(&study.resolve(&s.path), &cols, study.limits.input_limits())
         .map_err(|source| EngineError::ingest(role, source))
 }

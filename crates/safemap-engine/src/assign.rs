@@ -3,10 +3,12 @@
 
 use crate::areas::AreaTable;
 use crate::config::{EdgeRuleName, JoinMode, SourceSection};
+use crate::paths::tidy;
 use crate::sources::LoadedSource;
 use rayon::prelude::*;
 use safemap_geo::reproject::to_bng;
 use safemap_geo::EdgeRule;
+use safemap_ingest::paths::Skipped;
 use safemap_types::{AreaId, Event, MonthRange, Reject, RejectReason};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -78,6 +80,11 @@ pub struct Accounting {
     /// codes of the boundary geography ([`SAME_GEOGRAPHY_SHARE`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_agreement: Option<CodeAgreement>,
+    /// Paths the source's patterns matched that were not read, each with the path read (or
+    /// searched) instead: another path to a file read once, or a symbolic link back into a
+    /// folder already searched. Their lines are counted once, under the path read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped_paths: Vec<Skipped>,
 }
 
 /// The join result of one source.
@@ -144,6 +151,15 @@ pub fn assign(
     };
     let mut acc = Accounting {
         read: loaded.data.read,
+        skipped_paths: loaded
+            .skipped
+            .iter()
+            .map(|s| Skipped {
+                path: tidy(&s.path),
+                same_as: tidy(&s.same_as),
+                kind: s.kind,
+            })
+            .collect(),
         ..Accounting::default()
     };
     let mut rejects = Vec::new();

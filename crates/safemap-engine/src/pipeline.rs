@@ -319,6 +319,7 @@ fn source_result(
     measures.extend(flag_names);
     Ok(SourceResult {
         section: section.clone(),
+        files: data.files,
         slugs: measure_slugs,
         measures,
         has_timestamps: data.has_timestamps,
@@ -345,14 +346,10 @@ fn input_checksums(study: &Study, results: &StudyResults) -> Result<Vec<InputFil
     if let Some(s) = &study.services {
         files.push(("services".to_string(), study.resolve(&s.path)));
     }
-    // Source files are listed as expanded by the readers.
+    // Source files as read (expanding the patterns again could match the outputs).
     for s in &results.sources {
         let role = safemap_results::manifest::source_input_role(&s.section.name);
-        for f in safemap_ingest::expand_paths(&s.section.paths, &study.base_dir)
-            .map_err(|source| EngineError::ingest(role.clone(), source))?
-        {
-            files.push((role.clone(), f));
-        }
+        files.extend(s.files.iter().map(|f| (role.clone(), f.clone())));
     }
     outputs::manifest::checksum_all(&files)
 }

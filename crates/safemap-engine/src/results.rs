@@ -29,6 +29,8 @@ pub enum ColumnValue {
 pub struct SourceResult {
     /// The source's settings.
     pub section: SourceSection,
+    /// The files read, in order (each real file once).
+    pub files: Vec<std::path::PathBuf>,
     /// Measure names: the categories (as mapped, sorted), then `flag_domestic_abuse`,
     /// `flag_alcohol`, `flag_weapon` for the flags the source carries.
     pub measures: Vec<String>,

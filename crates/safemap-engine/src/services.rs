@@ -26,8 +26,12 @@ pub fn load(study: &Study, areas: &AreaTable) -> Result<Option<LocatedServices>,
         return Ok(None);
     };
     let mapping: ServiceMapping = parse_table(study, "services.columns", section.columns.clone())?;
-    let read = read_services(&study.resolve(&section.path), &mapping)
-        .map_err(|source| EngineError::ingest("services", source))?;
+    let read = read_services(
+        &study.resolve(&section.path),
+        &mapping,
+        study.limits.input_limits(),
+    )
+    .map_err(|source| EngineError::ingest("services", source))?;
     let mut acc = Accounting {
         read: read.read,
         rejected: read.rejects.len() as u64,

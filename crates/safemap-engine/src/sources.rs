@@ -4,6 +4,7 @@ use crate::config::{SourceFormat, SourceSection, Study};
 use crate::error::EngineError;
 use safemap_ingest::ed_istv::{read_ed, EdMapping};
 use safemap_ingest::event_csv::{read_event_csv, EventCsvMapping};
+use safemap_ingest::paths::Skipped;
 use safemap_ingest::police_uk::read_police_uk;
 use safemap_ingest::{expand_paths, CategoryMapping, SourceRead};
 use safemap_types::Flags;
@@ -19,6 +20,9 @@ pub struct LoadedSource {
     pub code_column: Option<String>,
     /// The flags this source's rows can carry, with their output names.
     pub flags: Vec<(Flags, &'static str)>,
+    /// Paths the source's patterns matched but that were not read: another path to a file
+    /// read, or a way back into a folder already searched (see [`safemap_ingest::paths`]).
+    pub skipped: Vec<Skipped>,
 }
 
 /// Output name of each flag.
@@ -34,19 +38,22 @@ pub fn read_source(
 ) -> Result<LoadedSource, EngineError> {
     let role = format!("source \"{}\"", src.name);
     let ingest = |source| EngineError::ingest(role.clone(), source);
-    let files = expand_paths(&src.paths, &study.base_dir).map_err(ingest)?;
+    let expansion = expand_paths(&src.paths, &study.base_dir).map_err(ingest)?;
+    let (files, skipped) = (expansion.files, expansion.skipped);
     let categories = CategoryMapping(src.categories.clone());
+    let limits = study.limits.input_limits();
     Ok(match src.format {
         SourceFormat::PoliceUk => LoadedSource {
-            data: read_police_uk(&files, &categories).map_err(ingest)?,
+            data: read_police_uk(&files, &categories, limits).map_err(ingest)?,
             coordinate_columns: "Longitude/Latitude".into(),
             code_column: Some("LSOA code".into()),
             flags: Vec::new(),
+            skipped,
         },
         SourceFormat::EventsCsv => {
             let m: EventCsvMapping = mapping(study, index, src)?;
             LoadedSource {
-                data: read_event_csv(&files, &m, &categories).map_err(ingest)?,
+                data: read_event_csv(&files, &m, &categories, limits).map_err(ingest)?,
                 coordinate_columns: format!("{}/{}", m.x, m.y),
                 code_column: m.area_code.clone(),
                 flags: [
@@ -57,15 +64,17 @@ pub fn read_source(
                 .into_iter()
                 .filter_map(|(column, flag)| column.as_ref().map(|_| flag))
                 .collect(),
+                skipped,
             }
         }
         SourceFormat::EdIstv => {
             let m: EdMapping = mapping(study, index, src)?;
             LoadedSource {
-                data: read_ed(&files, &m, &categories).map_err(ingest)?,
+                data: read_ed(&files, &m, &categories, limits).map_err(ingest)?,
                 coordinate_columns: format!("{}/{}/{}", m.grid_ref, m.easting, m.northing),
                 code_column: None,
                 flags: vec![ALCOHOL, WEAPON],
+                skipped,
             }
         }
     })

@@ -30,6 +30,7 @@
 //! data.police.uk never writes a line break inside a field, so its reader uses
 //! `max_lines = 1`; the other readers allow [`MAX_RECORD_LINES`].
 
+use crate::limits::LimitExceeded;
 use csv::ByteRecord;
 use csv_core::ReadRecordResult;
 use std::collections::VecDeque;
@@ -77,6 +78,8 @@ pub(crate) struct Records<R> {
     after_cr: bool,
     max_lines: usize,
     fields: Option<usize>,
+    /// The longest a line may be, in bytes.
+    max_line_bytes: u64,
     parser: Parser,
     /// Lines of the record being parsed.
     taken: Vec<Line>,
@@ -86,8 +89,9 @@ pub(crate) struct Records<R> {
 
 impl<R: BufRead> Records<R> {
     /// Records of `input`, one line each with any number of fields (what a header needs)
-    /// until [`Records::limit`] says otherwise.
-    pub(crate) fn new(input: R) -> Self {
+    /// until [`Records::limit`] says otherwise. A line longer than `max_line_bytes` is an
+    /// error.
+    pub(crate) fn new(input: R, max_line_bytes: u64) -> Self {
         Self {
             input,
             pending: VecDeque::new(),
@@ -95,6 +99,7 @@ impl<R: BufRead> Records<R> {
             after_cr: false,
             max_lines: 1,
             fields: None,
+            max_line_bytes,
             parser: Parser::new(),
             taken: Vec::new(),
             spare: Vec::new(),
@@ -112,7 +117,8 @@ impl<R: BufRead> Records<R> {
     ///
     /// # Errors
     ///
-    /// Read (or decompression) errors of the input.
+    /// Read (or decompression) errors of the input; a line longer than the limit
+    /// ([`LimitExceeded::Line`]).
     pub(crate) fn next(&mut self, record: &mut ByteRecord) -> io::Result<Option<Item>> {
         loop {
             let Some(first) = self.next_line()? else {
@@ -169,7 +175,9 @@ impl<R: BufRead> Records<R> {
         }
     }
 
-    /// Reads one line (without its ending) into `buf`; false at the end of the input.
+    /// Reads one line (without its ending) into `buf`; false at the end of the input. Fails
+    /// as soon as the line is longer than the limit, so `buf` stays within it (give or take
+    /// one buffer of input).
     fn read_line(&mut self, buf: &mut Vec<u8>) -> io::Result<bool> {
         loop {
             let avail = match self.input.fill_buf() {
@@ -184,15 +192,22 @@ impl<R: BufRead> Records<R> {
                 self.input.consume(1);
                 continue;
             }
-            if let Some(i) = avail.iter().position(|&b| b == b'\n' || b == b'\r') {
-                buf.extend_from_slice(&avail[..i]);
+            let end = avail.iter().position(|&b| b == b'\n' || b == b'\r');
+            let taken = end.unwrap_or(avail.len());
+            buf.extend_from_slice(&avail[..taken]);
+            if buf.len() as u64 > self.max_line_bytes {
+                return Err(LimitExceeded::Line {
+                    line: self.next_number,
+                    max: self.max_line_bytes,
+                }
+                .into());
+            }
+            if let Some(i) = end {
                 self.after_cr = avail[i] == b'\r';
                 self.input.consume(i + 1);
                 return Ok(true);
             }
-            let n = avail.len();
-            buf.extend_from_slice(avail);
-            self.input.consume(n);
+            self.input.consume(taken);
         }
     }
 }
@@ -312,7 +327,7 @@ mod tests {
 
     /// The items of `text` after its header, read with `max_lines`, each with its fields.
     fn items(text: &str, max_lines: usize) -> Vec<(Item, Vec<String>)> {
-        let mut records = Records::new(text.as_bytes());
+        let mut records = Records::new(text.as_bytes(), u64::MAX);
         let mut record = ByteRecord::new();
         let header = records.next(&mut record).unwrap();
         assert_eq!(header, Some(Item::Row { line: 1 }));
@@ -406,6 +421,27 @@ mod tests {
             row(4, &["7", "multi\nline", "9"]),
         ];
         assert_eq!(items(text, 20), want);
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_an_error_naming_it() {
+        let text = format!("a,b\n{},2\n{},4\n", "x".repeat(48), "y".repeat(49));
+        // Line 2 is exactly 50 bytes long, line 3 is 51.
+        let mut records = Records::new(text.as_bytes(), 50);
+        let mut record = ByteRecord::new();
+        assert_eq!(
+            records.next(&mut record).unwrap(),
+            Some(Item::Row { line: 1 })
+        );
+        assert_eq!(
+            records.next(&mut record).unwrap(),
+            Some(Item::Row { line: 2 })
+        );
+        let err = records.next(&mut record).unwrap_err();
+        assert_eq!(
+            LimitExceeded::within(&err),
+            Some(LimitExceeded::Line { line: 3, max: 50 })
+        );
     }
 
     #[test]

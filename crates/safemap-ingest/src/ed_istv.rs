@@ -8,7 +8,7 @@ use crate::grid_ref::parse_grid_ref;
 use crate::open::{field, CsvInput};
 use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
 use crate::values::yes_no;
-use crate::{CategoryMapping, IngestError, SourceRead};
+use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::{CheckedCoord, Crs, Event, EventTime, Flags, RejectReason, RowRef};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -108,11 +108,13 @@ impl Default for EdMapping {
 ///
 /// # Errors
 ///
-/// [`IngestError::MissingColumn`] for a mapped column not in the header, and I/O errors.
+/// [`IngestError::MissingColumn`] for a mapped column not in the header, a limit passed
+/// ([`InputLimits`]), and I/O errors.
 pub fn read_ed(
     files: &[PathBuf],
     mapping: &EdMapping,
     categories: &CategoryMapping,
+    limits: InputLimits,
 ) -> Result<SourceRead, IngestError> {
     let unarmed: Vec<String> = mapping
         .unarmed_methods
@@ -124,7 +126,7 @@ pub fn read_ed(
         categories,
         Crs::BritishNationalGrid,
         true,
-        |i, path| read_file(i, path, mapping, &unarmed, categories),
+        |i, path| read_file(i, path, mapping, &unarmed, categories, limits),
     )
 }
 
@@ -134,8 +136,9 @@ fn read_file(
     m: &EdMapping,
     unarmed: &[String],
     mapping: &CategoryMapping,
+    limits: InputLimits,
 ) -> Result<FileEvents, IngestError> {
-    let input = CsvInput::open(path, MAX_RECORD_LINES)?;
+    let input = CsvInput::open(path, MAX_RECORD_LINES, limits)?;
     let arrival_date = input.column(&m.arrival_date)?;
     let arrival_time = input.column(&m.arrival_time)?;
     let assault_date = input.column(&m.assault_date)?;
@@ -280,7 +283,13 @@ mod tests {
             ),
         )
         .unwrap();
-        let got = read_ed(&[p], &EdMapping::default(), &CategoryMapping::default()).unwrap();
+        let got = read_ed(
+            &[p],
+            &EdMapping::default(),
+            &CategoryMapping::default(),
+            InputLimits::default(),
+        )
+        .unwrap();
         assert_eq!((got.read, got.events.len(), got.rejects.len()), (6, 3, 3));
         assert_eq!(got.crs, Crs::BritishNationalGrid);
         let e = &got.events;
@@ -327,7 +336,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("ed.csv");
         std::fs::write(&p, "arrival_date,arrival_time,assault_date,assault_time,assault_method,location_type,alcohol,easting\n").unwrap();
-        let err = read_ed(&[p], &EdMapping::default(), &CategoryMapping::default()).unwrap_err();
+        let err = read_ed(
+            &[p],
+            &EdMapping::default(),
+            &CategoryMapping::default(),
+            InputLimits::default(),
+        )
+        .unwrap_err();
         assert!(
             matches!(&err, IngestError::MissingColumn { column, .. } if column == "grid_ref"),
             "{err}"

@@ -3,6 +3,7 @@
 //! Per-row problems are not errors: they become [`Reject`](safemap_types::Reject) records and
 //! reading continues.
 
+use crate::limits::LimitExceeded;
 use std::io;
 use std::path::PathBuf;
 
@@ -34,14 +35,6 @@ pub enum IngestError {
         source: glob::PatternError,
     },
 
-    /// A path (or the folder a pattern is relative to) is not valid UTF-8, so it cannot be
-    /// used in a pattern.
-    #[error("the path {} is not valid UTF-8: rename it or move the study", path.display())]
-    NonUtf8Path {
-        /// The offending path.
-        path: PathBuf,
-    },
-
     /// A file could not be opened or read.
     #[error(
         "cannot read {}: check that the file exists, is readable and is not truncated",
@@ -68,6 +61,63 @@ pub enum IngestError {
         /// The CSV error.
         #[source]
         source: csv::Error,
+    },
+
+    /// A line of a CSV file is longer than [`InputLimits::max_line_bytes`](crate::InputLimits).
+    #[error(
+        "{} line {line} is longer than {} KiB, the most one line may hold: check the file (a compressed file \
+         of zeros, or a file without line endings, looks like this) or raise max_line_kib in the study's [limits] table",
+        path.display(),
+        max / crate::limits::KIB
+    )]
+    LineTooLong {
+        /// The file.
+        path: PathBuf,
+        /// The line (1 = the first line of the file).
+        line: u64,
+        /// The limit, in bytes.
+        max: u64,
+    },
+
+    /// A compressed file expands to more than
+    /// [`InputLimits::max_decompressed_bytes`](crate::InputLimits).
+    #[error(
+        "{} expands to more than {} MiB when decompressed{}: check the file or raise max_decompressed_mib \
+         in the study's [limits] table",
+        path.display(),
+        max / crate::limits::MIB,
+        after_line(*line)
+    )]
+    TooLargeDecompressed {
+        /// The file.
+        path: PathBuf,
+        /// The last line read before the limit, for a CSV file.
+        line: Option<u64>,
+        /// The limit, in bytes.
+        max: u64,
+    },
+
+    /// A compressed file expands more than
+    /// [`InputLimits::max_expansion_ratio`](crate::InputLimits) times.
+    #[error(
+        "{} expands more than {max} times when decompressed ({} MiB from {} KiB{}), as a decompression bomb \
+         does: check the file or raise max_expansion_ratio in the study's [limits] table",
+        path.display(),
+        decompressed / crate::limits::MIB,
+        compressed / crate::limits::KIB,
+        after_line(*line)
+    )]
+    ExpansionTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The last line read before the limit, for a CSV file.
+        line: Option<u64>,
+        /// The limit: decompressed bytes per compressed byte.
+        max: u64,
+        /// Bytes decompressed when the limit was passed.
+        decompressed: u64,
+        /// Compressed bytes read by then.
+        compressed: u64,
     },
 
     /// A CSV file has no header line.
@@ -363,6 +413,34 @@ impl IngestError {
             source,
         }
     }
+
+    /// The error for a limit passed while reading `path` (after `line`, for a CSV file), or
+    /// `None` if `e` is not one.
+    pub(crate) fn limit(path: &std::path::Path, line: Option<u64>, e: &io::Error) -> Option<Self> {
+        let path = path.to_path_buf();
+        Some(match LimitExceeded::within(e)? {
+            LimitExceeded::Line { line, max } => IngestError::LineTooLong { path, line, max },
+            LimitExceeded::Decompressed { max } => {
+                IngestError::TooLargeDecompressed { path, line, max }
+            }
+            LimitExceeded::Expansion {
+                max,
+                decompressed,
+                compressed,
+            } => IngestError::ExpansionTooLarge {
+                path,
+                line,
+                max,
+                decompressed,
+                compressed,
+            },
+        })
+    }
+}
+
+/// `", after line N"`, or nothing.
+fn after_line(line: Option<u64>) -> String {
+    line.map_or(String::new(), |l| format!(", after line {l}"))
 }
 
 #[cfg(test)]

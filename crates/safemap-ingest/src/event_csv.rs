@@ -7,7 +7,7 @@ use crate::datetime::TimeFormat;
 use crate::open::{field, CsvInput};
 use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
 use crate::values::yes_no;
-use crate::{CategoryMapping, IngestError, SourceRead};
+use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::{Crs, Event, Flags, RejectReason, RowRef};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -69,11 +69,13 @@ pub struct EventCsvMapping {
 /// # Errors
 ///
 /// [`IngestError::MissingColumn`] when a mapped column is not in a file's header (naming the
-/// column, the file and the columns it has), [`IngestError::BadTimeFormat`], and I/O errors.
+/// column, the file and the columns it has), [`IngestError::BadTimeFormat`], a limit passed
+/// ([`InputLimits`]), and I/O errors.
 pub fn read_event_csv(
     files: &[PathBuf],
     mapping: &EventCsvMapping,
     categories: &CategoryMapping,
+    limits: InputLimits,
 ) -> Result<SourceRead, IngestError> {
     let format = TimeFormat::new(&mapping.time_format)?;
     read_in_parallel(
@@ -81,7 +83,7 @@ pub fn read_event_csv(
         categories,
         mapping.crs,
         format.has_time_of_day,
-        |i, path| read_file(i, path, mapping, &format, categories),
+        |i, path| read_file(i, path, mapping, &format, categories, limits),
     )
 }
 
@@ -91,8 +93,9 @@ fn read_file(
     m: &EventCsvMapping,
     format: &TimeFormat,
     mapping: &CategoryMapping,
+    limits: InputLimits,
 ) -> Result<FileEvents, IngestError> {
-    let input = CsvInput::open(path, MAX_RECORD_LINES)?;
+    let input = CsvInput::open(path, MAX_RECORD_LINES, limits)?;
     let (x_col, y_col, time_col, category_col) = (
         input.column(&m.x)?,
         input.column(&m.y)?,
@@ -191,7 +194,13 @@ mod tests {
              4,2024-03-16 02:00,248200,54600,public_order,perhaps\n",
         )
         .unwrap();
-        let got = read_event_csv(&[p], &mapping(), &CategoryMapping::default()).unwrap();
+        let got = read_event_csv(
+            &[p],
+            &mapping(),
+            &CategoryMapping::default(),
+            InputLimits::default(),
+        )
+        .unwrap();
         assert_eq!((got.read, got.events.len(), got.rejects.len()), (4, 2, 2));
         assert!(got.has_timestamps);
         assert_eq!(got.crs, Crs::BritishNationalGrid);
@@ -227,8 +236,13 @@ mod tests {
             alcohol: None,
             weapon: None,
         };
-        let got =
-            read_event_csv(std::slice::from_ref(&p), &m, &CategoryMapping::default()).unwrap();
+        let got = read_event_csv(
+            std::slice::from_ref(&p),
+            &m,
+            &CategoryMapping::default(),
+            InputLimits::default(),
+        )
+        .unwrap();
         assert!(!got.has_timestamps);
         assert_eq!(got.events[0].time, EventTime::month(2019, 1).unwrap());
         let err = read_event_csv(
@@ -238,6 +252,7 @@ mod tests {
                 ..m
             },
             &CategoryMapping::default(),
+            InputLimits::default(),
         )
         .unwrap_err();
         let msg = err.to_string();

@@ -5,7 +5,7 @@ use crate::csv_records::MAX_RECORD_LINES;
 use crate::open::{field, CsvInput};
 use crate::source::Problem;
 use crate::values::number;
-use crate::IngestError;
+use crate::{IngestError, InputLimits};
 use safemap_types::{Reject, RejectReason};
 use serde::Deserialize;
 use std::collections::btree_map::Entry;
@@ -46,9 +46,14 @@ pub struct KeyedValues {
 ///
 /// # Errors
 ///
-/// [`IngestError::MissingColumn`] when a column is not in the header, and I/O errors.
-pub fn read_keyed_values(path: &Path, columns: &KeyedColumns) -> Result<KeyedValues, IngestError> {
-    let input = CsvInput::open(path, MAX_RECORD_LINES)?;
+/// [`IngestError::MissingColumn`] when a column is not in the header, a limit passed
+/// ([`InputLimits`]), and I/O errors.
+pub fn read_keyed_values(
+    path: &Path,
+    columns: &KeyedColumns,
+    limits: InputLimits,
+) -> Result<KeyedValues, IngestError> {
+    let input = CsvInput::open(path, MAX_RECORD_LINES, limits)?;
     let code_i = input.column(&columns.code_column)?;
     let value_i = input.column(&columns.value_column)?;
     let mut values = BTreeMap::new();
@@ -109,7 +114,7 @@ mod tests {
             code_column: "LSOA code (2011)".into(),
             value_column: "Rank".into(),
         };
-        let got = read_keyed_values(&p, &cols).unwrap();
+        let got = read_keyed_values(&p, &cols, InputLimits::default()).unwrap();
         assert_eq!(got.values.get("E01000001"), Some(&29_199.0));
         assert_eq!(got.values.get("E01000002"), Some(&30_379.0));
         assert_eq!(got.read, 5);

@@ -14,6 +14,7 @@
 //! | [`boundaries`] | [`read_boundaries`], [`BoundaryMapping`], [`BoundarySet`], [`InvalidArea`]: GeoJSON and Shapefile areas |
 //! | [`keyed_table`] | [`read_keyed_values`], [`KeyedColumns`], [`KeyedValues`]: population, deprivation |
 //! | [`weights_file`] | [`weights_file::parse_gal`], [`weights_file::format_gal`], GWT likewise, and `read_*`/`write_*`: GAL and GWT spatial weights files |
+//! | [`limits`] | [`InputLimits`]: line length, decompressed size and expansion of one input file |
 //! | [`error`] | [`IngestError`]: file-level problems |
 //!
 //! Internal modules: `coords` (coordinate checks shared by every reader), `values` (yes/no
@@ -29,7 +30,9 @@
 //!   Problems with a whole file (missing, unreadable, wrong header, missing column, duplicate
 //!   area id in a boundary file) are [`IngestError`]s.
 //! - **Input encodings.** `.gz` files (detected by their magic bytes) are decompressed on the
-//!   fly; a UTF-8 byte-order mark is skipped; quoted CSV fields (with commas, or with
+//!   fly, held to the [`InputLimits`] on decompressed size and expansion; no CSV line may
+//!   pass the limit on line length (a file-level error naming the line); a UTF-8
+//!   byte-order mark is skipped; quoted CSV fields (with commas, or with
 //!   newlines in every reader but police.uk's) work. Fields are trimmed. A used field that
 //!   is not UTF-8 is rejected with `InvalidUtf8`.
 //! - **One stray quote costs one line.** A quoted field that does not close as a row can
@@ -62,6 +65,7 @@ pub mod error;
 pub mod event_csv;
 pub mod grid_ref;
 pub mod keyed_table;
+pub mod limits;
 mod open;
 pub mod paths;
 pub mod police_forces;
@@ -76,6 +80,7 @@ pub use ed_istv::{read_ed, EdMapping};
 pub use error::IngestError;
 pub use event_csv::{read_event_csv, EventCsvMapping};
 pub use keyed_table::{read_keyed_values, KeyedColumns, KeyedValues};
+pub use limits::InputLimits;
 pub use paths::expand_paths;
 pub use police_uk::{read_police_uk, POLICE_UK_COLUMNS};
 pub use services::{read_services, ServiceMapping, ServicesRead};

@@ -1,5 +1,5 @@
-//! Opening input files: transparent gzip, UTF-8 byte-order mark, CSV header handling and
-//! the row loop shared by every CSV reader.
+//! Opening input files: transparent gzip (held to the [`InputLimits`]), UTF-8 byte-order
+//! mark, CSV header handling and the row loop shared by every CSV reader.
 //!
 //! CSV files are read line by line with `csv-core` rather than polars: every row needs its
 //! own line number and its own reject record, and a bad row (even one with a stray quote)
@@ -7,10 +7,10 @@
 //! the rule.
 
 use crate::csv_records::{Item, Records};
+use crate::limits::Gunzip;
 use crate::source::Problem;
-use crate::IngestError;
+use crate::{IngestError, InputLimits};
 use csv::ByteRecord;
-use flate2::read::MultiGzDecoder;
 use safemap_types::{Reject, RejectReason};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
@@ -22,27 +22,35 @@ pub(crate) type Input = Box<dyn BufRead + Send>;
 const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 /// Opens `path` for reading: gzip is detected by its magic bytes (so `.csv.gz` and
-/// `.geojson.gz` need nothing special) and a leading UTF-8 byte-order mark is dropped.
-pub(crate) fn open_input(path: &Path) -> Result<Input, IngestError> {
-    let err = |e| IngestError::io(path, e);
+/// `.geojson.gz` need nothing special) and decompressed under `limits`, and a leading UTF-8
+/// byte-order mark is dropped.
+pub(crate) fn open_input(path: &Path, limits: InputLimits) -> Result<Input, IngestError> {
+    let err = |e| read_error(path, None, e);
     let file = File::open(path).map_err(err)?;
     let mut buf = BufReader::with_capacity(1 << 17, file);
     let gz = buf.fill_buf().map_err(err)?.starts_with(&[0x1F, 0x8B]);
     let inner: Input = if gz {
-        Box::new(BufReader::with_capacity(1 << 17, MultiGzDecoder::new(buf)))
+        Box::new(BufReader::with_capacity(1 << 17, Gunzip::new(buf, limits)))
     } else {
         Box::new(buf)
     };
     skip_bom(inner).map_err(err)
 }
 
-/// Reads the whole (decompressed, BOM-less) file into memory.
-pub(crate) fn read_all(path: &Path) -> Result<Vec<u8>, IngestError> {
+/// Reads the whole (decompressed, BOM-less) file into memory, held to the decompressed-size
+/// and expansion limits.
+pub(crate) fn read_all(path: &Path, limits: InputLimits) -> Result<Vec<u8>, IngestError> {
     let mut bytes = Vec::new();
-    open_input(path)?
+    open_input(path, limits)?
         .read_to_end(&mut bytes)
-        .map_err(|e| IngestError::io(path, e))?;
+        .map_err(|e| read_error(path, None, e))?;
     Ok(bytes)
+}
+
+/// The error for `e`, met reading `path` (after `line`, for a CSV file): a passed limit as
+/// such, anything else as [`IngestError::Io`].
+fn read_error(path: &Path, line: Option<u64>, e: io::Error) -> IngestError {
+    IngestError::limit(path, line, &e).unwrap_or_else(|| IngestError::io(path, e))
 }
 
 /// Drops a UTF-8 byte-order mark at the start of `r`, if there is one.
@@ -75,9 +83,13 @@ pub(crate) struct CsvInput<'p> {
 impl<'p> CsvInput<'p> {
     /// Opens `path` and reads its header line (the first non-blank line, which may not
     /// span lines). A data record may span up to `max_record_lines` physical lines (see
-    /// [`crate::csv_records`]).
-    pub(crate) fn open(path: &'p Path, max_record_lines: usize) -> Result<Self, IngestError> {
-        let mut records = Records::new(open_input(path)?);
+    /// [`crate::csv_records`]); no line may be longer than `limits.max_line_bytes`.
+    pub(crate) fn open(
+        path: &'p Path,
+        max_record_lines: usize,
+        limits: InputLimits,
+    ) -> Result<Self, IngestError> {
+        let mut records = Records::new(open_input(path, limits)?, limits.max_line_bytes);
         let mut record = ByteRecord::new();
         let header: Vec<String> = match records
             .next(&mut record)
@@ -195,13 +207,14 @@ impl<'p> CsvInput<'p> {
     }
 }
 
-/// A read error part-way through `path`, after line `line`.
+/// A read error part-way through `path`, after line `line`: a passed limit as such,
+/// anything else as [`IngestError::Csv`].
 fn csv_error(path: &Path, line: u64, e: io::Error) -> IngestError {
-    IngestError::Csv {
+    IngestError::limit(path, Some(line), &e).unwrap_or_else(|| IngestError::Csv {
         path: path.to_path_buf(),
         line,
         source: csv::Error::from(e),
-    }
+    })
 }
 
 /// At most 200 characters of `text`, with `…` when cut: the `value` of a reject.
@@ -249,16 +262,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let plain = dir.path().join("a.csv");
         std::fs::write(&plain, b"\xEF\xBB\xBFa,b\n1,2\n").unwrap();
-        assert_eq!(read_all(&plain).unwrap(), b"a,b\n1,2\n");
+        assert_eq!(
+            read_all(&plain, InputLimits::default()).unwrap(),
+            b"a,b\n1,2\n"
+        );
         let gz = dir.path().join("a.csv.gz");
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         enc.write_all(b"\xEF\xBB\xBFa,b\n1,2\n").unwrap();
         std::fs::write(&gz, enc.finish().unwrap()).unwrap();
-        assert_eq!(read_all(&gz).unwrap(), b"a,b\n1,2\n");
+        assert_eq!(
+            read_all(&gz, InputLimits::default()).unwrap(),
+            b"a,b\n1,2\n"
+        );
         // Short files without a BOM are kept whole.
         let short = dir.path().join("s.csv");
         std::fs::write(&short, b"a").unwrap();
-        assert_eq!(read_all(&short).unwrap(), b"a");
+        assert_eq!(read_all(&short, InputLimits::default()).unwrap(), b"a");
     }
 
     #[test]
@@ -270,7 +289,7 @@ mod tests {
             "\u{feff} a ,b\n1,2\n\n3\n\"x\ny\",4\r\n\r\n5,6\r\n7,8",
         )
         .unwrap();
-        let input = CsvInput::open(&path, MAX_RECORD_LINES).unwrap();
+        let input = CsvInput::open(&path, MAX_RECORD_LINES, InputLimits::default()).unwrap();
         assert_eq!(input.header, ["a", "b"]);
         assert_eq!(input.column("b").unwrap(), 1);
         let err = input.column("c").unwrap_err();
@@ -303,7 +322,7 @@ mod tests {
         let path = dir.path().join("e.csv");
         std::fs::write(&path, "").unwrap();
         assert!(matches!(
-            CsvInput::open(&path, 1),
+            CsvInput::open(&path, 1, InputLimits::default()),
             Err(IngestError::EmptyFile { .. })
         ));
     }

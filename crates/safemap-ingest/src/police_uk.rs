@@ -3,7 +3,7 @@
 use crate::coords::check_coord;
 use crate::open::{field, CsvInput};
 use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
-use crate::{CategoryMapping, IngestError, SourceRead};
+use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::{Crs, Event, EventTime, Flags, Month, RejectReason, RowRef};
 use std::path::{Path, PathBuf};
 
@@ -42,13 +42,15 @@ const RECORD_LINES: usize = 1;
 ///
 /// # Errors
 ///
-/// File-level problems only: unreadable file, empty file, wrong header.
+/// File-level problems only: unreadable file, empty file, wrong header, a limit passed
+/// ([`InputLimits`]).
 pub fn read_police_uk(
     files: &[PathBuf],
     categories: &CategoryMapping,
+    limits: InputLimits,
 ) -> Result<SourceRead, IngestError> {
     read_in_parallel(files, categories, Crs::Wgs84, false, |i, path| {
-        read_file(i, path, categories)
+        read_file(i, path, categories, limits)
     })
 }
 
@@ -56,8 +58,9 @@ fn read_file(
     index: u32,
     path: &Path,
     mapping: &CategoryMapping,
+    limits: InputLimits,
 ) -> Result<FileEvents, IngestError> {
-    let input = CsvInput::open(path, RECORD_LINES)?;
+    let input = CsvInput::open(path, RECORD_LINES, limits)?;
     check_header(path, &input.header)?;
     let mut cats = FileCategories::new(mapping);
     let mut events = Vec::new();
@@ -133,7 +136,12 @@ mod tests {
              y,2019-13,F,F,-4.14,50.37,L,E01015023,P,Drugs,,\n",
         );
         let b = write(dir.path(), "b.csv", "z,2019-02,F,F,-4.1,50.3,L,,,Arson,,\n");
-        let got = read_police_uk(&[a.clone(), b], &CategoryMapping::default()).unwrap();
+        let got = read_police_uk(
+            &[a.clone(), b],
+            &CategoryMapping::default(),
+            InputLimits::default(),
+        )
+        .unwrap();
         assert_eq!(got.read, 4);
         assert_eq!(got.events.len(), 3);
         assert_eq!(got.categories, ["Arson", "Burglary", "Drugs"]);
@@ -163,7 +171,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("h.csv");
         std::fs::write(&p, "Crime ID,Month,Reported by\n").unwrap();
-        let err = read_police_uk(&[p], &CategoryMapping::default()).unwrap_err();
+        let err =
+            read_police_uk(&[p], &CategoryMapping::default(), InputLimits::default()).unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("column 4 should be \"Falls within\""), "{msg}");
         assert!(

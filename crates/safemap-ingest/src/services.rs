@@ -5,7 +5,7 @@ use crate::csv_records::MAX_RECORD_LINES;
 use crate::open::{field, CsvInput};
 use crate::source::Problem;
 use crate::values::{number, yes_no};
-use crate::IngestError;
+use crate::{IngestError, InputLimits};
 use safemap_types::{Crs, PreventionTier, Reject, RejectReason, Service, ServiceKind};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -89,10 +89,15 @@ pub struct ServicesRead {
 ///
 /// # Errors
 ///
-/// [`IngestError::MissingColumn`] for a mapped column not in the header, and I/O errors.
-pub fn read_services(path: &Path, mapping: &ServiceMapping) -> Result<ServicesRead, IngestError> {
+/// [`IngestError::MissingColumn`] for a mapped column not in the header, a limit passed
+/// ([`InputLimits`]), and I/O errors.
+pub fn read_services(
+    path: &Path,
+    mapping: &ServiceMapping,
+    limits: InputLimits,
+) -> Result<ServicesRead, IngestError> {
     let m = mapping;
-    let input = CsvInput::open(path, MAX_RECORD_LINES)?;
+    let input = CsvInput::open(path, MAX_RECORD_LINES, limits)?;
     let [name, kind, tier, x, y, capacity, confidential] = [
         &m.name,
         &m.kind,
@@ -197,7 +202,7 @@ mod tests {
              Youth club,youth service,2,247000,55000,-3,no\n",
         )
         .unwrap();
-        let got = read_services(&p, &ServiceMapping::default()).unwrap();
+        let got = read_services(&p, &ServiceMapping::default(), InputLimits::default()).unwrap();
         assert_eq!((got.read, got.services.len(), got.rejects.len()), (5, 2, 3));
         assert_eq!(got.services[0].capacity, Some(1200.0));
         assert_eq!(got.services[0].kind, ServiceKind::FamilyHub);

@@ -3,8 +3,8 @@
 
 use safemap_ingest::{
     expand_paths, read_boundaries, read_ed, read_event_csv, read_keyed_values, read_police_uk,
-    BoundaryMapping, CategoryMapping, EdMapping, EventCsvMapping, IngestError, KeyedColumns,
-    SourceRead,
+    BoundaryMapping, CategoryMapping, EdMapping, EventCsvMapping, IngestError, InputLimits,
+    KeyedColumns, SourceRead,
 };
 use safemap_types::{Crs, Reject, RejectReason};
 use std::path::{Path, PathBuf};
@@ -20,7 +20,8 @@ fn police(name: &str) -> SourceRead {
 }
 
 fn police_with(name: &str, mapping: &CategoryMapping) -> SourceRead {
-    let got = read_police_uk(&[corpus(name)], mapping).expect("the corpus file reads");
+    let got = read_police_uk(&[corpus(name)], mapping, InputLimits::default())
+        .expect("the corpus file reads");
     assert_eq!(
         got.read,
         (got.events.len() + got.rejects.len()) as u64,
@@ -216,6 +217,7 @@ fn quote_running_to_the_end_of_a_force_extract() {
         std::slice::from_ref(&path),
         &force_mapping(),
         &CategoryMapping::default(),
+        InputLimits::default(),
     )
     .unwrap();
     // Lines 3-4 are one legitimate record (a note with a line break); line 6 opens a note
@@ -262,6 +264,7 @@ fn bad_timestamp_in_a_force_extract() {
         &[corpus("force_bad_timestamp.csv")],
         &force_mapping(),
         &CategoryMapping::default(),
+        InputLimits::default(),
     )
     .unwrap();
     assert_eq!(got.events.len(), 1);
@@ -284,6 +287,7 @@ fn bad_grid_reference_in_ed_records() {
         &[corpus("ed_bad_grid_ref.csv")],
         &EdMapping::default(),
         &CategoryMapping::default(),
+        InputLimits::default(),
     )
     .unwrap();
     assert_eq!(got.events.len(), 1);
@@ -306,6 +310,7 @@ fn thousands_separators_in_a_keyed_table() {
             code_column: "LSOA code (2011)".into(),
             value_column: "Index of Multiple Deprivation (IMD) Rank".into(),
         },
+        InputLimits::default(),
     )
     .unwrap();
     assert_eq!(got.read, 2);
@@ -331,7 +336,7 @@ fn self_intersecting_polygon_is_kept_and_listed() {
         name_field: Some("name".into()),
         crs: None,
     };
-    let set = read_boundaries(&corpus("bowtie.geojson"), &mapping).unwrap();
+    let set = read_boundaries(&corpus("bowtie.geojson"), &mapping, InputLimits::default()).unwrap();
     assert_eq!(set.crs, Crs::BritishNationalGrid);
     assert_eq!(set.areas.len(), 2);
     assert_eq!(set.areas[1].code, "BT001");
@@ -353,7 +358,7 @@ fn duplicate_area_ids_are_a_file_error() {
         crs: None,
     };
     let path = corpus("duplicate_ids.geojson");
-    let err = read_boundaries(&path, &mapping).unwrap_err();
+    let err = read_boundaries(&path, &mapping, InputLimits::default()).unwrap_err();
     assert!(
         matches!(&err, IngestError::DuplicateAreaId { code, first: 0, second: 2, .. } if code == "E01015023")
     );

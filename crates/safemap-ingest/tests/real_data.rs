@@ -4,9 +4,11 @@
 //! and pass.
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
+use geo::Validation;
+use rayon::prelude::*;
 use safemap_ingest::{
     expand_paths, read_boundaries, read_event_csv, read_keyed_values, read_police_uk,
-    BoundaryMapping, CategoryMapping, EventCsvMapping, KeyedColumns, SourceRead,
+    BoundaryMapping, CategoryMapping, EventCsvMapping, InputLimits, KeyedColumns, SourceRead,
 };
 use safemap_types::{Crs, RejectReason};
 use std::path::{Path, PathBuf};
@@ -35,9 +37,11 @@ fn lsoa_mapping() -> BoundaryMapping {
 #[test]
 fn devon_and_cornwall_street_files() {
     let data = data_dir();
-    let files = expand_paths(&["police/devon-and-cornwall/*.csv".into()], &data).unwrap();
+    let files = expand_paths(&["police/devon-and-cornwall/*.csv".into()], &data)
+        .unwrap()
+        .files;
     assert_eq!(files.len(), 5);
-    let got = read_police_uk(&files, &CategoryMapping::default()).unwrap();
+    let got = read_police_uk(&files, &CategoryMapping::default(), InputLimits::default()).unwrap();
     assert_eq!(got.read, 56_626);
     assert_eq!(got.read, (got.events.len() + got.rejects.len()) as u64);
     assert!(
@@ -66,13 +70,17 @@ fn devon_and_cornwall_street_files() {
 #[test]
 fn same_result_whatever_the_thread_count() {
     let data = data_dir();
-    let files = expand_paths(&["police/hampshire/*.csv".into()], &data).unwrap();
+    let files = expand_paths(&["police/hampshire/*.csv".into()], &data)
+        .unwrap()
+        .files;
     let read_with = |threads: usize| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| read_police_uk(&files, &CategoryMapping::default()).unwrap())
+            .install(|| {
+                read_police_uk(&files, &CategoryMapping::default(), InputLimits::default()).unwrap()
+            })
     };
     let one = read_with(1);
     assert_eq!(one.read, 64_744);
@@ -87,12 +95,14 @@ fn same_result_whatever_the_thread_count() {
 #[test]
 fn category_mapping_on_real_rows() {
     let data = data_dir();
-    let files = expand_paths(&["police/hampshire/2019-01-*.csv".into()], &data).unwrap();
+    let files = expand_paths(&["police/hampshire/2019-01-*.csv".into()], &data)
+        .unwrap()
+        .files;
     let mapping: CategoryMapping = serde_json::from_str(
         r#"{"Violence and sexual offences": "violence", "Public order": "disorder", "Anti-social behaviour": "disorder"}"#,
     )
     .unwrap();
-    let got = read_police_uk(&files, &mapping).unwrap();
+    let got = read_police_uk(&files, &mapping, InputLimits::default()).unwrap();
     assert_eq!(got.read, 12_774);
     assert_eq!(got.categories, ["disorder", "violence"]);
     assert!(!got.rejects.is_empty());
@@ -107,10 +117,12 @@ fn category_mapping_on_real_rows() {
 #[test]
 fn national_january_2019_gzipped() {
     let data = data_dir();
-    let files = expand_paths(&["police/national-2019-01/*.csv.gz".into()], &data).unwrap();
+    let files = expand_paths(&["police/national-2019-01/*.csv.gz".into()], &data)
+        .unwrap()
+        .files;
     assert_eq!(files.len(), 39);
     let t = Instant::now();
-    let got = read_police_uk(&files, &CategoryMapping::default()).unwrap();
+    let got = read_police_uk(&files, &CategoryMapping::default(), InputLimits::default()).unwrap();
     eprintln!(
         "national police.uk: {} rows from {} files in {:.2?}",
         got.read,
@@ -133,6 +145,7 @@ fn plymouth_lsoa_boundaries_and_population() {
     let set = read_boundaries(
         &data.join("boundaries/uk-geojson/lsoa11/E06000026.json"),
         &lsoa_mapping(),
+        InputLimits::default(),
     )
     .unwrap();
     assert_eq!(set.areas.len(), 161);
@@ -148,6 +161,7 @@ fn plymouth_lsoa_boundaries_and_population() {
             code_column: "lsoa11_code".into(),
             value_column: "total_population".into(),
         },
+        InputLimits::default(),
     )
     .unwrap();
     assert!(
@@ -171,6 +185,7 @@ fn imd_2019_with_bom_and_thousands_separators() {
             code_column: "LSOA code (2011)".into(),
             value_column: "Index of Multiple Deprivation (IMD) Rank".into(),
         },
+        InputLimits::default(),
     )
     .unwrap();
     assert_eq!(rank.read, 32_844);
@@ -185,6 +200,7 @@ fn imd_2019_with_bom_and_thousands_separators() {
             code_column: "LSOA code (2011)".into(),
             value_column: "Index of Multiple Deprivation (IMD) Decile".into(),
         },
+        InputLimits::default(),
     )
     .unwrap();
     assert_eq!(decile.values.len(), 32_844);
@@ -202,7 +218,7 @@ fn columbus_shapefile() {
         name_field: None,
         crs: Some(Crs::BritishNationalGrid),
     };
-    let set = read_boundaries(&path, &mapping).unwrap();
+    let set = read_boundaries(&path, &mapping, InputLimits::default()).unwrap();
     assert_eq!(set.areas.len(), 49);
     assert_eq!(set.crs, Crs::BritishNationalGrid);
     assert_eq!(set.areas[0].code, "1");
@@ -228,6 +244,7 @@ fn national_lsoa_boundaries() {
     let set = read_boundaries(
         &data.join("boundaries/uk-geojson/england_wales_lsoa11.geojson.gz"),
         &lsoa_mapping(),
+        InputLimits::default(),
     )
     .unwrap();
     eprintln!(
@@ -243,6 +260,21 @@ fn national_lsoa_boundaries() {
     for bad in set.invalid.iter().take(3) {
         eprintln!("  invalid: {} {}", bad.code, bad.problem);
     }
+    // The same areas and messages as geo's own (quadratic) `Validation`.
+    let geo_says: Vec<(String, String)> = set
+        .areas
+        .par_iter()
+        .filter_map(|a| {
+            let e = a.geometry.check_validation().err()?;
+            Some((a.code.clone(), e.to_string()))
+        })
+        .collect();
+    let ours: Vec<(String, String)> = set
+        .invalid
+        .iter()
+        .map(|i| (i.code.clone(), i.problem.clone()))
+        .collect();
+    assert_eq!(ours, geo_says);
 }
 
 /// The January 2019 Devon and Cornwall street file.
@@ -330,7 +362,12 @@ fn assert_only_stray_lines_lost(clean: &SourceRead, got: &SourceRead, path: &Pat
 #[test]
 fn stray_quotes_in_a_real_police_file_cost_their_own_rows_only() {
     let source = devon_and_cornwall_2019_01();
-    let clean = read_police_uk(std::slice::from_ref(&source), &CategoryMapping::default()).unwrap();
+    let clean = read_police_uk(
+        std::slice::from_ref(&source),
+        &CategoryMapping::default(),
+        InputLimits::default(),
+    )
+    .unwrap();
     let data_lines = std::fs::read_to_string(&source).unwrap().lines().count() as u64 - 1;
     assert_eq!(clean.read, data_lines);
     assert!(clean.rejects.is_empty());
@@ -340,7 +377,12 @@ fn stray_quotes_in_a_real_police_file_cost_their_own_rows_only() {
     // the rows between them, and one on the last line.
     for stray in [vec![7], vec![7, 150], vec![last]] {
         let path = with_stray_quotes(&source, dir.path(), &stray);
-        let got = read_police_uk(std::slice::from_ref(&path), &CategoryMapping::default()).unwrap();
+        let got = read_police_uk(
+            std::slice::from_ref(&path),
+            &CategoryMapping::default(),
+            InputLimits::default(),
+        )
+        .unwrap();
         assert_only_stray_lines_lost(&clean, &got, &path, &stray);
     }
 }
@@ -364,7 +406,13 @@ fn stray_quotes_in_a_reader_that_allows_multi_line_fields() {
         weapon: None,
     };
     let read = |path: &Path| {
-        read_event_csv(&[path.to_path_buf()], &mapping, &CategoryMapping::default()).unwrap()
+        read_event_csv(
+            &[path.to_path_buf()],
+            &mapping,
+            &CategoryMapping::default(),
+            InputLimits::default(),
+        )
+        .unwrap()
     };
     let source = devon_and_cornwall_2019_01();
     let clean = read(&source);

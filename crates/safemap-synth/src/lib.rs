@@ -30,6 +30,7 @@
 //! | [`format_grid_ref`] | 10-figure OS grid references (`SP 50123 00456`) |
 //! | [`in_nte_window`] | the Friday/Saturday 21:00-02:59 night-time-economy window |
 //! | [`SynthError`] | what can fail (only writing and formatting can) |
+//! | [`stress::many_vertex_area`] | a boundary file of one area with very many vertices (for tests and benchmarks) |
 //!
 //! How the city is built:
 //!
@@ -64,6 +65,7 @@ mod points;
 pub mod police;
 mod random;
 pub mod services;
+pub mod stress;
 mod tessellation;
 pub mod write;
 

@@ -10,7 +10,7 @@
 //! One file per section, each with its type and its checks: `study.rs`, `boundaries.rs`,
 //! `keyed.rs` (`[population]`, `[deprivation]`, a measure's table), `source.rs`,
 //! `services.rs`, `measure.rs`, `weights.rs`, `analysis.rs`, `grid.rs`, `density.rs`,
-//! `disclosure.rs`, `serve.rs`; `error.rs` holds [`ConfigError`]. This file loads the study
+//! `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds [`ConfigError`]. This file loads the study
 //! and runs the checks in order.
 
 mod analysis;
@@ -20,6 +20,7 @@ mod disclosure;
 mod error;
 mod grid;
 mod keyed;
+mod limits;
 mod measure;
 mod serve;
 mod services;
@@ -36,6 +37,7 @@ pub use disclosure::DisclosureSection;
 pub use error::ConfigError;
 pub use grid::{GridSection, GridShape};
 pub use keyed::KeyedSection;
+pub use limits::LimitsSection;
 pub use measure::{MeasureKind, MeasureSection};
 pub use serve::ServeSection;
 pub use services::ServicesSection;
@@ -87,6 +89,9 @@ pub struct Study {
     /// Settings of `safemap serve` for this study's results.
     #[serde(default)]
     pub serve: ServeSection,
+    /// How far one input file may make the run go.
+    #[serde(default)]
+    pub limits: LimitsSection,
     /// Directory of the study file; relative paths are resolved against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -172,6 +177,7 @@ impl Study {
         }
         disclosure::check(&self.disclosure, self)?;
         serve::check(&self.serve, self)?;
+        self.limits.check(self)?;
         measure::check(self)?;
         weights::check(self)?;
         if let Some(g) = &self.grid {

@@ -140,3 +140,29 @@ fn sensitivity_follows_the_data_whatever_the_source_is_called() {
     let ed = MINIMAL.replace("\"police_uk\"", "\"ed_istv\"");
     assert_eq!(sensitivity(&ed), Some(Sensitivity::EdRecords));
 }
+
+#[test]
+fn limits_default_to_the_readers_and_are_checked() {
+    let (_dir, path) = write(MINIMAL);
+    let s = Study::load(&path).unwrap();
+    assert_eq!(
+        s.limits.input_limits(),
+        safemap_ingest::InputLimits::default()
+    );
+    let (_dir, path) = write(&format!(
+        "{MINIMAL}[limits]\nmax_line_kib = 4\nmax_expansion_ratio = 1000\n"
+    ));
+    let limits = Study::load(&path).unwrap().limits.input_limits();
+    assert_eq!(limits.max_line_bytes, 4096);
+    assert_eq!(limits.max_expansion_ratio, 1000);
+    assert_eq!(
+        limits.max_decompressed_bytes,
+        safemap_ingest::InputLimits::default().max_decompressed_bytes
+    );
+    let (_dir, path) = write(&format!("{MINIMAL}[limits]\nmax_decompressed_mib = 0\n"));
+    let err = Study::load(&path).unwrap_err().to_string();
+    assert!(err.contains("limits.max_decompressed_mib"), "{err}");
+    let (_dir, path) = write(&format!("{MINIMAL}[limits]\nmax_lines = 3\n"));
+    let err = Study::load(&path).unwrap_err().to_string();
+    assert!(err.contains("unknown field `max_lines`"), "{err}");
+}

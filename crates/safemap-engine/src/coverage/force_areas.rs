@@ -54,7 +54,8 @@ pub(super) fn assign(
         crs: None,
         value_fields: Vec::new(),
     };
-    let set = read_boundaries(&path, &mapping).map_err(|e| EngineError::ingest(&role, e))?;
+    let set = read_boundaries(&path, &mapping, study.limits.input_limits())
+        .map_err(|e| EngineError::ingest(&role, e))?;
     let planar = areas.boundary_crs == Crs::Planar;
     if planar != (set.crs == Crs::Planar) {
         return Err(EngineError::Coverage {

@@ -6,7 +6,7 @@
 
 use super::{BoundaryMapping, RawArea, RawSet};
 use crate::open::read_all;
-use crate::IngestError;
+use crate::{IngestError, InputLimits};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use geojson::{Feature, GeometryValue, Position};
 use rayon::prelude::*;
@@ -27,8 +27,12 @@ struct Skeleton<'a> {
     features: Vec<&'a RawValue>,
 }
 
-pub(super) fn read(path: &Path, mapping: &BoundaryMapping) -> Result<RawSet, IngestError> {
-    let bytes = read_all(path)?;
+pub(super) fn read(
+    path: &Path,
+    mapping: &BoundaryMapping,
+    limits: InputLimits,
+) -> Result<RawSet, IngestError> {
+    let bytes = read_all(path, limits)?;
     let json_err = |source: serde_json::Error| IngestError::Json {
         path: path.to_path_buf(),
         line: source.line(),
@@ -219,7 +223,7 @@ mod tests {
             name_field: None,
             crs: None,
         };
-        let err = read(&p, &m).err().unwrap();
+        let err = read(&p, &m, InputLimits::default()).err().unwrap();
         assert!(
             matches!(&err, IngestError::UnsupportedGeometry { feature: 1, kind, .. } if kind == "Point"),
             "{err}"
@@ -230,13 +234,13 @@ mod tests {
         );
         let p2 = dir.path().join("y.json");
         std::fs::write(&p2, fine).unwrap();
-        let set = read(&p2, &m).unwrap();
+        let set = read(&p2, &m, InputLimits::default()).unwrap();
         assert_eq!(set.areas[0].code, "7");
         assert_eq!(set.areas[0].geometry.0.len(), 2);
         assert!(set.declared.is_none());
         std::fs::write(&p2, r#"{"type":"Feature"}"#).unwrap();
         assert!(matches!(
-            read(&p2, &m),
+            read(&p2, &m, InputLimits::default()),
             Err(IngestError::NotFeatureCollection { .. })
         ));
         std::fs::write(
@@ -245,7 +249,7 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(
-            read(&p2, &m),
+            read(&p2, &m, InputLimits::default()),
             Err(IngestError::Json { line: 1, .. })
         ));
     }

@@ -1,13 +1,13 @@
 //! [`read_boundaries`]: area polygons from GeoJSON or a Shapefile, with their CRS worked
 //! out, ids checked for uniqueness and polygon validity checked.
 //!
-//! One file per format: `geojson.rs` and `shapefile.rs`.
+//! One file per format: `geojson.rs` and `shapefile.rs`; `validity.rs` checks the polygons.
 
 mod geojson;
 mod shapefile;
+mod validity;
 
-use crate::IngestError;
-use geo::Validation;
+use crate::{IngestError, InputLimits};
 use geo_types::MultiPolygon;
 use rayon::prelude::*;
 use safemap_types::{Area, AreaId, Crs};
@@ -47,7 +47,9 @@ pub struct InvalidArea {
     pub id: AreaId,
     /// The area's code.
     pub code: String,
-    /// What is wrong (the first problem found by geo's `Validation`, e.g. a self-intersection).
+    /// What is wrong: the first problem geo's `Validation` finds (e.g. a self-intersection),
+    /// found in O(n log n) for boundary data, or that a ring of long spikes was not checked
+    /// (see `validity.rs`).
     pub problem: String,
 }
 
@@ -102,7 +104,11 @@ pub(crate) struct RawSet {
 /// An unsupported extension, unreadable or malformed file, a non-polygon geometry (naming the
 /// feature), a feature without the id (or name) property, **a duplicate area id** (naming the
 /// id and both features), an unsupported declared CRS, an undeterminable CRS, or no features.
-pub fn read_boundaries(path: &Path, mapping: &BoundaryMapping) -> Result<BoundarySet, IngestError> {
+pub fn read_boundaries(
+    path: &Path,
+    mapping: &BoundaryMapping,
+    limits: InputLimits,
+) -> Result<BoundarySet, IngestError> {
     let ext = |p: &Path| {
         p.extension()
             .and_then(|e| e.to_str())
@@ -115,7 +121,7 @@ pub fn read_boundaries(path: &Path, mapping: &BoundaryMapping) -> Result<Boundar
         path.to_path_buf()
     };
     let raw = match (ext(&inner).as_deref(), gz) {
-        (Some("geojson" | "json"), _) => geojson::read(path, mapping)?,
+        (Some("geojson" | "json"), _) => geojson::read(path, mapping, limits)?,
         (Some("shp"), false) => shapefile::read(path, mapping)?,
         _ => {
             return Err(IngestError::UnsupportedFormat {
@@ -169,7 +175,7 @@ pub fn read_boundaries(path: &Path, mapping: &BoundaryMapping) -> Result<Boundar
     let invalid = areas
         .par_iter()
         .filter_map(|a| {
-            a.geometry.check_validation().err().map(|e| InvalidArea {
+            validity::first_problem(&a.geometry).map(|e| InvalidArea {
                 id: a.id,
                 code: a.code.clone(),
                 problem: e.to_string(),
@@ -259,14 +265,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let lonlat = write(dir.path(), "a.geojson", "", &[feature("A", SQUARE)]);
         assert_eq!(
-            read_boundaries(&lonlat, &mapping(None)).unwrap().crs,
+            read_boundaries(&lonlat, &mapping(None), InputLimits::default())
+                .unwrap()
+                .crs,
             Crs::Wgs84
         );
         let bng = write(dir.path(), "b.json", "", &[feature("A", BNG_SQUARE)]);
-        let err = read_boundaries(&bng, &mapping(None)).unwrap_err();
+        let err = read_boundaries(&bng, &mapping(None), InputLimits::default()).unwrap_err();
         assert!(matches!(err, IngestError::UndeterminedCrs { .. }), "{err}");
         assert!(err.to_string().contains("[boundaries]"));
-        let set = read_boundaries(&bng, &mapping(Some(Crs::BritishNationalGrid))).unwrap();
+        let set = read_boundaries(
+            &bng,
+            &mapping(Some(Crs::BritishNationalGrid)),
+            InputLimits::default(),
+        )
+        .unwrap();
         assert_eq!(set.crs, Crs::BritishNationalGrid);
         let declared =
             r#""crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"#;
@@ -277,12 +290,14 @@ mod tests {
             &[feature("A", BNG_SQUARE)],
         );
         assert_eq!(
-            read_boundaries(&decl, &mapping(None)).unwrap().crs,
+            read_boundaries(&decl, &mapping(None), InputLimits::default())
+                .unwrap()
+                .crs,
             Crs::BritishNationalGrid
         );
         // An explicit CRS wins over the declaration.
         assert_eq!(
-            read_boundaries(&decl, &mapping(Some(Crs::Wgs84)))
+            read_boundaries(&decl, &mapping(Some(Crs::Wgs84)), InputLimits::default())
                 .unwrap()
                 .crs,
             Crs::Wgs84
@@ -290,7 +305,7 @@ mod tests {
         let odd = r#""crs":{"type":"name","properties":{"name":"EPSG:3857"}},"#;
         let odd = write(dir.path(), "d.geojson", odd, &[feature("A", SQUARE)]);
         assert!(matches!(
-            read_boundaries(&odd, &mapping(None)),
+            read_boundaries(&odd, &mapping(None), InputLimits::default()),
             Err(IngestError::UnknownCrs { .. })
         ));
     }
@@ -304,7 +319,7 @@ mod tests {
             "",
             &[feature("A", SQUARE), feature("B", BOWTIE)],
         );
-        let set = read_boundaries(&p, &mapping(None)).unwrap();
+        let set = read_boundaries(&p, &mapping(None), InputLimits::default()).unwrap();
         assert_eq!(set.areas.len(), 2);
         assert_eq!(
             (
@@ -332,7 +347,7 @@ mod tests {
                 feature("A", SQUARE),
             ],
         );
-        let err = read_boundaries(&dup, &mapping(None)).unwrap_err();
+        let err = read_boundaries(&dup, &mapping(None), InputLimits::default()).unwrap_err();
         assert!(
             matches!(&err, IngestError::DuplicateAreaId { code, first: 0, second: 2, .. } if code == "A"),
             "{err}"
@@ -344,7 +359,7 @@ mod tests {
             name_field: None,
             crs: None,
         };
-        let err = read_boundaries(&p, &wrong).unwrap_err();
+        let err = read_boundaries(&p, &wrong, InputLimits::default()).unwrap_err();
         assert!(
             err.to_string().contains("feature 0 (0-based)")
                 && err.to_string().contains("code, name"),
@@ -354,7 +369,7 @@ mod tests {
         let txt = dir.path().join("b.kml");
         std::fs::write(&txt, "").unwrap();
         assert!(matches!(
-            read_boundaries(&txt, &mapping(None)),
+            read_boundaries(&txt, &mapping(None), InputLimits::default()),
             Err(IngestError::UnsupportedFormat { .. })
         ));
     }
