@@ -10,6 +10,8 @@ mod serving;
 
 use safemap_results::audit::Knowledge;
 use safemap_results::disclosure::DisclosureRule;
+use safemap_server::values::{derive, Shown};
+use safemap_stats::RateParams;
 use serde_json::Value;
 use serving::{areas_csv, error_of, tile_of, Server};
 use std::collections::BTreeMap;
@@ -41,9 +43,9 @@ fn the_audit_finds_no_hidden_public_count_narrower_than_the_protection_width() {
         round_to: d["round_to"].as_u64().unwrap(),
     };
     let width = rule.protection_width();
-    let base = s.json("/api/manifest", false)["parameters"]["rate_per"]
-        .as_f64()
-        .unwrap();
+    let parameters = &s.json("/api/manifest", false)["parameters"];
+    let base = parameters["rate_per"].as_f64().unwrap();
+    let confidence = parameters["confidence"].as_f64().unwrap();
     let (mut audited, mut narrowest) = (0_u64, u64::MAX);
     let mut sensitive_sources = 0;
     for source in layers["sources"].as_array().unwrap() {
@@ -149,28 +151,53 @@ fn the_audit_finds_no_hidden_public_count_narrower_than_the_protection_width() {
         for c in &cells {
             let q = query(&measures[c.measure].0, c.night);
             let p = s.json(&format!("/api/areas.json?{q}"), false);
+            let mut shown = Vec::new();
+            let mut pops = Vec::new();
             for a in p["areas"].as_array().unwrap() {
-                match a["count"].as_u64() {
-                    Some(n) => {
-                        assert!(n >= 8 && n % rule.round_to == 0, "{q}: public count {n}");
-                        // A public rate is the published count over the population.
-                        if let (Some(rate), Some(pop)) =
-                            (a["rate"].as_f64(), a["population"].as_f64())
-                        {
-                            let from_count = n as f64 * base / pop;
-                            assert!(
-                                (rate - from_count).abs() <= 1e-9 * from_count.max(1.0),
-                                "{q}: rate {rate} is not {n} per {pop}"
-                            );
-                        }
+                pops.push(a["population"].as_f64());
+                let Some(n) = a["count"].as_u64() else {
+                    assert!(a["suppressed"].as_bool().unwrap() || a["no_data"].as_bool().unwrap());
+                    for k in ["rate", "rate_lo", "rate_hi", "excess_risk", "eb_rate"] {
+                        assert!(a[k].is_null(), "{q}: {k} shown for a hidden count");
                     }
-                    None => {
-                        assert!(
-                            a["suppressed"].as_bool().unwrap() || a["no_data"].as_bool().unwrap()
-                        );
-                        for k in ["rate", "rate_lo", "rate_hi", "excess_risk", "eb_rate"] {
-                            assert!(a[k].is_null(), "{q}: {k} shown for a hidden count");
+                    shown.push(if a["no_data"].as_bool().unwrap() {
+                        Shown::NoData
+                    } else {
+                        Shown::Suppressed
+                    });
+                    continue;
+                };
+                shown.push(Shown::Count(n));
+                assert!(n >= 8 && n % rule.round_to == 0, "{q}: public count {n}");
+                // A public rate is the published count over the population.
+                if let (Some(rate), Some(pop)) = (a["rate"].as_f64(), a["population"].as_f64()) {
+                    let from_count = n as f64 * base / pop;
+                    assert!(
+                        (rate - from_count).abs() <= 1e-9 * from_count.max(1.0),
+                        "{q}: rate {rate} is not {n} per {pop}"
+                    );
+                }
+            }
+            // Every public value (rates, intervals, expected counts, Empirical Bayes) is a
+            // function of the published counts alone: recomputed from them, it is the same.
+            let params = RateParams::new(base, confidence).unwrap();
+            for (a, d) in p["areas"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(derive(&shown, &pops, params))
+            {
+                for (k, v) in [
+                    ("rate_lo", d.rate_lo),
+                    ("rate_hi", d.rate_hi),
+                    ("expected", d.expected),
+                    ("eb_rate", d.eb_rate),
+                ] {
+                    match (a[k].as_f64(), v) {
+                        (Some(x), Some(y)) => {
+                            assert!((x - y).abs() <= 1e-9 * y.abs().max(1.0), "{q}: {k}");
                         }
+                        (x, y) => assert_eq!(x, y, "{q}: {k}"),
                     }
                 }
             }
