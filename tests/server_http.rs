@@ -78,8 +78,11 @@ fn json_routes_answer_with_the_documented_statuses() {
     let code = all["areas"][0]["code"].as_str().unwrap().to_string();
     let one = s.json(&format!("/api/areas/{code}?source=force"), false);
     assert_eq!(one["code"], code.as_str());
-    assert_eq!(one["monthly"].as_array().unwrap().len(), 36);
+    // A sensitive source's monthly counts are for the analyst; an open source's are public.
+    assert!(one["monthly"].as_array().unwrap().is_empty());
     assert!(one["hour_of_week"].is_null() && one["hour_of_week_note"].is_string());
+    let open = s.json(&format!("/api/areas/{code}?source=police"), false);
+    assert_eq!(open["monthly"].as_array().unwrap().len(), 36);
     let exact = s.json(&format!("/api/areas/{code}?source=force"), true);
     assert_eq!(exact["hour_of_week"].as_array().unwrap().len(), 7);
     // Errors, each JSON with a message naming the problem.
@@ -185,7 +188,7 @@ fn json_routes_answer_with_the_documented_statuses() {
 }
 
 #[test]
-fn analyst_answers_equal_areas_csv_and_public_ones_are_rounded() {
+fn analyst_answers_equal_areas_csv_and_public_ones_are_exact_or_protected() {
     let s = Server::demo();
     let rows = areas_csv(&s.results);
     for (source, category) in [
@@ -220,12 +223,14 @@ fn analyst_answers_equal_areas_csv_and_public_ones_are_rounded() {
                 }
             }
             let p = &public["areas"][i];
-            match p["count"].as_u64() {
-                Some(v) => {
+            match (source, p["count"].as_u64()) {
+                // police.uk is open data: published exactly.
+                ("police", v) => assert_eq!(v, Some(count)),
+                (_, Some(v)) => {
                     assert_eq!(v % 5, 0);
                     assert!(v.abs_diff(count) <= 2, "rounded to the nearest 5");
                 }
-                None => assert!(p["suppressed"].as_bool().unwrap()),
+                (_, None) => assert!(p["suppressed"].as_bool().unwrap()),
             }
         }
     }

@@ -91,7 +91,8 @@ function assertNear(got, want, what) {
 }
 
 test('zero values keep their colour, which is in the legend, after changing filters (defect 1)', async () => {
-  const page = await newPage(browser, server);
+  // The analyst view: the public view hides zero counts of sensitive sources.
+  const page = await newPage(browser, server, { token: server.token });
   await openMap(page, server, 'source=force&category=all&window=nte&layer=rate');
   await afterUpdate(page, () => page.selectOption('#source', 'ed'));
   await afterUpdate(page, () => page.selectOption('#category', 'flag_alcohol'));
@@ -129,7 +130,8 @@ test('zero values keep their colour, which is in the legend, after changing filt
 });
 
 test('quantile classes do not collapse: hotspots, low values and zeros are told apart (defect 2)', async () => {
-  const page = await newPage(browser, server);
+  // The analyst view: the public view hides zero counts of sensitive sources.
+  const page = await newPage(browser, server, { token: server.token });
   await openMap(page, server, 'source=ed&category=flag_alcohol&window=nte&layer=rate&k=5');
   await page.screenshot({ path: path.join(artifactsDir(), 'map-ed-alcohol-nte.png') });
   const areas = await page.evaluate(() => window.__safemap.areas);

@@ -116,9 +116,22 @@ impl DisclosureRule {
     /// difference would otherwise be a small count published by subtraction). Suppressing
     /// only the finer cell of a pair keeps the broad figures, which meetings use most.
     pub fn protect(&self, exact: &[u64], ancestors: &[Vec<usize>]) -> Vec<Published> {
+        let mut out: Vec<Published> = exact.iter().map(|&n| self.primary(n)).collect();
+        self.suppress_exposing_pairs(exact, ancestors, &mut out);
+        out
+    }
+
+    /// The pairwise secondary rule over `out` (primary control already applied): from the
+    /// coarsest cell to the finest, a shown cell is suppressed when some shown ancestor
+    /// exceeds it by a small count.
+    pub fn suppress_exposing_pairs(
+        &self,
+        exact: &[u64],
+        ancestors: &[Vec<usize>],
+        out: &mut [Published],
+    ) {
         let mut order: Vec<usize> = (0..exact.len()).collect();
         order.sort_by_key(|&i| (ancestors[i].len(), i));
-        let mut out: Vec<Published> = exact.iter().map(|&n| self.primary(n)).collect();
         for i in order {
             if out[i] == Published::Suppressed {
                 continue;
@@ -133,7 +146,6 @@ impl DisclosureRule {
                 out[i] = Published::Suppressed;
             }
         }
-        out
     }
 }
 

@@ -1,19 +1,26 @@
-//! What the public role may see of a source: a fixed menu of filters (each measure or all ×
-//! the study period, each calendar year and each month × all hours or the night-time
-//! economy), with every count of every area disclosure-controlled once, at load, over the
-//! whole menu (primary and secondary suppression, rounding). Tiles, GeoJSON and JSON all read
-//! this one table, so the public numbers agree everywhere and no two answers can be
-//! subtracted to reveal a suppressed count.
+//! What the public role may see of a source, built once at load so that tiles, GeoJSON and
+//! JSON all read one table and agree everywhere.
+//!
+//! - A **sensitive** source (domestic abuse, ED assaults) is published over a small menu: the
+//!   whole study period, all hours and (when times of day are known) the night-time economy,
+//!   for all events, each category and each flag. Each area's cells are protected by
+//!   `DisclosureRule::protect_sensitive` (zero hidden like a small count, rounding, pairwise
+//!   and audit-driven secondary suppression), so no hidden count can be narrowed below the
+//!   protection width by combining public answers. Months, years and custom ranges are for
+//!   the analyst role.
+//! - A **non-sensitive** source (police.uk open data, which the police already publish
+//!   crime by crime) is published exactly over the full menu: the study period, each
+//!   calendar year and each month, all hours or the night-time economy.
 //!
 //! A cell whose period includes a month no input file covers for the area is absent (no
-//! data): never published, so it neither exposes nor protects another cell, and secondary
-//! suppression runs over the published cells only.
+//! data): never published, so it neither exposes nor protects another cell.
 
 use super::source::SourceData;
 use crate::filter::Query;
 use crate::values::Shown;
 use rayon::prelude::*;
 use safemap_results::disclosure::{DisclosureRule, Published};
+use safemap_results::sensitive_table::AreaTable;
 use safemap_types::time::{HourMask, Month, MonthRange, NTE};
 use std::collections::HashMap;
 
@@ -59,7 +66,14 @@ type TableCell = (usize, usize, usize);
 impl PublishedTable {
     /// Builds and protects the table.
     pub fn build(source: &SourceData, n_areas: usize, rule: DisclosureRule) -> Self {
-        let periods = periods(source.months);
+        let periods = if source.sensitive {
+            vec![Period {
+                id: "all".into(),
+                months: source.months,
+            }]
+        } else {
+            periods(source.months)
+        };
         let mut windows = vec![Window {
             id: "all",
             mask: None,
@@ -77,30 +91,33 @@ impl PublishedTable {
             .collect();
         let ancestors = ancestors(&cells, &periods);
         let dense = Dense::build(source, n_areas, &windows);
+        let atoms = source
+            .sensitive
+            .then(|| Atoms::new(source, &cells, &ancestors));
         let per_area: Vec<Vec<Option<Published>>> = (0..n_areas)
             .into_par_iter()
             .map(|area| {
-                let exact: Vec<u64> = cells
+                let absent: Vec<bool> = cells
                     .iter()
-                    .map(|&(m, p, w)| dense.sum(area, m, periods[p].months, w))
+                    .map(|c| source.no_data(area as u32, periods[c.1].months))
                     .collect();
-                let period_absent: Vec<bool> = periods
-                    .iter()
-                    .map(|p| source.no_data(area as u32, p.months))
-                    .collect();
-                if !period_absent.contains(&true) {
-                    return rule
-                        .protect(&exact, &ancestors)
-                        .into_iter()
-                        .map(Some)
-                        .collect();
-                }
-                let absent: Vec<bool> = cells.iter().map(|c| period_absent[c.1]).collect();
-                let present_ancestors: Vec<Vec<usize>> = ancestors
-                    .iter()
-                    .map(|a| a.iter().copied().filter(|&c| !absent[c]).collect())
-                    .collect();
-                rule.protect(&exact, &present_ancestors)
+                let published: Vec<Published> = match &atoms {
+                    Some(atoms) if !absent.contains(&true) => {
+                        let table = atoms.table(&dense, area, source.months);
+                        // The facts are the data's own, so the audit always has a solution;
+                        // were it ever to fail, nothing of the area is shown.
+                        rule.protect_sensitive(&table)
+                            .unwrap_or_else(|_| vec![Published::Suppressed; cells.len()])
+                    }
+                    Some(_) => vec![Published::Suppressed; cells.len()],
+                    None => cells
+                        .iter()
+                        .map(|&(m, p, w)| {
+                            Published::Shown(dense.sum(area, m, periods[p].months, w))
+                        })
+                        .collect(),
+                };
+                published
                     .into_iter()
                     .zip(&absent)
                     .map(|(v, &gone)| (!gone).then_some(v))
@@ -216,6 +233,93 @@ fn ancestors(cells: &[TableCell], periods: &[Period]) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// How a sensitive source's published cells (whole period only) add up from atoms: each
+/// category (or, with no categories, all events) and each flag, split into the
+/// night-time-economy hours and the rest when the source has times of day.
+struct Atoms {
+    /// The measure slot of each group: categories (or slot 0), then flags.
+    slots: Vec<usize>,
+    /// Parts of the day: 1 (all hours) or 2 (night-time economy, the rest).
+    parts: usize,
+    cells: Vec<Vec<usize>>,
+    nested: Vec<(Vec<usize>, Vec<usize>)>,
+    ancestors: Vec<Vec<usize>>,
+}
+
+impl Atoms {
+    fn new(source: &SourceData, cells: &[TableCell], ancestors: &[Vec<usize>]) -> Self {
+        let k = source.n_categories;
+        let n_flags = source.labels.len() - k;
+        let category_slots: Vec<usize> = if k == 0 { vec![0] } else { (1..=k).collect() };
+        let n_cat_groups = category_slots.len();
+        let slots: Vec<usize> = category_slots
+            .into_iter()
+            .chain((0..n_flags).map(|j| k + 1 + j))
+            .collect();
+        let parts = if source.has_timestamps { 2 } else { 1 };
+        let atom = |g: usize, part: usize| g * parts + part;
+        let cells = cells
+            .iter()
+            .map(|&(m, _, w)| {
+                let groups: Vec<usize> = if m == 0 {
+                    (0..n_cat_groups).collect()
+                } else {
+                    vec![slots.iter().position(|&s| s == m).unwrap_or(0)]
+                };
+                let day: Vec<usize> = if w == 0 {
+                    (0..parts).collect()
+                } else {
+                    vec![0]
+                };
+                groups
+                    .iter()
+                    .flat_map(|&g| day.iter().map(move |&p| atom(g, p)))
+                    .collect()
+            })
+            .collect();
+        let nested = (n_cat_groups..slots.len())
+            .flat_map(|g| {
+                (0..parts).map(move |p| {
+                    (
+                        vec![atom(g, p)],
+                        (0..n_cat_groups).map(|c| atom(c, p)).collect(),
+                    )
+                })
+            })
+            .collect();
+        Self {
+            slots,
+            parts,
+            cells,
+            nested,
+            ancestors: ancestors.to_vec(),
+        }
+    }
+
+    /// The table of one area with its exact atoms.
+    fn table(&self, dense: &Dense, area: usize, span: MonthRange) -> AreaTable {
+        let atoms = self
+            .slots
+            .iter()
+            .flat_map(|&slot| {
+                let whole = dense.sum(area, slot, span, 0);
+                if self.parts == 1 {
+                    vec![whole]
+                } else {
+                    let night = dense.sum(area, slot, span, 1);
+                    vec![night, whole - night]
+                }
+            })
+            .collect();
+        AreaTable {
+            atoms,
+            cells: self.cells.clone(),
+            nested: self.nested.clone(),
+            ancestors: self.ancestors.clone(),
+        }
+    }
+}
+
 /// Exact counts by area × measure slot × month × window, with cumulative sums over months
 /// so any period is two lookups.
 struct Dense {
@@ -311,7 +415,7 @@ mod tests {
     }
 
     #[test]
-    fn uncovered_periods_are_absent_and_protect_nothing() {
+    fn uncovered_periods_are_absent_open_sources_exact_sensitive_ones_protected() {
         use crate::dataset::Entry;
         use safemap_results::coverage::{Coverage, CoverageMethod};
         let jan = Month::new(2019, 1).unwrap();
@@ -364,30 +468,31 @@ mod tests {
         let at = |p, area| t.count((0, p, 0), area);
         assert_eq!(at(all, 0), Shown::NoData);
         assert_eq!(at(p_mar, 0), Shown::NoData, "not zero");
-        assert_eq!(at(p_feb, 0), Shown::Suppressed, "small");
-        assert_eq!(
-            at(p_jan, 0),
-            Shown::Count(20),
-            "the unpublished whole period exposes nothing"
-        );
-        // The covered area: the whole period (23) is shown, so January (23 - 3) is not.
+        // A non-sensitive source is published exactly.
+        assert_eq!(at(p_feb, 0), Shown::Count(3));
+        assert_eq!(at(p_jan, 0), Shown::Count(20));
         assert_eq!(at(all, 1), Shown::Count(23));
-        assert_eq!(at(p_jan, 1), Shown::Suppressed);
-        assert_eq!(at(p_mar, 1), Shown::Count(0));
-        // Secondary suppression holds over what is published: no two shown nested cells of
-        // an area differ by a small count.
-        for area in 0..2 {
-            for p in 0..t.periods.len() {
-                for q in 0..t.periods.len() {
-                    let (a, b) = (t.periods[p].months, t.periods[q].months);
-                    let nested = b.includes(a) && p != q;
-                    if let (true, Shown::Count(x), Shown::Count(y)) =
-                        (nested, at(p, area), at(q, area))
-                    {
-                        assert!(!rule.is_small(y - x), "{area}: {a:?} {x} in {b:?} {y}");
-                    }
-                }
-            }
-        }
+        assert_eq!(
+            at(p_mar, 1),
+            Shown::Count(0),
+            "a covered month with no events"
+        );
+        // The same counts from a sensitive source: the whole period only, the uncovered
+        // area absent, the covered one protected (23 shows as 25).
+        let sensitive = SourceData {
+            sensitive: true,
+            ..source
+        };
+        let t = PublishedTable::build(
+            &sensitive,
+            2,
+            DisclosureRule {
+                suppress_max: 7,
+                round_to: 5,
+            },
+        );
+        assert_eq!(t.periods.len(), 1);
+        assert_eq!(t.count((0, 0, 0), 0), Shown::NoData);
+        assert_eq!(t.count((0, 0, 0), 1), Shown::Count(25));
     }
 }

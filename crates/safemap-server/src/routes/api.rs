@@ -28,9 +28,10 @@ fn disclosure(data: &Dataset, role: Role) -> Value {
             "applied": true,
             "suppress_max": r.suppress_max,
             "round_to": r.round_to,
+            "protection_width": r.protection_width(),
             "note": format!(
-                "Public view: counts from 1 to {} are suppressed and all others rounded to the nearest {}; counts whose difference from a larger published count would be that small are suppressed too. Rates are computed from the rounded counts.",
-                r.suppress_max, r.round_to
+                "Public view: counts of sensitive sources (domestic abuse, ED assaults) are published for the whole study period only, all hours or the night-time economy; counts from 0 to {} are suppressed alike and all others rounded to the nearest {}; further counts are suppressed until no hidden count can be narrowed to fewer than {} values by combining public answers. Other sources are open data and published exactly. Rates are computed from the published counts.",
+                r.suppress_max, r.round_to, r.protection_width() + 1
             ),
         })
     }
@@ -74,8 +75,11 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
         .iter()
         .zip(&data.published)
         .map(|(s, p)| {
-            let measures: Vec<Value> = std::iter::once(json!({"id": "all", "label": "All categories"}))
-                .chain(s.slugs.iter().zip(&s.labels).map(|(id, label)| json!({"id": id, "label": human_label(label)})))
+            let measures: Vec<Value> = std::iter::once(json!({"id": "all", "label": "All categories", "kind": "all"}))
+                .chain(s.slugs.iter().zip(&s.labels).enumerate().map(|(i, (id, label))| {
+                    let kind = if i < s.n_categories { "category" } else { "flag" };
+                    json!({"id": id, "label": human_label(label), "kind": kind})
+                }))
                 .collect();
             let periods: Vec<Value> = p
                 .periods
@@ -196,6 +200,21 @@ fn area_values(data: &Dataset, q: &Query, role: Role) -> Result<Vec<Derived>, Ap
 
 fn public_menu_error(data: &Dataset, q: &Query) -> AppError {
     let t = &data.published[q.source];
+    let windows = t
+        .windows
+        .iter()
+        .map(|w| w.id)
+        .collect::<Vec<_>>()
+        .join(" and ");
+    if data.sources[q.source].sensitive {
+        let all = &t.periods[0].months;
+        return AppError::Forbidden(format!(
+            "source {:?} is sensitive: the public view publishes it for the whole study period ({}..{}) and the windows {windows} only; months, years, other ranges and custom days/hours are for the analyst role, because answers for nested ranges could be combined to reveal small counts",
+            data.sources[q.source].name,
+            all.from(),
+            all.to()
+        ));
+    }
     let periods: Vec<String> = t
         .periods
         .iter()
@@ -203,9 +222,8 @@ fn public_menu_error(data: &Dataset, q: &Query) -> AppError {
         .map(|p| format!("{}..{}", p.months.from(), p.months.to()))
         .collect();
     AppError::Forbidden(format!(
-        "the public view publishes whole periods ({}, or any single month) and the windows {}; other ranges and custom days/hours are for the analyst role, because answers for arbitrary ranges could be subtracted to reveal small counts",
+        "the public view publishes whole periods ({}, or any single month) and the windows {windows}; other ranges and custom days/hours are for the analyst role",
         periods.join(", "),
-        t.windows.iter().map(|w| w.id).collect::<Vec<_>>().join(" and ")
     ))
 }
 
@@ -397,15 +415,23 @@ pub async fn area(
         } else {
             let table = &data.published[q.source];
             let (m, _, w) = table.cell_of(&q).ok_or_else(|| public_menu_error(&data, &q))?;
-            let monthly = q
-                .months
-                .iter()
-                .map(|month| {
-                    let shown = table.month_period(month).map_or(Shown::Suppressed, |p| table.count((m, p, w), i));
-                    month_entry(month, shown)
-                })
-                .collect();
-            (monthly, Value::Null, json!("hour-of-week profiles are for the analyst role: single hours are too small to publish"))
+            let monthly: Vec<Value> = if source.sensitive {
+                Vec::new()
+            } else {
+                q.months
+                    .iter()
+                    .map(|month| {
+                        let shown = table.month_period(month).map_or(Shown::Suppressed, |p| table.count((m, p, w), i));
+                        month_entry(month, shown)
+                    })
+                    .collect()
+            };
+            let note = if source.sensitive {
+                "monthly counts and hour-of-week profiles of a sensitive source are for the analyst role: the public sees the whole study period only"
+            } else {
+                "hour-of-week profiles are for the analyst role: single hours are too small to publish"
+            };
+            (monthly, Value::Null, json!(note))
         };
         let row = &data.rows[i];
         let cell = |column: &str| row.get(column).cloned().unwrap_or(Value::Null);
