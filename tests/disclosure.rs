@@ -13,7 +13,7 @@ use safemap_results::disclosure::DisclosureRule;
 use safemap_server::values::{derive, Shown};
 use safemap_stats::RateParams;
 use serde_json::Value;
-use serving::{areas_csv, error_of, tile_of, Server};
+use serving::{areas_csv, error_of, tiles_over, Server};
 use std::collections::BTreeMap;
 
 fn counts(answer: &Value) -> Vec<Option<u64>> {
@@ -283,66 +283,57 @@ fn public_tiles_carry_the_published_counts_and_no_sensitive_points() {
         false,
     );
     let layers = s.json("/api/layers", false);
-    let b = layers["bounds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect::<Vec<_>>();
+    let b = s.bounds();
     for layer in layers["tile_layers"].as_array().unwrap() {
         let id = layer["id"].as_str().unwrap();
         let z = 12;
-        let (_, x0, y1) = tile_of(b[0], b[1], z);
-        let (_, x1, y0) = tile_of(b[2], b[3], z);
-        for x in x0..=x1 {
-            for y in y0..=y1 {
-                let r = s.get(&format!("/tiles/{id}/{z}/{x}/{y}.mvt"));
-                if r.status() == 204 {
-                    continue;
+        for (_, x, y) in tiles_over(b, z) {
+            let r = s.get(&format!("/tiles/{id}/{z}/{x}/{y}.mvt"));
+            if r.status() == 204 {
+                continue;
+            }
+            let reader = mvt_reader::Reader::new(r.bytes().unwrap().to_vec()).unwrap();
+            for f in reader.get_features(0).unwrap() {
+                let props = f.properties.unwrap_or_default();
+                for (k, v) in &props {
+                    let sensitive = k.starts_with("force_") || k.starts_with("ed_");
+                    if sensitive && k.ends_with("_count") {
+                        let mvt_reader::feature::Value::UInt(c) = v else {
+                            panic!("{k}: {v:?}")
+                        };
+                        assert!(*c >= 8 && c % 5 == 0, "{id} {k} = {c}: zero is hidden too");
+                    }
+                    assert!(
+                        !k.ends_with("_z") && !k.ends_with("_p") && !k.ends_with("_value"),
+                        "{id}: statistic {k} is public"
+                    );
                 }
-                let reader = mvt_reader::Reader::new(r.bytes().unwrap().to_vec()).unwrap();
-                for f in reader.get_features(0).unwrap() {
-                    let props = f.properties.unwrap_or_default();
-                    for (k, v) in &props {
-                        let sensitive = k.starts_with("force_") || k.starts_with("ed_");
-                        if sensitive && k.ends_with("_count") {
-                            let mvt_reader::feature::Value::UInt(c) = v else {
-                                panic!("{k}: {v:?}")
-                            };
-                            assert!(*c >= 8 && c % 5 == 0, "{id} {k} = {c}: zero is hidden too");
-                        }
+                if matches!(
+                    f.geometry,
+                    geo_types::Geometry::Point(_) | geo_types::Geometry::MultiPoint(_)
+                ) {
+                    // Place names are points too; they carry a name and a kind only.
+                    if id == "labels" {
                         assert!(
-                            !k.ends_with("_z") && !k.ends_with("_p") && !k.ends_with("_value"),
-                            "{id}: statistic {k} is public"
+                            props.keys().all(|k| k == "name" || k == "kind"),
+                            "{props:?}"
                         );
+                        continue;
                     }
-                    if matches!(
-                        f.geometry,
-                        geo_types::Geometry::Point(_) | geo_types::Geometry::MultiPoint(_)
-                    ) {
-                        // Place names are points too; they carry a name and a kind only.
-                        if id == "labels" {
-                            assert!(
-                                props.keys().all(|k| k == "name" || k == "kind"),
-                                "{props:?}"
-                            );
-                            continue;
+                    assert_eq!(id, "services", "only services and place names are points");
+                    let kind = props.get("kind").unwrap();
+                    assert_ne!(*kind, mvt_reader::feature::Value::String("refuge".into()));
+                }
+                if id == "areas" {
+                    let area = f.id.unwrap() as usize;
+                    let tile_count = props.get("force_flag_domestic_abuse_count");
+                    let json_count = published["areas"][area]["count"].as_u64();
+                    match (tile_count, json_count) {
+                        (Some(mvt_reader::feature::Value::UInt(t)), Some(j)) => {
+                            assert_eq!(*t, j);
                         }
-                        assert_eq!(id, "services", "only services and place names are points");
-                        let kind = props.get("kind").unwrap();
-                        assert_ne!(*kind, mvt_reader::feature::Value::String("refuge".into()));
-                    }
-                    if id == "areas" {
-                        let area = f.id.unwrap() as usize;
-                        let tile_count = props.get("force_flag_domestic_abuse_count");
-                        let json_count = published["areas"][area]["count"].as_u64();
-                        match (tile_count, json_count) {
-                            (Some(mvt_reader::feature::Value::UInt(t)), Some(j)) => {
-                                assert_eq!(*t, j);
-                            }
-                            (None, None) => {}
-                            other => panic!("tile and JSON disagree for area {area}: {other:?}"),
-                        }
+                        (None, None) => {}
+                        other => panic!("tile and JSON disagree for area {area}: {other:?}"),
                     }
                 }
             }

@@ -6,7 +6,7 @@
 
 mod serving;
 
-use serving::{client, error_of, tile_of, Server};
+use serving::{centre_tile, client, error_of, tile_of, Server};
 use std::collections::BTreeMap;
 use std::io::Read;
 
@@ -130,13 +130,7 @@ fn tile_layers(s: &Server, analyst: bool) -> Vec<String> {
 #[test]
 fn geojson_tiles_hold_the_features_and_attributes_of_the_mvt_tiles() {
     let s = Server::demo();
-    let layers = s.json("/api/layers", false);
-    let b: Vec<f64> = layers["bounds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let b = s.bounds();
     let centre = (f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3]));
     // Areas tiles below zoom 10 carry fewer keys than from zoom 10 on.
     let mut area_keys: BTreeMap<(bool, u8), usize> = BTreeMap::new();
@@ -178,13 +172,7 @@ fn geojson_tiles_hold_the_features_and_attributes_of_the_mvt_tiles() {
 #[test]
 fn geojson_tiles_have_the_mvt_headers_gzip_etags_and_errors() {
     let s = Server::demo();
-    let layers = s.json("/api/layers", false);
-    let b = layers["bounds"].as_array().unwrap();
-    let (z, x, y) = tile_of(
-        f64::midpoint(b[0].as_f64().unwrap(), b[2].as_f64().unwrap()),
-        f64::midpoint(b[1].as_f64().unwrap(), b[3].as_f64().unwrap()),
-        13,
-    );
+    let (z, x, y) = centre_tile(s.bounds(), 13);
     let url = format!("{}/tiles/areas/{z}/{x}/{y}.geojson", s.base);
     let plain = client().get(&url).send().unwrap();
     assert_eq!(plain.status(), 200);

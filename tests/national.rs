@@ -4,6 +4,7 @@
 mod common;
 mod serving;
 use common::*;
+use serving::tiles_over;
 use std::io::Read;
 use std::sync::OnceLock;
 
@@ -210,12 +211,7 @@ fn national_tiles_stay_under_500_kb_and_carry_the_right_ids() {
         .collect();
     assert_eq!(codes.len(), 34_753);
     let layers = server.json("/api/layers", false);
-    let b: Vec<f64> = layers["bounds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let b = server.bounds();
     let ids: Vec<&str> = layers["tile_layers"]
         .as_array()
         .unwrap()
@@ -228,28 +224,24 @@ fn national_tiles_stay_under_500_kb_and_carry_the_right_ids() {
     let mut largest = Vec::new();
     for layer in &ids {
         for z in 4..=8_u8 {
-            let (_, x0, y0) = serving::tile_of(b[0], b[3], z);
-            let (_, x1, y1) = serving::tile_of(b[2], b[1], z);
             let mut max = 0;
-            for x in x0..=x1 {
-                for y in y0..=y1 {
-                    let path = format!("/tiles/{layer}/{z}/{x}/{y}.mvt");
-                    let r = serving::client()
-                        .get(format!("{}{path}", server.base))
-                        .header("accept-encoding", "gzip")
-                        .send()
-                        .unwrap();
-                    if r.status() == 204 {
-                        continue;
-                    }
-                    assert_eq!(r.status(), 200, "{path}");
-                    assert_eq!(r.headers()["content-encoding"], "gzip", "{path}");
-                    let gz = r.bytes().unwrap();
-                    assert!(gz.len() < 500_000, "{path}: {} bytes gzipped", gz.len());
-                    max = max.max(gz.len());
-                    if *layer == "areas" {
-                        check_areas_tile(&path, &gz, &codes);
-                    }
+            for (_, x, y) in tiles_over(b, z) {
+                let path = format!("/tiles/{layer}/{z}/{x}/{y}.mvt");
+                let r = serving::client()
+                    .get(format!("{}{path}", server.base))
+                    .header("accept-encoding", "gzip")
+                    .send()
+                    .unwrap();
+                if r.status() == 204 {
+                    continue;
+                }
+                assert_eq!(r.status(), 200, "{path}");
+                assert_eq!(r.headers()["content-encoding"], "gzip", "{path}");
+                let gz = r.bytes().unwrap();
+                assert!(gz.len() < 500_000, "{path}: {} bytes gzipped", gz.len());
+                max = max.max(gz.len());
+                if *layer == "areas" {
+                    check_areas_tile(&path, &gz, &codes);
                 }
             }
             largest.push(format!("{layer} z{z}: {max}"));

@@ -20,7 +20,7 @@ mod serving;
 
 use mvt_reader::feature::Value as MvtValue;
 use serde_json::{json, Value};
-use serving::{demo_dir, tile_of, Server};
+use serving::{demo_dir, tiles_over, Server};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -116,21 +116,6 @@ fn export(results: &Path, min: u8, max: u8) -> serving::pmtiles::Archive {
         String::from_utf8_lossy(&run.stderr)
     );
     serving::pmtiles::Archive(std::fs::read(&out).unwrap())
-}
-
-/// Every tile `(z, x, y)` over the study's bounds at zoom `z`.
-fn tiles_over(s: &Server, z: u8) -> Vec<(u8, u32, u32)> {
-    let b: Vec<f64> = s.json("/api/layers", false)["bounds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
-    let (_, x0, y1) = tile_of(b[0], b[1], z);
-    let (_, x1, y0) = tile_of(b[2], b[3], z);
-    (x0..=x1)
-        .flat_map(|x| (y0..=y1).map(move |y| (z, x, y)))
-        .collect()
 }
 
 /// Every object key anywhere in a JSON value.
@@ -419,7 +404,7 @@ fn only_declared_columns_reach_the_public(
     // MVT and GeoJSON tiles at low, middle and high zooms.
     for z in [8, 11, 14] {
         let mut seen = BTreeSet::new();
-        for (z, x, y) in tiles_over(&s, z) {
+        for (z, x, y) in tiles_over(s.bounds(), z) {
             let what = format!("/tiles/areas/{z}/{x}/{y}.mvt");
             let r = s.get(&what);
             if r.status() == 204 {
@@ -597,7 +582,7 @@ fn assert_analyst_only_surfaces(s: &Server) {
             .all(|l| analyst.iter().any(|a| a == l)),
         "{analyst:?}"
     );
-    let tiles = tiles_over(s, 12);
+    let tiles = tiles_over(s.bounds(), 12);
     let (z, x, y) = tiles[tiles.len() / 2];
     for layer in ["grid", "density"] {
         for path in [

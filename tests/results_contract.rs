@@ -10,7 +10,7 @@
 mod serving;
 
 use serde_json::{json, Value};
-use serving::{demo_dir, tile_of, Server};
+use serving::{demo_dir, tiles_over, Server};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -47,32 +47,23 @@ fn write_manifest(dir: &Path, m: &Value) {
 /// feature count of that layer's tiles over the study area at zoom 12.
 fn public_view(s: &Server) -> BTreeSet<String> {
     let layers = s.json("/api/layers", false);
-    let b: Vec<f64> = layers["bounds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let b = s.bounds();
     let mut seen = BTreeSet::new();
     for layer in layers["tile_layers"].as_array().unwrap() {
         let id = layer["id"].as_str().unwrap();
         seen.insert(format!("layer {id}"));
-        let (z, x0, y1) = tile_of(b[0], b[1], 12);
-        let (_, x1, y0) = tile_of(b[2], b[3], 12);
         let mut features = 0;
-        for x in x0..=x1 {
-            for y in y0..=y1 {
-                let r = s.get(&format!("/tiles/{id}/{z}/{x}/{y}.mvt"));
-                if r.status() == 204 {
-                    continue;
-                }
-                assert_eq!(r.status(), 200, "{id} {z}/{x}/{y}");
-                let reader = mvt_reader::Reader::new(r.bytes().unwrap().to_vec()).unwrap();
-                for f in reader.get_features(0).unwrap() {
-                    features += 1;
-                    for k in f.properties.unwrap_or_default().keys() {
-                        seen.insert(format!("key {id}.{k}"));
-                    }
+        for (z, x, y) in tiles_over(b, 12) {
+            let r = s.get(&format!("/tiles/{id}/{z}/{x}/{y}.mvt"));
+            if r.status() == 204 {
+                continue;
+            }
+            assert_eq!(r.status(), 200, "{id} {z}/{x}/{y}");
+            let reader = mvt_reader::Reader::new(r.bytes().unwrap().to_vec()).unwrap();
+            for f in reader.get_features(0).unwrap() {
+                features += 1;
+                for k in f.properties.unwrap_or_default().keys() {
+                    seen.insert(format!("key {id}.{k}"));
                 }
             }
         }
@@ -328,89 +319,80 @@ fn a_layer_added_to_the_registry_is_served_with_its_public_columns_only() {
         };
         assert_eq!(fields, expected, "analyst {analyst}");
     }
-    let b: Vec<f64> = s.json("/api/layers", false)["bounds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
-    let (z, x0, y1) = tile_of(b[0], b[1], 12);
-    let (_, x1, y0) = tile_of(b[2], b[3], 12);
+    let b = s.bounds();
     let (mut suppressed, mut shown) = (0, 0);
-    for x in x0..=x1 {
-        for y in y0..=y1 {
-            for analyst in [false, true] {
-                let path = format!("/tiles/zones/{z}/{x}/{y}.mvt");
-                let r = if analyst {
-                    s.get_analyst(&path)
-                } else {
-                    s.get(&path)
-                };
-                if r.status() == 204 {
+    for (z, x, y) in tiles_over(b, 12) {
+        for analyst in [false, true] {
+            let path = format!("/tiles/zones/{z}/{x}/{y}.mvt");
+            let r = if analyst {
+                s.get_analyst(&path)
+            } else {
+                s.get(&path)
+            };
+            if r.status() == 204 {
+                continue;
+            }
+            let reader = mvt_reader::Reader::new(r.bytes().unwrap().to_vec()).unwrap();
+            let mvt = reader.get_features(0).unwrap();
+            // The GeoJSON tile of the same address holds the same features and attributes.
+            let path = path.replace(".mvt", ".geojson");
+            let r = if analyst {
+                s.get_analyst(&path)
+            } else {
+                s.get(&path)
+            };
+            let geojson: Value = r.json().unwrap();
+            let as_geojson: Vec<(u64, BTreeSet<String>)> = geojson["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    let keys = f["properties"]
+                        .as_object()
+                        .unwrap()
+                        .keys()
+                        .cloned()
+                        .collect();
+                    (f["id"].as_u64().unwrap(), keys)
+                })
+                .collect();
+            let as_mvt: Vec<(u64, BTreeSet<String>)> = mvt
+                .iter()
+                .map(|f| {
+                    let keys = f
+                        .properties
+                        .clone()
+                        .unwrap_or_default()
+                        .into_keys()
+                        .collect();
+                    (f.id.unwrap(), keys)
+                })
+                .collect();
+            assert_eq!(as_geojson, as_mvt, "{path} (analyst {analyst})");
+            for f in mvt {
+                let id = f.id.unwrap();
+                let props = f.properties.unwrap_or_default();
+                let exact = id % 23;
+                let count = props.get("count");
+                if analyst {
+                    assert!(props.contains_key("secret_z"));
+                    assert_eq!(count, Some(&mvt_reader::feature::Value::UInt(exact)));
                     continue;
                 }
-                let reader = mvt_reader::Reader::new(r.bytes().unwrap().to_vec()).unwrap();
-                let mvt = reader.get_features(0).unwrap();
-                // The GeoJSON tile of the same address holds the same features and attributes.
-                let path = path.replace(".mvt", ".geojson");
-                let r = if analyst {
-                    s.get_analyst(&path)
-                } else {
-                    s.get(&path)
-                };
-                let geojson: Value = r.json().unwrap();
-                let as_geojson: Vec<(u64, BTreeSet<String>)> = geojson["features"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|f| {
-                        let keys = f["properties"]
-                            .as_object()
-                            .unwrap()
-                            .keys()
-                            .cloned()
-                            .collect();
-                        (f["id"].as_u64().unwrap(), keys)
-                    })
-                    .collect();
-                let as_mvt: Vec<(u64, BTreeSet<String>)> = mvt
-                    .iter()
-                    .map(|f| {
-                        let keys = f
-                            .properties
-                            .clone()
-                            .unwrap_or_default()
-                            .into_keys()
-                            .collect();
-                        (f.id.unwrap(), keys)
-                    })
-                    .collect();
-                assert_eq!(as_geojson, as_mvt, "{path} (analyst {analyst})");
-                for f in mvt {
-                    let id = f.id.unwrap();
-                    let props = f.properties.unwrap_or_default();
-                    let exact = id % 23;
-                    let count = props.get("count");
-                    if analyst {
-                        assert!(props.contains_key("secret_z"));
-                        assert_eq!(count, Some(&mvt_reader::feature::Value::UInt(exact)));
-                        continue;
+                assert!(
+                    !props.contains_key("secret_z"),
+                    "a statistic leaked: {props:?}"
+                );
+                match count {
+                    Some(mvt_reader::feature::Value::UInt(c)) => {
+                        shown += 1;
+                        assert!(*c == 0 || (*c >= 8 && c % 5 == 0), "count {c} of {exact}");
                     }
-                    assert!(
-                        !props.contains_key("secret_z"),
-                        "a statistic leaked: {props:?}"
-                    );
-                    match count {
-                        Some(mvt_reader::feature::Value::UInt(c)) => {
-                            shown += 1;
-                            assert!(*c == 0 || (*c >= 8 && c % 5 == 0), "count {c} of {exact}");
-                        }
-                        None | Some(mvt_reader::feature::Value::Null) => {
-                            suppressed += 1;
-                            assert!((1..=7).contains(&exact), "{exact} withheld");
-                        }
-                        other => panic!("{other:?}"),
+                    None | Some(mvt_reader::feature::Value::Null) => {
+                        suppressed += 1;
+                        assert!((1..=7).contains(&exact), "{exact} withheld");
                     }
+                    other => panic!("{other:?}"),
                 }
             }
         }

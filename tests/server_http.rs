@@ -5,23 +5,11 @@
 
 mod serving;
 
-use serving::{areas_csv, client, error_of, tile_of, Server};
+use serving::{areas_csv, client, error_of, tiles_over, Server};
 use std::io::{Read, Write};
 
-fn bounds(s: &Server) -> [f64; 4] {
-    let layers = s.json("/api/layers", false);
-    let b: Vec<f64> = layers["bounds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
-    [b[0], b[1], b[2], b[3]]
-}
-
 fn centre_tile(s: &Server, z: u8) -> String {
-    let b = bounds(s);
-    let (z, x, y) = tile_of(f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3]), z);
+    let (z, x, y) = serving::centre_tile(s.bounds(), z);
     format!("{z}/{x}/{y}")
 }
 
@@ -381,63 +369,59 @@ fn no_route_reads_outside_its_directory_and_cors_is_opt_in() {
 fn tiles_decode_with_an_independent_reader_and_carry_the_areas_csv_rows() {
     let s = Server::demo();
     let rows = areas_csv(&s.results);
-    let b = bounds(&s);
+    let b = s.bounds();
     let mut seen = std::collections::BTreeSet::new();
     for z in [11_u8, 13] {
-        let (_, x0, y1) = tile_of(b[0], b[1], z);
-        let (_, x1, y0) = tile_of(b[2], b[3], z);
-        for x in x0..=x1 {
-            for y in y0..=y1 {
-                let r = s.get_analyst(&format!("/tiles/areas/{z}/{x}/{y}.mvt"));
-                if r.status() == 204 {
-                    continue;
-                }
-                assert_eq!(r.status(), 200);
-                let reader = mvt_reader::Reader::new(r.bytes().unwrap().to_vec()).unwrap();
-                let meta = reader.get_layer_metadata().unwrap();
-                assert_eq!(meta.len(), 1);
-                assert_eq!(meta[0].name, "areas");
-                assert_eq!(meta[0].extent, 4096);
-                for f in reader.get_features(0).unwrap() {
-                    let id = f.id.unwrap() as usize;
-                    seen.insert(id);
-                    let props = f.properties.as_ref().unwrap();
-                    for (key, csv) in &rows[id] {
-                        match props.get(key) {
-                            None | Some(mvt_reader::feature::Value::Null) => {
-                                assert!(csv.is_empty(), "{key} of area {id}");
-                            }
-                            Some(mvt_reader::feature::Value::String(v)) => {
-                                assert_eq!(v, csv, "{key}");
-                            }
-                            Some(mvt_reader::feature::Value::UInt(v)) => {
-                                assert_eq!(v.to_string(), *csv, "{key}");
-                            }
-                            Some(mvt_reader::feature::Value::Double(v)) => {
-                                assert_eq!(*v, csv.parse::<f64>().unwrap(), "{key} of area {id}");
-                            }
-                            Some(other) => panic!("{key}: unexpected {other:?}"),
+        for (_, x, y) in tiles_over(b, z) {
+            let r = s.get_analyst(&format!("/tiles/areas/{z}/{x}/{y}.mvt"));
+            if r.status() == 204 {
+                continue;
+            }
+            assert_eq!(r.status(), 200);
+            let reader = mvt_reader::Reader::new(r.bytes().unwrap().to_vec()).unwrap();
+            let meta = reader.get_layer_metadata().unwrap();
+            assert_eq!(meta.len(), 1);
+            assert_eq!(meta[0].name, "areas");
+            assert_eq!(meta[0].extent, 4096);
+            for f in reader.get_features(0).unwrap() {
+                let id = f.id.unwrap() as usize;
+                seen.insert(id);
+                let props = f.properties.as_ref().unwrap();
+                for (key, csv) in &rows[id] {
+                    match props.get(key) {
+                        None | Some(mvt_reader::feature::Value::Null) => {
+                            assert!(csv.is_empty(), "{key} of area {id}");
                         }
+                        Some(mvt_reader::feature::Value::String(v)) => {
+                            assert_eq!(v, csv, "{key}");
+                        }
+                        Some(mvt_reader::feature::Value::UInt(v)) => {
+                            assert_eq!(v.to_string(), *csv, "{key}");
+                        }
+                        Some(mvt_reader::feature::Value::Double(v)) => {
+                            assert_eq!(*v, csv.parse::<f64>().unwrap(), "{key} of area {id}");
+                        }
+                        Some(other) => panic!("{key}: unexpected {other:?}"),
                     }
-                    let geo_types::Geometry::MultiPolygon(mp) = f.geometry else {
-                        panic!("area {id} is not a polygon")
+                }
+                let geo_types::Geometry::MultiPolygon(mp) = f.geometry else {
+                    panic!("area {id} is not a polygon")
+                };
+                for p in &mp.0 {
+                    let ring_area = |r: &geo_types::LineString<f32>| {
+                        r.0.windows(2)
+                            .map(|w| {
+                                f64::from(w[0].x) * f64::from(w[1].y)
+                                    - f64::from(w[1].x) * f64::from(w[0].y)
+                            })
+                            .sum::<f64>()
                     };
-                    for p in &mp.0 {
-                        let ring_area = |r: &geo_types::LineString<f32>| {
-                            r.0.windows(2)
-                                .map(|w| {
-                                    f64::from(w[0].x) * f64::from(w[1].y)
-                                        - f64::from(w[1].x) * f64::from(w[0].y)
-                                })
-                                .sum::<f64>()
-                        };
-                        assert!(
-                            ring_area(p.exterior()) > 0.0,
-                            "exterior rings are clockwise (positive area, y down)"
-                        );
-                        for hole in p.interiors() {
-                            assert!(ring_area(hole) < 0.0, "holes are anticlockwise");
-                        }
+                    assert!(
+                        ring_area(p.exterior()) > 0.0,
+                        "exterior rings are clockwise (positive area, y down)"
+                    );
+                    for hole in p.interiors() {
+                        assert!(ring_area(hole) < 0.0, "holes are anticlockwise");
                     }
                 }
             }
@@ -794,94 +778,85 @@ fn context_lines_and_labels_match_the_areas_and_their_districts() {
         })
         .collect();
 
-    let b = bounds(&s);
+    let b = s.bounds();
     let (mut outline, mut between) = (0, 0);
     let (mut probes, mut failures) = (0, 0);
     for z in [11_u8, 12, 13, 14] {
         let px_per_metre =
             512.0 * f64::from(1u32 << z) / (2.0 * std::f64::consts::PI * 6_378_137.0);
-        let (_, x0, y0) = tile_of(b[0], b[3], z);
-        let (_, x1, y1) = tile_of(b[2], b[1], z);
         let mut labelled = std::collections::BTreeSet::new();
-        for x in x0..=x1 {
-            for y in y0..=y1 {
-                let areas = decode(&s, "areas", z, x, y);
-                for (_, p, g) in decode(&s, "labels", z, x, y) {
-                    let pt = match g {
-                        geo_types::Geometry::Point(p) => p,
-                        geo_types::Geometry::MultiPoint(m) if m.0.len() == 1 => m.0[0],
-                        other => panic!("labels are points: {other:?}"),
-                    };
-                    let name = string_prop(&p, "name");
-                    let inside =
-                        (0.0..=4096.0).contains(&pt.x()) && (0.0..=4096.0).contains(&pt.y());
-                    match string_prop(&p, "kind").as_str() {
-                        "area" => {
-                            let id = rows.iter().position(|r| r["name"] == name).unwrap() as u64;
-                            if inside {
-                                labelled.insert(id);
-                                assert_eq!(
-                                    area_at(&areas, pt),
-                                    Some(id),
-                                    "label {name} inside its area"
-                                );
-                            }
-                        }
-                        "district" => {
-                            if inside {
-                                let at = area_at(&areas, pt).unwrap();
-                                assert_eq!(
-                                    district(at),
-                                    name,
-                                    "district label inside the district"
-                                );
-                            }
-                        }
-                        other => panic!("label kind {other}"),
-                    }
-                }
-                if z != 13 {
-                    continue;
-                }
-                for (_, p, g) in decode(&s, "context", z, x, y) {
-                    let kind = string_prop(&p, "kind");
-                    let lines = match g {
-                        geo_types::Geometry::LineString(l) => vec![l],
-                        geo_types::Geometry::MultiLineString(m) => m.0,
-                        other => panic!("context lines: {other:?}"),
-                    };
-                    for l in lines {
-                        for w in l.0.windows(2) {
-                            let (dx, dy) = (w[1].x - w[0].x, w[1].y - w[0].y);
-                            let len = (dx * dx + dy * dy).sqrt();
-                            let m = geo_types::Point::new(
-                                f32::midpoint(w[0].x, w[1].x),
-                                f32::midpoint(w[0].y, w[1].y),
+        for (_, x, y) in tiles_over(b, z) {
+            let areas = decode(&s, "areas", z, x, y);
+            for (_, p, g) in decode(&s, "labels", z, x, y) {
+                let pt = match g {
+                    geo_types::Geometry::Point(p) => p,
+                    geo_types::Geometry::MultiPoint(m) if m.0.len() == 1 => m.0[0],
+                    other => panic!("labels are points: {other:?}"),
+                };
+                let name = string_prop(&p, "name");
+                let inside = (0.0..=4096.0).contains(&pt.x()) && (0.0..=4096.0).contains(&pt.y());
+                match string_prop(&p, "kind").as_str() {
+                    "area" => {
+                        let id = rows.iter().position(|r| r["name"] == name).unwrap() as u64;
+                        if inside {
+                            labelled.insert(id);
+                            assert_eq!(
+                                area_at(&areas, pt),
+                                Some(id),
+                                "label {name} inside its area"
                             );
-                            if len < 8.0
-                                || !(0.0..=4096.0).contains(&m.x())
-                                || !(0.0..=4096.0).contains(&m.y())
-                            {
-                                continue;
+                        }
+                    }
+                    "district" => {
+                        if inside {
+                            let at = area_at(&areas, pt).unwrap();
+                            assert_eq!(district(at), name, "district label inside the district");
+                        }
+                    }
+                    other => panic!("label kind {other}"),
+                }
+            }
+            if z != 13 {
+                continue;
+            }
+            for (_, p, g) in decode(&s, "context", z, x, y) {
+                let kind = string_prop(&p, "kind");
+                let lines = match g {
+                    geo_types::Geometry::LineString(l) => vec![l],
+                    geo_types::Geometry::MultiLineString(m) => m.0,
+                    other => panic!("context lines: {other:?}"),
+                };
+                for l in lines {
+                    for w in l.0.windows(2) {
+                        let (dx, dy) = (w[1].x - w[0].x, w[1].y - w[0].y);
+                        let len = (dx * dx + dy * dy).sqrt();
+                        let m = geo_types::Point::new(
+                            f32::midpoint(w[0].x, w[1].x),
+                            f32::midpoint(w[0].y, w[1].y),
+                        );
+                        if len < 8.0
+                            || !(0.0..=4096.0).contains(&m.x())
+                            || !(0.0..=4096.0).contains(&m.y())
+                        {
+                            continue;
+                        }
+                        let (nx, ny) = (-dy / len * 3.0, dx / len * 3.0);
+                        let a = area_at(&areas, geo_types::Point::new(m.x() + nx, m.y() + ny));
+                        let c = area_at(&areas, geo_types::Point::new(m.x() - nx, m.y() - ny));
+                        probes += 1;
+                        let ok = match kind.as_str() {
+                            "study_outline" => {
+                                outline += 1;
+                                a.is_some() != c.is_some()
                             }
-                            let (nx, ny) = (-dy / len * 3.0, dx / len * 3.0);
-                            let a = area_at(&areas, geo_types::Point::new(m.x() + nx, m.y() + ny));
-                            let c = area_at(&areas, geo_types::Point::new(m.x() - nx, m.y() - ny));
-                            probes += 1;
-                            let ok = match kind.as_str() {
-                                "study_outline" => {
-                                    outline += 1;
-                                    a.is_some() != c.is_some()
-                                }
-                                "district" => {
-                                    between += 1;
-                                    matches!((a, c), (Some(a), Some(c)) if district(a) != district(c))
-                                }
-                                other => panic!("context kind {other}"),
-                            };
-                            if !ok {
-                                failures += 1;
+                            "district" => {
+                                between += 1;
+                                matches!((a, c), (Some(a), Some(c)) if district(a) != district(c))
                             }
+                            other => panic!("context kind {other}"),
+                        };
+                        if !ok {
+                            failures += 1;
                         }
                     }
                 }

@@ -219,3 +219,36 @@ pub fn tile_of(lon: f64, lat: f64, z: u8) -> (u8, u32, u32) {
         as u32;
     (z, x, y)
 }
+
+impl Server {
+    /// The study's bounds `[west, south, east, north]` (WGS84), as the public `/api/layers`
+    /// gives them.
+    pub fn bounds(&self) -> [f64; 4] {
+        let layers = self.json("/api/layers", false);
+        let b: Vec<f64> = layers["bounds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        [b[0], b[1], b[2], b[3]]
+    }
+}
+
+/// Every tile `(z, x, y)` over `bounds` at zoom `z`.
+pub fn tiles_over(bounds: [f64; 4], z: u8) -> Vec<(u8, u32, u32)> {
+    let (_, x0, y1) = tile_of(bounds[0], bounds[1], z);
+    let (_, x1, y0) = tile_of(bounds[2], bounds[3], z);
+    (x0..=x1)
+        .flat_map(|x| (y0..=y1).map(move |y| (z, x, y)))
+        .collect()
+}
+
+/// The tile at the centre of `bounds` at zoom `z`.
+pub fn centre_tile(bounds: [f64; 4], z: u8) -> (u8, u32, u32) {
+    tile_of(
+        f64::midpoint(bounds[0], bounds[2]),
+        f64::midpoint(bounds[1], bounds[3]),
+        z,
+    )
+}
