@@ -94,30 +94,6 @@ fn serve(results: &Path) -> Server {
     Server::start(results, &demo_dir().join("analyst.token"), &[])
 }
 
-/// Exports the public layers of `results` as PMTiles for zooms `min..=max`.
-fn export(results: &Path, min: u8, max: u8) -> serving::pmtiles::Archive {
-    let out = results.join(format!("public-{min}-{max}.pmtiles"));
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_safemap"))
-        .args(["export", "pmtiles"])
-        .arg(results)
-        .arg("--out")
-        .arg(&out)
-        .args([
-            "--min-zoom",
-            &min.to_string(),
-            "--max-zoom",
-            &max.to_string(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    serving::pmtiles::Archive(std::fs::read(&out).unwrap())
-}
-
 /// Every object key anywhere in a JSON value.
 fn json_keys(v: &Value, out: &mut BTreeSet<String>) {
     match v {
@@ -497,7 +473,7 @@ fn only_declared_columns_reach_the_public(
     assert_eq!(classes_shown, areas.len() * view.classes.len() / 2);
 
     // The PMTiles export: every tile inside it, decoded.
-    let archive = export(&results, 8, 14);
+    let archive = serving::pmtiles::export(&results, 8, 14);
     let meta = archive.metadata();
     for layer in meta["vector_layers"].as_array().unwrap() {
         if layer["id"] == "areas" {
@@ -613,7 +589,7 @@ fn a_domestic_abuse_flag_makes_every_layer_of_its_events_analyst_only() {
     assert_eq!(manifest["sources"][0]["sensitive"], true);
     let s = serve(&results);
     assert_analyst_only_surfaces(&s);
-    let meta = export(&results, 12, 12).metadata();
+    let meta = serving::pmtiles::export(&results, 12, 12).metadata();
     let ids: BTreeSet<&str> = meta["vector_layers"]
         .as_array()
         .unwrap()

@@ -561,21 +561,7 @@ fn reloads_under_load_fail_no_request_and_swap_in_new_results() {
 #[test]
 fn pmtiles_export_holds_the_public_layers_only() {
     let dir = serving::demo_dir();
-    let out = dir.join("public.pmtiles");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_safemap"))
-        .args(["export", "pmtiles"])
-        .arg(dir.join("results"))
-        .arg("--out")
-        .arg(&out)
-        .args(["--min-zoom", "10", "--max-zoom", "13"])
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let bytes = std::fs::read(&out).unwrap();
+    let bytes = serving::pmtiles::export(&dir.join("results"), 10, 13).0;
     assert_eq!(&bytes[..7], b"PMTiles");
     assert_eq!(bytes[7], 3, "version 3");
     let u64_at = |o: usize| u64::from_le_bytes(bytes[o..o + 8].try_into().unwrap()) as usize;

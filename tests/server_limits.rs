@@ -26,27 +26,38 @@ fn connect(s: &Server) -> TcpStream {
     stream
 }
 
+/// Reads what has arrived into `buf`: the error that ended the connection
+/// (`UnexpectedEof` when it was closed), or `TimedOut` once `until` has passed.
+fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>, until: Instant) -> std::io::Result<()> {
+    let mut chunk = [0_u8; 4096];
+    match stream.read(&mut chunk) {
+        Ok(0) => Err(ErrorKind::UnexpectedEof.into()),
+        Ok(n) => {
+            buf.extend_from_slice(&chunk[..n]);
+            Ok(())
+        }
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            if Instant::now() > until {
+                Err(ErrorKind::TimedOut.into())
+            } else {
+                Ok(())
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Reads one response's head and its `Content-Length` body; its status, or the error that
 /// ended the connection first (`UnexpectedEof` when it was closed) or `TimedOut` after
 /// `within`.
 fn read_response(stream: &mut TcpStream, within: Duration) -> std::io::Result<u16> {
     let until = Instant::now() + within;
     let mut buf = Vec::new();
-    let mut chunk = [0_u8; 4096];
     let head_end = loop {
         if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             break i + 4;
         }
-        match stream.read(&mut chunk) {
-            Ok(0) => return Err(ErrorKind::UnexpectedEof.into()),
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                if Instant::now() > until {
-                    return Err(ErrorKind::TimedOut.into());
-                }
-            }
-            Err(e) => return Err(e),
-        }
+        read_more(stream, &mut buf, until)?;
     };
     let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
     let status: u16 = head[9..12].parse().unwrap();
@@ -55,16 +66,7 @@ fn read_response(stream: &mut TcpStream, within: Duration) -> std::io::Result<u1
         .find_map(|l| l.strip_prefix("content-length:"))
         .map_or(0, |v| v.trim().parse().unwrap());
     while buf.len() < head_end + length {
-        match stream.read(&mut chunk) {
-            Ok(0) => return Err(ErrorKind::UnexpectedEof.into()),
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                if Instant::now() > until {
-                    return Err(ErrorKind::TimedOut.into());
-                }
-            }
-            Err(e) => return Err(e),
-        }
+        read_more(stream, &mut buf, until)?;
     }
     Ok(status)
 }

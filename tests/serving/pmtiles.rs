@@ -2,6 +2,7 @@
 //! pmtiles` writes: its metadata and every tile, decoded.
 
 use std::io::Read;
+use std::path::Path;
 
 fn u64_at(b: &[u8], at: usize) -> usize {
     usize::try_from(u64::from_le_bytes(b[at..at + 8].try_into().unwrap())).unwrap()
@@ -89,4 +90,28 @@ impl Archive {
         }
         tiles
     }
+}
+
+/// Exports the public layers of `results` as PMTiles for zooms `min..=max`.
+pub fn export(results: &Path, min: u8, max: u8) -> Archive {
+    let out = results.join(format!("public-{min}-{max}.pmtiles"));
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_safemap"))
+        .args(["export", "pmtiles"])
+        .arg(results)
+        .arg("--out")
+        .arg(&out)
+        .args([
+            "--min-zoom",
+            &min.to_string(),
+            "--max-zoom",
+            &max.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    Archive(std::fs::read(&out).unwrap())
 }
