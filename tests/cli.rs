@@ -78,6 +78,29 @@ fn validate_prints_accounting_and_writes_nothing() {
     );
 }
 
+/// A study file named without a folder (`safemap validate study.toml`, run in its folder)
+/// finds its inputs relative to the current folder, with paths as written.
+#[test]
+fn a_study_named_without_a_folder_finds_its_inputs() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_safemap"))
+        .args(["validate", "under_threshold.toml"])
+        .current_dir(root().join("tests/bad_input"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("source police: read 4 = joined 2 + outside 0 + rejected 2"),
+        "{stdout}"
+    );
+}
+
 /// The run summary compares the spatial join with the source's own area codes only when
 /// those are codes of the boundaries: police.uk's LSOA codes against LSOA-coded boundaries,
 /// not against wards.

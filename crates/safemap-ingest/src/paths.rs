@@ -205,7 +205,7 @@ impl Walk {
     /// Matches `parts[i..]` in folder `dir`.
     fn visit(&mut self, dir: &Path, parts: &[Part], i: usize) -> Result<(), IngestError> {
         // Only the start folder can be missing: the rest were listed.
-        let Ok(id) = file_id(dir) else {
+        let Ok(id) = file_id(on_disk(dir)) else {
             return Ok(());
         };
         let key = (id, i);
@@ -306,6 +306,17 @@ impl Walk {
     }
 }
 
+/// The folder `dir` names on disk: the empty path (the folder of a study file named without
+/// a folder, `safemap run study.toml`) is the current folder. Paths built from it stay
+/// relative, without a `./`.
+fn on_disk(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }
+}
+
 /// True if `path` itself is a symbolic link.
 fn is_link(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
@@ -318,9 +329,9 @@ fn is_link(path: &Path) -> bool {
 fn list(dir: &Path) -> Result<Vec<(String, PathBuf, Kind)>, IngestError> {
     let err = |e| IngestError::io(dir, e);
     let mut entries = Vec::new();
-    for entry in fs::read_dir(dir).map_err(err)? {
+    for entry in fs::read_dir(on_disk(dir)).map_err(err)? {
         let entry = entry.map_err(err)?;
-        let path = entry.path();
+        let path = dir.join(entry.file_name());
         let Some(kind) = kind(&path) else {
             continue;
         };
