@@ -67,7 +67,7 @@
 //! area over its supplies), in parallel across supplies and across areas, so the results
 //! are identical for any number of rayon threads.
 
-use crate::input::{check_amounts, check_cost_parameter};
+use crate::input::{check_amounts, check_cost_parameter, sum};
 use crate::{AccessError, CostMatrix};
 use rayon::prelude::*;
 
@@ -281,17 +281,13 @@ pub fn floating_catchment(
     let catchment_demand: Vec<f64> = (0..m)
         .into_par_iter()
         .map(|j| {
-            by_supply
-                .demands_of(j)
-                .iter()
-                .map(|(k, c)| {
-                    let w = decay.weight(c);
-                    match &row_sum {
-                        Some(r) if w > 0.0 => demand[k] * (w / r[k]),
-                        _ => w * demand[k],
-                    }
-                })
-                .sum()
+            sum(by_supply.demands_of(j).iter().map(|(k, c)| {
+                let w = decay.weight(c);
+                match &row_sum {
+                    Some(r) if w > 0.0 => demand[k] * (w / r[k]),
+                    _ => w * demand[k],
+                }
+            }))
         })
         .collect();
     let ratio: Vec<Option<f64>> = catchment_demand
@@ -302,18 +298,14 @@ pub fn floating_catchment(
     let access = (0..n)
         .into_par_iter()
         .map(|i| {
-            costs
-                .supplies_of(i)
-                .iter()
-                .filter_map(|(j, c)| {
-                    let w = decay.weight(c);
-                    let r = ratio[j].filter(|_| w > 0.0)?;
-                    Some(match &col_sum {
-                        Some(s) => w / s[j] * r,
-                        None => w * r,
-                    })
+            sum(costs.supplies_of(i).iter().filter_map(|(j, c)| {
+                let w = decay.weight(c);
+                let r = ratio[j].filter(|_| w > 0.0)?;
+                Some(match &col_sum {
+                    Some(s) => w / s[j] * r,
+                    None => w * r,
                 })
-                .sum()
+            }))
         })
         .collect();
     Ok(FloatingCatchment {
@@ -331,7 +323,7 @@ fn weight_sums<'a>(
 ) -> Vec<f64> {
     (0..rows)
         .into_par_iter()
-        .map(|r| row(r).iter().map(|(_, c)| decay.weight(c)).sum())
+        .map(|r| sum(row(r).iter().map(|(_, c)| decay.weight(c))))
         .collect()
 }
 

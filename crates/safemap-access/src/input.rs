@@ -33,3 +33,9 @@ pub(crate) fn check_amounts(
         None => Ok(()),
     }
 }
+
+/// The sum of `values` in order, starting from +0, so an empty sum is 0 and not the -0 that
+/// std's `Sum for f64` starts from (it would be written out as `-0`).
+pub(crate) fn sum(values: impl Iterator<Item = f64>) -> f64 {
+    values.fold(0.0, |s, v| s + v)
+}
