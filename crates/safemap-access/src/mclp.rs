@@ -679,7 +679,7 @@ mod tests {
         let demand: Vec<_> = (0..1200).map(|_| point()).collect();
         let sites: Vec<_> = (0..400).map(|_| point()).collect();
         let costs = CostMatrix::straight_line(&demand, &sites, 3000.0).unwrap();
-        let weight: Vec<f64> = (0..1200).map(|i| (i % 7) as f64).collect();
+        let weight: Vec<f64> = (0..1200u32).map(|i| f64::from(i % 7)).collect();
         let r = maximal_covering(&costs, &weight, None, &MclpParams::new(8, 3000.0)).unwrap();
         let MclpMethod::Greedy { optimum_at_most } = r.method else {
             panic!("expected greedy, got {:?}", r.method);
