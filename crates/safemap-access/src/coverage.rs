@@ -48,7 +48,7 @@ pub struct Coverage {
 
 /// The population within `max_cost` of any supply point, out of all population and out of
 /// the population of the demand points marked in `high_need` (for example the areas whose
-/// need index is above its median, as [`crate::gap`] classes them). Sums run in area order.
+/// need index is above its median, as [`gap`](mod@crate::gap) classes them). Sums run in area order.
 ///
 /// ```
 /// use safemap_access::{coverage, CostMatrix};

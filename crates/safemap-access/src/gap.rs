@@ -1,7 +1,7 @@
 //! The gap between need and access ([`gap`]): a continuous score and a four-way class.
 //!
 //! **Score.** `gap = z(need) - z(access)`: both standardised over the areas that have both
-//! values (z-scores with the population standard deviation, see [`crate::composite`]). It
+//! values (z-scores with the population standard deviation, see [`composite`](mod@crate::composite)). It
 //! is high where need is high for the area set *and* access is low; it is in standard
 //! deviations, so need and access in different units weigh the same.
 //!

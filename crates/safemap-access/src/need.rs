@@ -1,5 +1,5 @@
 //! The need index ([`need_index`]): a weighted composite of standardised, named area
-//! columns (see [`crate::composite`] for the z-scores and missing values), each column's
+//! columns (see [`composite`](mod@crate::composite) for the z-scores and missing values), each column's
 //! contribution kept, with each area's rank and how far that rank moves when the weights
 //! change.
 //!

@@ -1,6 +1,6 @@
 //! The priority ranking ([`priority`]): an explainable score per area, a weighted sum of
 //! named standardised inputs (for example the need index and the gap score; see
-//! [`crate::composite`] for the z-scores and missing values), with each area's inputs
+//! [`composite`](mod@crate::composite) for the z-scores and missing values), with each area's inputs
 //! sorted by how much they push its score up, so a table can show what drives each
 //! area's place.
 
