@@ -4,6 +4,7 @@
 //! ellipsoidal areas measured on `areas.geojson` (not the engine's British National Grid
 //! polygons); the top-share hotspots are chosen again from the train months' counts; the
 //! grid cells hold the same events as the areas.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
 use common::*;
@@ -108,22 +109,36 @@ fn check_window(
     codes: &[(String, f64)],
     by_month: &BTreeMap<(String, String), u64>,
 ) {
-    assert_eq!(w["left_out"], serde_json::json!([]), "{what}: the demo has no gaps");
+    assert_eq!(
+        w["left_out"],
+        serde_json::json!([]),
+        "{what}: the demo has no gaps"
+    );
     let flagged: BTreeSet<&str> = w["flagged"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c.as_str().unwrap())
         .collect();
-    let is_flagged: Vec<bool> = codes.iter().map(|(c, _)| flagged.contains(c.as_str())).collect();
+    let is_flagged: Vec<bool> = codes
+        .iter()
+        .map(|(c, _)| flagged.contains(c.as_str()))
+        .collect();
     let sum_flagged = |v: &[u64]| -> u64 {
-        v.iter().zip(&is_flagged).filter(|(_, f)| **f).map(|(n, _)| n).sum()
+        v.iter()
+            .zip(&is_flagged)
+            .filter(|(_, f)| **f)
+            .map(|(n, _)| n)
+            .sum()
     };
     let train = totals(by_month, codes, &months(&w["train"]));
     let test = totals(by_month, codes, &months(&w["test"]));
     let (big_n1, n1) = (train.iter().sum::<u64>(), sum_flagged(&train));
     let (big_n, n) = (test.iter().sum::<u64>(), sum_flagged(&test));
-    assert!(big_n > 0 && n > 0, "{what}: a test that can fail needs hits");
+    assert!(
+        big_n > 0 && n > 0,
+        "{what}: a test that can fail needs hits"
+    );
     for (key, want) in [
         ("train_events", big_n1),
         ("flagged_train_events", n1),
@@ -134,15 +149,18 @@ fn check_window(
     }
     let areas: Vec<f64> = codes.iter().map(|(_, a)| *a).collect();
     let total: f64 = areas.iter().sum();
-    let flagged_area: f64 = areas.iter().zip(&is_flagged).filter(|(_, f)| **f).map(|(a, _)| a).sum();
+    let flagged_area: f64 = areas
+        .iter()
+        .zip(&is_flagged)
+        .filter(|(_, f)| **f)
+        .map(|(a, _)| a)
+        .sum();
     let share = flagged_area / total;
     let hit_rate = n as f64 / big_n as f64;
     let pai = hit_rate / share;
     // n*: areas by test events per m², densest first, the last one pro rata.
     let mut order: Vec<usize> = (0..codes.len()).filter(|&i| test[i] > 0).collect();
-    order.sort_by(|&i, &j| {
-        (test[j] as f64 / areas[j]).total_cmp(&(test[i] as f64 / areas[i]))
-    });
+    order.sort_by(|&i, &j| (test[j] as f64 / areas[j]).total_cmp(&(test[i] as f64 / areas[i])));
     let (mut left, mut best) = (flagged_area, 0.0);
     for i in order {
         let take = areas[i].min(left);
@@ -151,8 +169,18 @@ fn check_window(
     }
     let rri = (n as f64 / n1 as f64) / (big_n as f64 / big_n1 as f64);
     // Ellipsoidal areas against the engine's planar ones: shares agree to well under 0.1%.
-    assert_close(&format!("{what}: area_share"), &w["area_share"], share, 1e-3);
-    assert_close(&format!("{what}: hit_rate"), &w["hit_rate"], hit_rate, 1e-12);
+    assert_close(
+        &format!("{what}: area_share"),
+        &w["area_share"],
+        share,
+        1e-3,
+    );
+    assert_close(
+        &format!("{what}: hit_rate"),
+        &w["hit_rate"],
+        hit_rate,
+        1e-12,
+    );
     assert_close(&format!("{what}: pai"), &w["pai"], pai, 1e-3);
     assert_close(&format!("{what}: pei"), &w["pei"], n as f64 / best, 1e-3);
     assert_close(&format!("{what}: rri"), &w["rri"], rri, 1e-12);
@@ -217,10 +245,22 @@ fn evaluation_json_agrees_with_counts_and_area_sizes() {
         );
         check_window(&format!("{name} split"), split, &codes, &by_month);
         let windows = areas["rolling"]["windows"].as_array().unwrap();
-        assert_eq!(windows.len(), 36 - 12, "{name}: one origin a month after the first year");
-        assert_eq!(months(&windows[0]["test"]), ("2024-01".into(), "2024-01".into()));
+        assert_eq!(
+            windows.len(),
+            36 - 12,
+            "{name}: one origin a month after the first year"
+        );
+        assert_eq!(
+            months(&windows[0]["test"]),
+            ("2024-01".into(), "2024-01".into())
+        );
         check_window(&format!("{name} rolling 0"), &windows[0], &codes, &by_month);
-        check_window(&format!("{name} rolling last"), &windows[23], &codes, &by_month);
+        check_window(
+            &format!("{name} rolling last"),
+            &windows[23],
+            &codes,
+            &by_month,
+        );
         let pai: Vec<f64> = windows.iter().map(|w| w["pai"].as_f64().unwrap()).collect();
         assert_close(
             &format!("{name}: mean PAI"),

@@ -173,7 +173,11 @@ fn evaluations_default_and_are_checked_naming_the_key() {
     let (_dir, path) = write(&format!("{MINIMAL}{ev}"));
     let s = Study::load(&path).unwrap();
     let e = &s.evaluations[0];
-    assert_eq!(e.unit_kinds(&s), [UnitKind::Areas], "no [grid]: the areas only");
+    assert_eq!(
+        e.unit_kinds(&s),
+        [UnitKind::Areas],
+        "no [grid]: the areas only"
+    );
     assert_eq!(
         (e.rolling.train_months, e.rolling.test_months),
         (12, 1),
@@ -191,7 +195,8 @@ fn evaluations_default_and_are_checked_naming_the_key() {
     );
     let weights = "[weights]\nkind = \"queen\"\n";
     let gi = "[[evaluation]]\nname = \"e\"\nsource = \"police\"\n";
-    let analysis = "[[analysis]]\nname = \"a\"\nsource = \"police\"\nstatistics = [\"local_moran\"]\n";
+    let analysis =
+        "[[analysis]]\nname = \"a\"\nsource = \"police\"\nstatistics = [\"local_moran\"]\n";
     let cases = [
         (format!("{ev}colour = 1\n"), "unknown field `colour`"),
         (format!("{ev}rolling = {{ months = 3 }}\n"), "unknown field `months`"),

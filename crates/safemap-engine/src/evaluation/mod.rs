@@ -156,16 +156,16 @@ fn run(
         let selector = Selector::new(study, results, section, kind, unit_weights)?;
         let counts = MonthlyCounts::new(&table.counts, table.ids.len(), months.len())
             .map_err(|e| e.to_string())?;
-        let mut select = |w: &Window, train: &[Option<u64>]| {
+        let select = |w: &Window, train: &[Option<u64>]| {
             selector
                 .select(months_of(months, &w.train), train)
                 .map_err(Failure)
         };
         let kind_name = kind.as_str();
-        let split = evaluate_window(&counts, &table.areas, &split, &mut select)
+        let split = evaluate_window(&counts, &table.areas, &split, select)
             .map_err(|Failure(e)| format!("{kind_name}: {e}"))?;
         let rolling =
-            rolling_origin(&counts, &table.areas, origin, &mut select).map_err(|Failure(e)| {
+            rolling_origin(&counts, &table.areas, origin, select).map_err(|Failure(e)| {
                 format!(
                     "{kind_name}: rolling origin over {months} ({} train and {} test months): {e}",
                     origin.train_months(),
@@ -202,23 +202,21 @@ fn split_window(section: &EvaluationSection, months: MonthRange) -> Result<Windo
             )),
         }
     };
-    match (section.train, section.test) {
-        (Some(train), Some(test)) => Ok(Window {
+    if let (Some(train), Some(test)) = (section.train, section.test) {
+        return Ok(Window {
             train: positions(train, "train")?,
             test: positions(test, "test")?,
-        }),
-        _ => {
-            let n = months.len();
-            if n < 2 {
-                return Err(format!(
-                    "the evaluated months ({months}) are one month: a train and a test period need two or more"
-                ));
-            }
-            let half = n.div_ceil(2);
-            Ok(Window {
-                train: 0..half,
-                test: half..n,
-            })
-        }
+        });
     }
+    let n = months.len();
+    if n < 2 {
+        return Err(format!(
+            "the evaluated months ({months}) are one month: a train and a test period need two or more"
+        ));
+    }
+    let half = n.div_ceil(2);
+    Ok(Window {
+        train: 0..half,
+        test: half..n,
+    })
 }
