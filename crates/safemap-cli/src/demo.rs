@@ -117,6 +117,22 @@ source = "police"
 category = "violence_and_sexual_offences"
 value = "eb_rate"
 statistics = ["gi_star", "global_moran"]
+
+# Do the hotspots of one period predict where violence happens next? Hit rate, PAI, PEI and
+# RRI (docs/evaluation.md) of the Gi* hot areas and cells of the first 18 months against
+# the last 18, and of each 12 months against the month after, in evaluation.json.
+[[evaluation]]
+name = "violence_gi_star"
+source = "police"
+category = "violence_and_sexual_offences"
+
+# The same with the 5% of areas and cells that had the most violence.
+[[evaluation]]
+name = "violence_top_5"
+source = "police"
+category = "violence_and_sexual_offences"
+hotspots = "top_share"
+top_share = 0.05
 "#;
 
 /// The analyst token file, in the demo directory.

@@ -3,10 +3,13 @@
 use safemap_engine::analysis::{correction_name, statistic_name, AnalysisResult, LocalResult};
 use safemap_engine::assign::Accounting;
 use safemap_engine::config::SourceSection;
+use safemap_engine::config::UnitKind;
 use safemap_engine::coverage::Coverage;
+use safemap_engine::evaluation::EvaluationResult;
 use safemap_engine::pipeline::Prepared;
 use safemap_engine::services::LocatedServices;
 use safemap_engine::{RunReport, Study};
+use safemap_stats::evaluation::{Figure, Mean};
 use safemap_stats::{ClusterClass, HotspotClass};
 use std::collections::BTreeMap;
 
@@ -190,6 +193,46 @@ fn print_analysis(a: &AnalysisResult) {
     }
 }
 
+/// One line per evaluation and kind of unit: the fixed pair's figures and the rolling
+/// origin's means.
+fn print_evaluation(e: &EvaluationResult) {
+    let show = |v: Option<f64>, percent: bool| match v {
+        Some(v) if percent => format!("{:.1}%", v * 100.0),
+        Some(v) => format!("{v:.2}"),
+        None => "undefined".into(),
+    };
+    let fig = |f: Figure, percent: bool| show(f.ok(), percent);
+    let mean = |m: Mean, percent: bool| show(m.value, percent);
+    for u in &e.units {
+        let s = &u.split.figures;
+        let r = &u.rolling;
+        let noun = match u.kind {
+            UnitKind::Areas => "areas",
+            UnitKind::Grid => "cells",
+        };
+        println!(
+            "evaluation {}: {} hotspots of {} against {}: {} of {} {noun} ({:.1}% of the area), hit rate {}, PAI {}, PEI {}, RRI {}; rolling {} then {} months over {} origins: mean hit rate {}, PAI {}, PEI {}",
+            e.section.name,
+            u.hotspots["method"].as_str().unwrap_or_default(),
+            e.months_of(&u.split.window.train),
+            e.months_of(&u.split.window.test),
+            s.flagged_units,
+            s.units,
+            s.area_share() * 100.0,
+            fig(s.hit_rate, true),
+            fig(s.pai, false),
+            fig(s.pei, false),
+            fig(s.rri, false),
+            r.origin.train_months(),
+            r.origin.test_months(),
+            r.windows.len(),
+            mean(r.mean.hit_rate, true),
+            mean(r.mean.pai, false),
+            mean(r.mean.pei, false),
+        );
+    }
+}
+
 /// Prints what `validate` found.
 pub fn print_prepared(study: &Study, p: &Prepared) {
     print_areas(
@@ -236,6 +279,9 @@ pub fn print_report(study: &Study, r: &RunReport) {
     }
     for a in &r.results.analyses {
         print_analysis(a);
+    }
+    for e in &r.evaluations {
+        print_evaluation(e);
     }
     let total: u128 = r.timings_ms.iter().map(|(_, ms)| ms).sum();
     println!("outputs: {} ({total} ms)", r.out_dir.display());

@@ -40,15 +40,31 @@ impl SourceCounts {
     pub fn totals(&self, measure: Option<u16>, months: Option<MonthRange>) -> Vec<u64> {
         let mut out = vec![0_u64; self.n_areas];
         for (&(area, m, month), &n) in &self.monthly {
-            let wanted = match measure {
-                Some(want) => m == want,
-                None => usize::from(m) < self.n_categories,
-            };
-            if wanted && months.is_none_or(|r| r.contains(month)) {
+            if self.is_measure(m, measure) && months.is_none_or(|r| r.contains(month)) {
                 out[area as usize] += n;
             }
         }
         out
+    }
+
+    /// Events of measure `measure` (`None`: every category together) per area and month of
+    /// `months`: `out[area * months.len() + position of the month]`.
+    pub fn by_month(&self, measure: Option<u16>, months: MonthRange) -> Vec<u64> {
+        let mut out = vec![0_u64; self.n_areas * months.len()];
+        for (&(area, m, month), &n) in &self.monthly {
+            if let (true, Some(at)) = (self.is_measure(m, measure), months.position(month)) {
+                out[area as usize * months.len() + at] += n;
+            }
+        }
+        out
+    }
+
+    /// True when counts under measure index `m` belong to `measure`.
+    fn is_measure(&self, m: u16, measure: Option<u16>) -> bool {
+        match measure {
+            Some(want) => m == want,
+            None => usize::from(m) < self.n_categories,
+        }
     }
 }
 
@@ -166,6 +182,13 @@ mod tests {
             vec![0, 2]
         );
         assert_eq!(c.monthly.get(&(1, 1, feb)), Some(&1));
+        let jan_to_mar = MonthRange::new(feb.plus(-1), feb.plus(1)).unwrap();
+        assert_eq!(
+            c.by_month(None, jan_to_mar),
+            vec![1, 0, 0, 1, 1, 1],
+            "area 0: one in January; area 1: one a month (the outside event not counted)"
+        );
+        assert_eq!(c.by_month(Some(2), jan_to_mar), vec![0, 0, 0, 1, 0, 0]);
         assert!(c.hourly.is_empty(), "month-precision events have no hour");
         assert_eq!(c.without_coverage, 0);
     }

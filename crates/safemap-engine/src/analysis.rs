@@ -107,7 +107,8 @@ pub fn run_analyses(
         .collect()
 }
 
-fn run_one(
+/// Runs one `[[analysis]]` (an evaluation runs its analysis again on each train period).
+pub(crate) fn run_one(
     study: &Study,
     section: &AnalysisSection,
     areas: &AreaTable,

@@ -76,6 +76,14 @@ pub enum EngineError {
         /// What was wrong.
         message: String,
     },
+    /// An `[[evaluation]]` could not be computed.
+    #[error("evaluation {name}: {message}")]
+    Evaluation {
+        /// The evaluation's name.
+        name: String,
+        /// What was wrong and what to do.
+        message: String,
+    },
     /// A source's coverage (which areas and months its files cover) cannot be worked out.
     #[error("source {name}: coverage: {message}")]
     Coverage {

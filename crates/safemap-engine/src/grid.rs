@@ -3,18 +3,19 @@
 //! centres, raw and corrected classes.
 
 use crate::analysis::{correction, correction_name};
-use crate::config::{GridSection, GridShape, Study};
+use crate::config::{CorrectionName, GridSection, GridShape, Study};
 use crate::error::EngineError;
 use crate::results::{SourceResult, StudyResults};
 use crate::selection::Selection;
 use geo_types::Polygon;
-use safemap_geo::cells::{CellGrid, CellShape, Lattice};
+use safemap_geo::cells::{CellGrid, CellShape, GridCell, Lattice};
 use safemap_geo::weights::{distance_band_weights, DistanceBandParams};
 use safemap_stats::{
-    getis_ord, hotspot_classes, Classes, GetisOrd, GetisOrdParams, GiVariant, HotspotClass, Tail,
+    getis_ord, hotspot_classes, Classes, GetisOrd, GetisOrdParams, GiVariant, HotspotClass,
+    StatsError, Tail,
 };
 use safemap_types::weights::Transform;
-use safemap_types::Metres;
+use safemap_types::{Metres, Weights};
 
 /// The grid, its counts and its Gi*.
 pub struct GridResult {
@@ -54,43 +55,22 @@ pub fn run(
     selection
         .require_full_coverage(&results.sources)
         .map_err(err)?;
-    let shape = match section.shape {
-        GridShape::Square => CellShape::Square,
-        GridShape::Hexagon => CellShape::Hexagon,
-    };
-    let size = Metres::new(section.cell_size_m).map_err(|e| err(format!("cell_size_m: {e}")))?;
-    let polygons: Vec<_> = results
-        .areas
-        .areas
-        .iter()
-        .map(|a| a.geometry.clone())
-        .collect();
-    let grid =
-        CellGrid::new(Lattice::new(shape, size), &polygons).map_err(|e| err(e.to_string()))?;
+    let Cells { grid, weights } = Cells::build(section, results).map_err(err)?;
     let tally = grid.aggregate(&selection.points(sources));
-    let weights = distance_band_weights(
-        &grid.centres(),
-        &DistanceBandParams::new(section.threshold_m),
+    let values: Vec<f64> = tally.counts.iter().map(|&c| c as f64).collect();
+    let (gi_star, classes) = gi_star_hotspots(
+        &values,
+        &weights,
+        crate::seeds::stream_seed(study.study.seed, crate::seeds::GRID_STREAM),
+        section.permutations,
+        section.correction,
     )
     .map_err(|e| err(e.to_string()))?;
-    let values: Vec<f64> = tally.counts.iter().map(|&c| c as f64).collect();
-    let params = GetisOrdParams::new(
-        GiVariant::GiStar,
-        crate::seeds::stream_seed(study.study.seed, crate::seeds::GRID_STREAM),
-    )
-    .transform(Transform::Binary)
-    .permutations(section.permutations)
-    .tail(Tail::Folded);
-    let gi_star = getis_ord(&values, &weights, params).map_err(|e| err(e.to_string()))?;
-    let z: Vec<_> = gi_star.sites.iter().map(|s| s.map(|s| s.z)).collect();
-    let p: Vec<_> = gi_star.sites.iter().map(|s| s.map(|s| s.p_norm)).collect();
-    let classes =
-        hotspot_classes(&z, &p, correction(section.correction)).map_err(|e| err(e.to_string()))?;
     let cells = grid
         .cells()
         .iter()
         .enumerate()
-        .map(|(i, c)| (format!("{}_{}", c.id.col, c.id.row), grid.polygon(i)))
+        .map(|(i, c)| (cell_id(c), grid.polygon(i)))
         .collect();
     Ok(GridResult {
         section: section.clone(),
@@ -100,6 +80,69 @@ pub fn run(
         gi_star,
         classes,
     })
+}
+
+/// Gi* of `values` (binary weights, self included, folded-tail permutations) with its
+/// hotspot classes from the analytic p, raw and after `correction`.
+pub fn gi_star_hotspots(
+    values: &[f64],
+    weights: &Weights,
+    seed: u64,
+    permutations: usize,
+    correction_name: CorrectionName,
+) -> Result<(GetisOrd, Classes<HotspotClass>), StatsError> {
+    let params = GetisOrdParams::new(GiVariant::GiStar, seed)
+        .transform(Transform::Binary)
+        .permutations(permutations)
+        .tail(Tail::Folded);
+    let gi_star = getis_ord(values, weights, params)?;
+    let z: Vec<_> = gi_star.sites.iter().map(|s| s.map(|s| s.z)).collect();
+    let p: Vec<_> = gi_star.sites.iter().map(|s| s.map(|s| s.p_norm)).collect();
+    let classes = hotspot_classes(&z, &p, correction(correction_name))?;
+    Ok((gi_star, classes))
+}
+
+/// The cells of `[grid]` over the study areas and their binary distance-band weights.
+pub struct Cells {
+    /// The cells (those over no area dropped).
+    pub grid: CellGrid,
+    /// Cells whose centres lie within `threshold_m` are neighbours.
+    pub weights: Weights,
+}
+
+impl Cells {
+    /// Lays the lattice of `section` over the study areas; the error says what is wrong.
+    pub fn build(section: &GridSection, results: &StudyResults) -> Result<Self, String> {
+        let shape = match section.shape {
+            GridShape::Square => CellShape::Square,
+            GridShape::Hexagon => CellShape::Hexagon,
+        };
+        let size = Metres::new(section.cell_size_m).map_err(|e| format!("cell_size_m: {e}"))?;
+        let polygons: Vec<_> = results
+            .areas
+            .areas
+            .iter()
+            .map(|a| a.geometry.clone())
+            .collect();
+        let grid =
+            CellGrid::new(Lattice::new(shape, size), &polygons).map_err(|e| e.to_string())?;
+        let weights = distance_band_weights(
+            &grid.centres(),
+            &DistanceBandParams::new(section.threshold_m),
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(Self { grid, weights })
+    }
+
+    /// Each cell's id, in cell order.
+    pub fn ids(&self) -> Vec<String> {
+        self.grid.cells().iter().map(cell_id).collect()
+    }
+}
+
+/// A cell's id: `col_row`, or axial `q_r` for hexagons.
+fn cell_id(c: &GridCell) -> String {
+    format!("{}_{}", c.id.col, c.id.row)
 }
 
 impl GridResult {

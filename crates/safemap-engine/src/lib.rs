@@ -15,6 +15,7 @@
 //! | [`selection`] | which events an analysis, grid or density uses (source, measure, months) |
 //! | [`grid`] | `[grid]`: counts in square or hexagonal cells, Gi* with distance-band weights |
 //! | [`density`] | `[density]`: kernel density surface (quartic or Gaussian) |
+//! | [`evaluation`] | `[[evaluation]]`: hit rate, PAI, PEI and RRI of one period's hotspots (areas, grid cells) against the next period's events, fixed pair and rolling origin |
 //! | [`results`] | [`results::StudyResults`]: the attribute table every output is written from |
 //! | [`outputs`] | the results directory's files, written through the contract of `safemap-results` (names, manifest, layer registry) |
 //! | [`pipeline`] | [`prepare`] (read and join: what `validate` runs) and [`run`] (everything) |
@@ -31,6 +32,7 @@ pub mod config;
 pub mod coverage;
 pub mod density;
 pub mod error;
+pub mod evaluation;
 pub mod grid;
 pub mod outputs;
 pub mod paths;

@@ -126,6 +126,8 @@ pub struct RunReport {
     pub out_dir: PathBuf,
     /// Sources whose rejected share exceeds `study.max_reject_share`, with the share.
     pub over_reject_threshold: Vec<(String, f64)>,
+    /// One result per `[[evaluation]]`, in study order (also in `evaluation.json`).
+    pub evaluations: Vec<crate::evaluation::EvaluationResult>,
     /// Step timings.
     pub timings_ms: Vec<(String, u128)>,
 }
@@ -179,7 +181,11 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         analyses: Vec::new(),
     };
     let mut study_weights = None;
-    if !study.analyses.is_empty() {
+    let evaluations_need_weights = study
+        .evaluations
+        .iter()
+        .any(|e| e.needs_area_weights(study));
+    if !study.analyses.is_empty() || evaluations_need_weights {
         let (weights, summary) = steps.run("Building spatial weights", || {
             weights::build(study, &results.areas)
         })?;
@@ -199,6 +205,13 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         .as_ref()
         .map(|d| steps.run("Kernel density", || crate::density::run(study, d, &results)))
         .transpose()?;
+    let evaluations = if study.evaluations.is_empty() {
+        Vec::new()
+    } else {
+        steps.run("Hotspot evaluation", || {
+            crate::evaluation::run_all(study, &results, study_weights.as_ref())
+        })?
+    };
     let planar = results.areas.boundary_crs == Crs::Planar;
     let out_dir = options
         .out_dir
@@ -240,6 +253,13 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         if let Some(d) = &density {
             outputs::density_files::write(d, planar, &out_dir)?;
         }
+        if !evaluations.is_empty() {
+            outputs::evaluation_json::write(
+                &evaluations,
+                planar,
+                &out_dir.join(files::EVALUATION_JSON),
+            )?;
+        }
         outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join(files::REJECTS_CSV))
     })?;
     let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
@@ -250,6 +270,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         withheld_services,
         grid: grid.as_ref(),
         density: density.as_ref(),
+        evaluations: !evaluations.is_empty(),
         inputs,
     });
     outputs::manifest::write(&manifest, &out_dir.join(files::MANIFEST))?;
@@ -259,6 +280,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         services,
         out_dir,
         over_reject_threshold,
+        evaluations,
         timings_ms,
     })
 }

@@ -5,13 +5,14 @@ use crate::aggregate::SourceCounts;
 use crate::analysis::{correction_name, AnalysisResult, LocalResult};
 use crate::areas::AreaTable;
 use crate::assign::Accounting;
-use crate::config::SourceSection;
+use crate::config::{SourceSection, Study};
 use crate::coverage::Coverage;
 use crate::weights::WeightsSummary;
 use safemap_results::columns::{analysis_column, class_columns, measure_columns};
 pub use safemap_results::columns::{slugs, MEASURES};
 use safemap_stats::AreaRate;
 use safemap_stats::{ClusterClass, HotspotClass};
+use safemap_types::MonthRange;
 
 /// One value of the attribute table.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +53,18 @@ pub struct SourceResult {
     /// Which (area, month) cells the source's files cover; counts and rates exist only for
     /// areas covered in every month of the span.
     pub coverage: Coverage,
+}
+
+impl SourceResult {
+    /// The months the source's counts cover: the study period when it has one, else the
+    /// months its coverage expects (for police.uk, the months its files are named for), else
+    /// the first and last month with a joined event.
+    pub fn months(&self, study: &Study) -> Option<MonthRange> {
+        study
+            .period
+            .or(self.coverage.months)
+            .or_else(|| MonthRange::spanning(self.counts.monthly.keys().map(|k| k.2)))
+    }
 }
 
 /// The finished study.

@@ -112,17 +112,26 @@ impl Selection {
 
     /// The selected events' points.
     pub fn points(&self, sources: &[SourceResult]) -> Vec<Coord<f64>> {
+        self.events(sources).map(|p| p.xy).collect()
+    }
+
+    /// The selected events, with their month.
+    pub fn events<'a>(
+        &self,
+        sources: &'a [SourceResult],
+    ) -> impl Iterator<Item = &'a EventPoint> + 'a {
         let s = &sources[self.source];
         let n_categories = s.counts.n_categories;
+        let Self {
+            measure, months, ..
+        } = *self;
         s.points
             .iter()
-            .filter(|p| self.months.is_none_or(|r| r.contains(p.month)))
-            .filter(|p| match self.measure {
+            .filter(move |p| months.is_none_or(|r| r.contains(p.month)))
+            .filter(move |p| match measure {
                 None => true,
                 Some(m) if usize::from(m) < n_categories => p.category == m,
                 Some(m) => p.flags.contains(s.flags[usize::from(m) - n_categories]),
             })
-            .map(|p| p.xy)
-            .collect()
     }
 }

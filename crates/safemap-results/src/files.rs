@@ -23,6 +23,9 @@ pub const GRID_GEOJSON: &str = "grid.geojson";
 pub const DENSITY_ASC: &str = "density.asc";
 /// `[density]` cells above the floor, as polygons.
 pub const DENSITY_GEOJSON: &str = "density.geojson";
+/// `[[evaluation]]`: hit rate, PAI, PEI and RRI of one period's hotspots against the next
+/// period's events. Analyst only: the server does not read or serve it.
+pub const EVALUATION_JSON: &str = "evaluation.json";
 /// The service register's public points (confidential services withheld).
 pub const SERVICES_GEOJSON: &str = "services.geojson";
 

@@ -12,6 +12,7 @@
 //! | [`permutation`] | [`PermutationTest`] (R, [`Tail`], [`Sampling`], seed): the seeded, parallel, thread-count-independent conditional permutation engine |
 //! | [`multiple_testing`] | [`fdr_cutoff`] (Benjamini-Hochberg), [`bonferroni_cutoff`], [`Correction`] |
 //! | [`classes`] | [`hotspot_classes`] (`hot_99` … `cold_99`) and [`cluster_classes`] (`high_high_95` …), raw and corrected side by side |
+//! | [`evaluation`] | hotspot evaluation: hit rate, PAI, PAI*, PEI and RRI of one period's hotspots against the next period's events ([`evaluation::evaluate_hotspots`]), train/test windows over monthly counts and the rolling origin ([`evaluation::rolling_origin`]), the top-share selector |
 //! | [`kde`] | [`kde::kernel_density`]: kernel density surface in events per km² on a [`kde::Raster`] ([`kde::Kernel::Quartic`] or `Gaussian`, [`kde::Bandwidth`] fixed or ArcGIS Pro's spatial Silverman rule, linear binning + FFT or exact evaluation) |
 //! | [`error`] | [`StatsError`]: inputs a spatial statistic cannot use |
 //!
@@ -27,6 +28,7 @@ pub mod assuncao_reis;
 pub mod classes;
 pub mod empirical_bayes;
 pub mod error;
+pub mod evaluation;
 pub mod getis_ord;
 pub mod global_moran;
 mod input;

@@ -10,7 +10,7 @@
 //! One file per section, each with its type and its checks: `study.rs`, `boundaries.rs`,
 //! `keyed.rs` (`[population]`, `[deprivation]`, a measure's table), `source.rs`,
 //! `services.rs`, `measure.rs`, `weights.rs`, `analysis.rs`, `grid.rs`, `density.rs`,
-//! `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds [`ConfigError`]. This file loads the study
+//! `evaluation.rs`, `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds [`ConfigError`]. This file loads the study
 //! and runs the checks in order.
 
 mod analysis;
@@ -18,6 +18,7 @@ mod boundaries;
 mod density;
 mod disclosure;
 mod error;
+mod evaluation;
 mod grid;
 mod keyed;
 mod limits;
@@ -35,6 +36,9 @@ pub use boundaries::BoundariesSection;
 pub use density::{DensitySection, KernelName};
 pub use disclosure::DisclosureSection;
 pub use error::ConfigError;
+pub use evaluation::{
+    getis_ord_statistic, EvaluationSection, HotspotMethod, RollingSection, UnitKind,
+};
 pub use grid::{GridSection, GridShape};
 pub use keyed::KeyedSection;
 pub use limits::LimitsSection;
@@ -83,6 +87,10 @@ pub struct Study {
     pub grid: Option<GridSection>,
     /// A kernel density surface.
     pub density: Option<DensitySection>,
+    /// Hotspot evaluations (`[[evaluation]]` tables): one period's hotspots against the
+    /// next period's events.
+    #[serde(rename = "evaluation", default)]
+    pub evaluations: Vec<EvaluationSection>,
     /// Disclosure control of everything the public role sees.
     #[serde(default)]
     pub disclosure: DisclosureSection,
@@ -131,10 +139,14 @@ impl Study {
         Ok(study)
     }
 
-    /// True when a grid or density surface needs the event locations of `source`.
+    /// True when a grid, a density surface or an evaluation over grid cells needs the event
+    /// locations of `source`.
     pub fn uses_points(&self, source: &str) -> bool {
         self.grid.as_ref().is_some_and(|g| g.source == source)
             || self.density.as_ref().is_some_and(|d| d.source == source)
+            || self.evaluations.iter().any(|e| {
+                e.source_name(self) == source && e.unit_kinds(self).contains(&UnitKind::Grid)
+            })
     }
 
     /// A path from the study file, resolved against the study file's directory.
@@ -187,6 +199,7 @@ impl Study {
             d.check(self)?;
         }
         analysis::check(self)?;
+        evaluation::check(self)?;
         source::check(self)
     }
 }

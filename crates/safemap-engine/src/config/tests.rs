@@ -166,3 +166,90 @@ fn limits_default_to_the_readers_and_are_checked() {
     let err = Study::load(&path).unwrap_err().to_string();
     assert!(err.contains("unknown field `max_lines`"), "{err}");
 }
+
+#[test]
+fn evaluations_default_and_are_checked_naming_the_key() {
+    let ev = "[[evaluation]]\nname = \"e\"\nsource = \"police\"\nhotspots = \"top_share\"\ntop_share = 0.05\n";
+    let (_dir, path) = write(&format!("{MINIMAL}{ev}"));
+    let s = Study::load(&path).unwrap();
+    let e = &s.evaluations[0];
+    assert_eq!(
+        e.unit_kinds(&s),
+        [UnitKind::Areas],
+        "no [grid]: the areas only"
+    );
+    assert_eq!(
+        (e.rolling.train_months, e.rolling.test_months),
+        (12, 1),
+        "a year's hotspots against the next month"
+    );
+    assert!(!e.needs_area_weights(&s), "top share needs no weights");
+    assert!(!s.uses_points("police"), "areas need no event locations");
+    let grid =
+        "[grid]\nshape = \"square\"\ncell_size_m = 250\nsource = \"police\"\nthreshold_m = 500\n";
+    let (_dir, path) = write(&format!("{MINIMAL}{grid}{ev}"));
+    let s = Study::load(&path).unwrap();
+    assert_eq!(
+        s.evaluations[0].unit_kinds(&s),
+        [UnitKind::Areas, UnitKind::Grid]
+    );
+    let weights = "[weights]\nkind = \"queen\"\n";
+    let gi = "[[evaluation]]\nname = \"e\"\nsource = \"police\"\n";
+    let analysis =
+        "[[analysis]]\nname = \"a\"\nsource = \"police\"\nstatistics = [\"local_moran\"]\n";
+    let cases = [
+        (format!("{ev}colour = 1\n"), "unknown field `colour`"),
+        (format!("{ev}rolling = {{ months = 3 }}\n"), "unknown field `months`"),
+        (format!("{ev}{ev}"), "evaluation[1].name"),
+        (ev.replace("source = \"police\"", "source = \"ed\""), "evaluation[0].source"),
+        (ev.replace("top_share = 0.05\n", ""), "evaluation[0].top_share"),
+        (ev.replace("0.05", "1.5"), "evaluation[0].top_share"),
+        (format!("{gi}top_share = 0.1\n"), "evaluation[0].top_share"),
+        (gi.to_string(), "evaluation[0].hotspots"),
+        (format!("{ev}units = [\"grid\"]\n"), "evaluation[0].units"),
+        (format!("{ev}units = []\n"), "evaluation[0].units"),
+        (format!("{ev}units = [\"areas\", \"areas\"]\n"), "evaluation[0].units"),
+        (
+            format!("{ev}train = {{ from = \"2024-01\", to = \"2024-06\" }}\n"),
+            "evaluation[0].train",
+        ),
+        (
+            format!("{ev}train = {{ from = \"2024-01\", to = \"2024-06\" }}\ntest = {{ from = \"2024-06\", to = \"2024-07\" }}\n"),
+            "evaluation[0].test",
+        ),
+        (
+            format!("[period]\nfrom = \"2024-01\"\nto = \"2024-12\"\n{ev}train = {{ from = \"2023-01\", to = \"2024-06\" }}\ntest = {{ from = \"2024-07\", to = \"2024-12\" }}\n"),
+            "evaluation[0].train",
+        ),
+        (
+            format!("[period]\nfrom = \"2024-01\"\nto = \"2024-12\"\n{ev}period = {{ from = \"2024-01\", to = \"2025-01\" }}\n"),
+            "evaluation[0].period",
+        ),
+        (format!("{ev}rolling = {{ test_months = 0 }}\n"), "evaluation[0].rolling"),
+        (
+            format!("{weights}{analysis}[[evaluation]]\nname = \"e\"\nanalysis = \"a\"\n"),
+            "evaluation[0].analysis",
+        ),
+        (
+            format!("{weights}{analysis}[[evaluation]]\nname = \"e\"\nanalysis = \"a\"\nsource = \"police\"\n"),
+            "evaluation[0].source",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let (_dir, path) = write(&format!("{MINIMAL}{extra}"));
+        let err = Study::load(&path).unwrap_err().to_string();
+        assert!(err.contains(expected), "{extra}\n{err}");
+    }
+    // An analysis with a Gi statistic brings its source and category.
+    let gi_analysis = analysis.replace("local_moran", "gi_star") + "category = \"burglary\"\n";
+    let (_dir, path) = write(&format!(
+        "{MINIMAL}{weights}{gi_analysis}[[evaluation]]\nname = \"e\"\nanalysis = \"a\"\n"
+    ));
+    let s = Study::load(&path).unwrap();
+    let e = &s.evaluations[0];
+    assert_eq!(
+        (e.source_name(&s), e.category_name(&s)),
+        ("police", Some("burglary"))
+    );
+    assert!(e.needs_area_weights(&s));
+}

@@ -8,7 +8,7 @@ use crate::error::EngineError;
 use crate::grid::GridResult;
 use crate::outputs::write_file;
 use crate::paths::tidy;
-use crate::results::{SourceResult, StudyResults};
+use crate::results::StudyResults;
 use crate::seeds::{stream_seed, GRID_STREAM};
 use crate::services::LocatedServices;
 use rayon::prelude::*;
@@ -21,7 +21,7 @@ use safemap_results::manifest::{AnalysisEntry, Parameters, SourceEntry, TimePrec
 use safemap_results::registry::{GeometryKind, LayerEntry, LayerKind, ProtectedCount};
 use safemap_results::{Manifest, FORMAT_VERSION};
 use safemap_stats::kde::KdeSurface;
-use safemap_types::{Crs, Month, MonthRange};
+use safemap_types::Crs;
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -42,6 +42,8 @@ pub struct RunOutputs<'a> {
     pub grid: Option<&'a GridResult>,
     /// `[density]`'s surface.
     pub density: Option<&'a KdeSurface>,
+    /// Whether `evaluation.json` was written (the study has `[[evaluation]]` tables).
+    pub evaluations: bool,
     /// Input files with checksums.
     pub inputs: Vec<InputFile>,
 }
@@ -55,6 +57,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         withheld_services,
         grid,
         density,
+        evaluations,
         inputs,
     } = run;
     let areas = &results.areas;
@@ -85,6 +88,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
             .iter()
             .flat_map(|_| [files::DENSITY_ASC, files::DENSITY_GEOJSON]),
     )
+    .chain(evaluations.then_some(files::EVALUATION_JSON))
     .chain([files::REJECTS_CSV, files::MANIFEST])
     .map(String::from)
     .collect();
@@ -136,7 +140,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
                 measures: s.measures.clone(),
                 slugs: s.slugs.clone(),
                 n_categories: s.counts.n_categories,
-                months: month_span(study, s),
+                months: s.months(study).map(|m| [m.from(), m.to()]),
                 accounting: to_value(&s.accounting),
                 coverage: Some(s.coverage.summary()),
             })
@@ -358,17 +362,6 @@ fn density_manifest(section: &DensitySection, d: &KdeSurface) -> Value {
         "events": d.total_weight,
         "geojson_floor_share_of_peak": super::density_files::GEOJSON_FLOOR,
     })
-}
-
-/// The months a source's counts cover, `[from, to]` as `YYYY-MM`: the study period when it
-/// has one, else the months its coverage expects (for police.uk, the months its files are
-/// named for), else the first and last month with a joined event.
-fn month_span(study: &Study, s: &SourceResult) -> Option<[Month; 2]> {
-    let months = study
-        .period
-        .or(s.coverage.months)
-        .or_else(|| MonthRange::spanning(s.counts.monthly.keys().map(|k| k.2)))?;
-    Some([months.from(), months.to()])
 }
 
 /// Hashes the files in parallel; the result keeps the given order.

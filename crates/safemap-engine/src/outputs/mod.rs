@@ -12,6 +12,7 @@
 //! | `manifest.json` | [`manifest`] |
 //! | `grid.geojson` | [`grid_geojson`] (`[grid]` hotspot cells) |
 //! | `density.asc`, `density.geojson` | [`density_files`] (`[density]` surface) |
+//! | `evaluation.json` | [`evaluation_json`] (`[[evaluation]]` figures, analyst only) |
 
 pub mod areas_csv;
 pub mod areas_geojson;
@@ -19,6 +20,7 @@ pub mod counts_by_hour_csv;
 pub mod counts_csv;
 pub mod coverage_csv;
 pub mod density_files;
+pub mod evaluation_json;
 pub mod grid_geojson;
 pub mod manifest;
 pub mod rejects_csv;
