@@ -4,7 +4,7 @@
 //! | module | offers |
 //! |---|---|
 //! | [`cost`] | [`CostMatrix`]: sparse demand → supply costs in CSR layout, from straight-line metres within a cutoff ([`CostMatrix::straight_line`], an R-tree) or from (demand, supply, cost) triples of a travel-cost matrix ([`CostMatrix::from_triples`]; absent pairs unreachable, asymmetric costs used demand → supply); [`BySupply`], the transposed view |
-//! | [`nearest`](mod@nearest) | [`nearest()`]: per area the nearest reachable service and its cost; [`count_within`]: the services within a cost |
+//! | [`nearest`](mod@nearest) | [`nearest()`]: per area the nearest reachable service and its cost; [`nearest_straight_line`]: the nearest at any distance (R-tree); [`count_within`]: the services within a cost |
 //! | [`fca`] | [`floating_catchment`] with a [`Decay`] (binary = 2SFCA, stepwise = enhanced 2SFCA, Gaussian) and a [`Method`] (two-step, or balanced per Paez et al. 2019), PySAL `access` conventions documented |
 //! | [`coverage`](mod@coverage) | [`covered`] and [`coverage()`]: the share of all and of high-need population within a cost of a service |
 //! | [`composite`](mod@composite) | [`composite()`]: the weighted sum of standardised named columns ([`Component`]) that the need, gap and priority scores share, every contribution kept |
@@ -39,6 +39,6 @@ pub use error::AccessError;
 pub use fca::{floating_catchment, Decay, FcaParams, FloatingCatchment, Method};
 pub use gap::{gap, Gap, GapClass, GapParams};
 pub use mclp::{maximal_covering, Mclp, MclpMethod, MclpParams, MclpStep, Solver};
-pub use nearest::{count_within, nearest, Nearest};
+pub use nearest::{count_within, nearest, nearest_straight_line, Nearest};
 pub use need::{need_index, NeedIndex, NeedParams};
 pub use priority::{priority, Driver, Priority};

@@ -1,9 +1,12 @@
-//! Per demand point: the nearest reachable supply point ([`nearest`]) and how many supply
-//! points lie within a cost ([`count_within`]).
+//! Per demand point: the nearest reachable supply point ([`nearest`] over a cost structure,
+//! [`nearest_straight_line`] at any distance) and how many supply points lie within a cost
+//! ([`count_within`]).
 
 use crate::input::check_cost_parameter;
 use crate::{AccessError, CostMatrix};
+use geo_types::Coord;
 use rayon::prelude::*;
+use rstar::{primitives::GeomWithData, RTree};
 
 /// The nearest supply point of a demand point.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,6 +45,46 @@ pub fn nearest(costs: &CostMatrix) -> Vec<Option<Nearest>> {
         .collect()
 }
 
+/// Per demand point, the nearest supply point in a straight line, however far (an R-tree
+/// nearest-neighbour search; the lowest index among equally near points), or `None` when
+/// there is no supply point at all.
+///
+/// ```
+/// use geo_types::Coord;
+/// use safemap_access::{nearest_straight_line, Nearest};
+///
+/// let at = |x: f64| Coord { x, y: 0.0 };
+/// let n = nearest_straight_line(&[at(0.0), at(90_000.0)], &[at(30.0), at(-30.0), at(500.0)]);
+/// assert_eq!(n[0], Some(Nearest { supply: 0, cost: 30.0 }));
+/// assert_eq!(n[1], Some(Nearest { supply: 2, cost: 89_500.0 }));
+/// assert_eq!(nearest_straight_line(&[at(0.0)], &[]), vec![None]);
+/// ```
+pub fn nearest_straight_line(demand: &[Coord<f64>], supply: &[Coord<f64>]) -> Vec<Option<Nearest>> {
+    let tree = RTree::bulk_load(
+        supply
+            .iter()
+            .enumerate()
+            .map(|(j, p)| GeomWithData::new([p.x, p.y], j))
+            .collect(),
+    );
+    demand
+        .par_iter()
+        .map(|p| {
+            let mut near = tree.nearest_neighbor_iter_with_distance_2(&[p.x, p.y]);
+            let (first, d2) = near.next()?;
+            // Among points at the same distance, the lowest index.
+            let supply = near
+                .take_while(|(_, e)| *e <= d2)
+                .map(|(s, _)| s.data)
+                .fold(first.data, usize::min);
+            Some(Nearest {
+                supply,
+                cost: d2.sqrt(),
+            })
+        })
+        .collect()
+}
+
 /// Per demand point, the number of supply points at cost `<= max_cost` (inclusive, the
 /// catchment rule of the floating catchments).
 ///
@@ -68,7 +111,22 @@ pub fn count_within(costs: &CostMatrix, max_cost: f64) -> Result<Vec<usize>, Acc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo_types::Coord;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn the_straight_line_search_finds_what_a_full_matrix_finds() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        // Whole metres on a small square: many ties.
+        let mut point = || Coord {
+            x: rng.random_range(0.0..300.0_f64).round(),
+            y: rng.random_range(0.0..300.0_f64).round(),
+        };
+        let demand: Vec<_> = (0..400).map(|_| point()).collect();
+        let supply: Vec<_> = (0..60).map(|_| point()).collect();
+        let all = CostMatrix::straight_line(&demand, &supply, 1e6).unwrap();
+        assert_eq!(nearest_straight_line(&demand, &supply), nearest(&all));
+    }
 
     #[test]
     fn nearest_and_counts_on_a_line() {
