@@ -164,7 +164,7 @@ pub enum IngestError {
     /// A column named in the study's mapping is not in a file's header.
     #[error(
         "column {column:?} is not in the header (line 1) of {}; its columns are: {available}. \
-         Fix the column name in the study file's mapping",
+         Fix the column name in the study file's mapping (or, if the header shows as one column, the file's delimiter)",
         path.display()
     )]
     MissingColumn {
@@ -174,6 +174,15 @@ pub enum IngestError {
         column: String,
         /// The header's columns, comma-separated.
         available: String,
+    },
+
+    /// A column mapping from the study file contradicts itself.
+    #[error("the study's mapping for {} {message}", path.display())]
+    ConflictingMapping {
+        /// The file the mapping is for.
+        path: PathBuf,
+        /// What contradicts what, and what to do.
+        message: String,
     },
 
     /// A date/time format from the study file cannot be used.

@@ -187,6 +187,7 @@ impl Study {
             d.check(self)?;
         }
         analysis::check(self)?;
+        services::check(self)?;
         source::check(self)
     }
 }
