@@ -164,7 +164,7 @@ pub enum IngestError {
     /// A column named in the study's mapping is not in a file's header.
     #[error(
         "column {column:?} is not in the header (line 1) of {}; its columns are: {available}. \
-         Fix the column name in the study file's mapping (or, if the header shows as one column, the file's delimiter)",
+         Fix the column name in the study file's mapping",
         path.display()
     )]
     MissingColumn {

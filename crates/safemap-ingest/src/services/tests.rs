@@ -136,7 +136,14 @@ fn a_cp1252_not_sign_register_with_fixed_kind_and_ids() {
         ..nhs_register()
     };
     let err = read_services(&p, &plain, InputLimits::default()).unwrap_err();
-    assert!(err.to_string().contains("the file's delimiter"), "{err}");
+    let IngestError::MissingColumn { available, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(
+        available.starts_with("OrganisationCode\u{fffd}OrganisationName")
+            && !available.contains(", "),
+        "{available}"
+    );
 }
 
 #[test]
