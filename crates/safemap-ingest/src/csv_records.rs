@@ -153,7 +153,7 @@ impl<R: BufRead> Records<R> {
                     || (self.fields == Some(self.parser.nend)
                         && strict_quotes(&self.taken, self.dialect.split_byte())))
             {
-                self.parser.record_into(record, &self.dialect);
+                self.parser.record_into(record, self.dialect);
                 self.spare.extend(self.taken.drain(..).map(|l| l.bytes));
                 return Ok(Some(Item::Row { line }));
             }
@@ -162,7 +162,7 @@ impl<R: BufRead> Records<R> {
             for later in self.taken.drain(..).rev() {
                 self.pending.push_front(later);
             }
-            let (field, value) = self.parser.open_field(&first.bytes, &self.dialect);
+            let (field, value) = self.parser.open_field(&first.bytes, self.dialect);
             self.spare.push(first.bytes);
             return Ok(Some(Item::Unclosed { line, field, value }));
         }
@@ -288,7 +288,7 @@ impl Parser {
 
     /// Copies the ended record into `record`, each field with its quoted delimiters restored
     /// ([`CsvDialect::restore`]).
-    fn record_into(&self, record: &mut ByteRecord, dialect: &CsvDialect) {
+    fn record_into(&self, record: &mut ByteRecord, dialect: CsvDialect) {
         record.clear();
         for i in 0..self.nend {
             record.push_field(&dialect.restore(self.field(i)));
@@ -297,7 +297,7 @@ impl Parser {
 
     /// The index and text of the field whose quote `line` leaves open: the line is parsed
     /// alone, so the open field is its last one, ended by the end of the input.
-    fn open_field(&mut self, line: &[u8], dialect: &CsvDialect) -> (usize, String) {
+    fn open_field(&mut self, line: &[u8], dialect: CsvDialect) -> (usize, String) {
         self.start();
         if !self.feed(line) {
             self.feed(&[]);

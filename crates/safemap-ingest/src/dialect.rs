@@ -123,17 +123,17 @@ impl CsvDialect {
     }
 
     /// The encoding.
-    pub fn encoding(&self) -> Encoding {
+    pub fn encoding(self) -> Encoding {
         self.encoding
     }
 
     /// The field delimiter.
-    pub fn delimiter(&self) -> char {
+    pub fn delimiter(self) -> char {
         self.delimiter
     }
 
     /// The byte the CSV parser splits fields on.
-    pub(crate) fn split_byte(&self) -> u8 {
+    pub(crate) fn split_byte(self) -> u8 {
         u8::try_from(self.delimiter)
             .ok()
             .filter(u8::is_ascii)
@@ -142,7 +142,7 @@ impl CsvDialect {
 
     /// `line` decoded to UTF-8 with a non-ASCII delimiter transcoded to [`SPLIT`] (see the
     /// module docs); borrowed when nothing changes.
-    pub(crate) fn prepare<'a>(&self, line: &'a [u8]) -> Cow<'a, [u8]> {
+    pub(crate) fn prepare(self, line: &[u8]) -> Cow<'_, [u8]> {
         let decoded = self.encoding.decode(line);
         if self.delimiter.is_ascii() {
             return decoded;
@@ -165,7 +165,7 @@ impl CsvDialect {
 
     /// A parsed field with the delimiter back where [`CsvDialect::prepare`] transcoded one
     /// (inside a quoted field); borrowed when nothing changes.
-    pub(crate) fn restore<'a>(&self, field: &'a [u8]) -> Cow<'a, [u8]> {
+    pub(crate) fn restore(self, field: &[u8]) -> Cow<'_, [u8]> {
         if self.delimiter.is_ascii() || !field.contains(&SPLIT) {
             return Cow::Borrowed(field);
         }

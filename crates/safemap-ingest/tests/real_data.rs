@@ -478,10 +478,12 @@ fn nhs_gp_practices_in_cp1252_with_not_sign_delimiters() {
     );
     let first = by_id("Y02622");
     assert_eq!(first.name, "Blackfriars Medical Practice");
-    assert_eq!(
-        (first.point.x(), first.point.y()),
-        (-2.2542295455932617, 53.484138488769531)
+    // The file's own text, parsed.
+    let (lon, lat): (f64, f64) = (
+        "-2.2542295455932617".parse().unwrap(),
+        "53.484138488769531".parse().unwrap(),
     );
+    assert_eq!((first.point.x(), first.point.y()), (lon, lat));
     // The UTF-8, comma-separated copy beside it reads to the same register.
     let copy = data_dir().join("services/nhs-choices-2019/GP.utf8.csv");
     let utf8 = read_services(
