@@ -117,3 +117,67 @@ fn code_join_rate_matches_reference_to_1e9() {
         "Moran's I {moran} vs esda {want}"
     );
 }
+
+#[test]
+fn the_nhs_gp_register_loads_as_it_is() {
+    let out = tempfile::tempdir().unwrap();
+    let stdout = safemap_ok(
+        &[
+            "run",
+            "tests/studies/plymouth-gp-register.toml",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+        0,
+    );
+    // Every physical line after the header is one row (the file has no quotes or line
+    // breaks in fields): read = joined + outside + rejected = that count.
+    let register = data("services/nhs-choices-2019/GP.csv");
+    let bytes = std::fs::read(&register).unwrap();
+    let rows = bytes
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .count() as u64
+        - 1;
+    let m = manifest(out.path());
+    let [read, joined, outside, rejected] = four_numbers(&m["services"]);
+    assert_eq!(read, rows);
+    assert_eq!(read, 8_883);
+    // 43 practices lie in Plymouth's LSOAs (checked by an independent point-in-polygon of
+    // GP.utf8.csv); the others are kept as outside, for access across the boundary.
+    assert_eq!((joined, outside, rejected), (43, 8_839, 1));
+    assert_eq!(m["services"]["rejected_by_reason"]["no coordinates"], 1);
+    assert!(
+        stdout.contains("services: read 8,883 = joined 43 + outside 8,839 + rejected 1"),
+        "{stdout}"
+    );
+    let rejects = read_csv(&out.path().join("rejects.csv"));
+    assert_eq!(rejects.len(), 1);
+    assert_eq!(
+        (rejects[0]["input"].as_str(), rejects[0]["line"].as_str()),
+        ("services", "8708")
+    );
+    // The names are decoded from windows-1252 and every practice is a GP practice.
+    let geojson: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("services.geojson")).unwrap())
+            .unwrap();
+    let features = geojson["features"].as_array().unwrap();
+    assert_eq!(features.len() as u64, joined + outside);
+    let props = |id: &str| {
+        &features
+            .iter()
+            .find(|f| f["properties"]["service_id"] == id)
+            .unwrap()["properties"]
+    };
+    assert_eq!(props("B86100")["name"], "St Martin\u{2019}s Practice");
+    assert!(features.iter().all(|f| {
+        let p = &f["properties"];
+        p["kind"] == "gp_practice" && p["kind_label"] == "GP practice" && p["tier"].is_null()
+    }));
+    let in_plymouth = features
+        .iter()
+        .filter(|f| f["properties"]["area"].is_string())
+        .count() as u64;
+    assert_eq!(in_plymouth, joined);
+}

@@ -706,4 +706,24 @@ fn the_public_learns_only_that_sensitive_inputs_exist() {
         "{keys:?}"
     );
     assert_eq!(public["services"]["present"], true);
+    // The kinds are those of the services the layer holds, with labels; refuges, all
+    // confidential, are not among them.
+    let mut register = csv::Reader::from_path(demo_dir().join("services.csv")).unwrap();
+    let mut listed: Vec<String> = register
+        .records()
+        .map(|r| r.unwrap()[1].to_string())
+        .filter(|k| k != "refuge")
+        .collect();
+    listed.sort_unstable();
+    listed.dedup();
+    assert!(listed.len() >= 3, "{listed:?}");
+    assert_eq!(public["services"]["kinds"], json!(listed));
+    assert_eq!(
+        public["services"]["kind_labels"]["idva_service"],
+        "IDVA service"
+    );
+    assert_eq!(
+        public["services"]["kind_labels"]["family_hub"],
+        "Family hub"
+    );
 }

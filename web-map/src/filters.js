@@ -75,9 +75,10 @@ export function initControls(ctx) {
   $('custom-period').hidden = true;
 
   const kinds = (catalogue.services && catalogue.services.kinds) || [];
+  const kindLabels = (catalogue.services && catalogue.services.kind_labels) || {};
   const tiers = (catalogue.services && catalogue.services.tiers) || TIERS.map((t) => t[0]);
   $('service-kinds').innerHTML = kinds
-    .map((k) => `<label class="inline"><input type="checkbox" name="kind" value="${esc(k)}" checked> ${esc(humanize(k))}</label>`)
+    .map((k) => `<label class="inline"><input type="checkbox" name="kind" value="${esc(k)}" checked> ${esc(kindLabels[k] || humanize(k))}</label>`)
     .join('');
   $('service-tiers').innerHTML = tiers
     .map((t) => `<label class="inline"><input type="checkbox" name="tier" value="${esc(t)}" checked> ${esc(t)}</label>`)

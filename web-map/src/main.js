@@ -286,7 +286,7 @@ function wireMap() {
       const p = svc[0].properties;
       new window.maplibregl.Popup({ closeButton: true })
         .setLngLat(e.lngLat)
-        .setHTML(`<strong>${esc(p.name)}</strong><br>${esc(humanize(String(p.kind || '')))}, ${esc(p.tier || '')} tier${p.capacity !== undefined && p.capacity !== null ? `<br>capacity ${esc(p.capacity)}` : ''}`)
+        .setHTML(`<strong>${esc(p.name)}</strong><br>${esc(p.kind_label || humanize(String(p.kind || '')))}${p.tier ? `, ${esc(p.tier)} tier` : ''}${p.capacity !== undefined && p.capacity !== null ? `<br>capacity ${esc(p.capacity)}` : ''}${p.opening_hours ? `<br>open ${esc(p.opening_hours)}` : ''}`)
         .addTo(map);
       return;
     }

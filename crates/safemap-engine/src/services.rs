@@ -7,16 +7,18 @@ use crate::error::EngineError;
 use crate::sources::parse_table;
 use safemap_geo::reproject::to_bng;
 use safemap_geo::EdgeRule;
-use safemap_ingest::services::{read_services, ServiceMapping};
+use safemap_ingest::services::{read_services, ServiceRegister};
 use safemap_types::{AreaId, Reject, Service};
 
-/// Services with the area each lies in (`None`: outside the study areas).
+/// Services with the area each lies in (`None`: outside the study areas). Every valid row
+/// is kept, inside the areas or not: a service near the boundary serves the areas inside it.
 pub struct LocatedServices {
     /// Services in register order.
     pub services: Vec<(Service, Option<AreaId>)>,
     /// Rows rejected by the reader.
     pub rejects: Vec<Reject>,
-    /// Row accounting (`joined` = located in a study area).
+    /// Row accounting (`joined` = located in a study area, `outside` = kept but outside
+    /// every study area).
     pub accounting: Accounting,
 }
 
@@ -25,10 +27,19 @@ pub fn load(study: &Study, areas: &AreaTable) -> Result<Option<LocatedServices>,
     let Some(section) = &study.services else {
         return Ok(None);
     };
-    let mapping: ServiceMapping = parse_table(study, "services.columns", section.columns.clone())?;
+    let register = ServiceRegister {
+        columns: parse_table(study, "services.columns", section.columns.clone())?,
+        kind: section.kind.clone(),
+        confidential: section.confidential,
+        dialect: section.dialect().map_err(|e| EngineError::Mapping {
+            path: study.file.clone(),
+            key: "services.delimiter".into(),
+            message: e.to_string(),
+        })?,
+    };
     let read = read_services(
         &study.resolve(&section.path),
-        &mapping,
+        &register,
         study.limits.input_limits(),
     )
     .map_err(|source| EngineError::ingest("services", source))?;

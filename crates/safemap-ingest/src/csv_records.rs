@@ -29,10 +29,16 @@
 //!
 //! data.police.uk never writes a line break inside a field, so its reader uses
 //! `max_lines = 1`; the other readers allow [`MAX_RECORD_LINES`].
+//!
+//! Lines are split on the file's raw bytes, then decoded to UTF-8 with the file's
+//! [`CsvDialect`] before parsing; its delimiter takes the place of the comma above (see
+//! [`crate::dialect`]).
 
+use crate::dialect::CsvDialect;
 use crate::limits::LimitExceeded;
 use csv::ByteRecord;
 use csv_core::ReadRecordResult;
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{self, BufRead};
 
@@ -78,8 +84,10 @@ pub(crate) struct Records<R> {
     after_cr: bool,
     max_lines: usize,
     fields: Option<usize>,
-    /// The longest a line may be, in bytes.
+    /// The longest a line may be, in bytes (as read, before decoding).
     max_line_bytes: u64,
+    /// Encoding and delimiter.
+    dialect: CsvDialect,
     parser: Parser,
     /// Lines of the record being parsed.
     taken: Vec<Line>,
@@ -88,10 +96,10 @@ pub(crate) struct Records<R> {
 }
 
 impl<R: BufRead> Records<R> {
-    /// Records of `input`, one line each with any number of fields (what a header needs)
-    /// until [`Records::limit`] says otherwise. A line longer than `max_line_bytes` is an
-    /// error.
-    pub(crate) fn new(input: R, max_line_bytes: u64) -> Self {
+    /// Records of `input` in `dialect`, one line each with any number of fields (what a
+    /// header needs) until [`Records::limit`] says otherwise. A line longer than
+    /// `max_line_bytes` is an error.
+    pub(crate) fn new(input: R, max_line_bytes: u64, dialect: CsvDialect) -> Self {
         Self {
             input,
             pending: VecDeque::new(),
@@ -100,7 +108,8 @@ impl<R: BufRead> Records<R> {
             max_lines: 1,
             fields: None,
             max_line_bytes,
-            parser: Parser::new(),
+            dialect,
+            parser: Parser::new(dialect.split_byte()),
             taken: Vec::new(),
             spare: Vec::new(),
         }
@@ -141,9 +150,10 @@ impl<R: BufRead> Records<R> {
             let line = self.taken[0].number;
             if complete
                 && (self.taken.len() == 1
-                    || (self.fields == Some(self.parser.nend) && strict_quotes(&self.taken)))
+                    || (self.fields == Some(self.parser.nend)
+                        && strict_quotes(&self.taken, self.dialect.split_byte())))
             {
-                self.parser.record_into(record);
+                self.parser.record_into(record, self.dialect);
                 self.spare.extend(self.taken.drain(..).map(|l| l.bytes));
                 return Ok(Some(Item::Row { line }));
             }
@@ -152,13 +162,14 @@ impl<R: BufRead> Records<R> {
             for later in self.taken.drain(..).rev() {
                 self.pending.push_front(later);
             }
-            let (field, value) = self.parser.open_field(&first.bytes);
+            let (field, value) = self.parser.open_field(&first.bytes, self.dialect);
             self.spare.push(first.bytes);
             return Ok(Some(Item::Unclosed { line, field, value }));
         }
     }
 
-    /// The next physical line: a given-back one, else one from the input.
+    /// The next physical line, prepared for the parser: a given-back one, else one from the
+    /// input.
     fn next_line(&mut self) -> io::Result<Option<Line>> {
         if let Some(line) = self.pending.pop_front() {
             return Ok(Some(line));
@@ -166,6 +177,9 @@ impl<R: BufRead> Records<R> {
         let mut bytes = self.spare.pop().unwrap_or_default();
         bytes.clear();
         if self.read_line(&mut bytes)? {
+            if let Cow::Owned(prepared) = self.dialect.prepare(&bytes) {
+                bytes = prepared;
+            }
             let number = self.next_number;
             self.next_number += 1;
             Ok(Some(Line { number, bytes }))
@@ -222,9 +236,10 @@ struct Parser {
 }
 
 impl Parser {
-    fn new() -> Self {
+    /// A parser splitting fields on `delimiter`.
+    fn new(delimiter: u8) -> Self {
         Self {
-            core: csv_core::Reader::new(),
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             out: vec![0; 1 << 12],
             ends: vec![0; 32],
             nout: 0,
@@ -271,33 +286,38 @@ impl Parser {
         &self.out[start..self.ends[i]]
     }
 
-    /// Copies the ended record into `record`.
-    fn record_into(&self, record: &mut ByteRecord) {
+    /// Copies the ended record into `record`, each field with its quoted delimiters restored
+    /// ([`CsvDialect::restore`]).
+    fn record_into(&self, record: &mut ByteRecord, dialect: CsvDialect) {
         record.clear();
         for i in 0..self.nend {
-            record.push_field(self.field(i));
+            record.push_field(&dialect.restore(self.field(i)));
         }
     }
 
     /// The index and text of the field whose quote `line` leaves open: the line is parsed
     /// alone, so the open field is its last one, ended by the end of the input.
-    fn open_field(&mut self, line: &[u8]) -> (usize, String) {
+    fn open_field(&mut self, line: &[u8], dialect: CsvDialect) -> (usize, String) {
         self.start();
         if !self.feed(line) {
             self.feed(&[]);
         }
         let Some(last) = self.nend.checked_sub(1) else {
-            return (0, String::from_utf8_lossy(line).into_owned());
+            return (
+                0,
+                String::from_utf8_lossy(&dialect.restore(line)).into_owned(),
+            );
         };
-        let text = String::from_utf8_lossy(self.field(last));
+        let field = dialect.restore(self.field(last));
+        let text = String::from_utf8_lossy(&field);
         (last, format!("\"{text}"))
     }
 }
 
 /// True if, in the record made of `lines`, every quote that closes a quoted field is
-/// followed by a comma or a line end (quotes inside an unquoted field are plain text, as
-/// the parser takes them).
-fn strict_quotes(lines: &[Line]) -> bool {
+/// followed by the `delimiter` or a line end (quotes inside an unquoted field are plain
+/// text, as the parser takes them).
+fn strict_quotes(lines: &[Line], delimiter: u8) -> bool {
     #[derive(Clone, Copy)]
     enum State {
         FieldStart,
@@ -309,7 +329,9 @@ fn strict_quotes(lines: &[Line]) -> bool {
     for &b in lines.iter().flat_map(|l| l.bytes.iter().chain(b"\n")) {
         state = match (state, b) {
             (State::FieldStart | State::QuoteInQuoted, b'"') => State::Quoted,
-            (State::FieldStart | State::Unquoted | State::QuoteInQuoted, b',' | b'\n') => {
+            (State::FieldStart | State::Unquoted | State::QuoteInQuoted, b)
+                if b == delimiter || b == b'\n' =>
+            {
                 State::FieldStart
             }
             (State::FieldStart | State::Unquoted, _) => State::Unquoted,
@@ -327,7 +349,7 @@ mod tests {
 
     /// The items of `text` after its header, read with `max_lines`, each with its fields.
     fn items(text: &str, max_lines: usize) -> Vec<(Item, Vec<String>)> {
-        let mut records = Records::new(text.as_bytes(), u64::MAX);
+        let mut records = Records::new(text.as_bytes(), u64::MAX, CsvDialect::default());
         let mut record = ByteRecord::new();
         let header = records.next(&mut record).unwrap();
         assert_eq!(header, Some(Item::Row { line: 1 }));
@@ -424,10 +446,42 @@ mod tests {
     }
 
     #[test]
+    fn the_dialect_s_delimiter_takes_the_comma_s_place() {
+        use crate::dialect::Encoding;
+        // A multi-line record whose quote closes into `¬` passes the strict-quote check; a
+        // comma is text.
+        let text = "a¬b¬c\n1¬\"x,\ny\"¬3\n4¬\"z¬6\n7¬8¬9\n";
+        let dialect = CsvDialect::new(Encoding::Utf8, '¬').unwrap();
+        let mut records = Records::new(text.as_bytes(), u64::MAX, dialect);
+        records.limit(20, 3);
+        let mut record = ByteRecord::new();
+        let mut got = Vec::new();
+        while let Some(item) = records.next(&mut record).unwrap() {
+            let fields: Vec<String> = record
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            got.push((item, fields));
+        }
+        assert_eq!(got[0], row(1, &["a", "b", "c"]));
+        assert_eq!(got[1], row(2, &["1", "x,\ny", "3"]));
+        let value = "\"z¬6".to_string();
+        assert_eq!(
+            got[2].0,
+            Item::Unclosed {
+                line: 4,
+                field: 1,
+                value
+            }
+        );
+        assert_eq!(got[3], row(5, &["7", "8", "9"]));
+    }
+
+    #[test]
     fn a_line_longer_than_the_limit_is_an_error_naming_it() {
         let text = format!("a,b\n{},2\n{},4\n", "x".repeat(48), "y".repeat(49));
         // Line 2 is exactly 50 bytes long, line 3 is 51.
-        let mut records = Records::new(text.as_bytes(), 50);
+        let mut records = Records::new(text.as_bytes(), 50, CsvDialect::default());
         let mut record = ByteRecord::new();
         assert_eq!(
             records.next(&mut record).unwrap(),

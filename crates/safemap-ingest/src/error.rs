@@ -176,6 +176,15 @@ pub enum IngestError {
         available: String,
     },
 
+    /// A column mapping from the study file contradicts itself.
+    #[error("the study's mapping for {} {message}", path.display())]
+    ConflictingMapping {
+        /// The file the mapping is for.
+        path: PathBuf,
+        /// What contradicts what, and what to do.
+        message: String,
+    },
+
     /// A date/time format from the study file cannot be used.
     #[error(
         "time format {format:?} cannot be used: {problem}. Use a chrono strftime format such as \"%Y-%m-%d %H:%M\" or \"%Y-%m\""

@@ -1,5 +1,6 @@
 //! [`read_keyed_values`]: one numeric column keyed by area code, from a population or
-//! deprivation CSV.
+//! deprivation CSV; [`read_keyed`], the loop it shares with the other tables keyed by area
+//! code ([`crate::centroids`]).
 
 use crate::csv_records::MAX_RECORD_LINES;
 use crate::open::{field, CsvInput};
@@ -26,16 +27,19 @@ pub struct KeyedColumns {
 ///
 /// Invariant: `read == values.len() + rejects.len()`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct KeyedValues {
+pub struct Keyed<T> {
     /// The file read.
     pub path: PathBuf,
     /// Value per area code.
-    pub values: BTreeMap<String, f64>,
+    pub values: BTreeMap<String, T>,
     /// Rows that could not be used.
     pub rejects: Vec<Reject>,
     /// Data rows read (header excluded).
     pub read: u64,
 }
+
+/// One number per area code (population, deprivation).
+pub type KeyedValues = Keyed<f64>;
 
 /// Reads `columns.value_column` keyed by `columns.code_column` from a CSV (plain or `.gz`).
 ///
@@ -53,38 +57,61 @@ pub fn read_keyed_values(
     columns: &KeyedColumns,
     limits: InputLimits,
 ) -> Result<KeyedValues, IngestError> {
+    let value_column = columns.value_column.as_str();
+    read_keyed(path, &columns.code_column, [value_column], limits, |[v]| {
+        number(v, value_column)
+    })
+}
+
+/// Reads a table keyed by area code: per row, the code in `code_column` and the trimmed
+/// text of each of `value_columns`, given to `value`.
+///
+/// An empty code is `MissingValue`; a problem `value` returns rejects the row; a code seen
+/// before is `DuplicateAreaCode` (the first row keeps it), checked last.
+///
+/// # Errors
+///
+/// [`IngestError::MissingColumn`] when a column is not in the header, a limit passed
+/// ([`InputLimits`]), and I/O errors.
+pub(crate) fn read_keyed<T, const N: usize>(
+    path: &Path,
+    code_column: &str,
+    value_columns: [&str; N],
+    limits: InputLimits,
+    mut value: impl FnMut([&str; N]) -> Result<T, Problem>,
+) -> Result<Keyed<T>, IngestError> {
     let input = CsvInput::open(path, MAX_RECORD_LINES, limits)?;
-    let code_i = input.column(&columns.code_column)?;
-    let value_i = input.column(&columns.value_column)?;
+    let code_i = input.column(code_column)?;
+    let mut value_i = [0; N];
+    for (i, name) in value_i.iter_mut().zip(value_columns) {
+        *i = input.column(name)?;
+    }
     let mut values = BTreeMap::new();
     let mut rejects = Vec::new();
     let read = input.for_each_row(&mut rejects, |rec, _line| {
-        let code = field(rec, code_i, &columns.code_column)?;
+        let code = field(rec, code_i, code_column)?;
         if code.is_empty() {
-            return Err(Problem::at(
-                &columns.code_column,
-                "",
-                RejectReason::MissingValue,
-            ));
+            return Err(Problem::at(code_column, "", RejectReason::MissingValue));
         }
-        let value = number(
-            field(rec, value_i, &columns.value_column)?,
-            &columns.value_column,
-        )?;
+        let mut texts = [""; N];
+        for ((text, &i), name) in texts.iter_mut().zip(&value_i).zip(value_columns) {
+            *text = field(rec, i, name)?;
+        }
+        let v = value(texts)?;
         match values.entry(code.to_string()) {
-            Entry::Vacant(v) => {
-                v.insert(value);
+            Entry::Vacant(e) => {
+                e.insert(v);
                 Ok(())
             }
             Entry::Occupied(_) => Err(Problem::at(
-                &columns.code_column,
+                code_column,
                 code,
                 RejectReason::DuplicateAreaCode,
             )),
         }
     })?;
     debug_assert_eq!(read, (values.len() + rejects.len()) as u64);
-    Ok(KeyedValues {
+    Ok(Keyed {
         path: path.to_path_buf(),
         values,
         rejects,

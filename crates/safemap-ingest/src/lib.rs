@@ -10,9 +10,12 @@
 //! | [`event_csv`] | [`read_event_csv`], [`EventCsvMapping`]: a force's own incident extract |
 //! | [`ed_istv`] | [`read_ed`], [`EdMapping`]: emergency department assault records (ISTV) |
 //! | [`grid_ref`] | [`grid_ref::parse_grid_ref`]: OS grid references (`SX 47123 54321`) to easting/northing |
-//! | [`services`] | [`read_services`], [`ServiceMapping`], [`ServicesRead`]: the service register |
+//! | [`services`] | [`read_services`], [`ServiceRegister`], [`ServiceColumns`], [`ServicesRead`]: the service register (any kind, any encoding and delimiter) |
+//! | [`centroids`] | [`read_centroids`], [`CentroidColumns`], [`Centroids`]: a population-weighted-centroid table |
+//! | [`travel_costs`] | [`read_travel_costs`], [`TravelCostColumns`], [`CostUnit`], [`TravelCosts`]: a travel-cost matrix (origin area, service id, cost) |
+//! | [`dialect`] | [`CsvDialect`], [`Encoding`]: a CSV file's encoding and delimiter |
 //! | [`boundaries`] | [`read_boundaries`], [`BoundaryMapping`], [`BoundarySet`], [`InvalidArea`]: GeoJSON and Shapefile areas |
-//! | [`keyed_table`] | [`read_keyed_values`], [`KeyedColumns`], [`KeyedValues`]: population, deprivation |
+//! | [`keyed_table`] | [`read_keyed_values`], [`KeyedColumns`], [`KeyedValues`], [`Keyed`]: population, deprivation, and the loop every table keyed by area code shares |
 //! | [`weights_file`] | [`weights_file::parse_gal`], [`weights_file::format_gal`], GWT likewise, and `read_*`/`write_*`: GAL and GWT spatial weights files |
 //! | [`limits`] | [`InputLimits`]: line length, decompressed size and expansion of one input file |
 //! | [`error`] | [`IngestError`]: file-level problems |
@@ -33,8 +36,10 @@
 //!   fly, held to the [`InputLimits`] on decompressed size and expansion; no CSV line may
 //!   pass the limit on line length (a file-level error naming the line); a UTF-8
 //!   byte-order mark is skipped; quoted CSV fields (with commas, or with
-//!   newlines in every reader but police.uk's) work. Fields are trimmed. A used field that
-//!   is not UTF-8 is rejected with `InvalidUtf8`.
+//!   newlines in every reader but police.uk's) work. Fields are trimmed. Files are UTF-8
+//!   and comma-separated, except that the service register may declare another encoding
+//!   (cp1252, latin1) and delimiter ([`CsvDialect`]). A used field that is not UTF-8 is
+//!   rejected with `InvalidUtf8`.
 //! - **One stray quote costs one line.** A quoted field that does not close as a row can
 //!   (still open after 20 lines, or 1 for police.uk, or at the end of the file, or closing
 //!   into a row with the wrong number of fields) makes its opening line an `UnbalancedQuote`
@@ -57,9 +62,11 @@
 //! This crate has no cargo features.
 
 pub mod boundaries;
+pub mod centroids;
 mod coords;
 mod csv_records;
 mod datetime;
+pub mod dialect;
 pub mod ed_istv;
 pub mod error;
 pub mod event_csv;
@@ -72,16 +79,20 @@ pub mod police_forces;
 pub mod police_uk;
 pub mod services;
 pub mod source;
+pub mod travel_costs;
 mod values;
 pub mod weights_file;
 
 pub use boundaries::{read_boundaries, BoundaryMapping, BoundarySet, InvalidArea};
+pub use centroids::{read_centroids, CentroidColumns, Centroids};
+pub use dialect::{BadDelimiter, CsvDialect, Encoding};
 pub use ed_istv::{read_ed, EdMapping};
 pub use error::IngestError;
 pub use event_csv::{read_event_csv, EventCsvMapping};
-pub use keyed_table::{read_keyed_values, KeyedColumns, KeyedValues};
+pub use keyed_table::{read_keyed_values, Keyed, KeyedColumns, KeyedValues};
 pub use limits::InputLimits;
 pub use paths::expand_paths;
 pub use police_uk::{read_police_uk, POLICE_UK_COLUMNS};
-pub use services::{read_services, ServiceMapping, ServicesRead};
+pub use services::{read_services, ServiceColumns, ServiceRegister, ServicesRead};
 pub use source::{CategoryMapping, SourceRead};
+pub use travel_costs::{read_travel_costs, CostUnit, TravelCost, TravelCostColumns, TravelCosts};

@@ -7,6 +7,7 @@
 //! the rule.
 
 use crate::csv_records::{Item, Records};
+use crate::dialect::CsvDialect;
 use crate::limits::Gunzip;
 use crate::source::Problem;
 use crate::{IngestError, InputLimits};
@@ -81,15 +82,27 @@ pub(crate) struct CsvInput<'p> {
 }
 
 impl<'p> CsvInput<'p> {
-    /// Opens `path` and reads its header line (the first non-blank line, which may not
-    /// span lines). A data record may span up to `max_record_lines` physical lines (see
-    /// [`crate::csv_records`]); no line may be longer than `limits.max_line_bytes`.
+    /// Opens a UTF-8, comma-separated `path`: [`CsvInput::open_with`] the default
+    /// [`CsvDialect`].
     pub(crate) fn open(
         path: &'p Path,
         max_record_lines: usize,
         limits: InputLimits,
     ) -> Result<Self, IngestError> {
-        let mut records = Records::new(open_input(path, limits)?, limits.max_line_bytes);
+        Self::open_with(path, max_record_lines, limits, CsvDialect::default())
+    }
+
+    /// Opens `path`, written in `dialect`, and reads its header line (the first non-blank
+    /// line, which may not span lines). A data record may span up to `max_record_lines`
+    /// physical lines (see [`crate::csv_records`]); no line may be longer than
+    /// `limits.max_line_bytes`.
+    pub(crate) fn open_with(
+        path: &'p Path,
+        max_record_lines: usize,
+        limits: InputLimits,
+        dialect: CsvDialect,
+    ) -> Result<Self, IngestError> {
+        let mut records = Records::new(open_input(path, limits)?, limits.max_line_bytes, dialect);
         let mut record = ByteRecord::new();
         let header: Vec<String> = match records
             .next(&mut record)
@@ -123,14 +136,17 @@ impl<'p> CsvInput<'p> {
 
     /// The index of column `name`, or [`IngestError::MissingColumn`].
     pub(crate) fn column(&self, name: &str) -> Result<usize, IngestError> {
-        self.header
-            .iter()
-            .position(|h| h == name.trim())
+        self.has_column(name)
             .ok_or_else(|| IngestError::MissingColumn {
                 path: self.path.to_path_buf(),
                 column: name.to_string(),
                 available: self.header.join(", "),
             })
+    }
+
+    /// The index of column `name` if the header has it.
+    pub(crate) fn has_column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name.trim())
     }
 
     /// The index of column `name` if the mapping names one.

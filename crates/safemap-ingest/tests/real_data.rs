@@ -8,9 +8,10 @@ use geo::Validation;
 use rayon::prelude::*;
 use safemap_ingest::{
     expand_paths, read_boundaries, read_event_csv, read_keyed_values, read_police_uk,
-    BoundaryMapping, CategoryMapping, EventCsvMapping, InputLimits, KeyedColumns, SourceRead,
+    read_services, BoundaryMapping, CategoryMapping, CsvDialect, Encoding, EventCsvMapping,
+    InputLimits, KeyedColumns, ServiceColumns, ServiceRegister, SourceRead,
 };
-use safemap_types::{Crs, RejectReason};
+use safemap_types::{Crs, RejectReason, ServiceKind};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -422,4 +423,74 @@ fn stray_quotes_in_a_reader_that_allows_multi_line_fields() {
         let path = with_stray_quotes(&source, dir.path(), &stray);
         assert_only_stray_lines_lost(&clean, &read(&path), &path, &stray);
     }
+}
+
+/// The NHS Choices GP practice extract as it is: windows-1252, `¬`-separated, no kind,
+/// tier or confidential column.
+fn gp_register(dialect: CsvDialect) -> ServiceRegister {
+    ServiceRegister {
+        columns: ServiceColumns {
+            id: Some("OrganisationCode".into()),
+            name: Some("OrganisationName".into()),
+            latitude: Some("Latitude".into()),
+            longitude: Some("Longitude".into()),
+            ..ServiceColumns::default()
+        },
+        kind: Some(ServiceKind::GP_PRACTICE),
+        confidential: Some(false),
+        dialect,
+    }
+}
+
+#[test]
+fn nhs_gp_practices_in_cp1252_with_not_sign_delimiters() {
+    let path = data_dir().join("services/nhs-choices-2019/GP.csv");
+    let nhs = CsvDialect::new(Encoding::Cp1252, '¬').unwrap();
+    let got = read_services(&path, &gp_register(nhs), InputLimits::default()).unwrap();
+    // Every physical line after the header is one row (no field holds a quote or a line
+    // break): read = loaded + rejected = that count.
+    let bytes = std::fs::read(&path).unwrap();
+    let lines = bytes
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .count() as u64;
+    assert_eq!(got.read, lines - 1);
+    assert_eq!(got.read, 8_883, "the README's count");
+    assert_eq!(got.read, (got.services.len() + got.rejects.len()) as u64);
+    assert_eq!(got.services.len(), 8_882);
+    // The one practice without coordinates (the README says 1 has none).
+    assert_eq!(got.rejects.len(), 1);
+    let r = &got.rejects[0];
+    assert_eq!((r.line, &r.reason), (8_708, &RejectReason::NoCoordinates));
+    assert_eq!(r.column.as_deref(), Some("Longitude, Latitude"));
+    assert_eq!(got.crs, Crs::Wgs84);
+    assert!(got
+        .services
+        .iter()
+        .all(|s| s.kind == ServiceKind::GP_PRACTICE && !s.confidential && s.tier.is_none()));
+    // cp1252 bytes 0x92 and 0x96 decode to a right single quote and an en dash (latin1
+    // would give control characters).
+    let by_id = |id: &str| got.services.iter().find(|s| s.id == id).unwrap();
+    assert_eq!(by_id("B86100").name, "St Martin\u{2019}s Practice");
+    assert_eq!(
+        by_id("E81037004").name,
+        "The De Parys Group \u{2013} Goldington Branch"
+    );
+    let first = by_id("Y02622");
+    assert_eq!(first.name, "Blackfriars Medical Practice");
+    // The file's own text, parsed.
+    let (lon, lat): (f64, f64) = (
+        "-2.2542295455932617".parse().unwrap(),
+        "53.484138488769531".parse().unwrap(),
+    );
+    assert_eq!((first.point.x(), first.point.y()), (lon, lat));
+    // The UTF-8, comma-separated copy beside it reads to the same register.
+    let copy = data_dir().join("services/nhs-choices-2019/GP.utf8.csv");
+    let utf8 = read_services(
+        &copy,
+        &gp_register(CsvDialect::default()),
+        InputLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(utf8.services, got.services);
 }

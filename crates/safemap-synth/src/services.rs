@@ -17,35 +17,68 @@ pub const GAP_DISTANCE_M: f64 = 3_000.0;
 const GAP_KEEP_OUT_M: f64 = 3_300.0;
 /// The kinds the service-gap district is far from.
 pub const GAP_KINDS: [ServiceKind; 3] = [
-    ServiceKind::IdvaService,
-    ServiceKind::FamilyHub,
-    ServiceKind::YouthService,
+    ServiceKind::IDVA_SERVICE,
+    ServiceKind::FAMILY_HUB,
+    ServiceKind::YOUTH_SERVICE,
 ];
 
-/// How many of each kind, its tier, and its capacity range (with rounding step).
-fn plan(kind: ServiceKind) -> (usize, PreventionTier, (u32, u32, u32)) {
-    match kind {
-        ServiceKind::IdvaService => (4, PreventionTier::Tertiary, (60, 120, 5)),
-        ServiceKind::Refuge => (3, PreventionTier::Tertiary, (6, 16, 1)),
-        ServiceKind::FamilyHub => (8, PreventionTier::Primary, (300, 600, 50)),
-        ServiceKind::YouthService => (8, PreventionTier::Secondary, (60, 200, 10)),
-        ServiceKind::PerpetratorProgramme => (2, PreventionTier::Secondary, (20, 40, 2)),
-        _ => (2, PreventionTier::Tertiary, (80, 160, 10)),
-    }
+/// What the register holds, kind by kind in this order: how many, the tier, the capacity
+/// range (with rounding step) and how a service is named from its ward and its number.
+struct Plan {
+    kind: ServiceKind,
+    count: usize,
+    tier: PreventionTier,
+    capacity: (u32, u32, u32),
+    name: fn(&str, usize) -> String,
 }
 
-fn name(kind: ServiceKind, ward: &str, k: usize) -> String {
-    match kind {
-        ServiceKind::IdvaService => format!("{ward} IDVA Service"),
-        ServiceKind::Refuge => format!("Refuge {}", char::from(b'A' + k as u8)),
-        ServiceKind::FamilyHub => format!("{ward} Family Hub"),
-        ServiceKind::YouthService => format!("{ward} Youth Centre"),
-        ServiceKind::PerpetratorProgramme => format!("Change Programme ({ward})"),
-        _ => format!("Sexual Violence Support Centre ({ward})"),
-    }
-}
+const PLANS: [Plan; 6] = [
+    Plan {
+        kind: ServiceKind::IDVA_SERVICE,
+        count: 4,
+        tier: PreventionTier::Tertiary,
+        capacity: (60, 120, 5),
+        name: |ward, _| format!("{ward} IDVA Service"),
+    },
+    Plan {
+        kind: ServiceKind::REFUGE,
+        count: 3,
+        tier: PreventionTier::Tertiary,
+        capacity: (6, 16, 1),
+        name: |_, k| format!("Refuge {}", char::from(b'A' + k as u8)),
+    },
+    Plan {
+        kind: ServiceKind::FAMILY_HUB,
+        count: 8,
+        tier: PreventionTier::Primary,
+        capacity: (300, 600, 50),
+        name: |ward, _| format!("{ward} Family Hub"),
+    },
+    Plan {
+        kind: ServiceKind::YOUTH_SERVICE,
+        count: 8,
+        tier: PreventionTier::Secondary,
+        capacity: (60, 200, 10),
+        name: |ward, _| format!("{ward} Youth Centre"),
+    },
+    Plan {
+        kind: ServiceKind::PERPETRATOR_PROGRAMME,
+        count: 2,
+        tier: PreventionTier::Secondary,
+        capacity: (20, 40, 2),
+        name: |ward, _| format!("Change Programme ({ward})"),
+    },
+    Plan {
+        kind: ServiceKind::SEXUAL_VIOLENCE_SERVICE,
+        count: 2,
+        tier: PreventionTier::Tertiary,
+        capacity: (80, 160, 10),
+        name: |ward, _| format!("Sexual Violence Support Centre ({ward})"),
+    },
+];
 
-/// Draws the register. `ward_names` are the area names without their number.
+/// Draws the register. `ward_names` are the area names without their number. Each
+/// service's id is the line it will have in `services.csv` (which has no id column).
 pub(crate) fn services(
     seed: u64,
     shapes: &[AreaShape],
@@ -58,10 +91,11 @@ pub(crate) fn services(
             .all(|&g| dist_to_region(p, &shapes[g].ring) > GAP_KEEP_OUT_M)
     };
     let mut out = Vec::new();
-    for kind in ServiceKind::ALL {
-        let (count, tier, (lo, hi, step)) = plan(kind);
+    for plan in &PLANS {
+        let (kind, (lo, hi, step)) = (&plan.kind, plan.capacity);
+        let refuge = kind.is_confidential_by_nature();
         let mut placed: Vec<geo_types::Coord<f64>> = Vec::new();
-        for k in 0..count {
+        for k in 0..plan.count {
             let mut best = None;
             let mut best_d = -1.0;
             let mut tries = 0;
@@ -71,7 +105,7 @@ pub(crate) fn services(
                 }
                 let a = index(&mut rng, shapes.len());
                 let p = shapes[a].random_point(&mut rng, 10.0, snap_dm);
-                if kind != ServiceKind::Refuge && !far_from_gap(p) {
+                if !refuge && !far_from_gap(p) {
                     continue;
                 }
                 tries += 1;
@@ -87,7 +121,7 @@ pub(crate) fn services(
             let Some((a, p)) = best else { continue };
             placed.push(p);
             let capacity = f64::from(int_in(&mut rng, lo / step, hi / step) * step);
-            let mut label = name(kind, &ward_names[a], k);
+            let mut label = (plan.name)(&ward_names[a], k);
             let taken = |l: &str| out.iter().any(|s: &Service| s.name == l);
             if taken(&label) {
                 label = (2..100)
@@ -96,13 +130,15 @@ pub(crate) fn services(
                     .unwrap_or(label);
             }
             out.push(Service {
+                id: (out.len() + 2).to_string(),
                 name: label,
-                kind,
-                tier,
+                kind: kind.clone(),
+                tier: Some(plan.tier),
                 point: CheckedCoord::new(p.x, p.y, Crs::BritishNationalGrid)
                     .expect("service points lie inside the city, inside the grid"),
                 capacity: Some(capacity),
-                confidential: kind == ServiceKind::Refuge,
+                opening_hours: None,
+                confidential: refuge,
             });
         }
     }

@@ -4,6 +4,7 @@ use crate::city::City;
 use crate::error::SynthError;
 use crate::grid_ref::format_grid_ref;
 use chrono::Datelike;
+use safemap_types::PreventionTier;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -310,7 +311,7 @@ impl City {
             f.row(&[
                 s.name.as_str(),
                 s.kind.as_str(),
-                s.tier.as_str(),
+                s.tier.map_or("", PreventionTier::as_str),
                 &format!("{:.1}", s.point.x()),
                 &format!("{:.1}", s.point.y()),
                 &s.capacity.map(|c| format!("{c:.0}")).unwrap_or_default(),

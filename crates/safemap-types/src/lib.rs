@@ -9,7 +9,7 @@
 //! | [`time`] | [`EventTime`] (a month or a full timestamp), [`Month`], [`MonthRange`], quarters, financial years, hour-of-week masks and named windows |
 //! | [`formats`] | column layouts of public formats ([`formats::POLICE_UK_COLUMNS`]) |
 //! | [`event`] | [`Event`], [`Flags`], [`RowRef`]: one incident as read from an input row |
-//! | [`service`] | [`Service`], [`ServiceKind`], [`PreventionTier`] |
+//! | [`service`] | [`Service`], [`ServiceKind`] (an open set of slugs; the known kinds have labels), [`PreventionTier`] |
 //! | [`reject`] | [`Reject`], [`RejectReason`]: why an input row could not be used |
 //! | [`weights`] | [`Weights`], [`Transform`], [`WeightsError`]: sparse spatial weights (CSR neighbour lists) |
 //!

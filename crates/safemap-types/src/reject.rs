@@ -12,7 +12,7 @@ pub enum RejectReason {
     NoCoordinates,
     /// A numeric field could not be parsed.
     UnparsableNumber,
-    /// A coordinate is NaN or infinite.
+    /// A number (coordinate, capacity, cost) is NaN or infinite.
     NotANumber,
     /// Latitude outside -90..90.
     LatitudeOutOfRange,
@@ -51,8 +51,20 @@ pub enum RejectReason {
         /// The accepted values.
         expected: String,
     },
-    /// An area code appears twice in a keyed table (population, deprivation, boundaries).
+    /// A value is of the right type but not allowed (a negative capacity or cost, a service
+    /// kind that is not a slug).
+    InvalidValue {
+        /// What is allowed.
+        expected: String,
+    },
+    /// An area code appears twice in a keyed table (population, deprivation, boundaries,
+    /// centroids).
     DuplicateAreaCode,
+    /// A service id appears twice in a service register (the first row keeps it).
+    DuplicateId,
+    /// An (origin, service) pair appears twice in a travel-cost matrix (the first row keeps
+    /// it).
+    DuplicatePair,
     /// The bytes are not valid UTF-8.
     InvalidUtf8,
     /// An Ordnance Survey grid reference (e.g. `SX 47123 54321`) could not be read.
@@ -64,7 +76,7 @@ impl fmt::Display for RejectReason {
         match self {
             RejectReason::NoCoordinates => f.write_str("no coordinates"),
             RejectReason::UnparsableNumber => f.write_str("unparsable number"),
-            RejectReason::NotANumber => f.write_str("coordinate is NaN or infinite"),
+            RejectReason::NotANumber => f.write_str("number is NaN or infinite"),
             RejectReason::LatitudeOutOfRange => {
                 f.write_str("latitude out of range (expected -90 to 90)")
             }
@@ -94,7 +106,16 @@ impl fmt::Display for RejectReason {
             RejectReason::UnknownValue { expected } => {
                 write!(f, "unknown value (expected one of {expected})")
             }
+            RejectReason::InvalidValue { expected } => {
+                write!(f, "invalid value (expected {expected})")
+            }
             RejectReason::DuplicateAreaCode => f.write_str("duplicate area code"),
+            RejectReason::DuplicateId => {
+                f.write_str("duplicate service id (an earlier row has it)")
+            }
+            RejectReason::DuplicatePair => {
+                f.write_str("duplicate origin and service pair (an earlier row has it)")
+            }
             RejectReason::InvalidUtf8 => f.write_str("invalid UTF-8"),
             RejectReason::BadGridReference => f.write_str(
                 "bad OS grid reference (expected two letters then 4, 6, 8 or 10 digits, e.g. SX 47123 54321)",

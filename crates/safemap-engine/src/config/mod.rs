@@ -200,6 +200,7 @@ impl Study {
         }
         analysis::check(self)?;
         evaluation::check(self)?;
+        services::check(self)?;
         source::check(self)
     }
 }

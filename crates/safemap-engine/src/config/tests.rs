@@ -253,3 +253,50 @@ fn evaluations_default_and_are_checked_naming_the_key() {
     );
     assert!(e.needs_area_weights(&s));
 }
+
+#[test]
+fn services_take_a_fixed_kind_an_encoding_and_any_delimiter() {
+    let nhs = "[services]\npath = \"GP.csv\"\nencoding = \"cp1252\"\ndelimiter = \"¬\"\n\
+               kind = \"gp_practice\"\nconfidential = false\n\
+               [services.columns]\nid = \"OrganisationCode\"\nlatitude = \"Latitude\"\n";
+    let (_dir, path) = write(&format!("{MINIMAL}{nhs}"));
+    let s = Study::load(&path).unwrap();
+    let services = s.services.unwrap();
+    assert_eq!(services.kind, Some(safemap_types::ServiceKind::GP_PRACTICE));
+    assert_eq!(services.confidential, Some(false));
+    let dialect = services.dialect().unwrap();
+    assert_eq!(
+        (dialect.encoding(), dialect.delimiter()),
+        (safemap_ingest::Encoding::Cp1252, '¬')
+    );
+    // Defaults: UTF-8 and a comma.
+    let (_dir, path) = write(&format!("{MINIMAL}[services]\npath = \"s.csv\"\n"));
+    let dialect = Study::load(&path).unwrap().services.unwrap().dialect();
+    assert_eq!(dialect, Ok(safemap_ingest::CsvDialect::default()));
+    // Each bad value is named with its key.
+    for (bad, key, says) in [
+        ("kind = \"GP practice\"", "services.kind", "lower-case"),
+        (
+            "encoding = \"ebcdic\"",
+            "services.encoding",
+            "unknown variant",
+        ),
+        ("delimiter = \"ab\"", "services.delimiter", "char"),
+    ] {
+        let (_dir, path) = write(&format!("{MINIMAL}[services]\npath = \"s.csv\"\n{bad}\n"));
+        let err = Study::load(&path).unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Key { key: k, .. } if k == key),
+            "{bad}: {err:?}"
+        );
+        assert!(err.to_string().contains(says), "{err}");
+    }
+    let (_dir, path) = write(&format!(
+        "{MINIMAL}[services]\npath = \"s.csv\"\ndelimiter = '\"'\n"
+    ));
+    let err = Study::load(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("`services.delimiter`") && err.contains("cannot be a delimiter"),
+        "{err}"
+    );
+}

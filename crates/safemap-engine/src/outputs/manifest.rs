@@ -235,7 +235,16 @@ fn registry(
             geometry: GeometryKind::Point,
             sources: Vec::new(),
             sensitive: false,
-            public_columns: strings(&["name", "kind", "tier", "capacity", "area"]),
+            public_columns: strings(&[
+                "service_id",
+                "name",
+                "kind",
+                "kind_label",
+                "tier",
+                "capacity",
+                "opening_hours",
+                "area",
+            ]),
             protected_counts: Vec::new(),
         });
     }

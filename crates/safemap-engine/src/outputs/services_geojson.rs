@@ -1,12 +1,15 @@
 //! `services.geojson`: the service register as WGS84 points, **without** the confidential
-//! services (refuges): their locations are secret, so they never reach any output file and
-//! the server can never show them. The manifest counts how many were withheld.
+//! services (refuges): their locations, ids and names are secret, so they never reach any
+//! output file and the server can never show them. The manifest counts how many were
+//! withheld. Each feature carries the register's `service_id`, the kind's slug and its label
+//! (`kind_label`), tier and opening hours (`null` when the register has none), capacity and
+//! the study area it lies in (`null` outside every area: the register keeps those).
 
 use crate::areas::AreaTable;
 use crate::error::EngineError;
 use crate::outputs::write_features;
 use crate::services::LocatedServices;
-use safemap_types::{CheckedCoord, Crs};
+use safemap_types::{CheckedCoord, Crs, PreventionTier};
 use std::path::Path;
 
 /// Decimal places of service coordinates (about 1 m).
@@ -50,10 +53,13 @@ pub fn write(
                     "type": "Feature",
                     "id": i,
                     "properties": {
+                        "service_id": s.id,
                         "name": s.name,
                         "kind": s.kind.as_str(),
-                        "tier": s.tier.as_str(),
+                        "kind_label": s.kind.label(),
+                        "tier": s.tier.map(PreventionTier::as_str),
                         "capacity": s.capacity,
+                        "opening_hours": s.opening_hours,
                         "area": area.map(|a| areas.areas[a.0 as usize].code.as_str()),
                     },
                     "geometry": wgs84(s.point).map(|(x, y)| serde_json::json!({"type": "Point", "coordinates": [round(x), round(y)]})),

@@ -14,8 +14,11 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use safemap_results::columns::{analysis_column, class_columns};
+use safemap_tiles::PropValue;
 use safemap_types::time::{Month, MonthRange, NTE};
+use safemap_types::ServiceKind;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The disclosure block of an answer: what was applied for this role.
@@ -111,6 +114,7 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
         })
         .collect();
     let services = &data.manifest.parameters.services;
+    let kinds = service_kinds(&data, role);
     let mut body = json!({
         "role": role.as_str(),
         "analyst_login": analyst_login(&state),
@@ -122,7 +126,8 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
         "analyses": data.analyses,
         "services": {
             "present": data.layers.contains_key("services") && !services.is_null(),
-            "kinds": safemap_types::ServiceKind::ALL.iter().map(|k| k.as_str()).filter(|k| *k != "refuge").collect::<Vec<_>>(),
+            "kinds": kinds.keys().collect::<Vec<_>>(),
+            "kind_labels": kinds,
             "tiers": ["primary", "secondary", "tertiary"],
         },
     });
@@ -133,6 +138,34 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
             json!(data.manifest.services_confidential_withheld);
     }
     Json(body)
+}
+
+/// The kinds of the services the role may see (the services layer holds no confidential
+/// service), sorted, each with its label ("GP practice" for `gp_practice`).
+fn service_kinds(data: &Dataset, role: Role) -> BTreeMap<String, String> {
+    let Some(table) = data
+        .layers
+        .get("services")
+        .and_then(|l| l.attributes(role.is_analyst()))
+    else {
+        return BTreeMap::new();
+    };
+    let Some(k) = table.keys.iter().position(|key| key == "kind") else {
+        return BTreeMap::new();
+    };
+    table
+        .rows
+        .iter()
+        .filter_map(|row| match &row[k] {
+            PropValue::String(slug) => Some(slug),
+            _ => None,
+        })
+        .map(|slug| {
+            let label =
+                ServiceKind::new(slug).map_or_else(|_| slug.clone(), |k| k.label().into_owned());
+            (slug.clone(), label)
+        })
+        .collect()
 }
 
 /// `GET /api/manifest`: provenance. The analyst gets the whole manifest; the public role the

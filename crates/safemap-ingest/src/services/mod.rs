@@ -1,0 +1,174 @@
+//! [`read_services`]: a service register CSV (GP practices, IDVA services, refuges, family
+//! hubs, ...) read through a [`ServiceRegister`] from the study file.
+//!
+//! | module | offers |
+//! |---|---|
+//! | [`register`] | [`ServiceRegister`], [`ServiceColumns`]: the file's columns, fixed values and dialect |
+
+pub mod register;
+
+pub use register::{ServiceColumns, ServiceRegister};
+
+use crate::coords::check_coord;
+use crate::csv_records::MAX_RECORD_LINES;
+use crate::open::CsvInput;
+use crate::source::Problem;
+use crate::values::{number, yes_no};
+use crate::{IngestError, InputLimits};
+use register::{non_empty, Given};
+use safemap_types::service::kind::SLUG_RULE;
+use safemap_types::{Crs, PreventionTier, Reject, RejectReason, Service, ServiceKind};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// The services of a register, with its rejects.
+///
+/// Invariant: `read == services.len() + rejects.len()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServicesRead {
+    /// The register file.
+    pub path: PathBuf,
+    /// Services in file order; every valid row, wherever it lies.
+    pub services: Vec<Service>,
+    /// Rows that could not be used.
+    pub rejects: Vec<Reject>,
+    /// Data rows read (header excluded).
+    pub read: u64,
+    /// CRS of the service points.
+    pub crs: Crs,
+}
+
+/// Reads a service register written in `register.dialect`, through `register`'s columns.
+///
+/// Per row, in this order (the first problem found rejects the row):
+///
+/// - the location is checked as the crate docs describe; a service needs one, so both
+///   fields empty is `NoCoordinates`;
+/// - an empty `name`, or an empty `id` when the file has an id column, is `MissingValue`;
+/// - `kind` is read with [`ServiceKind`]'s `FromStr` (case-insensitive, spaces and hyphens
+///   for `_`): empty is `MissingValue`, a value that is not a slug then is `InvalidValue`.
+///   Any slug is a kind;
+/// - `tier`, when there is a column, is primary/secondary/tertiary (or 1/2/3); empty is no
+///   tier, anything else `UnknownValue`;
+/// - `capacity` may use thousands separators; empty is none; negative is `InvalidValue`;
+/// - `opening_hours` is kept as written; empty is none;
+/// - `confidential` is yes/no (empty = no). **Refuges are always confidential**
+///   ([`ServiceKind::is_confidential_by_nature`]), whatever the column or fixed value says;
+/// - last, the **id**: the id column's value, or without one the row's line number in the
+///   file (the header is line 1), which no other row can have. An id an earlier service
+///   has is `DuplicateId`: the first valid row keeps it.
+///
+/// Rows outside any study area are kept: the reader does not know the areas, and a service
+/// near the boundary serves the areas inside it.
+///
+/// # Errors
+///
+/// [`IngestError::MissingColumn`] for a column the mapping names (or requires) that is not
+/// in the header, [`IngestError::ConflictingMapping`], a limit passed ([`InputLimits`]),
+/// and I/O errors.
+pub fn read_services(
+    path: &Path,
+    register: &ServiceRegister,
+    limits: InputLimits,
+) -> Result<ServicesRead, IngestError> {
+    let input = CsvInput::open_with(path, MAX_RECORD_LINES, limits, register.dialect)?;
+    let l = register.layout(&input, path)?;
+    let mut services = Vec::new();
+    let mut rejects = Vec::new();
+    let mut ids = HashSet::new();
+    let read = input.for_each_row(&mut rejects, |rec, line| {
+        let point = check_coord(
+            l.x.text(rec)?,
+            l.y.text(rec)?,
+            (&l.x.name, &l.y.name),
+            l.crs,
+        )?
+        .ok_or_else(|| Problem {
+            column: Some(format!("{}, {}", l.x.name, l.y.name)),
+            value: String::new(),
+            reason: RejectReason::NoCoordinates,
+        })?;
+        let name = l.name.text(rec)?;
+        if name.is_empty() {
+            return Err(Problem::at(&l.name.name, "", RejectReason::MissingValue));
+        }
+        let id = match &l.id {
+            Some(col) => match col.text(rec)? {
+                "" => return Err(Problem::at(&col.name, "", RejectReason::MissingValue)),
+                id => id.to_string(),
+            },
+            None => line.to_string(),
+        };
+        let kind = match &l.kind {
+            Given::Fixed(k) => k.clone(),
+            Given::Column(col) => kind(col.text(rec)?, &col.name)?,
+        };
+        let tier = non_empty(rec, l.tier.as_ref())?
+            .map(|(t, col)| {
+                t.parse::<PreventionTier>().map_err(|e| {
+                    let expected = e.expected;
+                    Problem::at(&col.name, t, RejectReason::UnknownValue { expected })
+                })
+            })
+            .transpose()?;
+        let capacity = non_empty(rec, l.capacity.as_ref())?
+            .map(|(t, col)| capacity(t, &col.name))
+            .transpose()?;
+        let opening_hours = non_empty(rec, l.opening_hours.as_ref())?.map(|(t, _)| t.to_string());
+        let marked = match &l.confidential {
+            Given::Fixed(v) => *v,
+            Given::Column(col) => yes_no(col.text(rec)?, &col.name)?,
+        };
+        if !ids.insert(id.clone()) {
+            let column = l.id.as_ref().map_or("", |c| c.name.as_str());
+            return Err(Problem::at(column, &id, RejectReason::DuplicateId));
+        }
+        services.push(Service {
+            id,
+            name: name.to_string(),
+            confidential: marked || kind.is_confidential_by_nature(),
+            kind,
+            tier,
+            point,
+            capacity,
+            opening_hours,
+        });
+        Ok(())
+    })?;
+    debug_assert_eq!(read, (services.len() + rejects.len()) as u64);
+    Ok(ServicesRead {
+        path: path.to_path_buf(),
+        services,
+        rejects,
+        read,
+        crs: l.crs,
+    })
+}
+
+/// A register's kind value: empty is `MissingValue`, not a slug `InvalidValue`.
+fn kind(text: &str, column: &str) -> Result<ServiceKind, Problem> {
+    if text.is_empty() {
+        return Err(Problem::at(column, text, RejectReason::MissingValue));
+    }
+    text.parse().map_err(|_| {
+        let expected = format!("{SLUG_RULE}; spaces and hyphens are read as _");
+        Problem::at(column, text, RejectReason::InvalidValue { expected })
+    })
+}
+
+/// A capacity (not empty): negative is `InvalidValue`.
+fn capacity(text: &str, column: &str) -> Result<f64, Problem> {
+    let value = number(text, column)?;
+    if value < 0.0 {
+        let expected = "a number >= 0, or empty".to_string();
+        return Err(Problem::at(
+            column,
+            text,
+            RejectReason::InvalidValue { expected },
+        ));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests;
