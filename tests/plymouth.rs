@@ -181,3 +181,68 @@ fn the_nhs_gp_register_loads_as_it_is() {
         .count() as u64;
     assert_eq!(in_plymouth, joined);
 }
+
+/// 2SFCA and E2SFCA of Plymouth's LSOAs against Plymouth's GP practices equal PySAL
+/// `access` (scripts/reference/make_access_reference.py) to a relative 1e-9, over the same
+/// distance matrix; the nearest practice is the matrix's cheapest pair.
+#[test]
+fn gp_access_equals_pysal_access() {
+    let out = tempfile::tempdir().unwrap();
+    let stdout = safemap_ok(
+        &[
+            "run",
+            "tests/studies/plymouth-gp-access.toml",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+        0,
+    );
+    assert!(
+        stdout.contains("access gp_practice: 8882 services"),
+        "{stdout}"
+    );
+    let ours = read_csv(&out.path().join("access.csv"));
+    let reference = read_csv(&root().join("tests/reference/plymouth_gp_access.csv"));
+    assert_eq!(ours.len(), 161);
+    assert_eq!(reference.len(), 161);
+    let mut cheapest: std::collections::BTreeMap<String, (f64, String)> = Default::default();
+    for pair in read_csv(&root().join("tests/reference/plymouth_gp_cost.csv")) {
+        let cost: f64 = pair["metres"].parse().unwrap();
+        let best = cheapest
+            .entry(pair["lsoa11_code"].clone())
+            .or_insert((f64::INFINITY, String::new()));
+        if cost < best.0 {
+            *best = (cost, pair["gp_code"].clone());
+        }
+    }
+    let mut compared = 0;
+    for want in &reference {
+        let got = ours.iter().find(|r| r["code"] == want["code"]).unwrap();
+        assert_eq!(got["population"], want["population"]);
+        for (column, ours_column) in [
+            ("two_sfca_2km", "two_sfca_2km"),
+            ("e2sfca_3km", "e2sfca_3km"),
+        ] {
+            let g: f64 = got[ours_column].parse().unwrap();
+            if want[column] == "nan" {
+                // PySAL leaves an area without a practice in reach undefined; safemap says
+                // it has no access, and no practice within 2 km.
+                assert_eq!(g, 0.0, "{}", want["code"]);
+                assert_eq!(got["within"], "0");
+                continue;
+            }
+            let w: f64 = want[column].parse().unwrap();
+            assert!(
+                (g - w).abs() <= 1e-9 * w.abs(),
+                "{} {column}: safemap {g} vs access {w}",
+                want["code"]
+            );
+            compared += 1;
+        }
+        let (cost, id) = &cheapest[&want["code"]];
+        assert_eq!(got["nearest_cost"].parse::<f64>().unwrap(), *cost);
+        assert_eq!(&got["nearest_service"], id);
+    }
+    assert!(compared >= 320, "{compared}");
+}

@@ -171,8 +171,17 @@ pub fn gap(
 }
 
 /// The `q` quantile of `values` (not empty), interpolating linearly between order
-/// statistics (numpy's default, Hyndman & Fan type 7).
-fn quantile(mut values: Vec<f64>, q: f64) -> f64 {
+/// statistics (numpy's default, Hyndman & Fan type 7). The cut of "high need" and "high
+/// access": an area is high when its value is strictly above it.
+///
+/// ```
+/// assert_eq!(safemap_access::quantile(vec![4.0, 1.0, 3.0, 2.0], 0.5), 2.5);
+/// ```
+///
+/// # Panics
+///
+/// When `values` is empty.
+pub fn quantile(mut values: Vec<f64>, q: f64) -> f64 {
     values.sort_by(f64::total_cmp);
     let h = (values.len() - 1) as f64 * q;
     let lo = h.floor() as usize;

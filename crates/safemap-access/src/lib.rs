@@ -37,7 +37,7 @@ pub use cost::{BySupply, CostMatrix, Entries};
 pub use coverage::{coverage, covered, Coverage, Share};
 pub use error::AccessError;
 pub use fca::{floating_catchment, Decay, FcaParams, FloatingCatchment, Method};
-pub use gap::{gap, Gap, GapClass, GapParams};
+pub use gap::{gap, quantile, Gap, GapClass, GapParams};
 pub use mclp::{maximal_covering, Mclp, MclpMethod, MclpParams, MclpStep, Solver};
 pub use nearest::{count_within, nearest, nearest_straight_line, Nearest};
 pub use need::{need_index, NeedIndex, NeedParams};

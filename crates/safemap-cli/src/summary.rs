@@ -1,5 +1,6 @@
 //! The run summary printed on standard output.
 
+use safemap_engine::access::AccessResults;
 use safemap_engine::analysis::{correction_name, statistic_name, AnalysisResult, LocalResult};
 use safemap_engine::assign::Accounting;
 use safemap_engine::config::SourceSection;
@@ -233,6 +234,55 @@ fn print_evaluation(e: &EvaluationResult) {
     }
 }
 
+/// One line per kind of service (coverage within the `within` cost), one for new sites and
+/// one for the top priority area.
+fn print_access(a: &AccessResults) {
+    let percent = |s: &safemap_access::Share| {
+        s.fraction()
+            .map_or_else(|| "no one".to_string(), |f| format!("{:.1}%", f * 100.0))
+    };
+    if a.matrix_rows_unmatched > 0 {
+        println!(
+            "access: {} travel-cost rows left out (unknown area code or service id, or rejected)",
+            thousands(a.matrix_rows_unmatched)
+        );
+    }
+    for k in &a.kinds {
+        let mut line = format!(
+            "access {}: {} services; {} of residents within {} {}",
+            k.kind.as_str(),
+            k.services,
+            percent(&k.coverage.all),
+            a.within,
+            a.unit
+        );
+        if a.need.is_some() {
+            line.push_str(" (");
+            line.push_str(&percent(&k.coverage.high_need));
+            line.push_str(" of high-need residents)");
+        }
+        println!("{line}");
+    }
+    if let Some(s) = &a.sites {
+        let added: f64 = s.mclp.steps.iter().map(|st| st.gain).sum();
+        println!(
+            "sites: {} new {} sites reach {} more high-need residents within {} m ({} of {} covered before)",
+            s.mclp.steps.len(),
+            s.kind,
+            thousands(added.round() as u64),
+            s.coverage_cost,
+            thousands(s.mclp.covered_before.round() as u64),
+            thousands(s.mclp.total_weight.round() as u64),
+        );
+    }
+    if let Some((ranking, _)) = &a.priority {
+        println!(
+            "priority: {} areas ranked (priority.csv)",
+            ranking.order.len()
+        );
+    }
+}
+
 /// Prints what `validate` found.
 pub fn print_prepared(study: &Study, p: &Prepared) {
     print_areas(
@@ -282,6 +332,9 @@ pub fn print_report(study: &Study, r: &RunReport) {
     }
     for e in &r.evaluations {
         print_evaluation(e);
+    }
+    if let Some(a) = &r.access {
+        print_access(a);
     }
     let total: u128 = r.timings_ms.iter().map(|(_, ms)| ms).sum();
     println!("outputs: {} ({total} ms)", r.out_dir.display());

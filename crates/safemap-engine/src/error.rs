@@ -32,6 +32,15 @@ pub enum EngineError {
         /// What was wrong (names the unknown or missing key).
         message: String,
     },
+    /// An access, need, gap, sites or priority computation could not use its inputs.
+    #[error("{step}")]
+    Access {
+        /// The study section or step (`need`, `access.score`, `sites`, ...).
+        step: &'static str,
+        /// What `safemap-access` found.
+        #[source]
+        source: safemap_access::AccessError,
+    },
     /// A boundary polygon could not be reprojected.
     #[error("boundaries: area {code} cannot be reprojected to British National Grid")]
     Reproject {

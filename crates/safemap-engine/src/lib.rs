@@ -15,6 +15,7 @@
 //! | [`selection`] | which events an analysis, grid or density uses (source, measure, months) |
 //! | [`grid`] | `[grid]`: counts in square or hexagonal cells, Gi* with distance-band weights |
 //! | [`density`] | `[density]`: kernel density surface (quartic or Gaussian) |
+//! | [`access`](mod@access) | `[access]`, `[need]`, `[gap]`, `[sites]`, `[priority]`: nearest service, services within a cost and floating-catchment scores per area and kind, the need index, need against access, new sites covering unmet need, the explainable ranking |
 //! | [`evaluation`] | `[[evaluation]]`: hit rate, PAI, PEI and RRI of one period's hotspots (areas, grid cells) against the next period's events, fixed pair and rolling origin |
 //! | [`results`] | [`results::StudyResults`]: the attribute table every output is written from |
 //! | [`outputs`] | the results directory's files, written through the contract of `safemap-results` (names, manifest, layer registry) |
@@ -24,6 +25,7 @@
 //! Same inputs, study file and seed give a byte-identical results directory (every file)
 //! whatever the number of threads: step timings go to the log, not to the manifest.
 
+pub mod access;
 pub mod aggregate;
 pub mod analysis;
 pub mod areas;

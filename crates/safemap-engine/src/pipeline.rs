@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use safemap_results::files;
 use safemap_stats::{area_rates, RateParams};
 use safemap_types::{Crs, Flags, Reject};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Inputs read and rows assigned; no analysis yet.
 pub struct Prepared {
@@ -128,6 +128,9 @@ pub struct RunReport {
     pub over_reject_threshold: Vec<(String, f64)>,
     /// One result per `[[evaluation]]`, in study order (also in `evaluation.json`).
     pub evaluations: Vec<crate::evaluation::EvaluationResult>,
+    /// `[access]` and what builds on it (also in `access.csv`, `priority.csv` and
+    /// `candidate_sites.geojson`).
+    pub access: Option<crate::access::AccessResults>,
     /// Step timings.
     pub timings_ms: Vec<(String, u128)>,
 }
@@ -212,6 +215,9 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             crate::evaluation::run_all(study, &results, study_weights.as_ref())
         })?
     };
+    let access = steps.run("Service access", || {
+        crate::access::run(study, &results, services.as_ref())
+    })?;
     let planar = results.areas.boundary_crs == Crs::Planar;
     let out_dir = options
         .out_dir
@@ -260,6 +266,9 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
                 &out_dir.join(files::EVALUATION_JSON),
             )?;
         }
+        if let Some(a) = &access {
+            write_access(study, &results, a, planar, &out_dir)?;
+        }
         outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join(files::REJECTS_CSV))
     })?;
     let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
@@ -271,6 +280,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         grid: grid.as_ref(),
         density: density.as_ref(),
         evaluations: !evaluations.is_empty(),
+        access: access.as_ref(),
         inputs,
     });
     outputs::manifest::write(&manifest, &out_dir.join(files::MANIFEST))?;
@@ -281,8 +291,44 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         out_dir,
         over_reject_threshold,
         evaluations,
+        access,
         timings_ms,
     })
+}
+
+/// Writes the files of `[access]`, `[priority]` and `[sites]`.
+fn write_access(
+    study: &Study,
+    results: &StudyResults,
+    access: &crate::access::AccessResults,
+    planar: bool,
+    out_dir: &Path,
+) -> Result<(), EngineError> {
+    outputs::access_csv::write(results, access, &out_dir.join(files::ACCESS_CSV))?;
+    if let (Some((ranking, inputs)), Some(section)) = (&access.priority, &study.priority) {
+        let higher: Vec<bool> = section
+            .components
+            .iter()
+            .map(|c| c.higher_is_more)
+            .collect();
+        outputs::priority_csv::write(
+            results,
+            ranking,
+            inputs,
+            &higher,
+            &out_dir.join(files::PRIORITY_CSV),
+        )?;
+    }
+    if let Some(sites) = &access.sites {
+        outputs::candidate_sites_geojson::write(
+            results,
+            &access.demand,
+            sites,
+            planar,
+            &out_dir.join(files::CANDIDATE_SITES_GEOJSON),
+        )?;
+    }
+    Ok(())
 }
 
 /// Counts, rates and intervals of one source: all categories together, each category, and

@@ -26,6 +26,15 @@ pub const DENSITY_GEOJSON: &str = "density.geojson";
 /// `[[evaluation]]`: hit rate, PAI, PEI and RRI of one period's hotspots against the next
 /// period's events. Analyst only: the server does not read or serve it.
 pub const EVALUATION_JSON: &str = "evaluation.json";
+/// `[access]`: per area and kind of service, the nearest service (its id only when it is not
+/// confidential), the services within a cost, the floating-catchment scores, need and gap.
+/// Analyst only: the server does not read or serve it.
+pub const ACCESS_CSV: &str = "access.csv";
+/// `[priority]`: areas ranked, with each input's value, z-score and contribution. Analyst
+/// only.
+pub const PRIORITY_CSV: &str = "priority.csv";
+/// `[sites]`: the chosen new sites (area centroids) with the need each covers. Analyst only.
+pub const CANDIDATE_SITES_GEOJSON: &str = "candidate_sites.geojson";
 /// The service register's public points (confidential services withheld).
 pub const SERVICES_GEOJSON: &str = "services.geojson";
 

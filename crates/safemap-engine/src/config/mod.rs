@@ -10,9 +10,12 @@
 //! One file per section, each with its type and its checks: `study.rs`, `boundaries.rs`,
 //! `keyed.rs` (`[population]`, `[deprivation]`, a measure's table), `source.rs`,
 //! `services.rs`, `measure.rs`, `weights.rs`, `analysis.rs`, `grid.rs`, `density.rs`,
-//! `evaluation.rs`, `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds [`ConfigError`]. This file loads the study
+//! `evaluation.rs`, `access.rs` (`[access]`), `need.rs` (`[need]`, `[gap]`), `sites.rs`
+//! (`[sites]`, `[priority]`), `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds
+//! [`ConfigError`]. This file loads the study
 //! and runs the checks in order.
 
+mod access;
 mod analysis;
 mod boundaries;
 mod density;
@@ -23,14 +26,19 @@ mod grid;
 mod keyed;
 mod limits;
 mod measure;
+mod need;
 mod serve;
 mod services;
+mod sites;
 mod source;
 mod study;
 #[cfg(test)]
 mod tests;
 mod weights;
 
+pub use access::{
+    AccessSection, CentroidsSection, CostMatrixSection, DecayName, MethodName, ScoreSection,
+};
 pub use analysis::{AnalysisSection, CorrectionName, Statistic, ValueKind};
 pub use boundaries::BoundariesSection;
 pub use density::{DensitySection, KernelName};
@@ -43,8 +51,10 @@ pub use grid::{GridSection, GridShape};
 pub use keyed::KeyedSection;
 pub use limits::LimitsSection;
 pub use measure::{MeasureKind, MeasureSection};
+pub use need::{ComponentSection, GapSection, NeedSection};
 pub use serve::ServeSection;
 pub use services::ServicesSection;
+pub use sites::{PrioritySection, SitesSection};
 pub use source::{
     CoverageSection, EdgeRuleName, JoinMode, Sensitivity, SourceFormat, SourceSection,
 };
@@ -91,6 +101,16 @@ pub struct Study {
     /// next period's events.
     #[serde(rename = "evaluation", default)]
     pub evaluations: Vec<EvaluationSection>,
+    /// Access to services per area and kind.
+    pub access: Option<AccessSection>,
+    /// A need index of area columns.
+    pub need: Option<NeedSection>,
+    /// Need against access.
+    pub gap: Option<GapSection>,
+    /// New sites that would cover the most unmet need.
+    pub sites: Option<SitesSection>,
+    /// The priority ranking of areas.
+    pub priority: Option<PrioritySection>,
     /// Disclosure control of everything the public role sees.
     #[serde(default)]
     pub disclosure: DisclosureSection,
@@ -180,11 +200,11 @@ impl Study {
     /// Checks what the types cannot: each section in turn, then the links between them.
     fn check(&self) -> Result<(), ConfigError> {
         self.study.check(self)?;
-        if self.sources.is_empty() && self.measures.is_empty() {
+        if self.sources.is_empty() && self.measures.is_empty() && self.access.is_none() {
             return Err(self.invalid(
                 "source",
                 "(none)",
-                "add at least one [[source]] or [[measure]] table",
+                "add at least one [[source]] or [[measure]] table, or an [access] section",
             ));
         }
         disclosure::check(&self.disclosure, self)?;
@@ -201,6 +221,21 @@ impl Study {
         analysis::check(self)?;
         evaluation::check(self)?;
         services::check(self)?;
+        if let Some(a) = &self.access {
+            a.check(self)?;
+        }
+        if let Some(n) = &self.need {
+            n.check(self)?;
+        }
+        if let Some(g) = &self.gap {
+            g.check(self)?;
+        }
+        if let Some(s) = &self.sites {
+            s.check(self)?;
+        }
+        if let Some(p) = &self.priority {
+            p.check(self)?;
+        }
         source::check(self)
     }
 }

@@ -44,6 +44,8 @@ pub struct RunOutputs<'a> {
     pub density: Option<&'a KdeSurface>,
     /// Whether `evaluation.json` was written (the study has `[[evaluation]]` tables).
     pub evaluations: bool,
+    /// `[access]`'s results (which of its files were written).
+    pub access: Option<&'a crate::access::AccessResults>,
     /// Input files with checksums.
     pub inputs: Vec<InputFile>,
 }
@@ -58,6 +60,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         grid,
         density,
         evaluations,
+        access,
         inputs,
     } = run;
     let areas = &results.areas;
@@ -89,6 +92,15 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
             .flat_map(|_| [files::DENSITY_ASC, files::DENSITY_GEOJSON]),
     )
     .chain(evaluations.then_some(files::EVALUATION_JSON))
+    .chain(access.iter().flat_map(|a| {
+        [
+            Some(files::ACCESS_CSV),
+            a.priority.is_some().then_some(files::PRIORITY_CSV),
+            a.sites.is_some().then_some(files::CANDIDATE_SITES_GEOJSON),
+        ]
+        .into_iter()
+        .flatten()
+    }))
     .chain([files::REJECTS_CSV, files::MANIFEST])
     .map(String::from)
     .collect();

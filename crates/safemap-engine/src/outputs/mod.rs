@@ -13,9 +13,14 @@
 //! | `grid.geojson` | [`grid_geojson`] (`[grid]` hotspot cells) |
 //! | `density.asc`, `density.geojson` | [`density_files`] (`[density]` surface) |
 //! | `evaluation.json` | [`evaluation_json`] (`[[evaluation]]` figures, analyst only) |
+//! | `access.csv` | [`access_csv`] (`[access]`, `[need]`, `[gap]` per area and kind, analyst only) |
+//! | `priority.csv` | [`priority_csv`] (`[priority]` ranking with its drivers, analyst only) |
+//! | `candidate_sites.geojson` | [`candidate_sites_geojson`] (`[sites]`, analyst only) |
 
+pub mod access_csv;
 pub mod areas_csv;
 pub mod areas_geojson;
+pub mod candidate_sites_geojson;
 pub mod counts_by_hour_csv;
 pub mod counts_csv;
 pub mod coverage_csv;
@@ -23,6 +28,7 @@ pub mod density_files;
 pub mod evaluation_json;
 pub mod grid_geojson;
 pub mod manifest;
+pub mod priority_csv;
 pub mod rejects_csv;
 pub mod services_geojson;
 
