@@ -206,7 +206,7 @@ fn gp_access_equals_pysal_access() {
     let reference = read_csv(&root().join("tests/reference/plymouth_gp_access.csv"));
     assert_eq!(ours.len(), 161);
     assert_eq!(reference.len(), 161);
-    let mut cheapest: std::collections::BTreeMap<String, (f64, String)> = Default::default();
+    let mut cheapest = std::collections::BTreeMap::<String, (f64, String)>::new();
     for pair in read_csv(&root().join("tests/reference/plymouth_gp_cost.csv")) {
         let cost: f64 = pair["metres"].parse().unwrap();
         let best = cheapest

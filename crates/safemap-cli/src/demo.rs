@@ -133,6 +133,50 @@ source = "police"
 category = "violence_and_sexual_offences"
 hotspots = "top_share"
 top_share = 0.05
+
+# Service gaps for commissioners: per area and kind of service the nearest service, the
+# services within 3 km and enhanced 2SFCA access (Luo and Qi's weights up to 1, 2 and 3 km),
+# in access.csv; a need index of domestic abuse and deprivation; need against access; three
+# new IDVA services where they reach (within 2 km) the most high-need residents no IDVA
+# service reaches
+# (candidate_sites.geojson); and a priority ranking with its drivers (priority.csv).
+[access]
+within = 3000
+
+[[access.score]]
+name = "e2sfca_3km"
+max_cost = 3000
+decay = "stepwise"
+steps = [[1000, 1.0], [2000, 0.68], [3000, 0.22]]
+
+[need]
+[[need.component]]
+column = "force_flag_domestic_abuse_rate"
+weight = 1.0
+
+[[need.component]]
+column = "deprivation"
+weight = 1.0
+higher_is_more = false
+
+[gap]
+score = "e2sfca_3km"
+
+[sites]
+kind = "idva_service"
+count = 3
+coverage_cost = 2000
+
+[priority]
+top = 10
+
+[[priority.component]]
+column = "need"
+weight = 1.0
+
+[[priority.component]]
+column = "gap_idva_service"
+weight = 1.0
 "#;
 
 /// The analyst token file, in the demo directory.

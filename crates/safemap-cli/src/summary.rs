@@ -266,7 +266,7 @@ fn print_access(a: &AccessResults) {
     if let Some(s) = &a.sites {
         let added: f64 = s.mclp.steps.iter().map(|st| st.gain).sum();
         println!(
-            "sites: {} new {} sites reach {} more high-need residents within {} m ({} of {} covered before)",
+            "sites: {} new {} sites cover {} more need-weighted residents within {} m ({} of {} covered before)",
             s.mclp.steps.len(),
             s.kind,
             thousands(added.round() as u64),

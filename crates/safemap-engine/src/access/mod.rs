@@ -102,7 +102,8 @@ pub fn run(
         })
         .transpose()?;
     let need_score: Option<Vec<Option<f64>>> = need.as_ref().map(|n| n.composite.score.clone());
-    let high_need = high_need(study, need_score.as_deref(), population.len());
+    let above_cut = need_above_cut(study, need_score.as_deref(), population.len());
+    let high_need: Vec<bool> = above_cut.iter().map(Option::is_some).collect();
     let matrix = CostInputs::read(study, section, results, services)?;
     let kinds = kinds_of(study, section, services)?;
     let gap_score = study.gap.as_ref().map(|g| {
@@ -141,7 +142,7 @@ pub fn run(
     let sites = study
         .sites
         .as_ref()
-        .map(|s| sites::run(s, &demand.points, &population, &high_need, services))
+        .map(|s| sites::run(s, &demand.points, &population, &above_cut, services))
         .transpose()?;
     let priority = study
         .priority
@@ -175,19 +176,22 @@ fn access_error(step: &'static str) -> impl Fn(AccessError) -> EngineError {
     move |source| EngineError::Access { step, source }
 }
 
-/// Per area: need strictly above the `[gap]` quantile (the median without `[gap]`); all
-/// false without a need index.
-fn high_need(study: &Study, need: Option<&[Option<f64>]>, n: usize) -> Vec<bool> {
+/// Per area, how far its need is above the high-need cut (the `[gap] high_need_quantile`
+/// of the need index, the median without `[gap]`): `None` unless it is high need, and for
+/// every area without a need index.
+fn need_above_cut(study: &Study, need: Option<&[Option<f64>]>, n: usize) -> Vec<Option<f64>> {
     let Some(need) = need else {
-        return vec![false; n];
+        return vec![None; n];
     };
     let values: Vec<f64> = need.iter().flatten().copied().collect();
     if values.is_empty() {
-        return vec![false; n];
+        return vec![None; n];
     }
     let q = study.gap.as_ref().map_or(0.5, |g| g.high_need_quantile);
     let cut = quantile(values, q);
-    need.iter().map(|v| v.is_some_and(|v| v > cut)).collect()
+    need.iter()
+        .map(|v| v.filter(|&v| v > cut).map(|v| v - cut))
+        .collect()
 }
 
 /// The kinds analysed: those `[access] kinds` names, or every kind in the register (in

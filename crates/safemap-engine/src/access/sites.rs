@@ -1,6 +1,7 @@
 //! `[sites]`: new services of one kind placed at area centroids so as to cover the most
-//! unmet need (maximal covering location): the residents of high-need areas that no service
-//! of the kind reaches within the coverage cost (straight-line metres).
+//! unmet need (maximal covering location). An area's unmet need is its residents times how
+//! far its need index is above the high-need cut, when no service of the kind reaches it
+//! within the coverage cost (straight-line metres): the neediest of the unserved weigh most.
 
 use super::access_error;
 use crate::config::SitesSection;
@@ -17,7 +18,8 @@ pub struct SitesResult {
     pub kind: String,
     /// The coverage cost, metres.
     pub coverage_cost: f64,
-    /// Per area its unmet need: its residents when it is high need, else 0.
+    /// Per area its need weight: residents × (need − high-need cut) in a high-need area,
+    /// else 0 (whether or not a service already reaches it).
     pub need_weight: Vec<f64>,
     /// The solution; candidate `k` is area `k`'s demand point.
     pub mclp: Mclp,
@@ -28,7 +30,7 @@ pub fn run(
     section: &SitesSection,
     demand: &[Coord<f64>],
     population: &[f64],
-    high_need: &[bool],
+    above_cut: &[Option<f64>],
     services: &LocatedServices,
 ) -> Result<SitesResult, EngineError> {
     let existing: Vec<Coord<f64>> = services
@@ -42,8 +44,8 @@ pub fn run(
         .map_err(access_error("sites"))?;
     let need_weight: Vec<f64> = population
         .iter()
-        .zip(high_need)
-        .map(|(&p, &high)| if high { p } else { 0.0 })
+        .zip(above_cut)
+        .map(|(&p, above)| above.map_or(0.0, |a| p * a))
         .collect();
     let candidates = CostMatrix::straight_line(demand, demand, section.coverage_cost)
         .map_err(access_error("sites"))?;
