@@ -161,3 +161,45 @@ fn no_output_file_holds_a_refuge_location() {
     }
     assert!(searched >= 15, "{searched} files");
 }
+
+#[test]
+fn no_answer_of_the_server_holds_a_refuge_location_for_either_role() {
+    let forms = refuge_location_strings();
+    let s = serving::Server::demo();
+    let mut paths: Vec<String> = [
+        "/api/layers",
+        "/api/manifest",
+        "/api/areas.json",
+        "/api/areas.geojson",
+        "/tiles/services.json",
+    ]
+    .map(String::from)
+    .to_vec();
+    // Every services tile over the city at the zooms people read points at, as GeoJSON
+    // (coordinates in degrees, the form a search could find).
+    for z in [12_u8, 14] {
+        for (z, x, y) in serving::tiles_over(s.bounds(), z) {
+            paths.push(format!("/tiles/services/{z}/{x}/{y}.geojson"));
+        }
+    }
+    let mut searched = 0;
+    for path in &paths {
+        for analyst in [false, true] {
+            let r = if analyst {
+                s.get_analyst(path)
+            } else {
+                s.get(path)
+            };
+            assert!(r.status().is_success(), "{path}: {}", r.status());
+            let text = r.text().unwrap();
+            for form in &forms {
+                assert!(
+                    !text.contains(form.as_str()),
+                    "{path} (analyst {analyst}) holds {form}"
+                );
+            }
+            searched += 1;
+        }
+    }
+    assert!(searched > 20, "{searched} answers");
+}
