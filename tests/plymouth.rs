@@ -245,4 +245,17 @@ fn gp_access_equals_pysal_access() {
         assert_eq!(&got["nearest_service"], id);
     }
     assert!(compared >= 320, "{compared}");
+    // The manifest records the settings and the matrix read, with its checksum.
+    let m = manifest(out.path());
+    assert_eq!(
+        m["parameters"]["access"]["access"]["score"][1]["decay"],
+        "stepwise"
+    );
+    let matrix = m["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["role"] == "access.cost_matrix")
+        .unwrap();
+    assert_eq!(matrix["sha256"].as_str().unwrap().len(), 64);
 }

@@ -414,6 +414,15 @@ fn input_checksums(study: &Study, results: &StudyResults) -> Result<Vec<InputFil
     if let Some(s) = &study.services {
         files.push(("services".to_string(), study.resolve(&s.path)));
     }
+    // Access inputs (not public roles: the public learns only that they exist).
+    if let Some(a) = &study.access {
+        if let Some(m) = &a.cost_matrix {
+            files.push(("access.cost_matrix".to_string(), study.resolve(&m.path)));
+        }
+        if let Some(c) = &a.centroids {
+            files.push(("access.centroids".to_string(), study.resolve(&c.path)));
+        }
+    }
     // Source files as read (expanding the patterns again could match the outputs).
     for s in &results.sources {
         let role = safemap_results::manifest::source_input_role(&s.section.name);

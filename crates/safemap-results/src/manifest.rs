@@ -114,6 +114,10 @@ pub struct Parameters {
     pub sources: Value,
     /// `[services]` as written.
     pub services: Value,
+    /// `[access]`, `[need]`, `[gap]`, `[sites]` and `[priority]` as written (`null` when
+    /// absent), keyed by section.
+    #[serde(default)]
+    pub access: Value,
     /// The public rule: required, every key present.
     #[serde(deserialize_with = "strict_disclosure")]
     pub disclosure: DisclosureSection,

@@ -123,6 +123,17 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
             deprivation: to_value(&study.deprivation),
             sources: to_value(&study.sources),
             services: to_value(&study.services),
+            access: if study.access.is_some() {
+                json!({
+                    "access": study.access,
+                    "need": study.need,
+                    "gap": study.gap,
+                    "sites": study.sites,
+                    "priority": study.priority,
+                })
+            } else {
+                Value::Null
+            },
             disclosure: study.disclosure,
             serve: study.serve.clone(),
         },
