@@ -1,6 +1,6 @@
 //! Floating-catchment access: [`floating_catchment`] with a distance [`Decay`] (binary =
 //! classic 2SFCA, stepwise = enhanced 2SFCA, Gaussian) and a [`Method`] (two-step or
-//! balanced).
+//! balanced or proportional).
 //!
 //! # Two-step (Luo & Wang 2003; Luo & Qi 2009 for the decay)
 //!
@@ -37,7 +37,23 @@
 //! service inflation). It does **not** make `Σ_i P_i A_i = Σ_j S_j`: an area's `A_i` is
 //! its share of the services' levels, not supply per resident (one service of capacity 1
 //! shared by two areas of 1 and 3 people has level 1/4 and gives each area 1/8). The
-//! two-step measure is the one whose population-weighted total equals the supply.
+//! two-step and the proportional measures are the ones whose population-weighted total
+//! equals the supply.
+//!
+//! # Proportional (selection weights in both steps, as in Wan, Zou & Sternberg 2012's 3SFCA)
+//!
+//! Each area's population is shared among its services (`Wi_ij`, as in the balanced
+//! measure) and the same shares are used to hand each service's level back:
+//!
+//! ```text
+//! R_j = S_j / Σ_i P_i Wi_ij
+//! A_i = Σ_j Wi_ij R_j
+//! ```
+//!
+//! so `P_i A_i` is the supply area i's residents receive when every resident uses the
+//! services in reach in proportion to their weights. No demand inflation (as balanced) and
+//! no supply inflation in the sense of the issue's test: `Σ_i P_i A_i = Σ_j S_j` over the
+//! services whose catchment holds any demand, and `A_i` reads as supply per resident.
 //!
 //! # Conventions, matching PySAL `access` 1.1.10 (`access/fca.py`, `access/weights.py`)
 //!
@@ -195,6 +211,9 @@ pub enum Method {
     TwoStep,
     /// Balanced floating catchment (Paez, Higgins & Vivona 2019).
     Balanced,
+    /// Proportional allocation: the balanced measure's per-area shares in both steps, so
+    /// population-weighted access equals the supply.
+    Proportional,
 }
 
 /// Parameters of [`floating_catchment`]: the decay and the method (two-step by default).
@@ -224,14 +243,14 @@ impl FcaParams {
 /// The result of [`floating_catchment`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct FloatingCatchment {
-    /// Per demand point (area), its access `A_i`: supply per person (two-step) or its share
-    /// of the services' levels (balanced); 0 when no supply point is in reach.
+    /// Per demand point (area), its access `A_i`: supply per person (two-step, proportional)
+    /// or its share of the services' levels (balanced); 0 when no supply point is in reach.
     pub access: Vec<f64>,
     /// Per supply point, its ratio `R_j` (supply per person in its catchment), `None` when
     /// its catchment holds no weighted demand (it then adds nothing to any area).
     pub ratio: Vec<Option<f64>>,
     /// Per supply point, the demand in its catchment that `R_j` divides by: `Σ_k W_kj P_k`
-    /// (two-step) or `Σ_k P_k Wi_kj` (balanced).
+    /// (two-step) or `Σ_k P_k Wi_kj` (balanced, proportional).
     pub catchment_demand: Vec<f64>,
 }
 
@@ -270,13 +289,20 @@ pub fn floating_catchment(
     let by_supply = costs.by_supply();
     let n = costs.n_demand();
     let m = costs.n_supply();
-    // Per-area and per-service shares for the balanced measure; 1 for the two-step one.
-    let (row_sum, col_sum) = match params.method {
+    // Step 1 divides each pair's weight by its area's weight sum (balanced, proportional);
+    // step 2 by its service's (balanced) or its area's (proportional); none for two-step.
+    let area_sums = || weight_sums(n, |i| costs.supplies_of(i), decay);
+    let (row_sum, step2_sum) = match params.method {
         Method::TwoStep => (None, None),
         Method::Balanced => (
-            Some(weight_sums(n, |i| costs.supplies_of(i), decay)),
-            Some(weight_sums(m, |j| by_supply.demands_of(j), decay)),
+            Some(area_sums()),
+            Some(Step2Share::PerService(weight_sums(
+                m,
+                |j| by_supply.demands_of(j),
+                decay,
+            ))),
         ),
+        Method::Proportional => (Some(area_sums()), Some(Step2Share::PerArea)),
     };
     let catchment_demand: Vec<f64> = (0..m)
         .into_par_iter()
@@ -301,9 +327,10 @@ pub fn floating_catchment(
             sum(costs.supplies_of(i).iter().filter_map(|(j, c)| {
                 let w = decay.weight(c);
                 let r = ratio[j].filter(|_| w > 0.0)?;
-                Some(match &col_sum {
-                    Some(s) => w / s[j] * r,
-                    None => w * r,
+                Some(match (&step2_sum, &row_sum) {
+                    (Some(Step2Share::PerService(s)), _) => w / s[j] * r,
+                    (Some(Step2Share::PerArea), Some(a)) => w / a[i] * r,
+                    _ => w * r,
                 })
             }))
         })
@@ -313,6 +340,14 @@ pub fn floating_catchment(
         ratio,
         catchment_demand,
     })
+}
+
+/// What the second step divides a pair's weight by.
+enum Step2Share {
+    /// The service's weight sum (balanced).
+    PerService(Vec<f64>),
+    /// The area's weight sum, as in step 1 (proportional).
+    PerArea,
 }
 
 /// Per row, the sum of the decay weights of its pairs.
@@ -488,6 +523,24 @@ mod tests {
         close(pop.iter().zip(&r.access).map(|(p, a)| p * a).sum(), 2.0);
     }
 
+    #[test]
+    fn proportional_by_hand() {
+        let (costs, pop, _) = fixture();
+        let params = FcaParams::new(Decay::Binary { cutoff: 2000.0 }).method(Method::Proportional);
+        let r = floating_catchment(&costs, &pop, Some(&[1.0, 4.0]), &params).unwrap();
+        // Wi as in balanced_by_hand: (0,s0) 1, (1,s0) 1/2, (1,s1) 1/2, (2,s1) 1, so the same
+        // allocated demand 200 and 400; R0 = 1/200, R1 = 4/400 = 1/100.
+        assert_eq!(r.catchment_demand, vec![200.0, 400.0]);
+        close(r.ratio[0].unwrap(), 1.0 / 200.0);
+        close(r.ratio[1].unwrap(), 1.0 / 100.0);
+        // A0 = R0; A1 = R0 / 2 + R1 / 2 = 3/400; A2 = R1.
+        close(r.access[0], 1.0 / 200.0);
+        close(r.access[1], 3.0 / 400.0);
+        close(r.access[2], 1.0 / 100.0);
+        // Weighted by population: 100/200 + 200 * 3/400 + 300/100 = 5, the whole supply.
+        close(pop.iter().zip(&r.access).map(|(p, a)| p * a).sum(), 5.0);
+    }
+
     /// A random instance: areas and services in a 10 km square, straight-line costs.
     fn random_instance(seed: u64) -> (CostMatrix, Vec<f64>, Vec<f64>) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -583,6 +636,19 @@ mod tests {
                     .filter_map(|(r, d)| r.map(|r| r * d))
                     .sum();
                 assert_relative(supplied, reachable_supply(&bal, &cap), "BFCA sum R D");
+
+                let prop = floating_catchment(
+                    &costs,
+                    &pop,
+                    Some(&cap),
+                    &FcaParams::new(decay.clone()).method(Method::Proportional),
+                )
+                .unwrap();
+                // Proportional: the same allocated demand as balanced, and population-weighted
+                // access is the reachable supply (no inflation).
+                assert_eq!(prop.catchment_demand, bal.catchment_demand);
+                let weighted: f64 = pop.iter().zip(&prop.access).map(|(p, a)| p * a).sum();
+                assert_relative(weighted, reachable_supply(&prop, &cap), "proportional sum P A");
             }
         }
     }

@@ -238,6 +238,7 @@ fn fca_params(s: &ScoreSection) -> FcaParams {
     FcaParams::new(decay).method(match s.method {
         MethodName::TwoStep => Method::TwoStep,
         MethodName::Balanced => Method::Balanced,
+        MethodName::Proportional => Method::Proportional,
     })
 }
 

@@ -105,6 +105,8 @@ pub enum MethodName {
     TwoStep,
     /// Balanced floating catchment (Paez, Higgins and Vivona 2019).
     Balanced,
+    /// Proportional allocation: population-weighted access equals the supply.
+    Proportional,
 }
 
 /// Distance-decay functions.
