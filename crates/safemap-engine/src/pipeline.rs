@@ -238,7 +238,15 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         })
         .transpose()?;
     steps.run("Writing outputs", || -> Result<(), EngineError> {
-        outputs::areas_geojson::write(&results, &out_dir.join(files::AREAS_GEOJSON))?;
+        let access_columns = access
+            .as_ref()
+            .map(|a| a.area_columns(results.areas.areas.len()))
+            .unwrap_or_default();
+        outputs::areas_geojson::write(
+            &results,
+            &access_columns,
+            &out_dir.join(files::AREAS_GEOJSON),
+        )?;
         outputs::areas_csv::write(&results, &out_dir.join(files::AREAS_CSV))?;
         outputs::counts_csv::write(&results, &out_dir.join(files::COUNTS_CSV))?;
         outputs::counts_by_hour_csv::write(&results, &out_dir.join(files::COUNTS_BY_HOUR_CSV))?;

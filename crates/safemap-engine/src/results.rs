@@ -94,18 +94,7 @@ impl StudyResults {
             cols.push(format!("{}_coverage", s.section.name));
         }
         for a in &self.analyses {
-            let name = &a.section.name;
-            cols.push(format!("{name}_value"));
-            let corr = correction_name(a.section.correction);
-            for local in &a.local {
-                let stat = local.statistic();
-                cols.extend(
-                    local_fields(local)
-                        .iter()
-                        .map(|f| analysis_column(name, stat, f)),
-                );
-                cols.extend(class_columns(name, stat, corr));
-            }
+            cols.extend(a.columns());
         }
         cols
     }
@@ -187,6 +176,26 @@ impl StudyResults {
             }
         }
         row
+    }
+}
+
+impl AnalysisResult {
+    /// The analysis's columns of the attribute table: `{name}_value`, then per local
+    /// statistic its fields and its two classes.
+    pub fn columns(&self) -> Vec<String> {
+        let name = &self.section.name;
+        let mut cols = vec![format!("{name}_value")];
+        let corr = correction_name(self.section.correction);
+        for local in &self.local {
+            let stat = local.statistic();
+            cols.extend(
+                local_fields(local)
+                    .iter()
+                    .map(|f| analysis_column(name, stat, f)),
+            );
+            cols.extend(class_columns(name, stat, corr));
+        }
+        cols
     }
 }
 

@@ -86,6 +86,42 @@ pub fn class_columns(analysis: &str, statistic: &str, correction: &str) -> [Stri
     statistic_class_columns(statistic, correction).map(|c| format!("{analysis}_{c}"))
 }
 
+/// The need index column (`[need]`).
+pub const NEED: &str = "need";
+/// The need index's rank column (1 = highest need).
+pub const NEED_RANK: &str = "need_rank";
+/// The priority ranking's rank column (`[priority]`; 1 = first).
+pub const PRIORITY_RANK: &str = "priority_rank";
+/// The priority ranking's score column.
+pub const PRIORITY_SCORE: &str = "priority_score";
+/// The priority ranking's drivers, in words (`need (+3.60); gap_idva_service (+2.65)`).
+pub const PRIORITY_DRIVERS: &str = "priority_drivers";
+
+/// The column of one access figure of a service kind: `access_{kind}_{field}`, where
+/// `field` is `nearest` (cost of the nearest service), `within` (services within the
+/// `[access] within` cost) or a `[[access.score]]` name.
+pub fn access_column(kind: &str, field: &str) -> String {
+    format!("access_{kind}_{field}")
+}
+
+/// The need-against-access gap score of a service kind: `gap_{kind}` (also a name the
+/// `[priority]` components may use).
+pub fn gap_column(kind: &str) -> String {
+    format!("gap_{kind}")
+}
+
+/// The four-way gap class of a service kind (`gap`, `high_need_high_access`, ...):
+/// `gap_{kind}_class`.
+pub fn gap_class_column(kind: &str) -> String {
+    format!("gap_{kind}_class")
+}
+
+/// The bivariate class of a service kind, need tercile against access tercile (`n3a1` is
+/// the highest need third with the lowest access third): `gap_{kind}_bivariate`.
+pub fn gap_bivariate_column(kind: &str) -> String {
+    format!("gap_{kind}_bivariate")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@
 //! The seam between batch and serving: `safemap-server` depends on this crate, never on the
 //! engine.
 
+pub mod access_entry;
 pub mod audit;
 pub mod columns;
 pub mod coverage;
@@ -24,5 +25,6 @@ pub mod manifest;
 pub mod registry;
 pub mod sensitive_table;
 
+pub use access_entry::{AccessEntry, AccessKind};
 pub use manifest::{Manifest, ManifestError, FORMAT_VERSION};
 pub use registry::{GeometryKind, LayerEntry, LayerKind, ProtectedCount};

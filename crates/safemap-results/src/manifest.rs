@@ -85,6 +85,9 @@ pub struct Manifest {
     pub density: Value,
     /// The layer registry.
     pub layers: Vec<LayerEntry>,
+    /// What `[access]` computed and its area columns (absent without `[access]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<crate::AccessEntry>,
     /// Every file written, in writing order.
     pub outputs: Vec<String>,
 }

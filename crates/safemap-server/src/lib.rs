@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/areas.json", get(routes::api::areas_json))
         .route("/api/areas.geojson", get(routes::api::areas_geojson))
         .route("/api/areas/{code}", get(routes::api::area))
+        .route("/api/priority", get(routes::access::priority))
         .route("/tiles/{file}", get(routes::tiles::tilejson))
         .route("/tiles/{layer}/{z}/{x}/{y}", get(routes::tiles::tile))
         .route("/admin/reload", post(routes::admin::reload))

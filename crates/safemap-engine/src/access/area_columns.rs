@@ -1,17 +1,21 @@
 //! Numeric area columns by name, for the need index and the priority ranking: any number
 //! column of the attribute table (`areas.csv`), plus the scores access adds (`need`,
-//! `gap_{kind}`).
+//! `gap_{kind}`). Each column knows whether it is open: made only from data the public may
+//! see exactly (population, deprivation, a non-sensitive source's measures, an analysis of
+//! one); a figure built from any other column is not published.
 
 use crate::config::{ComponentSection, Study};
 use crate::error::EngineError;
 use crate::results::{ColumnValue, StudyResults};
 use safemap_access::Component;
-use std::collections::BTreeMap;
+use safemap_results::columns::measure_columns;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Named columns of per-area numbers (`None`: missing).
 #[derive(Debug, Default)]
 pub struct AreaColumns {
     columns: BTreeMap<String, Vec<Option<f64>>>,
+    open: BTreeSet<String>,
 }
 
 /// A component's values, oriented so that higher means more, with its weight.
@@ -52,6 +56,7 @@ impl AreaColumns {
             }
         }
         AreaColumns {
+            open: open_columns(results),
             columns: names
                 .into_iter()
                 .zip(columns)
@@ -62,9 +67,19 @@ impl AreaColumns {
         }
     }
 
-    /// Adds (or replaces) a column.
-    pub fn insert(&mut self, name: String, values: Vec<Option<f64>>) {
+    /// Adds (or replaces) a column, open when `open`.
+    pub fn insert(&mut self, name: String, values: Vec<Option<f64>>, open: bool) {
+        if open {
+            self.open.insert(name.clone());
+        } else {
+            self.open.remove(&name);
+        }
         self.columns.insert(name, values);
+    }
+
+    /// Whether every column of `sections` is open.
+    pub fn all_open(&self, sections: &[ComponentSection]) -> bool {
+        sections.iter().all(|c| self.open.contains(&c.column))
     }
 
     /// The components of `[need]` or `[priority]` (`key` names the section in errors).
@@ -106,4 +121,28 @@ impl AreaColumns {
             })
             .collect()
     }
+}
+
+/// The open columns of the attribute table: population and deprivation, the measures and
+/// coverage of every source that is not sensitive, and every column of an analysis of such
+/// a source's counts (an analysis of a `[[measure]]` is treated as not open).
+fn open_columns(results: &StudyResults) -> BTreeSet<String> {
+    let mut open: BTreeSet<String> = ["population", "deprivation"].map(String::from).into();
+    let mut open_sources = BTreeSet::new();
+    for s in results.sources.iter().filter(|s| !s.section.is_sensitive()) {
+        let name = &s.section.name;
+        open.extend(measure_columns(name, &s.slugs));
+        open.insert(format!("{name}_coverage"));
+        open_sources.insert(name.as_str());
+    }
+    for a in &results.analyses {
+        if a.section
+            .source
+            .as_deref()
+            .is_some_and(|s| open_sources.contains(s))
+        {
+            open.extend(a.columns());
+        }
+    }
+    open
 }

@@ -8,6 +8,7 @@
 //! this module: their ids are never kept as an area's nearest service.
 
 mod area_columns;
+mod area_view;
 mod demand;
 mod sites;
 
@@ -27,6 +28,7 @@ use safemap_access::{
 };
 use safemap_geo::reproject::to_bng;
 use safemap_ingest::{read_travel_costs, CostUnit, TravelCostColumns};
+use safemap_results::columns::{gap_column, NEED};
 use safemap_types::ServiceKind;
 use std::collections::HashMap;
 
@@ -37,7 +39,10 @@ pub struct KindAccess {
     pub kind: ServiceKind,
     /// Services of the kind in the register (confidential ones included).
     pub services: usize,
-    /// Per area the cost of the nearest service, and its id unless it is confidential.
+    /// Whether any service of the kind is confidential.
+    pub confidential: bool,
+    /// Per area the cost of the nearest service and its id; all `None` for a kind with a
+    /// confidential service (distances from many areas would locate it).
     pub nearest: Vec<Option<(f64, Option<String>)>>,
     /// Per area the services within `[access] within`.
     pub within: Vec<usize>,
@@ -73,6 +78,11 @@ pub struct AccessResults {
     pub sites: Option<SitesResult>,
     /// The ranking, when `[priority]` is given, with its inputs.
     pub priority: Option<(Priority, Vec<OwnedComponent>)>,
+    /// Which `[[access.score]]` the gap scores use.
+    pub gap_score: Option<usize>,
+    /// Whether the need index and the ranking are made only from open columns (see
+    /// [`AreaColumns`]): only then are they, the gap scores and the new sites public.
+    pub open: bool,
 }
 
 /// Runs `[access]` and what builds on it; `None` without `[access]`.
@@ -92,6 +102,10 @@ pub fn run(
         .map(|p| p.unwrap_or(0.0))
         .collect();
     let mut columns = AreaColumns::of(results);
+    let need_open = study
+        .need
+        .as_ref()
+        .is_some_and(|n| columns.all_open(&n.components));
     let need = study
         .need
         .as_ref()
@@ -106,10 +120,9 @@ pub fn run(
     let high_need: Vec<bool> = above_cut.iter().map(Option::is_some).collect();
     let matrix = CostInputs::read(study, section, results, services)?;
     let kinds = kinds_of(study, section, services)?;
-    let gap_score = study.gap.as_ref().map(|g| {
-        g.score
-            .clone()
-            .unwrap_or_else(|| section.scores[0].name.clone())
+    let gap_score = study.gap.as_ref().and_then(|g| {
+        let name = g.score.as_ref().unwrap_or(&section.scores[0].name);
+        section.scores.iter().position(|s| &s.name == name)
     });
     let mut out = Vec::new();
     for kind in kinds {
@@ -122,22 +135,23 @@ pub fn run(
             &matrix,
             kind,
         )?;
-        if let (Some(g), Some(score), Some(need)) = (&study.gap, &gap_score, &need_score) {
-            let s = section.scores.iter().position(|s| &s.name == score);
-            let access: Vec<Option<f64>> = s
-                .map(|s| k.scores[s].iter().map(|&a| Some(a)).collect())
-                .unwrap_or_default();
+        if let (Some(g), Some(s), Some(need)) = (&study.gap, gap_score, &need_score) {
+            let access: Vec<Option<f64>> = k.scores[s].iter().map(|&a| Some(a)).collect();
             let params = safemap_access::GapParams::new()
                 .need_quantile(g.high_need_quantile)
                 .access_quantile(g.high_access_quantile);
             let kind_gap = gap(need, &access, &params).map_err(access_error("gap"))?;
-            columns.insert(format!("gap_{}", k.kind.as_str()), kind_gap.score.clone());
+            columns.insert(
+                gap_column(k.kind.as_str()),
+                kind_gap.score.clone(),
+                need_open,
+            );
             k.gap = Some(kind_gap);
         }
         out.push(k);
     }
     if let Some(n) = &need_score {
-        columns.insert("need".into(), n.clone());
+        columns.insert(NEED.into(), n.clone(), need_open);
     }
     let sites = study
         .sites
@@ -154,6 +168,10 @@ pub fn run(
             Ok((ranking, inputs))
         })
         .transpose()?;
+    let ranking_open = study
+        .priority
+        .as_ref()
+        .is_none_or(|p| columns.all_open(&p.components));
     Ok(Some(AccessResults {
         demand,
         unit: match section.cost_matrix.as_ref().map(|m| m.unit) {
@@ -168,6 +186,8 @@ pub fn run(
         high_need,
         sites,
         priority,
+        gap_score,
+        open: (study.need.is_none() || need_open) && ranking_open,
     }))
 }
 
@@ -257,6 +277,10 @@ fn kind_access(
         .iter()
         .filter(|(s, _)| s.kind == kind)
         .count();
+    let confidential = services
+        .services
+        .iter()
+        .any(|(s, _)| s.kind == kind && s.confidential);
     let reach = section
         .scores
         .iter()
@@ -271,9 +295,9 @@ fn kind_access(
     let nearest = nearest_found
         .into_iter()
         .map(|n| {
-            n.map(|n| {
+            n.filter(|_| !confidential).map(|n| {
                 let (s, _) = &services.services[located.index[n.supply]];
-                (n.cost, (!s.confidential).then(|| s.id.clone()))
+                (n.cost, Some(s.id.clone()))
             })
         })
         .collect();
@@ -297,6 +321,7 @@ fn kind_access(
     Ok(KindAccess {
         kind,
         services: of_kind,
+        confidential,
         nearest,
         within,
         scores,

@@ -1,6 +1,6 @@
 //! `access.csv`: one row per area and kind of service, from `[access]`, `[need]` and
-//! `[gap]`. The nearest service's id is left empty when that service is confidential: only
-//! area figures leave the run for a refuge.
+//! `[gap]`. A kind with any confidential service has no nearest cost or id at all: only
+//! area figures leave the run for a refuge, and not its distance from each area.
 
 use crate::access::AccessResults;
 use crate::error::EngineError;

@@ -1,5 +1,5 @@
 //! `areas.geojson`: RFC 7946 FeatureCollection in WGS84, one feature per area with the
-//! attribute table as properties.
+//! attribute table as properties, then any further area columns (those of `[access]`).
 
 use crate::error::EngineError;
 use crate::outputs::{rounded_geometry, write_features};
@@ -15,17 +15,26 @@ fn value_json(v: &ColumnValue) -> Value {
     }
 }
 
-/// Writes `areas.geojson`.
-pub fn write(results: &StudyResults, path: &Path) -> Result<(), EngineError> {
+/// Writes `areas.geojson`; `extra` holds further columns, one value per area each.
+pub fn write(
+    results: &StudyResults,
+    extra: &[(String, Vec<ColumnValue>)],
+    path: &Path,
+) -> Result<(), EngineError> {
     let columns = results.columns();
     write_features(
         path,
         results.areas.areas.iter().enumerate().map(|(i, area)| {
-            let props: Map<String, Value> = columns
+            let mut props: Map<String, Value> = columns
                 .iter()
                 .cloned()
                 .zip(results.row(i).iter().map(value_json))
                 .collect();
+            props.extend(
+                extra
+                    .iter()
+                    .map(|(name, v)| (name.clone(), value_json(&v[i]))),
+            );
             // Planar boundaries have no WGS84 geometry: RFC 7946 allows a null geometry.
             serde_json::json!({
                 "type": "Feature",

@@ -19,7 +19,7 @@ use safemap_results::files;
 pub use safemap_results::manifest::InputFile;
 use safemap_results::manifest::{AnalysisEntry, Parameters, SourceEntry, TimePrecision};
 use safemap_results::registry::{GeometryKind, LayerEntry, LayerKind, ProtectedCount};
-use safemap_results::{Manifest, FORMAT_VERSION};
+use safemap_results::{AccessEntry, Manifest, FORMAT_VERSION};
 use safemap_stats::kde::KdeSurface;
 use safemap_types::Crs;
 use serde::Serialize;
@@ -70,7 +70,22 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
                     "other_codes": s.other_codes, "rejected": s.rejected })
         })
     };
-    let layers = registry(study, results, services.is_some(), grid, density.is_some());
+    let access_entry = access.map(|a| {
+        a.entry(
+            study
+                .access
+                .as_ref()
+                .is_none_or(|s| s.cost_matrix.is_none()),
+        )
+    });
+    let layers = registry(
+        study,
+        results,
+        services.is_some(),
+        grid,
+        density.is_some(),
+        access_entry.as_ref(),
+    );
     let mut outputs: Vec<String> = [
         files::AREAS_GEOJSON,
         files::AREAS_CSV,
@@ -182,11 +197,13 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
             _ => Value::Null,
         },
         layers,
+        access: access_entry,
         outputs,
     }
 }
 
-/// The layer registry: the areas, and the grid, density and services layers the run wrote.
+/// The layer registry: the areas (with the access columns the public may see), and the grid,
+/// density, services and new sites layers the run wrote.
 /// Grid and density show where a source's events are, so they are as sensitive as it is
 /// (and a source is sensitive when its data is: [`crate::config::SourceSection::sensitivity`]).
 /// The services layer holds the register without its confidential services, which never
@@ -197,6 +214,7 @@ fn registry(
     services: bool,
     grid: Option<&GridResult>,
     density: bool,
+    access: Option<&AccessEntry>,
 ) -> Vec<LayerEntry> {
     let strings = |v: &[&str]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
     let count = || ProtectedCount {
@@ -210,7 +228,8 @@ fn registry(
             .find(|s| s.name == source)
             .is_none_or(crate::config::SourceSection::is_sensitive)
     };
-    let (public_area_columns, area_counts) = public_area_columns(results);
+    let (mut public_area_columns, area_counts) = public_area_columns(results);
+    public_area_columns.extend(access.iter().flat_map(|a| a.public_columns()));
     let mut layers = vec![LayerEntry {
         name: "areas".into(),
         file: files::AREAS_GEOJSON.into(),
@@ -271,7 +290,49 @@ fn registry(
             protected_counts: Vec::new(),
         });
     }
+    if let Some(a) = access.filter(|a| a.sites) {
+        layers.push(candidate_sites_entry(study, a));
+    }
     layers
+}
+
+/// The new sites: where they go (area centroids, public) and the need each covers, which is
+/// built from the need index: public only when that index is made from open inputs, else
+/// the layer is analyst only and names the sensitive sources it is drawn from.
+fn candidate_sites_entry(study: &Study, access: &AccessEntry) -> LayerEntry {
+    let sensitive_sources: Vec<String> = study
+        .sources
+        .iter()
+        .filter(|s| s.is_sensitive())
+        .map(|s| s.name.clone())
+        .collect();
+    LayerEntry {
+        name: "candidate_sites".into(),
+        file: files::CANDIDATE_SITES_GEOJSON.into(),
+        kind: LayerKind::Features,
+        geometry: GeometryKind::Point,
+        sources: if access.need_open {
+            Vec::new()
+        } else {
+            sensitive_sources
+        },
+        sensitive: !access.need_open,
+        public_columns: [
+            "order",
+            "kind",
+            "area",
+            "area_name",
+            "coverage_cost_m",
+            "need_covered_before",
+            "need_added",
+            "need_covered_after",
+            "need_total",
+            "method",
+        ]
+        .map(String::from)
+        .to_vec(),
+        protected_counts: Vec::new(),
+    }
 }
 
 /// The public columns of the areas layer, each named exactly, and its protected counts:

@@ -130,6 +130,7 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
             "kind_labels": kinds,
             "tiers": ["primary", "secondary", "tertiary"],
         },
+        "access": super::access::catalogue_entry(&data, role),
     });
     // How many confidential services there are is for the analyst: the public learns
     // nothing of them.
@@ -502,6 +503,7 @@ pub async fn area(
             "hour_of_week": hour_of_week,
             "hour_of_week_note": note,
             "analyses": analyses,
+            "access": super::access::area_access(&data, i, role),
         })))
     })
     .await

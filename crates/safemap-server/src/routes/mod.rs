@@ -1,5 +1,6 @@
 //! Route handlers, one file per family.
 
+pub mod access;
 pub mod admin;
 pub mod api;
 pub mod tiles;
