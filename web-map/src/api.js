@@ -91,4 +91,5 @@ export const api = {
   areasGeo: (state) => getJson('/api/areas.geojson', state ? filterParams(state) : undefined),
   area: (code, state) => getJson(`/api/areas/${encodeURIComponent(code)}`, filterParams(state)),
   tileJson: (url) => getJson(url),
+  priority: (n) => getJson('/api/priority', { n }),
 };

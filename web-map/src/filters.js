@@ -7,6 +7,7 @@ import { analysisLabel, esc, fmtPeriod, humanize, measureLabel } from './format.
 import { METHODS } from './classify.js';
 import { SEQUENTIAL, TIERS } from './palettes.js';
 import { RANK_MEASURES } from './priority.js';
+import { gapKinds } from './service-gaps.js';
 
 const $ = (id) => document.getElementById(id);
 const DAY_IDS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -32,6 +33,8 @@ export function layerOptions(catalogue, tiles, areaFields) {
   }
   if (tiles.grid) hot.push({ id: 'grid', label: 'Gi* on grid cells' });
   if (hot.length) groups.push({ label: 'Hotspots (fixed by the study)', options: hot });
+  const gaps = gapKinds(catalogue, areaFields).map((k) => ({ id: `bivariate:${k.kind}`, label: `Need against access: ${k.label}` }));
+  if (gaps.length) groups.push({ label: 'Service gaps (fixed by the study)', options: gaps });
   const other = [];
   if (tiles.density) other.push({ id: 'density', label: 'Kernel density (heat surface)' });
   for (const [f, type] of Object.entries(areaFields || {})) {
@@ -63,7 +66,9 @@ export function initControls(ctx) {
   fillSelect($('class-k'), [3, 4, 5, 6, 7, 8, 9].map((k) => ({ id: String(k), label: `${k} classes` })));
   fillSelect($('palette'), Object.entries(SEQUENTIAL).map(([id, label]) => ({ id, label })));
   fillSelect($('source'), catalogue.sources.map((s) => ({ id: s.name, label: humanize(s.label || s.name) + (s.time_precision === 'month' ? ' (monthly)' : '') })));
-  fillSelect($('rank'), Object.entries(RANK_MEASURES).map(([id, label]) => ({ id, label })));
+  const ranks = Object.entries(RANK_MEASURES).map(([id, label]) => ({ id, label }));
+  if (catalogue.access && catalogue.access.priority) ranks.unshift({ id: 'priority', label: 'Priority (need and service gaps)' });
+  fillSelect($('rank'), ranks);
 
   $('custom-days').innerHTML = DAY_IDS.map(
     (d, i) => `<label class="inline"><input type="checkbox" name="day" value="${d}"> <abbr title="${DAY_NAMES[i]}">${DAY_NAMES[i].slice(0, 3)}</abbr></label>`,
@@ -84,6 +89,10 @@ export function initControls(ctx) {
     .map((t) => `<label class="inline"><input type="checkbox" name="tier" value="${esc(t)}" checked> ${esc(t)}</label>`)
     .join('');
   $('services-section').hidden = !ctx.tiles.services;
+  const access = catalogue.access;
+  $('rings-field').hidden = !(access && access.straight_line && access.within > 0);
+  $('gaps-section').hidden = !access;
+  $('sites-field').hidden = !ctx.tiles.candidate_sites;
 
   const source = () => catalogue.sources.find((s) => s.name === ctx.getState().source) || catalogue.sources[0];
 
@@ -143,6 +152,9 @@ export function initControls(ctx) {
   $('service-kinds').addEventListener('change', () => ctx.update({ kinds: serviceSel('kind', kinds) }));
   $('service-tiers').addEventListener('change', () => ctx.update({ tiers: serviceSel('tier', tiers) }));
   $('rank').addEventListener('change', (e) => ctx.update({ rank: e.target.value }));
+  $('service-colour').addEventListener('change', (e) => ctx.update({ colour: e.target.value }));
+  $('rings-on').addEventListener('change', (e) => ctx.update({ rings: e.target.checked }));
+  $('sites-on').addEventListener('change', (e) => ctx.update({ sites: e.target.checked }));
 
   function sync() {
     const st = ctx.getState();
@@ -154,7 +166,7 @@ export function initControls(ctx) {
     document.querySelectorAll('input[name="adj"]').forEach((r) => { r.checked = r.value === st.adj; });
     const hotspot = /^(gi|lisa):/.test(st.layer) || st.layer === 'grid';
     $('adj-field').hidden = !hotspot;
-    const classified = !hotspot;
+    const classified = !hotspot && !st.layer.startsWith('bivariate:');
     $('class-field').hidden = !classified;
     $('source').value = s.name;
     fillSelect($('category'), s.measures.map((m) => ({ id: m.id, label: measureLabel(m) })), st.category);
@@ -200,6 +212,10 @@ export function initControls(ctx) {
     const tierOn = st.tiers ? st.tiers.split(',') : null;
     document.querySelectorAll('input[name="tier"]').forEach((c) => { c.checked = !tierOn || tierOn.includes(c.value); });
     $('rank').value = st.rank || (VALUE_LAYERS[st.layer] ? st.layer : 'eb_rate');
+    $('service-colour').value = st.colour === 'tier' ? 'tier' : 'kind';
+    $('rings-on').checked = !!st.rings;
+    $('sites-on').checked = !!st.sites;
+    $('sites-list').hidden = !st.sites;
   }
 
   return { sync, source };

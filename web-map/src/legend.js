@@ -22,5 +22,13 @@ export function renderLegend(el, spec, { showCounts = false } = {}) {
     })
     .join('');
   const notes = (spec.notes || []).map((n) => `<p class="legend-note">${esc(n)}</p>`).join('');
-  el.innerHTML = `<h2 class="legend-title">${esc(spec.title)}</h2>${spec.subtitle ? `<p class="legend-subtitle">${esc(spec.subtitle)}</p>` : ''}<ul class="legend-items">${items}</ul>${notes}`;
+  el.innerHTML = `<h2 class="legend-title">${esc(spec.title)}</h2>${spec.subtitle ? `<p class="legend-subtitle">${esc(spec.subtitle)}</p>` : ''}${spec.grid ? gridHtml(spec.grid) : ''}<ul class="legend-items">${items}</ul>${notes}`;
+}
+
+/** A bivariate legend: rows top to bottom (need high to low), columns access low to high. */
+function gridHtml(grid) {
+  const rows = grid
+    .map((row) => `<tr>${row.map((c) => `<td class="bivariate-cell" data-class="${esc(c.code)}" data-class-label="${esc(c.label)}" data-color="${esc(c.color)}" title="${esc(c.label)}" style="background:${esc(c.color)}"></td>`).join('')}</tr>`)
+    .join('');
+  return `<div class="bivariate-legend"><span class="axis-need" aria-hidden="true">Need →</span><table class="bivariate" aria-label="Need (rows, high at the top) against access (columns, high on the right)"><tbody>${rows}</tbody></table><span class="axis-access" aria-hidden="true">Access →</span></div>`;
 }

@@ -7,11 +7,12 @@ import { findAreas } from './finder.js';
 import { initControls, VALUE_LAYERS } from './filters.js';
 import { renderLegend } from './legend.js';
 import {
-  analysisOf, applyLayer, applyServices, createMap, describeFilter, fitPadded, loadBoxes, loadTiles, neighbourhoodBox,
+  analysisOf, applyLayer, applyServiceGaps, applyServices, createMap, describeFilter, fitPadded, loadBoxes, loadTiles, neighbourhoodBox,
   selectArea, setValues,
 } from './map-view.js';
 import { renderPanel, renderPanelMessage } from './panel.js';
 import { RANK_MEASURES, renderPriority } from './priority.js';
+import { renderPriorityRanking, renderSites, siteFeatures } from './service-gaps.js';
 import { fieldsOf } from './map-style.js';
 import { basemapUrl, parseState, parseView, stateToHash, viewString, writeState } from './state-url.js';
 
@@ -120,7 +121,9 @@ function normalize(st) {
   if (!['quantile', 'jenks', 'equal'].includes(st.class)) st.class = 'quantile';
   if (!['viridis', 'cividis', 'magma'].includes(st.palette)) st.palette = 'viridis';
   if (!['fdr', 'raw'].includes(st.adj)) st.adj = 'fdr';
-  if (st.rank && !RANK_MEASURES[st.rank]) st.rank = '';
+  const ranked = c.access && c.access.priority;
+  if (st.rank && !RANK_MEASURES[st.rank] && !(st.rank === 'priority' && ranked)) st.rank = '';
+  if (!['kind', 'tier'].includes(st.colour)) st.colour = 'kind';
   return st;
 }
 
@@ -194,11 +197,50 @@ function restyle() {
   const services = applyServices(map, app.state, app.catalogue);
   renderLegend($('legend-layer'), legend, { showCounts: app.analyst });
   renderLegend($('legend-services'), services);
-  const measure = app.state.rank || (VALUE_LAYERS[app.state.layer] ? app.state.layer : 'eb_rate');
-  $('priority-title').textContent = `Top areas by ${RANK_MEASURES[measure].replace(/^./, (c) => c.toLowerCase())}`;
-  renderPriority($('priority'), app.areas, measure, (code) => update({ area: code }).then(() => zoomTo(code)));
+  renderLegend($('legend-gaps'), applyServiceGaps(map, app.state, app.catalogue));
+  if (app.state.sites) showSites();
+  const open = (code) => update({ area: code }).then(() => zoomTo(code));
+  if (app.state.rank === 'priority') {
+    $('priority-title').textContent = 'Priority areas (need and service gaps)';
+    showPriority(open);
+  } else {
+    const measure = app.state.rank || (VALUE_LAYERS[app.state.layer] ? app.state.layer : 'eb_rate');
+    $('priority-title').textContent = `Top areas by ${RANK_MEASURES[measure].replace(/^./, (c) => c.toLowerCase())}`;
+    renderPriority($('priority'), app.areas, measure, open);
+  }
   app.updates += 1;
   document.body.dataset.updates = String(app.updates);
+}
+
+/** The study's priority ranking (fetched once): it does not depend on the filters. */
+async function showPriority(open) {
+  const el = $('priority');
+  try {
+    app.priority = app.priority || await api.priority(10);
+  } catch (e) {
+    el.innerHTML = `<p class="muted" role="alert">${esc(e.message)}</p>`;
+    return;
+  }
+  if (app.state.rank === 'priority') renderPriorityRanking(el, app.priority, open);
+}
+
+/** The new sites' list, from the sites' tiles once they are loaded. */
+function showSites() {
+  const labels = (app.catalogue.services && app.catalogue.services.kind_labels) || {};
+  const draw = () => renderSites($('sites-list'), siteFeatures(app.map), (k) => labels[k] || humanize(k));
+  draw();
+  if (!siteFeatures(app.map).length) app.map.once('idle', draw);
+}
+
+/** Who lives within reach of each kind of service (the catalogue's coverage figures). */
+function showCoverage() {
+  const a = app.catalogue.access;
+  if (!a) return;
+  const reach = a.unit === 'metres' ? `${(a.within / 1000).toLocaleString('en-GB')} km` : `${a.within.toLocaleString('en-GB')} minutes`;
+  const pct = (x) => (typeof x === 'number' ? `${Math.round(x * 100)}%` : '\u2013');
+  $('gaps-coverage').innerHTML = `Residents within ${esc(reach)} of a service (all / high need):<br>${a.kinds
+    .map((k) => `<span data-kind="${esc(k.kind)}">${esc(k.label)}: ${pct(k.coverage_all)} / ${pct(k.coverage_high_need)}</span>`)
+    .join('<br>')}`;
 }
 
 function fillFinder() {
@@ -279,6 +321,18 @@ function closePanel() {
 function wireMap() {
   const map = app.map;
   map.on('click', (e) => {
+    const site = map.getLayer('sites-circle') && app.state.sites
+      ? map.queryRenderedFeatures(e.point, { layers: ['sites-circle'] })
+      : [];
+    if (site.length) {
+      const p = site[0].properties;
+      const n = (x) => Math.round(Number(x)).toLocaleString('en-GB');
+      new window.maplibregl.Popup({ closeButton: true })
+        .setLngLat(e.lngLat)
+        .setHTML(`<strong>Proposed new site ${esc(p.order)}</strong><br>${esc(p.area_name)} (${esc(p.area)})<br>covers ${esc(n(p.need_added))} more need-weighted residents within ${esc(n(p.coverage_cost_m))} m`)
+        .addTo(map);
+      return;
+    }
     const svc = map.getLayer('services-circle') && app.state.services
       ? map.queryRenderedFeatures(e.point, { layers: ['services-circle'] })
       : [];
@@ -401,6 +455,7 @@ async function start() {
   map.addControl(new window.maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
   map.getCanvas().setAttribute('aria-label', 'Map of the study areas; use the arrow keys to pan and + or - to zoom');
   wireMap();
+  showCoverage();
   syncUrl();
   await loadValues();
   // The first view: the whole study, clear of the legend (now drawn and measured).

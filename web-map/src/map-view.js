@@ -12,6 +12,9 @@ import {
 } from './map-style.js';
 import { GI_CLASSES, LISA_QUADRANTS, NO_VALUE, NOT_SIGNIFICANT, TIER_OTHER, TIERS } from './palettes.js';
 import { VALUE_LAYERS } from './filters.js';
+import {
+  addServiceGapLayers, applyServiceGaps, bivariateColor, bivariateField, bivariateLegend, kindColor, kindColours,
+} from './service-gaps.js';
 
 export const MEASURES = ['count', 'rate', 'eb_rate', 'excess_risk', 'rate_lo', 'rate_hi', 'expected'];
 
@@ -68,6 +71,7 @@ export function createMap(opts) {
     map.once('load', () => {
       try {
         const info = addDataLayers(map, opts.tiles);
+        addServiceGapLayers(map, opts.tiles, opts.catalogue);
         addContextLayers(map, opts.tiles);
         resolve({ map, ...info, labels: startLabels(map) });
       } catch (e) {
@@ -217,6 +221,12 @@ export function applyLayer(map, state, ctx) {
       items,
       notes: [analysisNote(catalogue, a)],
     };
+  } else if (state.layer.startsWith('bivariate:')) {
+    const kind = state.layer.slice('bivariate:'.length);
+    map.setPaintProperty('areas-fill', 'fill-color', bivariateColor(kind));
+    map.setPaintProperty('areas-fill', 'fill-opacity', 0.9);
+    legend = bivariateLegend(catalogue, kind);
+    if (!unclassified(map, areasLayer, bivariateField(kind))) legend.items = [];
   } else if (state.layer === 'grid') {
     map.setPaintProperty('areas-fill', 'fill-opacity', 0);
     const fields = fieldsOf(tiles.grid);
@@ -261,13 +271,25 @@ export function applyServices(map, state, catalogue) {
   const kinds = state.kinds === '-' ? ['\u0000'] : state.kinds ? state.kinds.split(',') : null;
   const tiers = state.tiers === '-' ? ['\u0000'] : state.tiers ? state.tiers.split(',') : null;
   map.setFilter('services-circle', servicesFilter(kinds, tiers));
+  const byKind = state.colour !== 'tier';
+  const colours = kindColours(catalogue);
+  map.setPaintProperty('services-circle', 'circle-color', byKind
+    ? kindColor(colours)
+    : ['match', ['get', 'tier'], ...TIERS.flatMap(([id, , c]) => [id, c]), TIER_OTHER]);
   if (!state.services) return null;
+  const labels = (catalogue.services && catalogue.services.kind_labels) || {};
+  const shown = kinds ? Object.keys(colours).filter((k) => kinds.includes(k)) : Object.keys(colours);
   return {
-    title: 'Services by prevention tier',
-    items: [...TIERS.map(([, label, color]) => ({ color, label, shape: 'circle' })), { color: TIER_OTHER, label: 'Other', shape: 'circle' }],
+    title: byKind ? 'Services by kind' : 'Services by prevention tier',
+    items: byKind
+      ? shown.map((k) => ({ color: colours[k], label: labels[k] || humanize(k), shape: 'circle' }))
+      : [...TIERS.map(([, label, color]) => ({ color, label, shape: 'circle' })), { color: TIER_OTHER, label: 'Other', shape: 'circle' }],
     notes: ['Confidential services (such as refuges) are never shown.'],
   };
 }
+
+/** The legend of the commissioner overlays (catchment rings, new sites), when shown. */
+export { applyServiceGaps };
 
 export function selectArea(map, id) {
   if (map.getLayer('areas-selected')) map.setFilter('areas-selected', ['==', ['id'], id ?? -1]);

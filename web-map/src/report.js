@@ -5,9 +5,12 @@ import { api } from './api.js';
 import { analysisLabel, esc, fmtContinuous, fmtCount, fmtMeasure, fmtMonth, fmtStatistic, humanize } from './format.js';
 import { hourOfWeekChart, monthlyChart, rateCiChart } from './charts.js';
 import { renderLegend } from './legend.js';
-import { analysisOf, applyLayer, categoryLabel, createMap, describeFilter, loadTiles, setValues } from './map-view.js';
+import {
+  analysisOf, applyLayer, applyServiceGaps, applyServices, categoryLabel, createMap, describeFilter, loadTiles, setValues,
+} from './map-view.js';
 import { VALUE_LAYERS } from './filters.js';
 import { RANK_MEASURES, topAreas } from './priority.js';
+import { gapsSection, sitesTable } from './report-gaps.js';
 import { parseState, stateToHash } from './state-url.js';
 
 const $ = (id) => document.getElementById(id);
@@ -128,7 +131,7 @@ async function start() {
   const [res, tiles] = await Promise.all([api.areas(st), loadTiles(catalogue)]);
   const areas = res.areas || [];
   report.areas = areas;
-  const measure = st.rank || (VALUE_LAYERS[st.layer] ? st.layer : 'eb_rate');
+  const measure = RANK_MEASURES[st.rank] ? st.rank : VALUE_LAYERS[st.layer] ? st.layer : 'eb_rate';
   const top = topAreas(areas, measure, 10);
   topTable(top, measure);
 
@@ -150,6 +153,7 @@ async function start() {
       : `<p class="muted">${esc(detail.hour_of_week_note || 'No hour-of-week profile for this filter.')}</p>`;
   }
   provenance(manifest, catalogue, session);
+  await gapsSection(catalogue);
 
   // The map last (it waits for tiles); printed from a snapshot image.
   const { map, areasLayer, labels } = await createMap({ container: 'report-map', catalogue, tiles, interactive: false, view: null });
@@ -157,7 +161,10 @@ async function start() {
   setValues(map, areasLayer, areas);
   const legend = applyLayer(map, st, { catalogue, tiles, areasLayer, areas, analyst, ratePer: fmtCount(ratePer) });
   renderLegend($('report-legend'), legend, { showCounts: analyst });
+  renderLegend($('report-legend-services'), applyServices(map, st, catalogue));
+  renderLegend($('report-legend-gaps'), applyServiceGaps(map, st, catalogue));
   await new Promise((r) => map.once('idle', r));
+  sitesTable(map);
   if (st.layer === 'density') {
     renderLegend($('report-legend'), applyLayer(map, st, { catalogue, tiles, areasLayer, areas, analyst, ratePer: fmtCount(ratePer) }));
     await new Promise((r) => map.once('idle', r));

@@ -1,7 +1,7 @@
 // Shareable state: everything a user chose lives in the URL, so a link reproduces the view.
 //   #layer=rate&source=force&category=all&from=2023-01&to=2025-12&window=nte
 //    &class=quantile&k=5&palette=viridis&adj=fdr&services=1&kinds=refuge,idva_service
-//    &tiers=primary&area=SYN0077&map=12.50/52.51234/-1.25010
+//    &tiers=primary&colour=kind&rings=1&sites=1&area=SYN0077&map=12.50/52.51234/-1.25010
 // The same keys are read from the query string (so /report.html?layer=... works); the hash
 // wins. `?basemap=URL` (query string only) adds an online basemap style under the layers.
 
@@ -21,12 +21,17 @@ export const DEFAULTS = {
   services: false,
   kinds: '',
   tiers: '',
+  colour: 'kind',
+  rings: false,
+  sites: false,
   rank: '',
   area: '',
   map: '',
 };
 
 const KEYS = Object.keys(DEFAULTS);
+/** The on/off keys, written as 1 or left out. */
+const FLAGS = ['services', 'rings', 'sites'];
 
 export function parseState(loc = location) {
   const state = { ...DEFAULTS };
@@ -37,8 +42,8 @@ export function parseState(loc = location) {
       if (key === 'k') {
         const k = parseInt(v, 10);
         if (k >= 3 && k <= 9) state.k = k;
-      } else if (key === 'services') {
-        state.services = v === '1' || v === 'true';
+      } else if (FLAGS.includes(key)) {
+        state[key] = v === '1' || v === 'true';
       } else {
         state[key] = v;
       }
@@ -54,7 +59,7 @@ export function stateToHash(state) {
   const p = new URLSearchParams();
   for (const key of KEYS) {
     let v = state[key];
-    if (key === 'services') v = v ? '1' : '';
+    if (FLAGS.includes(key)) v = v ? '1' : '';
     if (v === undefined || v === null || v === '') continue;
     if (key !== 'source' && key !== 'category' && key !== 'window' && v === DEFAULTS[key]) continue;
     if ((key === 'days' || key === 'hours') && state.window !== 'custom') continue;
