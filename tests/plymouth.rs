@@ -199,7 +199,7 @@ fn gp_access_equals_pysal_access() {
         0,
     );
     assert!(
-        stdout.contains("access gp_practice: 8882 services"),
+        stdout.contains("access gp_practice: 8,882 services"),
         "{stdout}"
     );
     let ours = read_csv(&out.path().join("access.csv"));

@@ -27,6 +27,16 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A cost or distance for people: whole numbers with thousands separators (`3,000`), any
+/// fraction kept (`12.5`).
+pub fn amount(x: f64) -> String {
+    if x >= 0.0 && x.fract() == 0.0 && x < 1e15 {
+        thousands(x as u64)
+    } else {
+        x.to_string()
+    }
+}
+
 fn print_accounting(label: &str, a: &Accounting) {
     println!(
         "{label}: read {} = joined {} + outside {} + rejected {}",
@@ -251,9 +261,9 @@ fn print_access(a: &AccessResults) {
         let mut line = format!(
             "access {}: {} services; {} of residents within {} {}",
             k.kind.as_str(),
-            k.services,
+            thousands(k.services as u64),
             percent(&k.coverage.all),
-            a.within,
+            amount(a.within),
             a.unit
         );
         if a.need.is_some() {
@@ -270,7 +280,7 @@ fn print_access(a: &AccessResults) {
             s.mclp.steps.len(),
             s.kind,
             thousands(added.round() as u64),
-            s.coverage_cost,
+            amount(s.coverage_cost),
             thousands(s.mclp.covered_before.round() as u64),
             thousands(s.mclp.total_weight.round() as u64),
         );
@@ -278,7 +288,7 @@ fn print_access(a: &AccessResults) {
     if let Some((ranking, _)) = &a.priority {
         println!(
             "priority: {} areas ranked (priority.csv)",
-            ranking.order.len()
+            thousands(ranking.order.len() as u64)
         );
     }
 }
@@ -348,5 +358,7 @@ mod tests {
         assert_eq!(super::thousands(999), "999");
         assert_eq!(super::thousands(56_626), "56,626");
         assert_eq!(super::thousands(1_234_567), "1,234,567");
+        assert_eq!(super::amount(3000.0), "3,000");
+        assert_eq!(super::amount(12.5), "12.5");
     }
 }
