@@ -9,6 +9,8 @@ use crate::columns::{
 use serde::{Deserialize, Serialize};
 
 /// `[access]` as the run carried it out.
+// Independent yes/no facts of a JSON record, read by name: not a state machine.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccessEntry {
