@@ -402,7 +402,15 @@ fn layers_drawn_from_a_sensitive_source_are_analyst_only() {
     );
     assert_eq!(
         ids(&s.json("/api/layers", true)),
-        ["areas", "context", "density", "grid", "labels", "services"]
+        [
+            "areas",
+            "candidate_sites",
+            "context",
+            "density",
+            "grid",
+            "labels",
+            "services"
+        ]
     );
     let mut counts = BTreeMap::new();
     for layer in ["grid", "density"] {

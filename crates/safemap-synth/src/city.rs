@@ -195,7 +195,14 @@ pub fn generate(params: &CityParams) -> City {
                 .to_string()
         })
         .collect();
-    let services = services(seed, &shapes, &wards, plan.group(PatternKind::ServiceGap));
+    let services = services(
+        seed,
+        &shapes,
+        &centroids,
+        &wards,
+        plan.group(PatternKind::ServiceGap),
+        plan.group(PatternKind::DomesticAbuse),
+    );
 
     let codes: Vec<String> = (0..n).map(area_code).collect();
     let ground_truth = ground_truth(

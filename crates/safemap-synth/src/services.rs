@@ -4,6 +4,10 @@
 //! points in random areas. Every service except refuges keeps more than
 //! 3.3 km from every point of the service-gap district, so the district is
 //! more than [`GAP_DISTANCE_M`] from any IDVA service, family hub or youth service.
+//! The first service of each of those kinds is placed in the middle of the
+//! domestic-abuse group, whose need is as high as the district's: as where
+//! services are commissioned after a needs assessment, the high-need place that
+//! lacks them is the planted district alone, whatever the seed.
 
 use crate::planar::{dist, dist_to_region};
 use crate::points::{snap_dm, AreaShape};
@@ -82,9 +86,12 @@ const PLANS: [Plan; 6] = [
 pub(crate) fn services(
     seed: u64,
     shapes: &[AreaShape],
+    centroids: &[geo_types::Coord<f64>],
     ward_names: &[String],
     gap: &[usize],
+    served: &[usize],
 ) -> Vec<Service> {
+    let middle = middle_area(centroids, served);
     let mut rng = stream_rng(seed, Stream::Services);
     let far_from_gap = |p| {
         gap.iter()
@@ -99,11 +106,17 @@ pub(crate) fn services(
             let mut best = None;
             let mut best_d = -1.0;
             let mut tries = 0;
-            for _ in 0..10_000 {
-                if tries == 15 {
+            // The first of a gap kind goes in the middle of the served group.
+            let anchored = k == 0 && GAP_KINDS.contains(kind);
+            // (Drawn there while a point of it keeps clear of the district; else anywhere.)
+            for attempt in 0..10_000 {
+                if tries == 15 || (anchored && best.is_some()) {
                     break;
                 }
-                let a = index(&mut rng, shapes.len());
+                let a = match middle.filter(|_| anchored && attempt < 200) {
+                    Some(m) => m,
+                    None => index(&mut rng, shapes.len()),
+                };
                 let p = shapes[a].random_point(&mut rng, 10.0, snap_dm);
                 if !refuge && !far_from_gap(p) {
                     continue;
@@ -143,4 +156,20 @@ pub(crate) fn services(
         }
     }
     out
+}
+
+/// The area of `group` whose centroid is nearest the group's mean centroid.
+fn middle_area(centroids: &[geo_types::Coord<f64>], group: &[usize]) -> Option<usize> {
+    if group.is_empty() {
+        return None;
+    }
+    let n = group.len() as f64;
+    let mean = geo_types::Coord {
+        x: group.iter().map(|&g| centroids[g].x).sum::<f64>() / n,
+        y: group.iter().map(|&g| centroids[g].y).sum::<f64>() / n,
+    };
+    group
+        .iter()
+        .copied()
+        .min_by(|&a, &b| dist(centroids[a], mean).total_cmp(&dist(centroids[b], mean)))
 }

@@ -36,11 +36,17 @@ pub fn catalogue_entry(data: &Dataset, role: Role) -> Value {
         .iter()
         .filter(|k| role.is_analyst() || !k.confidential)
         .map(|k| {
-            json!({
-                "kind": k.kind, "label": k.label, "confidential": k.confidential,
+            let mut entry = json!({
+                "kind": k.kind, "label": k.label,
                 "coverage_all": k.coverage_all, "coverage_high_need": k.coverage_high_need,
                 "columns": a.kind_columns(k).into_iter().filter(|c| visible(data, role, c)).collect::<Vec<_>>(),
-            })
+            });
+            // Which kinds hold confidential services is for the analyst (the public sees
+            // only kinds that hold none).
+            if role.is_analyst() {
+                entry["confidential"] = k.confidential.into();
+            }
+            entry
         })
         .collect();
     json!({
