@@ -648,7 +648,11 @@ mod tests {
                 // access is the reachable supply (no inflation).
                 assert_eq!(prop.catchment_demand, bal.catchment_demand);
                 let weighted: f64 = pop.iter().zip(&prop.access).map(|(p, a)| p * a).sum();
-                assert_relative(weighted, reachable_supply(&prop, &cap), "proportional sum P A");
+                assert_relative(
+                    weighted,
+                    reachable_supply(&prop, &cap),
+                    "proportional sum P A",
+                );
             }
         }
     }
