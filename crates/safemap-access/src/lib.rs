@@ -26,6 +26,7 @@ pub mod coverage;
 pub mod error;
 pub mod fca;
 pub mod gap;
+mod grid;
 mod input;
 pub mod mclp;
 pub mod nearest;
