@@ -1,10 +1,10 @@
 //! Enhanced 2SFCA (Luo & Qi weights 1 / 0.68 / 0.22 up to 1 / 2 / 3 km, capacity 1) of the
-//! 34,753 England and Wales LSOA11 areas against 10,000 services: demand at each polygon's
-//! centroid in British National Grid with its mid-2019 population; services at 10,000
-//! distinct LSOA centroids drawn with a seeded ChaCha8 generator, each moved by a seeded
-//! uniform offset of up to 500 m in x and y (so services follow where people live, as GP
-//! practices do). Timed twice: from the points (the R-tree query for pairs within 3 km and
-//! the catchments) and from the cost structure already built.
+//! 34,753 England and Wales LSOA11 areas against 10,000 services, on the inputs of
+//! [`safemap_benches::access_inputs`] (LSOA centroids in British National Grid with their
+//! mid-2019 population; 10,000 seeded services at jittered LSOA centroids). Timed twice: from
+//! the points (the R-tree query for pairs within 3 km and the catchments) and from the cost
+//! structure already built. The `access_inputs` example writes the same inputs and results
+//! for `benches/peers.py` (PySAL `access` and a scipy cKDTree version).
 //!
 //! Correctness is asserted before timing: the pairs within 3 km are exactly those of a
 //! brute-force scan of all 347.5 million (area, service) pairs; a sample of areas (every
@@ -13,56 +13,16 @@
 //! with any weighted demand; two runs are identical.
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
-use geo::Centroid;
 use geo_types::Coord;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
-use safemap_access::{floating_catchment, CostMatrix, Decay, FcaParams, FloatingCatchment};
-use safemap_benches::{lsoa_population_2019, national_lsoas_with_codes};
+use safemap_access::CostMatrix;
+use safemap_benches::access_inputs::{
+    decay, e2sfca, e2sfca_from_points, national_access_inputs, CUTOFF, SERVICES,
+};
 use std::time::{Duration, Instant};
-
-const SERVICES: usize = 10_000;
-const SEED: u64 = 12;
-const CUTOFF: f64 = 3000.0;
-/// Largest offset of a service from the centroid it is drawn at, in x and in y (m).
-const JITTER: f64 = 500.0;
-
-fn decay() -> Decay {
-    Decay::luo_qi(1000.0)
-}
-
-/// LSOA centroids (BNG), their populations and the seeded services.
-fn inputs() -> (Vec<Coord<f64>>, Vec<f64>, Vec<Coord<f64>>) {
-    let (codes, polygons) = national_lsoas_with_codes();
-    let areas: Vec<Coord<f64>> = polygons
-        .par_iter()
-        .map(|p| p.centroid().expect("an LSOA has area").0)
-        .collect();
-    let population = lsoa_population_2019(&codes);
-    let mut rng = ChaCha8Rng::seed_from_u64(SEED);
-    let mut order: Vec<usize> = (0..areas.len()).collect();
-    // Partial Fisher-Yates: the first SERVICES entries are a uniform draw without repeats.
-    for k in 0..SERVICES {
-        let pick = rng.random_range(k..order.len());
-        order.swap(k, pick);
-    }
-    let services = order[..SERVICES]
-        .iter()
-        .map(|&a| Coord {
-            x: areas[a].x + rng.random_range(-JITTER..JITTER),
-            y: areas[a].y + rng.random_range(-JITTER..JITTER),
-        })
-        .collect();
-    (areas, population, services)
-}
 
 fn distance(a: Coord<f64>, b: Coord<f64>) -> f64 {
     ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).sqrt()
-}
-
-fn e2sfca(costs: &CostMatrix, population: &[f64]) -> FloatingCatchment {
-    floating_catchment(costs, population, None, &FcaParams::new(decay())).expect("E2SFCA")
 }
 
 fn assert_correct(areas: &[Coord<f64>], population: &[f64], services: &[Coord<f64>]) {
@@ -130,24 +90,22 @@ fn assert_correct(areas: &[Coord<f64>], population: &[f64], services: &[Coord<f6
 }
 
 fn bench_access(c: &mut Criterion) {
-    let (areas, population, services) = inputs();
+    let inputs = national_access_inputs();
+    let (areas, population, services) = (&inputs.areas, &inputs.population, &inputs.services);
     let started = Instant::now();
-    assert_correct(&areas, &population, &services);
+    assert_correct(areas, population, services);
     eprintln!("access correctness checks took {:.1?}", started.elapsed());
-    let costs = CostMatrix::straight_line(&areas, &services, CUTOFF).expect("costs");
+    let costs = CostMatrix::straight_line(areas, services, CUTOFF).expect("costs");
 
     let mut g = c.benchmark_group("access_national_lsoa11");
     g.sample_size(20)
         .sampling_mode(SamplingMode::Flat)
         .measurement_time(Duration::from_secs(10));
     g.bench_function("e2sfca_3km_10k_services_from_points", |b| {
-        b.iter(|| {
-            let costs = CostMatrix::straight_line(&areas, &services, CUTOFF).expect("costs");
-            e2sfca(&costs, &population)
-        });
+        b.iter(|| e2sfca_from_points(&inputs));
     });
     g.bench_function("e2sfca_3km_10k_services_given_costs", |b| {
-        b.iter(|| e2sfca(&costs, &population));
+        b.iter(|| e2sfca(&costs, population));
     });
     g.finish();
 }

@@ -11,6 +11,8 @@ use safemap_geo::{AreaIndex, EdgeRule};
 use safemap_ingest::boundaries::{read_boundaries, BoundaryMapping};
 use std::path::{Path, PathBuf};
 
+pub mod access_inputs;
+
 /// `../shared/data/<rel>` beside the checkout.
 pub fn data(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Times PySAL (libpysal, esda) on safemap's benchmark inputs and prints one comparison table.
+"""Times PySAL (libpysal, esda, access) on safemap's benchmark inputs and prints one comparison table.
 
 Run by benches/compare_peers.sh after it has run the national study into
-target/peers/national and the criterion benches (weights, hotspots, join). Same inputs:
+target/peers/national, the criterion benches (weights, hotspots, join, access) and the
+access_inputs example into target/peers/access. Same inputs:
 
 - weights: the 34,753 LSOA11 polygons of the same GeoJSON (read with geopandas and projected
   to British National Grid outside the timing). Their neighbours share boundary lines but not
@@ -14,6 +15,12 @@ target/peers/national and the criterion benches (weights, hotspots, join). Same 
   statistics must equal safemap's to 1e-9; the pseudo p-values use different random draws
   and must agree within Monte Carlo error.
 - join (reference only): geopandas `sjoin` of the located police.uk rows of January 2019.
+- E2SFCA (3 km, weights 1 / 0.68 / 0.22 up to 1 / 2 / 3 km, capacity 1) of the 34,753 LSOA
+  centroids against 10,000 seeded services: the points the criterion bench uses, written with
+  safemap's result by the access_inputs example. PySAL `access` is given the pairs within 3 km
+  (all 347.5 million would not fit in memory as a DataFrame), found with scipy's cKDTree outside
+  its timing; a hand-written scipy cKDTree + numpy version of the same formula is timed from the
+  points. Both must equal safemap's access per area to 1e-9 (relative).
 
 safemap's figures are the criterion medians in target/criterion/<group>/<bench>/new/estimates.json.
 Nothing is downloaded: every input is read from ../shared/data and target/.
@@ -40,12 +47,19 @@ DATA = REPO.parent / "shared" / "data"
 LSOA_GEOJSON = DATA / "boundaries" / "uk-geojson" / "england_wales_lsoa11.geojson.gz"
 POLICE_GLOB = DATA / "police" / "national-2019-01" / "*.csv.gz"
 
+# E2SFCA of benches/access.rs (safemap_benches::access_inputs): Luo & Qi's steps as
+# (upper cost, weight), a cost taking the weight of the first step whose upper cost is >= it.
+E2SFCA_STEPS = ((1000.0, 1.0), (2000.0, 0.68), (3000.0, 0.22))
+E2SFCA_CUTOFF = 3000.0
+
 # (task, criterion group, criterion bench)
 SAFEMAP_BENCHES = {
     "weights": ("weights_national_lsoa11", "queen"),
     "gi_star": ("hotspots_national_lsoa11", "gi_star_binary_999"),
     "local_moran": ("hotspots_national_lsoa11", "local_moran_rowstd_999"),
     "join": ("join_national_lsoa11", "police_uk_2019_01"),
+    "e2sfca_from_points": ("access_national_lsoa11", "e2sfca_3km_10k_services_from_points"),
+    "e2sfca_given_costs": ("access_national_lsoa11", "e2sfca_3km_10k_services_given_costs"),
 }
 
 
@@ -161,6 +175,153 @@ def bench_join(args, results: dict) -> None:
         "joined": int(counts.sum()),
     }
     log(f"geopandas sjoin: median {med:.2f} s {fmt_times(times)}, {int(counts.sum())} of {len(points)} joined")
+
+
+def read_access_inputs(folder: Path):
+    """The access_inputs example's demand, services and safemap's E2SFCA. Numbers are parsed
+    by Python's float (correctly rounded), so each is the f64 safemap wrote, bit for bit."""
+
+    def read(name: str) -> pd.DataFrame:
+        df = pd.read_csv(folder / name, dtype=str)
+        for col in df.columns.drop("code", errors="ignore"):
+            df[col] = df[col].map(float)
+        return df
+
+    demand, services, ours = read("demand.csv"), read("services.csv"), read("safemap_e2sfca.csv")
+    if not demand["code"].equals(ours["code"]):
+        raise SystemExit(f"{folder}: demand.csv and safemap_e2sfca.csv list different areas")
+    services["id"] = services["id"].astype(int)
+    return demand, services, ours["access"].to_numpy(dtype=float)
+
+
+def step_weights(cost: np.ndarray) -> np.ndarray:
+    """E2SFCA_STEPS applied to every cost: the first step whose upper cost is >= the cost, so
+    a cost exactly on a step's edge takes the nearer step's weight (access's weights.step_fn);
+    0 beyond the last step."""
+    w = np.zeros_like(cost)
+    for upper, weight in reversed(E2SFCA_STEPS):
+        w[cost <= upper] = weight
+    return w
+
+
+# cKDTree options of the hand-written version: scipy's defaults, and the unbalanced tree
+# without compacted nodes (faster to build and, on these points, to query).
+CKDTREE_VARIANTS = {
+    "defaults": {},
+    "fast": {"balanced_tree": False, "compact_nodes": False},
+}
+
+
+def e2sfca_ckdtree(area_xy: np.ndarray, population: np.ndarray, service_xy: np.ndarray,
+                   **tree_options) -> np.ndarray:
+    """Hand-written E2SFCA from the points: scipy cKDTree pairs within the cutoff (inclusive,
+    as access and safemap), numpy bincount sums. Areas with no service in reach get 0."""
+    from scipy.spatial import cKDTree
+
+    pairs = cKDTree(service_xy, **tree_options).sparse_distance_matrix(
+        cKDTree(area_xy, **tree_options), E2SFCA_CUTOFF, output_type="ndarray")
+    s, a, w = pairs["i"], pairs["j"], step_weights(pairs["v"])
+    catchment = np.bincount(s, weights=w * population[a], minlength=len(service_xy))
+    ratio = np.zeros_like(catchment)
+    np.divide(1.0, catchment, out=ratio, where=catchment > 0)
+    return np.bincount(a, weights=w * ratio[s], minlength=len(area_xy))
+
+
+def access_cost_df(codes: np.ndarray, area_xy: np.ndarray, service_xy: np.ndarray) -> pd.DataFrame:
+    """The (origin area code, dest service id, cost) pairs within the cutoff, for `access`.
+
+    cKDTree finds the pairs with a radius widened by 1e-9 and the distance is recomputed as
+    safemap computes it, sqrt(dx * dx + dy * dy) from the service to the area, so the costs
+    are bit for bit safemap's and access's own `cost <= max_cost` decides the edge."""
+    from scipy.spatial import cKDTree
+
+    pairs = cKDTree(area_xy).sparse_distance_matrix(
+        cKDTree(service_xy), E2SFCA_CUTOFF * (1 + 1e-9) + 1e-9, output_type="ndarray")
+    a, s = pairs["i"], pairs["j"]
+    dx = service_xy[s, 0] - area_xy[a, 0]
+    dy = service_xy[s, 1] - area_xy[a, 1]
+    return pd.DataFrame({"origin": codes[a], "dest": s, "cost": np.sqrt(dx * dx + dy * dy)})
+
+
+def run_access(demand_df: pd.DataFrame, supply_df: pd.DataFrame, cost_df: pd.DataFrame) -> pd.Series:
+    """PySAL access's E2SFCA: the Access object and enhanced_two_stage_fca, as documented."""
+    from access import Access, weights
+
+    acc = Access(demand_df=demand_df, demand_index="geoid", demand_value="pop",
+                 supply_df=supply_df, supply_index="geoid", supply_value="supply",
+                 cost_df=cost_df, cost_origin="origin", cost_dest="dest", cost_name="cost")
+    fn = weights.step_fn({upper: weight for upper, weight in E2SFCA_STEPS})
+    out = acc.enhanced_two_stage_fca(name="e2sfca", max_cost=E2SFCA_CUTOFF, weight_fn=fn)
+    return out["e2sfca_supply"]
+
+
+def access_agreement(ours: np.ndarray, theirs: np.ndarray, none_is_nan: bool) -> dict:
+    """Per-area agreement with safemap: relative difference where safemap's access is > 0;
+    where it is 0 (no service within 3 km) the peer must say so too (NaN for access, which
+    leaves those areas out of its sums, 0 for the cKDTree version)."""
+    ours_none = ours == 0
+    theirs_none = np.isnan(theirs) if none_is_nan else theirs == 0
+    both = ~ours_none & ~theirs_none
+    rel = np.abs(ours[both] - theirs[both]) / np.abs(ours[both])
+    max_rel = float(rel.max()) if rel.size else 0.0
+    out = {
+        "compared": int(both.sum()),
+        "no_service_in_reach": int(ours_none.sum()),
+        "none_mismatched": int((ours_none != theirs_none).sum()),
+        "max_rel_diff": max_rel,
+    }
+    out["within_1e-9"] = bool(out["none_mismatched"] == 0 and max_rel <= 1e-9)
+    return out
+
+
+def bench_access(args, results: dict) -> None:
+    import scipy
+
+    folder = Path(args.access_inputs)
+    log(f"reading {folder} (not timed)")
+    demand, services, ours = read_access_inputs(folder)
+    area_xy = demand[["x", "y"]].to_numpy(dtype=float)
+    population = demand["population"].to_numpy(dtype=float)
+    service_xy = services[["x", "y"]].to_numpy(dtype=float)
+    codes = demand["code"].to_numpy()
+    log(f"{len(demand)} areas, {len(services)} services, safemap access > 0 in "
+        f"{int((ours > 0).sum())} areas")
+
+    # (b) the scipy version, from the points; one untimed call first.
+    ckdtree, checks = {}, {}
+    for name, options in CKDTREE_VARIANTS.items():
+        e2sfca_ckdtree(area_xy, population, service_xy, **options)
+        med, times, kd = timed(lambda: e2sfca_ckdtree(area_xy, population, service_xy, **options),
+                               args.fast_reps)
+        ckdtree[name] = {"options": options, "median_s": med, "times_s": times}
+        checks[f"ckdtree_{name}"] = access_agreement(ours, kd, none_is_nan=False)
+        log(f"scipy {scipy.__version__} cKDTree version ({name} {options}): median "
+            f"{med * 1000:.1f} ms {fmt_times(times)}; agreement {checks[f'ckdtree_{name}']}")
+
+    # (a) access, given the pairs within 3 km.
+    med_pairs, times_pairs, cost_df = timed(
+        lambda: access_cost_df(codes, area_xy, service_xy), args.fast_reps)
+    demand_df = pd.DataFrame({"geoid": codes, "pop": population})
+    supply_df = pd.DataFrame({"geoid": services["id"].to_numpy(), "supply": 1.0})
+    log(f"{len(cost_df)} pairs within 3 km for access: cKDTree + DataFrame median "
+        f"{med_pairs * 1000:.1f} ms (not in access's time)")
+    run_access(demand_df, supply_df, cost_df)
+    med_acc, times_acc, series = timed(lambda: run_access(demand_df, supply_df, cost_df), args.reps)
+    theirs = series.reindex(codes).to_numpy(dtype=float)
+    checks["access"] = access_agreement(ours, theirs, none_is_nan=True)
+    log(f"access E2SFCA: median {med_acc:.3f} s {fmt_times(times_acc)}; agreement {checks['access']}")
+
+    results["access"] = {
+        "areas": len(demand),
+        "services": len(services),
+        "pairs_within_3km": len(cost_df),
+        "access_median_s": med_acc,
+        "access_times_s": times_acc,
+        "pairs_median_s": med_pairs,
+        "pairs_times_s": times_pairs,
+        "ckdtree": ckdtree,
+        "checks": checks,
+    }
 
 
 def pseudo_p_agreement(p_safemap: np.ndarray, p_esda: np.ndarray, r: int, tied: np.ndarray) -> dict:
@@ -289,6 +450,8 @@ def fmt_times(times) -> str:
 def fmt_s(s: float | None) -> str:
     if s is None or (isinstance(s, float) and math.isnan(s)):
         return "-"
+    if s < 0.1:
+        return f"{s * 1000:.1f} ms"
     return f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s"
 
 
@@ -317,9 +480,38 @@ def report(args, results: dict, study: Path) -> None:
         ("join 326k located police.uk rows", ours["join"], "geopandas sjoin (within)",
          results.get("join_geopandas", {}).get("median_s")),
     ]
+    acc = results.get("access")
+    if acc:
+        pairs = f"{acc['pairs_within_3km']:,}"
+        rows += [
+            ("E2SFCA 3 km, 34,753 LSOAs x 10,000 services, from the points", ours["e2sfca_from_points"],
+             f"access enhanced_two_stage_fca, given the {pairs} pairs within 3 km (found by "
+             "cKDTree outside its time: all 347.5M pairs do not fit in memory)", acc["access_median_s"]),
+            ("", ours["e2sfca_from_points"],
+             "same + the cKDTree pairs and cost DataFrame it was given",
+             acc["access_median_s"] + acc["pairs_median_s"]),
+            *[("", ours["e2sfca_from_points"],
+               "hand-written scipy cKDTree ("
+               + (", ".join(f"{k}={o}" for k, o in v["options"].items()) or "default options")
+               + ") + numpy bincount, from the points", v["median_s"])
+              for v in acc["ckdtree"].values()],
+            ("E2SFCA, cost structure given", ours["e2sfca_given_costs"],
+             f"access enhanced_two_stage_fca, given the {pairs} pairs", acc["access_median_s"]),
+        ]
+    if acc and ours["e2sfca_from_points"] and ours["e2sfca_given_costs"]:
+        acc["ratios"] = {
+            "access_over_safemap_from_points": acc["access_median_s"] / ours["e2sfca_from_points"],
+            "access_and_pairs_over_safemap_from_points":
+                (acc["access_median_s"] + acc["pairs_median_s"]) / ours["e2sfca_from_points"],
+            **{f"ckdtree_{name}_over_safemap_from_points": v["median_s"] / ours["e2sfca_from_points"]
+               for name, v in acc["ckdtree"].items()},
+            "access_over_safemap_given_costs": acc["access_median_s"] / ours["e2sfca_given_costs"],
+        }
     out = ["", "| task | safemap median | peer | peer median | peer / safemap |", "|---|---|---|---|---|"]
     for task, s, peer, p in rows:
-        ratio = f"{p / s:.1f}x" if (s and p) else "-"
+        if p is None:
+            continue  # skipped (--skip-...)
+        ratio = f"{p / s:.1f}x" if s else "-"
         out.append(f"| {task} | {fmt_s(s)} | {peer} | {fmt_s(p)} | {ratio} |")
     for name in ("esda_gi_star", "esda_local_moran"):
         if name in results:
@@ -339,6 +531,14 @@ def report(args, results: dict, study: Path) -> None:
             f"have value 0 (ties) are apart: p = 1/(R+1) for {pp['tied_at_floor'][0]} (safemap) and "
             f"{pp['tied_at_floor'][1]} (esda)"
         )
+    for name, c in (acc or {}).get("checks", {}).items():
+        out.append(
+            f"check e2sfca {name}: per-area access vs safemap over {c['compared']} areas: max rel "
+            f"{c['max_rel_diff']:.2e}; {c['no_service_in_reach']} areas with no service within 3 km "
+            f"(safemap 0, {'access NaN' if name == 'access' else 'cKDTree version 0'}), "
+            f"{c['none_mismatched']} mismatched -> "
+            f"{'equal to 1e-9' if c['within_1e-9'] else 'NOT equal to 1e-9'}"
+        )
     manifest = study / "manifest.json"
     if manifest.exists():
         timings = json.loads(manifest.read_text()).get("timings_ms", {})
@@ -357,8 +557,15 @@ def report(args, results: dict, study: Path) -> None:
 def versions() -> dict:
     import importlib.metadata as md
 
-    names = ["esda", "libpysal", "numba", "numpy", "scipy", "pandas", "geopandas", "shapely", "pyogrio"]
-    return {n: md.version(n) for n in names}
+    names = ["esda", "libpysal", "access", "numba", "numpy", "scipy", "pandas", "geopandas", "shapely",
+             "pyogrio"]
+    def version(name: str) -> str | None:
+        try:
+            return md.version(name)
+        except md.PackageNotFoundError:
+            return None
+
+    return {n: version(n) for n in names}
 
 
 def main() -> None:
@@ -366,7 +573,11 @@ def main() -> None:
     ap.add_argument("--study", default=str(REPO / "target" / "peers" / "national"))
     ap.add_argument("--criterion-dir", default=str(REPO / "target" / "criterion"))
     ap.add_argument("--out", default=str(REPO / "target" / "peers" / "results.json"))
+    ap.add_argument("--access-inputs", default=str(REPO / "target" / "peers" / "access"),
+                    help="the access_inputs example's output directory")
     ap.add_argument("--reps", type=int, default=3, help="timed repetitions (median taken)")
+    ap.add_argument("--fast-reps", type=int, default=20,
+                    help="timed repetitions of the sub-second peers (cKDTree version and pairs)")
     ap.add_argument("--permutations", type=int, default=999)
     ap.add_argument("--jobs", type=int, default=2, help="esda n_jobs")
     ap.add_argument("--seed", type=int, default=1)
@@ -374,6 +585,7 @@ def main() -> None:
     ap.add_argument("--skip-weights", action="store_true")
     ap.add_argument("--skip-queen", action="store_true", help="skip Queen.from_dataframe")
     ap.add_argument("--skip-join", action="store_true")
+    ap.add_argument("--skip-access", action="store_true", help="skip E2SFCA (access, cKDTree)")
     ap.add_argument("--skip-lean", action="store_true", help="skip the keep_simulations=False runs")
     ap.add_argument("--table-only", action="store_true", help="reprint the table from --out")
     args = ap.parse_args()
@@ -387,21 +599,25 @@ def main() -> None:
     results = {"versions": versions(), "cpus": os.cpu_count(), "load_at_start": os.getloadavg(),
                "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "args": vars(args)}
     log(f"versions {results['versions']}; {os.cpu_count()} cpus; load {os.getloadavg()}")
-    if args.skip_esda:
+    if not args.skip_esda:
+        safemap_w = bench_esda(args, results, study)
+    elif not args.skip_weights:
         import libpysal
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             safemap_w = neighbour_sets(libpysal.io.open(str(study / "weights.gal")).read())
-    else:
-        safemap_w = bench_esda(args, results, study)
     if not args.skip_weights:
         bench_weights(args, results, safemap_w)
     if not args.skip_join:
         bench_join(args, results)
+    if not args.skip_access:
+        bench_access(args, results)
     report(args, results, study)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=1, default=str))
     ok = all(c["within_1e-9"] and c["pseudo_p"]["ok"] for c in results.get("checks", {}).values())
+    ok = ok and all(c["within_1e-9"] for c in results.get("access", {}).get("checks", {}).values())
     sys.exit(0 if ok else 1)
 
 

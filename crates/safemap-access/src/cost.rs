@@ -13,15 +13,18 @@
 //! `cost_df` (origin = demand, destination = supply) in `fca.two_stage_fca`, and what
 //! r5r / OSRM origin-destination matrices from areas to services give.
 
+use crate::grid::{stored, CellGrid};
 use crate::input::check_cost_parameter;
 use crate::AccessError;
 use geo_types::Coord;
 use rayon::prelude::*;
-use rstar::primitives::GeomWithData;
-use rstar::RTree;
+
+/// Supply points per parallel task of [`CostMatrix::straight_line`].
+const SUPPLY_PER_TASK: usize = 256;
 
 /// Compressed sparse rows: row `r`'s entries are `index[offsets[r]..offsets[r + 1]]` with
-/// their costs, in ascending index order.
+/// their costs, in ascending index order (except in a structure built only to be
+/// [transposed](Csr::transpose), whose rows may hold them in any order).
 #[derive(Debug, Clone, PartialEq)]
 struct Csr {
     offsets: Vec<usize>,
@@ -52,6 +55,24 @@ impl Csr {
         }
     }
 
+    /// The rows of `parts` one after the other.
+    fn concat(parts: Vec<Csr>) -> Self {
+        let total = parts.iter().map(|p| p.index.len()).sum();
+        let mut all = Csr {
+            offsets: vec![0],
+            index: Vec::with_capacity(total),
+            cost: Vec::with_capacity(total),
+        };
+        for part in parts {
+            let base = all.index.len();
+            all.offsets
+                .extend(part.offsets[1..].iter().map(|o| base + o));
+            all.index.extend_from_slice(&part.index);
+            all.cost.extend_from_slice(&part.cost);
+        }
+        all
+    }
+
     fn row(&self, r: usize) -> Entries<'_> {
         let span = self.offsets[r]..self.offsets[r + 1];
         Entries {
@@ -60,7 +81,8 @@ impl Csr {
         }
     }
 
-    /// The transpose with `columns` rows; each new row lists the old rows in ascending order.
+    /// The transpose with `columns` rows; each new row lists the old rows in ascending
+    /// order, whatever the order within the old rows.
     fn transpose(&self, columns: usize) -> Self {
         let mut counts = vec![0usize; columns + 1];
         for &c in &self.index {
@@ -153,17 +175,15 @@ pub struct BySupply {
     rows: Csr,
 }
 
-/// A point index as stored (`u32` halves the memory of the pairs).
-fn stored(index: usize) -> u32 {
-    u32::try_from(index).expect("fewer than 2^32 points")
-}
-
 impl CostMatrix {
     /// Straight-line (Euclidean) distances between projected points (British National Grid
     /// metres), keeping the pairs with distance `<= cutoff` (inclusive, as PySAL `access`
-    /// filters `cost <= max_cost`). Supply points are found with an R-tree, so the work is
-    /// proportional to the pairs kept, not to demand × supply. A distance is
-    /// `sqrt(dx² + dy²)`, as shapely and scipy compute it.
+    /// filters `cost <= max_cost`). The demand points are bucketed in cells as wide as the
+    /// cutoff and each supply point tests those in the 3 × 3 cells around it, so the work
+    /// follows the pairs near each other, not demand × supply; the rows by demand are then
+    /// laid out by a counting sort, in ascending supply order without sorting. A distance is
+    /// `sqrt(dx² + dy²)`, as shapely and scipy compute it, and decides alone whether a pair
+    /// is kept: the pairs are exactly those of a scan of every pair.
     pub fn straight_line(
         demand: &[Coord<f64>],
         supply: &[Coord<f64>],
@@ -172,32 +192,34 @@ impl CostMatrix {
         check_cost_parameter("the straight-line cutoff", cutoff)?;
         check_points("demand", demand)?;
         check_points("supply", supply)?;
-        let tree = RTree::bulk_load(
-            supply
-                .iter()
-                .enumerate()
-                .map(|(j, p)| GeomWithData::new([p.x, p.y], stored(j)))
-                .collect(),
-        );
-        // The tree compares squared distances; widen its radius a little and decide on the
-        // distance itself, so a pair is kept exactly when its reported cost is <= cutoff.
-        let search = (cutoff * (1.0 + 1e-9) + 1e-9).powi(2);
-        let rows = demand
-            .par_iter()
-            .map(|p| {
-                tree.locate_within_distance([p.x, p.y], search)
-                    .filter_map(|s| {
-                        let [x, y] = *s.geom();
-                        let d = ((x - p.x) * (x - p.x) + (y - p.y) * (y - p.y)).sqrt();
-                        (d <= cutoff).then_some((s.data, d))
-                    })
-                    .collect()
+        let grid = CellGrid::new(demand, cutoff, supply);
+        // Per chunk of supply points, the demand points each reaches, in cell order: the
+        // transpose lists each demand's supplies in ascending order.
+        let by_supply = supply
+            .par_chunks(SUPPLY_PER_TASK)
+            .map(|chunk| {
+                let mut part = Csr {
+                    offsets: vec![0],
+                    index: Vec::new(),
+                    cost: Vec::new(),
+                };
+                for s in chunk {
+                    grid.for_each_near(*s, |i, [x, y]| {
+                        let d = ((s.x - x) * (s.x - x) + (s.y - y) * (s.y - y)).sqrt();
+                        if d <= cutoff {
+                            part.index.push(i);
+                            part.cost.push(d);
+                        }
+                    });
+                    part.offsets.push(part.index.len());
+                }
+                part
             })
             .collect();
         Ok(CostMatrix {
             n_demand: demand.len(),
             n_supply: supply.len(),
-            rows: Csr::from_rows(rows),
+            rows: Csr::concat(by_supply).transpose(demand.len()),
         })
     }
 
@@ -270,6 +292,44 @@ impl CostMatrix {
     /// The supplies demand `i` reaches, with their costs, in ascending supply order.
     pub fn supplies_of(&self, i: usize) -> Entries<'_> {
         self.rows.row(i)
+    }
+
+    /// `weight(cost)` of every stored pair, in parallel, demand by demand in ascending supply
+    /// order: read back with [`CostMatrix::weighted_row`] and [`CostMatrix::sum_by_supply`].
+    pub(crate) fn pair_weights(&self, weight: impl Fn(f64) -> f64 + Sync) -> Vec<f64> {
+        self.rows.cost.par_iter().map(|&c| weight(c)).collect()
+    }
+
+    /// Demand `i`'s (supply, weight) pairs in ascending supply order, `weights` being
+    /// [`CostMatrix::pair_weights`].
+    pub(crate) fn weighted_row<'a>(
+        &'a self,
+        i: usize,
+        weights: &'a [f64],
+    ) -> impl Iterator<Item = (usize, f64)> + 'a {
+        let span = self.rows.offsets[i]..self.rows.offsets[i + 1];
+        self.rows.index[span.clone()]
+            .iter()
+            .zip(&weights[span])
+            .map(|(&j, &w)| (j as usize, w))
+    }
+
+    /// Per supply `j`, the sum from +0 of `term(i, w)` over the demands `i` that reach it
+    /// (`w` the pair's weight from `weights`, [`CostMatrix::pair_weights`]), added in
+    /// ascending demand order: the sum folding [`BySupply::demands_of`] would give, without
+    /// building the transpose. Sequential.
+    pub(crate) fn sum_by_supply(
+        &self,
+        weights: &[f64],
+        term: impl Fn(usize, f64) -> f64,
+    ) -> Vec<f64> {
+        let mut sums = vec![0.0; self.n_supply];
+        for i in 0..self.n_demand {
+            for (j, w) in self.weighted_row(i, weights) {
+                sums[j] += term(i, w);
+            }
+        }
+        sums
     }
 
     /// The transposed view: per supply the demands that reach it.
@@ -347,6 +407,110 @@ mod tests {
             assert_eq!(pairs(m.supplies_of(i)), want, "demand {i}");
         }
         assert!(m.pairs() > 300, "the fixture should have pairs");
+    }
+
+    /// Every (demand, supply, distance) within `cutoff`, by a scan of all pairs.
+    fn full_scan(
+        demand: &[Coord<f64>],
+        supply: &[Coord<f64>],
+        cutoff: f64,
+    ) -> Vec<Vec<(usize, f64)>> {
+        demand
+            .iter()
+            .map(|p| {
+                supply
+                    .iter()
+                    .enumerate()
+                    .map(|(j, s)| {
+                        (
+                            j,
+                            ((s.x - p.x) * (s.x - p.x) + (s.y - p.y) * (s.y - p.y)).sqrt(),
+                        )
+                    })
+                    .filter(|&(_, d)| d <= cutoff)
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn straight_line_equals_a_full_scan_at_any_scale_and_cutoff() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        // (offset of the points, their spread, cutoff): negative and huge coordinates, a
+        // cutoff of 0 with repeated points, a cutoff far beyond the spread, tiny spreads.
+        let cases = [
+            (0.0, 20_000.0, 3000.0),
+            (-5.0e5, 20_000.0, 750.0),
+            (1.0e12, 10.0, 2.5),
+            (-3.0e15, 4096.0, 1000.0),
+            (0.0, 1.0e-6, 3.0e-7),
+            (7.0, 100.0, 0.0),
+            (0.0, 100.0, 1.0e9),
+        ];
+        for (case, &(offset, spread, cutoff)) in cases.iter().enumerate() {
+            let mut point = |snap: bool| {
+                let v = |r: &mut ChaCha8Rng| {
+                    let v: f64 = r.random_range(0.0..spread);
+                    offset
+                        + if snap {
+                            (v / spread * 8.0).round() * spread / 8.0
+                        } else {
+                            v
+                        }
+                };
+                Coord {
+                    x: v(&mut rng),
+                    y: v(&mut rng),
+                }
+            };
+            // Some points snapped to a coarse lattice, so pairs repeat, coincide and lie
+            // exactly at lattice distances.
+            let demand: Vec<_> = (0..400).map(|k| point(k % 3 == 0)).collect();
+            let supply: Vec<_> = (0..120).map(|k| point(k % 2 == 0)).collect();
+            let m = CostMatrix::straight_line(&demand, &supply, cutoff).unwrap();
+            let want = full_scan(&demand, &supply, cutoff);
+            for (i, w) in want.iter().enumerate() {
+                assert_eq!(&pairs(m.supplies_of(i)), w, "case {case}, demand {i}");
+            }
+            assert_eq!(
+                m.pairs(),
+                want.iter().map(Vec::len).sum::<usize>(),
+                "case {case}"
+            );
+            assert!(m.pairs() > 0, "case {case} should have pairs");
+        }
+    }
+
+    #[test]
+    fn pairs_at_the_cutoff_are_kept_wherever_they_fall_in_the_cells() {
+        // A demand point and a supply point exactly 1000 m apart along x or y, at 1600
+        // positions 1/16 m apart (exact in binary): wherever the pair falls relative to the
+        // cell boundaries, it is kept, and one 1 mm further is not.
+        for k in 0..1600 {
+            let v = 900.0 + f64::from(k) / 16.0;
+            for (along_x, p) in [
+                (true, Coord { x: v, y: 5.0 }),
+                (false, Coord { x: 5.0, y: v }),
+            ] {
+                let at = |d: f64| {
+                    if along_x {
+                        Coord { x: p.x + d, y: p.y }
+                    } else {
+                        Coord { x: p.x, y: p.y + d }
+                    }
+                };
+                let m = CostMatrix::straight_line(
+                    &[p],
+                    &[at(1000.0), at(1000.001), at(-1000.0)],
+                    1000.0,
+                )
+                .unwrap();
+                let want: Vec<(usize, f64)> =
+                    full_scan(&[p], &[at(1000.0), at(1000.001), at(-1000.0)], 1000.0).remove(0);
+                assert_eq!(pairs(m.supplies_of(0)), want, "at {v}, along x {along_x}");
+                assert_eq!(want.len(), 2, "at {v}: the fixture has pairs at the cutoff");
+            }
+        }
     }
 
     #[test]

@@ -80,8 +80,9 @@
 //!   absent from the grouped sum and the join fills NaN) when no pair is within `max_cost`.
 //!
 //! Every sum runs sequentially in ascending index order (per supply over its demands, per
-//! area over its supplies), in parallel across supplies and across areas, so the results
-//! are identical for any number of rayon threads.
+//! area over its supplies): the per-area sums in parallel across areas, the per-supply sums
+//! in one pass over the pairs (no transpose is built), so the results are identical for any
+//! number of rayon threads.
 
 use crate::input::{check_amounts, check_cost_parameter, sum};
 use crate::{AccessError, CostMatrix};
@@ -286,36 +287,28 @@ pub fn floating_catchment(
         check_amounts("supply", s, costs.n_supply())?;
     }
     let capacity = |j: usize| supply.map_or(1.0, |s| s[j]);
-    let by_supply = costs.by_supply();
     let n = costs.n_demand();
-    let m = costs.n_supply();
+    let w = costs.pair_weights(|c| decay.weight(c));
     // Step 1 divides each pair's weight by its area's weight sum (balanced, proportional);
     // step 2 by its service's (balanced) or its area's (proportional); none for two-step.
-    let area_sums = || weight_sums(n, |i| costs.supplies_of(i), decay);
+    let area_sums = || -> Vec<f64> {
+        (0..n)
+            .into_par_iter()
+            .map(|i| sum(costs.weighted_row(i, &w).map(|(_, w)| w)))
+            .collect()
+    };
     let (row_sum, step2_sum) = match params.method {
         Method::TwoStep => (None, None),
         Method::Balanced => (
             Some(area_sums()),
-            Some(Step2Share::PerService(weight_sums(
-                m,
-                |j| by_supply.demands_of(j),
-                decay,
-            ))),
+            Some(Step2Share::PerService(costs.sum_by_supply(&w, |_, w| w))),
         ),
         Method::Proportional => (Some(area_sums()), Some(Step2Share::PerArea)),
     };
-    let catchment_demand: Vec<f64> = (0..m)
-        .into_par_iter()
-        .map(|j| {
-            sum(by_supply.demands_of(j).iter().map(|(k, c)| {
-                let w = decay.weight(c);
-                match &row_sum {
-                    Some(r) if w > 0.0 => demand[k] * (w / r[k]),
-                    _ => w * demand[k],
-                }
-            }))
-        })
-        .collect();
+    let catchment_demand = costs.sum_by_supply(&w, |k, w| match &row_sum {
+        Some(r) if w > 0.0 => demand[k] * (w / r[k]),
+        _ => w * demand[k],
+    });
     let ratio: Vec<Option<f64>> = catchment_demand
         .iter()
         .enumerate()
@@ -324,8 +317,7 @@ pub fn floating_catchment(
     let access = (0..n)
         .into_par_iter()
         .map(|i| {
-            sum(costs.supplies_of(i).iter().filter_map(|(j, c)| {
-                let w = decay.weight(c);
+            sum(costs.weighted_row(i, &w).filter_map(|(j, w)| {
                 let r = ratio[j].filter(|_| w > 0.0)?;
                 Some(match (&step2_sum, &row_sum) {
                     (Some(Step2Share::PerService(s)), _) => w / s[j] * r,
@@ -348,18 +340,6 @@ enum Step2Share {
     PerService(Vec<f64>),
     /// The area's weight sum, as in step 1 (proportional).
     PerArea,
-}
-
-/// Per row, the sum of the decay weights of its pairs.
-fn weight_sums<'a>(
-    rows: usize,
-    row: impl Fn(usize) -> crate::cost::Entries<'a> + Sync,
-    decay: &Decay,
-) -> Vec<f64> {
-    (0..rows)
-        .into_par_iter()
-        .map(|r| sum(row(r).iter().map(|(_, c)| decay.weight(c))))
-        .collect()
 }
 
 #[cfg(test)]

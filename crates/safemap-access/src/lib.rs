@@ -3,7 +3,7 @@
 //!
 //! | module | offers |
 //! |---|---|
-//! | [`cost`] | [`CostMatrix`]: sparse demand → supply costs in CSR layout, from straight-line metres within a cutoff ([`CostMatrix::straight_line`], an R-tree) or from (demand, supply, cost) triples of a travel-cost matrix ([`CostMatrix::from_triples`]; absent pairs unreachable, asymmetric costs used demand → supply); [`BySupply`], the transposed view |
+//! | [`cost`] | [`CostMatrix`]: sparse demand → supply costs in CSR layout, from straight-line metres within a cutoff ([`CostMatrix::straight_line`], from a grid of cells as wide as the cutoff) or from (demand, supply, cost) triples of a travel-cost matrix ([`CostMatrix::from_triples`]; absent pairs unreachable, asymmetric costs used demand → supply); [`BySupply`], the transposed view |
 //! | [`nearest`](mod@nearest) | [`nearest()`]: per area the nearest reachable service and its cost; [`nearest_straight_line`]: the nearest at any distance (R-tree); [`count_within`]: the services within a cost |
 //! | [`fca`] | [`floating_catchment`] with a [`Decay`] (binary = 2SFCA, stepwise = enhanced 2SFCA, Gaussian) and a [`Method`] (two-step, or balanced per Paez et al. 2019), PySAL `access` conventions documented |
 //! | [`coverage`](mod@coverage) | [`covered`] and [`coverage()`]: the share of all and of high-need population within a cost of a service |
@@ -26,6 +26,7 @@ pub mod coverage;
 pub mod error;
 pub mod fca;
 pub mod gap;
+mod grid;
 mod input;
 pub mod mclp;
 pub mod nearest;
