@@ -1,6 +1,7 @@
 // Shared set-up of the browser tests: start `safemap demo` on loopback, launch Debian's
 // headless Chromium through playwright-core, and record every request a page makes.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -241,4 +242,31 @@ export async function getJson(server, route, token) {
   const res = await fetch(`${server.url}${route}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
   return res.json();
+}
+
+/** The colour of one map canvas pixel (page coordinates, CSS pixels), as [r, g, b]. */
+export async function pixel(page, x, y) {
+  return page.evaluate(([px, py]) => {
+    const src = document.querySelector('#map canvas');
+    const r = src.getBoundingClientRect();
+    const k = src.width / r.width;
+    const c = document.createElement('canvas');
+    c.width = src.width;
+    c.height = src.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(src, 0, 0);
+    return [...ctx.getImageData(Math.round((px - r.left) * k), Math.round((py - r.top) * k), 1, 1).data].slice(0, 3);
+  }, [x, y]);
+}
+
+/** The colour a fill of `hex` at opacity `a` shows as over the map background. */
+export function blended(hex, a = 0.9) {
+  const rgb = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+  const bg = rgb('#eef0f2');
+  return rgb(hex).map((c, i) => a * c + (1 - a) * bg[i]);
+}
+
+/** Assert two colours agree to `tol` in each channel. */
+export function assertNear(got, want, what, tol = 4) {
+  assert.ok(got.every((c, i) => Math.abs(c - want[i]) <= tol), `${what}: pixel ${got} is not ${want.map(Math.round)}`);
 }

@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import {
-  afterUpdate, artifactsDir, getJson, launchBrowser, mapIdle, newPage, openMap, pointInArea, startServer,
+  afterUpdate, artifactsDir, assertNear, blended, getJson, launchBrowser, mapIdle, newPage, openMap, pixel, pointInArea,
+  startServer,
 } from './harness.mjs';
 import { BIVARIATE, humanDriver, SITE_COLOUR } from '../../web-map/src/service-gaps.js';
 
@@ -31,31 +32,6 @@ after(async () => {
 });
 
 const rgb = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
-
-/** The colour a fill of `hex` at opacity `a` over the map background shows as. */
-function blended(hex, a = 0.9) {
-  const bg = rgb('#eef0f2');
-  return rgb(hex).map((c, i) => a * c + (1 - a) * bg[i]);
-}
-
-function assertNear(got, want, what, tol = 4) {
-  assert.ok(got.every((c, i) => Math.abs(c - want[i]) <= tol), `${what}: pixel ${got} is not ${want.map(Math.round)}`);
-}
-
-/** The colour of one canvas pixel (page coordinates, CSS pixels). */
-async function pixel(page, x, y) {
-  return page.evaluate(([px, py]) => {
-    const src = document.querySelector('#map canvas');
-    const r = src.getBoundingClientRect();
-    const k = src.width / r.width;
-    const c = document.createElement('canvas');
-    c.width = src.width;
-    c.height = src.height;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(src, 0, 0);
-    return [...ctx.getImageData(Math.round((px - r.left) * k), Math.round((py - r.top) * k), 1, 1).data].slice(0, 3);
-  }, [x, y]);
-}
 
 /** Each area's bivariate class as the tiles hold it: {code: class}. */
 async function bivariateClasses(page, kind) {

@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import {
-  afterUpdate, artifactsDir, getJson, launchBrowser, mapIdle, newPage, openMap, pointInArea, startServer,
+  afterUpdate, artifactsDir, assertNear, blended, getJson, launchBrowser, mapIdle, newPage, openMap, pixel, pointInArea,
+  startServer,
 } from './harness.mjs';
 import { fmtDecile } from '../../web-map/src/format.js';
 import { NO_DATA, SUPPRESSED, ZERO } from '../../web-map/src/palettes.js';
@@ -62,32 +63,6 @@ async function legendItems(page) {
     const rgb = getComputedStyle(li.querySelector('.swatch')).backgroundColor.match(/\d+/g).map(Number);
     return { label: li.dataset.classLabel, colour: `#${rgb.slice(0, 3).map((x) => x.toString(16).padStart(2, '0')).join('')}` };
   }));
-}
-
-/** The colour of one canvas pixel (page coordinates, CSS pixels). */
-async function pixel(page, x, y) {
-  return page.evaluate(([px, py]) => {
-    const src = document.querySelector('#map canvas');
-    const r = src.getBoundingClientRect();
-    const k = src.width / r.width;
-    const c = document.createElement('canvas');
-    c.width = src.width;
-    c.height = src.height;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(src, 0, 0);
-    return [...ctx.getImageData(Math.round((px - r.left) * k), Math.round((py - r.top) * k), 1, 1).data].slice(0, 3);
-  }, [x, y]);
-}
-
-/** The colour a fill of `hex` at opacity 0.9 over the map background shows as. */
-function blended(hex) {
-  const rgb = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
-  const bg = rgb('#eef0f2');
-  return rgb(hex).map((c, i) => 0.9 * c + 0.1 * bg[i]);
-}
-
-function assertNear(got, want, what) {
-  assert.ok(got.every((c, i) => Math.abs(c - want[i]) <= 4), `${what}: pixel ${got} is not ${want.map(Math.round)}`);
 }
 
 test('zero values keep their colour, which is in the legend, after changing filters (defect 1)', async () => {
