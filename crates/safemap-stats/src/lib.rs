@@ -14,6 +14,8 @@
 //! | [`classes`] | [`hotspot_classes`] (`hot_99` … `cold_99`) and [`cluster_classes`] (`high_high_95` …), raw and corrected side by side |
 //! | [`evaluation`] | hotspot evaluation: hit rate, PAI, PAI*, PEI and RRI of one period's hotspots against the next period's events ([`evaluation::evaluate_hotspots`]), train/test windows over monthly counts and the rolling origin ([`evaluation::rolling_origin`]), the top-share selector |
 //! | [`kde`] | [`kde::kernel_density`]: kernel density surface in events per km² on a [`kde::Raster`] ([`kde::Kernel::Quartic`] or `Gaussian`, [`kde::Bandwidth`] fixed or ArcGIS Pro's spatial Silverman rule, linear binning + FFT or exact evaluation) |
+//! | [`change`] | [`poisson_change`]: exact conditional test of two Poisson counts with exposures (scipy's two-sided `binomtest`), rate ratio |
+//! | [`mann_kendall`](mod@mann_kendall) | [`mann_kendall()`]: Mann-Kendall S, tie-corrected variance, Z and p of a series |
 //! | [`error`] | [`StatsError`]: inputs a spatial statistic cannot use |
 //!
 //! Spatial statistics take the values as a slice in the order of the areas of a
@@ -25,6 +27,7 @@
 //! This crate knows no geometry and does no I/O. It has no cargo features.
 
 pub mod assuncao_reis;
+pub mod change;
 pub mod classes;
 pub mod empirical_bayes;
 pub mod error;
@@ -34,6 +37,7 @@ pub mod global_moran;
 mod input;
 pub mod kde;
 pub mod local_moran;
+pub mod mann_kendall;
 pub mod multiple_testing;
 mod params;
 pub mod permutation;
@@ -41,6 +45,7 @@ pub mod poisson;
 pub mod rates;
 
 pub use assuncao_reis::{eb_standardised_rates, EbStandardised};
+pub use change::{poisson_change, PoissonChange};
 pub use classes::{
     cluster_classes, hotspot_classes, Classes, ClusterClass, Confidence, Cutoffs, HotspotClass,
 };
@@ -49,6 +54,7 @@ pub use error::StatsError;
 pub use getis_ord::{getis_ord, GetisOrd, GetisOrdParams, GetisOrdSite, GiVariant};
 pub use global_moran::{global_moran, GlobalMoran, MoranInference, MoranParams};
 pub use local_moran::{local_moran, LocalMoran, LocalMoranParams, LocalMoranSite, Quadrant};
+pub use mann_kendall::{mann_kendall, MannKendall};
 pub use multiple_testing::{bonferroni_cutoff, fdr_cutoff, Correction};
 pub use permutation::{PermutationTest, Sampling, Tail};
 pub use poisson::{poisson_interval, PoissonInterval};
