@@ -15,6 +15,7 @@
 //! | [`evaluation`] | hotspot evaluation: hit rate, PAI, PAI*, PEI and RRI of one period's hotspots against the next period's events ([`evaluation::evaluate_hotspots`]), train/test windows over monthly counts and the rolling origin ([`evaluation::rolling_origin`]), the top-share selector |
 //! | [`kde`] | [`kde::kernel_density`]: kernel density surface in events per km² on a [`kde::Raster`] ([`kde::Kernel::Quartic`] or `Gaussian`, [`kde::Bandwidth`] fixed or ArcGIS Pro's spatial Silverman rule, linear binning + FFT or exact evaluation) |
 //! | [`change`] | [`poisson_change`]: exact conditional test of two Poisson counts with exposures (scipy's two-sided `binomtest`), rate ratio |
+//! | [`emerging`] | [`emerging::classify`]: the 17 emerging hot spot classes of a location from its per-slice hot/cold signs and Gi* z trend |
 //! | [`mann_kendall`](mod@mann_kendall) | [`mann_kendall()`]: Mann-Kendall S, tie-corrected variance, Z and p of a series |
 //! | [`error`] | [`StatsError`]: inputs a spatial statistic cannot use |
 //!
@@ -29,6 +30,7 @@
 pub mod assuncao_reis;
 pub mod change;
 pub mod classes;
+pub mod emerging;
 pub mod empirical_bayes;
 pub mod error;
 pub mod evaluation;
