@@ -131,6 +131,9 @@ pub struct RunReport {
     /// `[access]` and what builds on it (also in `access.csv`, `priority.csv` and
     /// `candidate_sites.geojson`).
     pub access: Option<crate::access::AccessResults>,
+    /// The time analyses (also in `summary.csv`, `change.csv`, `hour_of_week.csv`,
+    /// `emerging.geojson` and area columns).
+    pub time: crate::time::TimeResults,
     /// Step timings.
     pub timings_ms: Vec<(String, u128)>,
 }
@@ -188,7 +191,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         .evaluations
         .iter()
         .any(|e| e.needs_area_weights(study));
-    if !study.analyses.is_empty() || evaluations_need_weights {
+    if !study.analyses.is_empty() || !study.emerging.is_empty() || evaluations_need_weights {
         let (weights, summary) = steps.run("Building spatial weights", || {
             weights::build(study, &results.areas)
         })?;
@@ -215,6 +218,9 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             crate::evaluation::run_all(study, &results, study_weights.as_ref())
         })?
     };
+    let time = steps.run("Time analyses", || {
+        crate::time::run(study, &results, study_weights.as_ref())
+    })?;
     let access = steps.run("Service access", || {
         crate::access::run(study, &results, services.as_ref())
     })?;
@@ -238,13 +244,14 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         })
         .transpose()?;
     steps.run("Writing outputs", || -> Result<(), EngineError> {
-        let access_columns = access
-            .as_ref()
-            .map(|a| a.area_columns(results.areas.areas.len()))
-            .unwrap_or_default();
+        let n = results.areas.areas.len();
+        let mut extra_columns = time.area_columns(n);
+        if let Some(a) = &access {
+            extra_columns.extend(a.area_columns(n));
+        }
         outputs::areas_geojson::write(
             &results,
-            &access_columns,
+            &extra_columns,
             &out_dir.join(files::AREAS_GEOJSON),
         )?;
         outputs::areas_csv::write(&results, &out_dir.join(files::AREAS_CSV))?;
@@ -277,6 +284,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         if let Some(a) = &access {
             write_access(study, &results, a, planar, &out_dir)?;
         }
+        outputs::time_files::write(&results, &time, planar, &out_dir)?;
         outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join(files::REJECTS_CSV))
     })?;
     let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
@@ -289,6 +297,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         density: density.as_ref(),
         evaluations: !evaluations.is_empty(),
         access: access.as_ref(),
+        time: &time,
         inputs,
     });
     outputs::manifest::write(&manifest, &out_dir.join(files::MANIFEST))?;
@@ -300,6 +309,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         over_reject_threshold,
         evaluations,
         access,
+        time,
         timings_ms,
     })
 }

@@ -88,6 +88,9 @@ pub struct Manifest {
     /// What `[access]` computed and its area columns (absent without `[access]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<crate::AccessEntry>,
+    /// What `[time]`, `[[emerging]]` and `[[change]]` computed (absent in older manifests).
+    #[serde(default)]
+    pub time: crate::TimeEntry,
     /// Every file written, in writing order.
     pub outputs: Vec<String>,
 }

@@ -16,6 +16,7 @@
 //! | `access.csv` | [`access_csv`] (`[access]`, `[need]`, `[gap]` per area and kind, analyst only) |
 //! | `priority.csv` | [`priority_csv`] (`[priority]` ranking with its drivers, analyst only) |
 //! | `candidate_sites.geojson` | [`candidate_sites_geojson`] (`[sites]`, analyst only) |
+//! | `summary.csv`, `change.csv`, `hour_of_week.csv`, `emerging.geojson` | [`time_files`] (study summary and change, analyst only; hour-of-week profiles, analyst only; `[[emerging]]` classes) |
 
 pub mod access_csv;
 pub mod areas_csv;
@@ -31,6 +32,7 @@ pub mod manifest;
 pub mod priority_csv;
 pub mod rejects_csv;
 pub mod services_geojson;
+pub mod time_files;
 
 use crate::error::EngineError;
 use std::fs::File;
