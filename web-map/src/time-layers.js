@@ -37,6 +37,13 @@ export const CHANGE_CLASSES = [
   ['no_significant_change', 'No significant change', NOT_SIGNIFICANT],
 ];
 
+/** ED versus police: areas whose share of ED assaults (of ED assaults and police violence) is significantly above the study's. */
+export const ED_VS_POLICE_FIELD = 'ed_vs_police_ed_share_class_fdr';
+export const ED_VS_POLICE_CLASSES = [
+  ['high', 'ED share significantly above the study\u2019s', '#6a3d9a'],
+  ['not_significant', 'Not significantly above', NOT_SIGNIFICANT],
+];
+
 const time = (catalogue) => catalogue.time || {};
 const emergingOf = (catalogue, name) => (time(catalogue).emerging || []).find((e) => e.name === name);
 const changeOf = (catalogue, name) => (time(catalogue).changes || []).find((c) => c.name === name);
@@ -52,6 +59,7 @@ export function timeLayerOptions(catalogue, areaFields) {
   for (const c of t.changes || []) {
     if (c.class_column in fields) out.push({ id: `change:${c.name}`, label: `Change: ${humanize(c.name)} (${c.previous} to ${c.period})` });
   }
+  if (ED_VS_POLICE_FIELD in fields) out.push({ id: 'ed_vs_police', label: 'ED assaults against police violence (ED share)' });
   for (const s of (t.nte && t.nte.shares) || []) {
     if (s.column in fields) out.push({ id: `field:${s.column}`, label: `Night-time economy share: ${humanize(s.source)}` });
   }
@@ -59,11 +67,11 @@ export function timeLayerOptions(catalogue, areaFields) {
 }
 
 /** True for a layer of this module that colours areas by class (no classification controls). */
-export const isTimeClassLayer = (layer) => /^(emerging|change):/.test(layer || '');
+export const isTimeClassLayer = (layer) => layer === 'ed_vs_police' || /^(emerging|change):/.test(layer || '');
 
 const matchColor = (field, classes) => ['match', ['coalesce', ['get', field], ''], ...classes.flatMap(([id, , c]) => [id, c]), NO_VALUE];
 
-/** fill-color and legend of `emerging:{name}` or `change:{name}`; null for other layers. */
+/** fill-color and legend of `emerging:{name}`, `change:{name}` or `ed_vs_police`; null for other layers. */
 export function timeLayerStyle(catalogue, layer) {
   const [kind, name] = layer.split(':');
   if (kind === 'emerging') {
@@ -80,6 +88,17 @@ export function timeLayerStyle(catalogue, layer) {
           `Gi* of each slice over each area, its neighbours and ${lags} slice${e.lags === 1 ? '' : 's'} (space-time neighbours), FDR per slice; the trend of its z-scores by Mann-Kendall.`,
           'New: hot only in the last slice. Consecutive: a final run of hot slices. Intensifying, persistent, diminishing: hot in at least 90% of slices, getting stronger, steady or weaker. Sporadic: on and off. Oscillating: hot now, cold before. Historical: hot in 90% of slices, not the last.',
         ],
+      },
+    };
+  }
+  if (layer === 'ed_vs_police') {
+    return {
+      color: matchColor(ED_VS_POLICE_FIELD, ED_VS_POLICE_CLASSES),
+      legend: {
+        title: 'ED assaults against police-recorded violence',
+        subtitle: 'Share of ED assaults in ED assaults plus police violence, against the study-wide share: exact binomial test, FDR across areas',
+        items: [...ED_VS_POLICE_CLASSES.map(([id, label, color]) => ({ color, label, code: id })), { color: NO_VALUE, label: 'No value' }],
+        notes: ['High: more of the violence here reaches the hospital than the police, compared with the study as a whole (violence that does not reach the police). Exact ED counts: analyst only.'],
       },
     };
   }
