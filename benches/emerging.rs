@@ -117,7 +117,7 @@ fn bench_emerging(c: &mut Criterion) {
         .sampling_mode(SamplingMode::Flat)
         .measurement_time(Duration::from_secs(20));
     g.bench_function("national_36_months_999_permutations", |b| {
-        b.iter(|| run(&cube, &w))
+        b.iter(|| run(&cube, &w));
     });
     g.finish();
 }
