@@ -158,6 +158,9 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             })
             .collect::<Result<Vec<_>, EngineError>>()
     })?;
+    let ed_tallies = steps.run("ED tallies", || {
+        crate::ed_analysis::tally_sources(study, &sources, &coverages, areas.areas.len())
+    });
     let sources = steps.run("Counting and rates", || {
         sources
             .into_iter()
@@ -218,6 +221,9 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
     let access = steps.run("Service access", || {
         crate::access::run(study, &results, services.as_ref())
     })?;
+    let ed = steps.run("ED analysis", || {
+        crate::ed_analysis::EdResults::new(study, &results, ed_tallies)
+    })?;
     let planar = results.areas.boundary_crs == Crs::Planar;
     let out_dir = options
         .out_dir
@@ -238,13 +244,14 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         })
         .transpose()?;
     steps.run("Writing outputs", || -> Result<(), EngineError> {
-        let access_columns = access
+        let mut area_columns = access
             .as_ref()
             .map(|a| a.area_columns(results.areas.areas.len()))
             .unwrap_or_default();
+        area_columns.extend(ed.area_columns());
         outputs::areas_geojson::write(
             &results,
-            &access_columns,
+            &area_columns,
             &out_dir.join(files::AREAS_GEOJSON),
         )?;
         outputs::areas_csv::write(&results, &out_dir.join(files::AREAS_CSV))?;
@@ -277,6 +284,9 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         if let Some(a) = &access {
             write_access(study, &results, a, planar, &out_dir)?;
         }
+        if !ed.sources.is_empty() {
+            outputs::ed_summary_csv::write(&results, &ed, &out_dir.join(files::ED_SUMMARY_CSV))?;
+        }
         outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join(files::REJECTS_CSV))
     })?;
     let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
@@ -289,6 +299,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         density: density.as_ref(),
         evaluations: !evaluations.is_empty(),
         access: access.as_ref(),
+        ed: &ed,
         inputs,
     });
     outputs::manifest::write(&manifest, &out_dir.join(files::MANIFEST))?;

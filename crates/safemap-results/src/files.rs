@@ -35,6 +35,10 @@ pub const ACCESS_CSV: &str = "access.csv";
 pub const PRIORITY_CSV: &str = "priority.csv";
 /// `[sites]`: the chosen new sites (area centroids) with the need each covers. Analyst only.
 pub const CANDIDATE_SITES_GEOJSON: &str = "candidate_sites.geojson";
+/// ED (ISTV) figures per ED source, study-wide and per area: assaults, shares at weekends,
+/// at night, alcohol related, by method and location type and their cross-tabs, and the
+/// ED share of ED and police violence. Analyst only: the server does not read or serve it.
+pub const ED_SUMMARY_CSV: &str = "ed_summary.csv";
 /// The service register's public points (confidential services withheld).
 pub const SERVICES_GEOJSON: &str = "services.geojson";
 

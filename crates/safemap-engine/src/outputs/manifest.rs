@@ -46,6 +46,8 @@ pub struct RunOutputs<'a> {
     pub evaluations: bool,
     /// `[access]`'s results (which of its files were written).
     pub access: Option<&'a crate::access::AccessResults>,
+    /// The ED analysis (`ed_summary.csv` when it has sources, `[ed_vs_police]`).
+    pub ed: &'a crate::ed_analysis::EdResults,
     /// Input files with checksums.
     pub inputs: Vec<InputFile>,
 }
@@ -61,6 +63,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         density,
         evaluations,
         access,
+        ed,
         inputs,
     } = run;
     let areas = &results.areas;
@@ -116,6 +119,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         .into_iter()
         .flatten()
     }))
+    .chain((!ed.sources.is_empty()).then_some(files::ED_SUMMARY_CSV))
     .chain([files::REJECTS_CSV, files::MANIFEST])
     .map(String::from)
     .collect();
@@ -198,6 +202,10 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         },
         layers,
         access: access_entry,
+        ed_vs_police: ed
+            .vs_police
+            .as_ref()
+            .map_or(Value::Null, crate::ed_analysis::VsPolice::manifest),
         outputs,
     }
 }

@@ -16,6 +16,7 @@
 //! | `access.csv` | [`access_csv`] (`[access]`, `[need]`, `[gap]` per area and kind, analyst only) |
 //! | `priority.csv` | [`priority_csv`] (`[priority]` ranking with its drivers, analyst only) |
 //! | `candidate_sites.geojson` | [`candidate_sites_geojson`] (`[sites]`, analyst only) |
+//! | `ed_summary.csv` | [`ed_summary_csv`] (ED figures per source, study-wide and per area, analyst only) |
 
 pub mod access_csv;
 pub mod areas_csv;
@@ -25,6 +26,7 @@ pub mod counts_by_hour_csv;
 pub mod counts_csv;
 pub mod coverage_csv;
 pub mod density_files;
+pub mod ed_summary_csv;
 pub mod evaluation_json;
 pub mod grid_geojson;
 pub mod manifest;

@@ -1,0 +1,157 @@
+//! Counting ED assaults per area: totals, times, alcohol, method and location type, and the
+//! cross-tabs, from the events the monthly counts use (joined to an area, in the study
+//! period, in a covered cell), so every total here equals the source's `all` count.
+
+use crate::assign::Fate;
+use crate::coverage::Coverage;
+use chrono::{Datelike, Weekday};
+use safemap_types::time::{hour_of_week, HourMask, NTE};
+use safemap_types::{AssaultMethod, Event, Flags};
+
+/// Number of method categories ([`AssaultMethod::ALL`]).
+pub const METHODS: usize = AssaultMethod::ALL.len();
+
+/// The hours 21:00-02:59 of every night (the seed's "between 21:00-02:59").
+pub const NIGHT_HOURS: &str = "21-2";
+
+/// The counts of one area, or of the whole study. Location types are the source's
+/// categories, by index; methods are in [`AssaultMethod::ALL`] order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    /// Assaults.
+    pub assaults: u64,
+    /// On a Saturday or Sunday (by the date of the assault, or of arrival when the assault
+    /// time is not known).
+    pub weekend: u64,
+    /// Between 21:00 and 02:59, any day.
+    pub night: u64,
+    /// In the night-time-economy window: nights starting Friday or Saturday, 21:00-02:59.
+    pub nte: u64,
+    /// With the alcohol field filled in (yes or no).
+    pub alcohol_recorded: u64,
+    /// Recorded as alcohol related.
+    pub alcohol: u64,
+    /// Per method.
+    pub method: [u64; METHODS],
+    /// Per location type.
+    pub location: Vec<u64>,
+    /// Per location type, with alcohol recorded.
+    pub alcohol_recorded_at: Vec<u64>,
+    /// Per location type, alcohol related.
+    pub alcohol_at: Vec<u64>,
+    /// Per location type, per method.
+    pub method_at: Vec<[u64; METHODS]>,
+}
+
+impl Tally {
+    /// Zero counts over `n_locations` location types.
+    pub fn new(n_locations: usize) -> Self {
+        Tally {
+            assaults: 0,
+            weekend: 0,
+            night: 0,
+            nte: 0,
+            alcohol_recorded: 0,
+            alcohol: 0,
+            method: [0; METHODS],
+            location: vec![0; n_locations],
+            alcohol_recorded_at: vec![0; n_locations],
+            alcohol_at: vec![0; n_locations],
+            method_at: vec![[0; METHODS]; n_locations],
+        }
+    }
+
+    /// Counts one event.
+    fn add(&mut self, e: &Event, masks: (HourMask, HourMask)) {
+        let c = usize::from(e.category);
+        let m = method_index(e.flags.method());
+        self.assaults += 1;
+        if let Some(t) = e.time.timestamp() {
+            self.weekend += u64::from(matches!(t.weekday(), Weekday::Sat | Weekday::Sun));
+            let how = hour_of_week(t);
+            self.night += u64::from(masks.0.contains(how));
+            self.nte += u64::from(masks.1.contains(how));
+        }
+        let recorded = e.flags.contains(Flags::ALCOHOL_RECORDED);
+        let alcohol = e.flags.contains(Flags::ALCOHOL);
+        self.alcohol_recorded += u64::from(recorded);
+        self.alcohol += u64::from(alcohol);
+        self.method[m] += 1;
+        self.location[c] += 1;
+        self.alcohol_recorded_at[c] += u64::from(recorded);
+        self.alcohol_at[c] += u64::from(alcohol);
+        self.method_at[c][m] += 1;
+    }
+
+    /// Adds another tally over the same location types.
+    fn merge(&mut self, o: &Tally) {
+        self.assaults += o.assaults;
+        self.weekend += o.weekend;
+        self.night += o.night;
+        self.nte += o.nte;
+        self.alcohol_recorded += o.alcohol_recorded;
+        self.alcohol += o.alcohol;
+        let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        add(&mut self.method, &o.method);
+        add(&mut self.location, &o.location);
+        add(&mut self.alcohol_recorded_at, &o.alcohol_recorded_at);
+        add(&mut self.alcohol_at, &o.alcohol_at);
+        for (a, b) in self.method_at.iter_mut().zip(&o.method_at) {
+            add(a, b);
+        }
+    }
+}
+
+/// The position of a method in [`AssaultMethod::ALL`].
+pub fn method_index(m: AssaultMethod) -> usize {
+    AssaultMethod::ALL.iter().position(|&x| x == m).unwrap_or(0)
+}
+
+/// The tallies of one ED source.
+#[derive(Debug, Clone)]
+pub struct SourceTally {
+    /// The source.
+    pub source: String,
+    /// Its location types (categories).
+    pub locations: Vec<String>,
+    /// Per area; `None` for an area some month of the span has no data for.
+    pub areas: Vec<Option<Tally>>,
+    /// The study: the sum over the areas with data.
+    pub study: Tally,
+}
+
+/// Tallies the events of one ED source the way the monthly counts count them.
+pub fn tally_source(
+    source: &str,
+    locations: &[String],
+    events: &[Event],
+    fates: &[Fate],
+    coverage: &Coverage,
+    n_areas: usize,
+) -> SourceTally {
+    let night = HourMask::parse(None, Some(NIGHT_HOURS)).unwrap_or(HourMask::ALL);
+    let masks = (night, NTE.mask());
+    let mut areas = vec![Tally::new(locations.len()); n_areas];
+    for (e, fate) in events.iter().zip(fates) {
+        if let Fate::Joined(id) = fate {
+            if coverage.is_covered(id.0, e.time.calendar_month()) {
+                areas[id.index()].add(e, masks);
+            }
+        }
+    }
+    let mut study = Tally::new(locations.len());
+    let areas: Vec<Option<Tally>> = areas
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| coverage.covers(i, coverage.months).then_some(t))
+        .collect();
+    for t in areas.iter().flatten() {
+        study.merge(t);
+    }
+    SourceTally {
+        source: source.to_string(),
+        locations: locations.to_vec(),
+        areas,
+        study,
+    }
+}
