@@ -131,3 +131,98 @@ fn list(names: &[&str]) -> String {
         names.join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STUDY: &str = r#"
+[study]
+name = "t"
+output_dir = "out"
+[boundaries]
+path = "b.geojson"
+id_field = "code"
+[[source]]
+name = "police"
+format = "police_uk"
+paths = ["p/*.csv"]
+join = "spatial"
+[[source]]
+name = "ed"
+format = "ed_istv"
+paths = ["ed.csv"]
+join = "spatial"
+"#;
+
+    fn load(text: &str) -> Result<Study, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("study.toml");
+        std::fs::write(&path, text).unwrap();
+        Study::load(&path)
+    }
+
+    fn with_force(extra: &str) -> String {
+        format!(
+            "{STUDY}[[source]]\nname = \"force\"\nformat = \"events_csv\"\npaths = [\"f.csv\"]\njoin = \"spatial\"\n[source.columns]\nx = \"x\"\ny = \"y\"\ncrs = \"EPSG:27700\"\ntime = \"t\"\ncategory = \"c\"\n{extra}"
+        )
+    }
+
+    #[test]
+    fn one_source_of_each_kind_is_compared_by_default() {
+        let s = load(STUDY).unwrap();
+        assert_eq!(
+            s.ed_vs_police().unwrap(),
+            Some(EdVsPolice {
+                ed: "ed".into(),
+                police: "police".into(),
+                category: None,
+                alpha: 0.05,
+            })
+        );
+        // Two police sources and no section: no comparison.
+        let s = load(&with_force("")).unwrap();
+        assert_eq!(s.ed_vs_police().unwrap(), None);
+    }
+
+    #[test]
+    fn the_section_names_what_defaults_cannot_choose() {
+        let s = load(&with_force(
+            "[ed_vs_police]\npolice = \"force\"\ncategory = \"violence_with_injury\"\nalpha = 0.01\n",
+        ))
+        .unwrap();
+        let c = s.ed_vs_police().unwrap().unwrap();
+        assert_eq!(
+            (c.ed.as_str(), c.police.as_str(), c.alpha),
+            ("ed", "force", 0.01)
+        );
+        assert_eq!(c.category.as_deref(), Some("violence_with_injury"));
+        for (extra, key, value) in [
+            ("[ed_vs_police]\n", "ed_vs_police.police", "(not given)"),
+            (
+                "[ed_vs_police]\npolice = \"ed\"\n",
+                "ed_vs_police.police",
+                "ed",
+            ),
+            (
+                "[ed_vs_police]\npolice = \"force\"\ned = \"police\"\n",
+                "ed_vs_police.ed",
+                "police",
+            ),
+            (
+                "[ed_vs_police]\npolice = \"force\"\nalpha = 1.5\n",
+                "ed_vs_police.alpha",
+                "1.5",
+            ),
+        ] {
+            let err = load(&with_force(extra)).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                text.contains(key) && text.contains(value),
+                "{extra}: {text}"
+            );
+        }
+        let err = load(&format!("{STUDY}[ed_vs_police]\nwhat = 1\n")).unwrap_err();
+        assert!(err.to_string().contains("unknown field `what`"), "{err}");
+    }
+}

@@ -155,3 +155,83 @@ pub fn tally_source(
         study,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ed_analysis::figures::figures;
+    use safemap_results::coverage::CoverageMethod;
+    use safemap_types::{AreaId, RowRef};
+
+    fn event(at: &str, location: u16, alcohol: Option<bool>, method: AssaultMethod) -> Event {
+        let mut flags = Flags::empty();
+        flags.set(Flags::ALCOHOL_RECORDED, alcohol.is_some());
+        flags.set(Flags::ALCOHOL, alcohol == Some(true));
+        flags.set_method(method);
+        Event {
+            origin: RowRef { file: 0, line: 2 },
+            point: None,
+            area_code: None,
+            time: EventTime::Timestamp(
+                chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M").unwrap(),
+            ),
+            category: location,
+            flags,
+        }
+    }
+
+    use safemap_types::EventTime;
+
+    #[test]
+    fn counts_times_alcohol_methods_and_cross_tabs() {
+        use AssaultMethod::{Body, GlassOrBottle, KnifeOrSharpObject};
+        let events = [
+            // Friday 23:30: night and NTE, not weekend.
+            event("2024-03-15 23:30", 1, Some(true), GlassOrBottle),
+            // Saturday 02:59: weekend, night, NTE (Friday's night).
+            event("2024-03-16 02:59", 1, Some(true), Body),
+            // Saturday 03:00: weekend only.
+            event("2024-03-16 03:00", 0, Some(false), KnifeOrSharpObject),
+            // Sunday 21:00: weekend and night, not NTE (Sunday night).
+            event("2024-03-17 21:00", 0, None, Body),
+            // Monday noon, outside the study.
+            event("2024-03-18 12:00", 0, Some(true), Body),
+        ];
+        let fates = [
+            Fate::Joined(AreaId(0)),
+            Fate::Joined(AreaId(0)),
+            Fate::Joined(AreaId(1)),
+            Fate::Joined(AreaId(1)),
+            Fate::OutsideArea,
+        ];
+        let coverage = Coverage::complete(CoverageMethod::WholeSpan, None, 2);
+        let locations = ["home".to_string(), "street".to_string()];
+        let t = tally_source("ed", &locations, &events, &fates, &coverage, 2);
+        let s = &t.study;
+        assert_eq!(
+            (s.assaults, s.weekend, s.night, s.nte),
+            (4, 3, 3, 2)
+        );
+        assert_eq!((s.alcohol_recorded, s.alcohol), (3, 2));
+        assert_eq!(s.location, [2, 2]);
+        assert_eq!(s.alcohol_at, [0, 2]);
+        assert_eq!(s.alcohol_recorded_at, [1, 2]);
+        assert_eq!(s.method[method_index(Body)], 2);
+        assert_eq!(s.method_at[0][method_index(KnifeOrSharpObject)], 1);
+        assert_eq!(t.areas[0].as_ref().unwrap().assaults, 2);
+        let figs = figures(s, &locations);
+        let find = |figure: &str, subset: &str, category: &str| {
+            figs.iter()
+                .find(|f| f.figure == figure && f.subset == subset && f.category == category)
+                .map(|f| (f.numerator, f.denominator, f.percent()))
+                .unwrap()
+        };
+        assert_eq!(find("alcohol_related", "", ""), (2, Some(3), Some(200.0 / 3.0)));
+        assert_eq!(find("location", "alcohol_related", "street"), (2, Some(2), Some(100.0)));
+        assert_eq!(find("alcohol_related", "location:home", ""), (0, Some(1), Some(0.0)));
+        assert_eq!(find("method", "location:home", "body"), (1, Some(2), Some(50.0)));
+        assert_eq!(find("location", "method:body", "home"), (1, Some(2), Some(50.0)));
+        assert_eq!(find("method", "", "blunt_object"), (0, Some(4), Some(0.0)));
+        assert_eq!(find("assaults", "", ""), (4, None, None));
+    }
+}
