@@ -42,8 +42,10 @@ fn raw_records(path: &std::path::Path) -> Vec<Record> {
             } else {
                 (&r["assault_date"], &r["assault_time"])
             };
-            let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
-            let hour = NaiveTime::parse_from_str(t, "%H:%M").unwrap().hour();
+            let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("ed.csv date");
+            let hour = NaiveTime::parse_from_str(t, "%H:%M")
+                .expect("ed.csv time")
+                .hour();
             assert!(
                 r["alcohol"] == "yes" || r["alcohol"] == "no",
                 "the synthetic city records alcohol on every row"
@@ -102,7 +104,11 @@ fn ed_summary_equals_the_raw_records_and_nte_areas_have_a_high_ed_share() {
         .filter(|r| r["source"] == "ed" && r["scope"] == "study")
         .map(|r| {
             (
-                (r["figure"].clone(), r["subset"].clone(), r["category"].clone()),
+                (
+                    r["figure"].clone(),
+                    r["subset"].clone(),
+                    r["category"].clone(),
+                ),
                 (
                     r["numerator"].clone(),
                     r["denominator"].clone(),
@@ -119,7 +125,10 @@ fn ed_summary_equals_the_raw_records_and_nte_areas_have_a_high_ed_share() {
     };
     let n = raw.len();
     let count = |f: &dyn Fn(&Record) -> bool| raw.iter().filter(|r| f(r)).count();
-    assert_eq!(got("assaults", "", ""), (n.to_string(), String::new(), String::new()));
+    assert_eq!(
+        got("assaults", "", ""),
+        (n.to_string(), String::new(), String::new())
+    );
     assert_eq!(got("weekend", "", ""), share(count(&|r| r.weekend), n));
     assert_eq!(got("night_21_03", "", ""), share(count(&|r| r.night), n));
     assert_eq!(got("alcohol_recorded", "", ""), share(n, n));
@@ -148,10 +157,7 @@ fn ed_summary_equals_the_raw_records_and_nte_areas_have_a_high_ed_share() {
         // Method × location, both ways.
         for m in &methods {
             let both = count(&|r| r.method == *m && r.location == *l);
-            assert_eq!(
-                got("method", &format!("location:{l}"), m),
-                share(both, at)
-            );
+            assert_eq!(got("method", &format!("location:{l}"), m), share(both, at));
             assert_eq!(
                 got("location", &format!("method:{m}"), l),
                 share(both, count(&|r| r.method == *m))
@@ -248,7 +254,10 @@ fn ed_summary_equals_the_raw_records_and_nte_areas_have_a_high_ed_share() {
         let code = p["code"].as_str().unwrap();
         if nte.contains(code) {
             assert_eq!(p["ed_vs_police_ed_share_class_fdr"], "high", "{code}");
-            assert!(p["ed_vs_police_ed_share"].as_f64().unwrap() > entry["study_share"].as_f64().unwrap());
+            assert!(
+                p["ed_vs_police_ed_share"].as_f64().unwrap()
+                    > entry["study_share"].as_f64().unwrap()
+            );
         }
     }
 }

@@ -78,7 +78,7 @@ pub struct EdMapping {
 /// is [`AssaultMethod::NotRecorded`]. It covers the synthetic city's values (`none`, `body`,
 /// `knife`, `blunt_object`, `glass_bottle`, `firearm`, `other_weapon`) and common spellings.
 pub const DEFAULT_METHODS: &[(&str, AssaultMethod)] = {
-    use AssaultMethod::{Body, BluntObject, GlassOrBottle, KnifeOrSharpObject, NotRecorded};
+    use AssaultMethod::{BluntObject, Body, GlassOrBottle, KnifeOrSharpObject, NotRecorded};
     &[
         ("knife", KnifeOrSharpObject),
         ("knives", KnifeOrSharpObject),
@@ -417,7 +417,10 @@ mod tests {
             "arrival time used"
         );
         assert!(!e[1].flags.contains(Flags::WEAPON) && !e[1].flags.contains(Flags::ALCOHOL));
-        assert!(e[1].flags.contains(Flags::ALCOHOL_RECORDED), "no is recorded");
+        assert!(
+            e[1].flags.contains(Flags::ALCOHOL_RECORDED),
+            "no is recorded"
+        );
         assert_eq!(e[0].flags.method(), AssaultMethod::KnifeOrSharpObject);
         assert_eq!(e[1].flags.method(), AssaultMethod::Body);
         assert_eq!(e[2].point, None);
@@ -448,9 +451,10 @@ mod tests {
 
     #[test]
     fn method_values_map_to_categories_through_the_table() {
-        let m: EdMapping =
-            serde_json::from_str(r#"{"methods": {"Stanley Knife": "knife_or_sharp_object", "bat": "other"}}"#)
-                .unwrap();
+        let m: EdMapping = serde_json::from_str(
+            r#"{"methods": {"Stanley Knife": "knife_or_sharp_object", "bat": "other"}}"#,
+        )
+        .unwrap();
         let table = m.method_table();
         for (raw, want) in [
             ("Knife", AssaultMethod::KnifeOrSharpObject),
@@ -473,7 +477,9 @@ mod tests {
         let bad = serde_json::from_str::<EdMapping>(r#"{"methods": {"x": "spoon"}}"#).unwrap_err();
         assert!(bad.to_string().contains("knife_or_sharp_object"), "{bad}");
         let unarmed = EdMapping::default().unarmed_methods;
-        assert!(["fist", "kick", "none", "body", "hands_feet", ""].iter().all(|u| unarmed.contains(&u.to_string())));
+        assert!(["fist", "kick", "none", "body", "hands_feet", ""]
+            .iter()
+            .all(|u| unarmed.contains(&u.to_string())));
         assert!(!unarmed.contains(&"knife".to_string()));
     }
 

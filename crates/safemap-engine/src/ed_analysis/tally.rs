@@ -208,10 +208,7 @@ mod tests {
         let locations = ["home".to_string(), "street".to_string()];
         let t = tally_source("ed", &locations, &events, &fates, &coverage, 2);
         let s = &t.study;
-        assert_eq!(
-            (s.assaults, s.weekend, s.night, s.nte),
-            (4, 3, 3, 2)
-        );
+        assert_eq!((s.assaults, s.weekend, s.night, s.nte), (4, 3, 3, 2));
         assert_eq!((s.alcohol_recorded, s.alcohol), (3, 2));
         assert_eq!(s.location, [2, 2]);
         assert_eq!(s.alcohol_at, [0, 2]);
@@ -226,11 +223,26 @@ mod tests {
                 .map(|f| (f.numerator, f.denominator, f.percent()))
                 .unwrap()
         };
-        assert_eq!(find("alcohol_related", "", ""), (2, Some(3), Some(200.0 / 3.0)));
-        assert_eq!(find("location", "alcohol_related", "street"), (2, Some(2), Some(100.0)));
-        assert_eq!(find("alcohol_related", "location:home", ""), (0, Some(1), Some(0.0)));
-        assert_eq!(find("method", "location:home", "body"), (1, Some(2), Some(50.0)));
-        assert_eq!(find("location", "method:body", "home"), (1, Some(2), Some(50.0)));
+        assert_eq!(
+            find("alcohol_related", "", ""),
+            (2, Some(3), Some(200.0 / 3.0))
+        );
+        assert_eq!(
+            find("location", "alcohol_related", "street"),
+            (2, Some(2), Some(100.0))
+        );
+        assert_eq!(
+            find("alcohol_related", "location:home", ""),
+            (0, Some(1), Some(0.0))
+        );
+        assert_eq!(
+            find("method", "location:home", "body"),
+            (1, Some(2), Some(50.0))
+        );
+        assert_eq!(
+            find("location", "method:body", "home"),
+            (1, Some(2), Some(50.0))
+        );
         assert_eq!(find("method", "", "blunt_object"), (0, Some(4), Some(0.0)));
         assert_eq!(find("assaults", "", ""), (4, None, None));
     }

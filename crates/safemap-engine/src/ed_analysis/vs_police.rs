@@ -61,8 +61,7 @@ impl VsPolice {
         config: EdVsPolice,
     ) -> Result<Self, EngineError> {
         let source = |name: &str| results.sources.iter().find(|s| s.section.name == name);
-        let (Some(ed_src), Some(police_src)) = (source(&config.ed), source(&config.police))
-        else {
+        let (Some(ed_src), Some(police_src)) = (source(&config.ed), source(&config.police)) else {
             unreachable!("the study file check resolved both sources");
         };
         let measure = police_measure(study, police_src, config.category.as_deref())?;
@@ -124,7 +123,13 @@ impl VsPolice {
 
     /// The class of an area: [`HIGH`], [`NOT_SIGNIFICANT`], or `None` when not tested.
     pub fn class(&self, i: usize) -> Option<&'static str> {
-        self.p[i].map(|p| if p <= self.cutoff { HIGH } else { NOT_SIGNIFICANT })
+        self.p[i].map(|p| {
+            if p <= self.cutoff {
+                HIGH
+            } else {
+                NOT_SIGNIFICANT
+            }
+        })
     }
 
     /// The area columns, named by [`ed_vs_police_column`] in [`ED_VS_POLICE_FIELDS`]
@@ -184,9 +189,7 @@ fn police_measure(
     category: Option<&str>,
 ) -> Result<usize, EngineError> {
     let n = police.counts.n_categories;
-    let find = |want: &str| {
-        (0..n).find(|&i| police.slugs[i] == want || police.measures[i] == want)
-    };
+    let find = |want: &str| (0..n).find(|&i| police.slugs[i] == want || police.measures[i] == want);
     let found = match category {
         Some(c) => find(c),
         None => DEFAULT_CATEGORIES.iter().find_map(|c| find(c)),
@@ -197,7 +200,10 @@ fn police_measure(
         message: format!(
             "{} is not a category of source {:?}; expected one of: {}",
             category.map_or_else(
-                || format!("neither of {} (the defaults)", DEFAULT_CATEGORIES.join(", ")),
+                || format!(
+                    "neither of {} (the defaults)",
+                    DEFAULT_CATEGORIES.join(", ")
+                ),
                 |c| format!("{c:?}")
             ),
             police.section.name,

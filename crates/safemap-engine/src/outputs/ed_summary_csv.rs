@@ -36,10 +36,7 @@ pub fn write(results: &StudyResults, ed: &EdResults, path: &Path) -> Result<(), 
         let mut out = csv::Writer::from_writer(w);
         out.write_record(HEADER).map_err(csv_error)?;
         for s in &ed.sources {
-            let vs = ed
-                .vs_police
-                .as_ref()
-                .filter(|v| v.config.ed == s.source);
+            let vs = ed.vs_police.as_ref().filter(|v| v.config.ed == s.source);
             let mut rows = |scope: &str, code: &str, name: &str, figs: Vec<Figure>| {
                 figs.iter().try_for_each(|f| {
                     let percent = f.percent().map_or_else(String::new, |p| format!("{p:.1}"));
@@ -80,16 +77,14 @@ pub fn write(results: &StudyResults, ed: &EdResults, path: &Path) -> Result<(), 
 fn share_figure(v: &VsPolice, area: Option<usize>) -> Option<Figure> {
     let pairs: Vec<(u64, u64)> = match area {
         Some(i) => vec![(v.ed[i]?, v.police[i]?)],
-        None => v
-            .ed
-            .iter()
-            .zip(&v.police)
-            .filter_map(|(e, p)| Some(((*e)?, (*p)?)))
-            .collect(),
+        None => {
+            v.ed.iter()
+                .zip(&v.police)
+                .filter_map(|(e, p)| Some(((*e)?, (*p)?)))
+                .collect()
+        }
     };
-    let (ed, police) = pairs
-        .iter()
-        .fold((0, 0), |(a, b), (e, p)| (a + e, b + p));
+    let (ed, police) = pairs.iter().fold((0, 0), |(a, b), (e, p)| (a + e, b + p));
     Some(Figure {
         figure: "ed_share_vs_police",
         subset: format!("{}:{}", v.config.police, v.category),
