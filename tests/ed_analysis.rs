@@ -261,3 +261,60 @@ fn ed_summary_equals_the_raw_records_and_nte_areas_have_a_high_ed_share() {
         }
     }
 }
+
+#[test]
+fn the_police_category_falls_back_to_violence_and_sexual_offences_or_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    safemap_ok(&["demo", "--no-serve", "--out", d], &[], 0);
+    let study = dir.path().join("study.toml");
+    let text = std::fs::read_to_string(&study).unwrap();
+    let section = "police = \"force\"\ncategory = \"violence_with_injury\"\n";
+    assert!(text.contains(section));
+
+    // data.police.uk has no violence-with-injury category: the default is the next one.
+    std::fs::write(&study, text.replace(section, "police = \"police\"\n")).unwrap();
+    let out = dir.path().join("police_uk");
+    safemap_ok(
+        &[
+            "run",
+            study.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+        0,
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["ed_vs_police"]["police_category"],
+        "Violence and sexual offences"
+    );
+    assert_eq!(manifest["ed_vs_police"]["police"], "police");
+
+    // A category the police source lacks is an error naming the key and the choices.
+    std::fs::write(
+        &study,
+        text.replace(section, "police = \"force\"\ncategory = \"assault\"\n"),
+    )
+    .unwrap();
+    let o = safemap(
+        &[
+            "run",
+            study.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    for part in [
+        "ed_vs_police.category",
+        "\"assault\"",
+        "violence_with_injury",
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+}

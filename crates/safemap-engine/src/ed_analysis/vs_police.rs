@@ -60,10 +60,18 @@ impl VsPolice {
         results: &StudyResults,
         config: EdVsPolice,
     ) -> Result<Self, EngineError> {
-        let source = |name: &str| results.sources.iter().find(|s| s.section.name == name);
-        let (Some(ed_src), Some(police_src)) = (source(&config.ed), source(&config.police)) else {
-            unreachable!("the study file check resolved both sources");
+        let source = |key: &str, name: &str| {
+            results
+                .sources
+                .iter()
+                .find(|s| s.section.name == name)
+                .ok_or_else(|| EngineError::Mapping {
+                    path: study.file.clone(),
+                    key: format!("ed_vs_police.{key}"),
+                    message: format!("no source {name:?} in the results"),
+                })
         };
+        let (ed_src, police_src) = (source("ed", &config.ed)?, source("police", &config.police)?);
         let measure = police_measure(study, police_src, config.category.as_deref())?;
         let months = match (ed_src.months(study), police_src.months(study)) {
             (Some(a), Some(b)) => a.intersect(b),
