@@ -105,6 +105,36 @@ category = "violence_and_sexual_offences"
 period = { from = "2023-01", to = "2023-12" }
 statistics = ["gi_star"]
 
+# Time: the study summary compares 2025 with 2024 (summary.csv, change.csv); each area's
+# change in violence with an exact test; emerging hot spots of violence by quarter, each
+# quarter's Gi* over the area, its neighbours and the previous quarter (lags = 1), on areas
+# and hexagons (emerging.geojson); and hot spots of violence in the night-time economy only
+# (Friday and Saturday nights 21:00-02:59).
+[time]
+period = "2025"
+
+[[change]]
+name = "violence_change"
+source = "police"
+category = "violence_and_sexual_offences"
+
+[[emerging]]
+name = "violence_trend"
+source = "police"
+category = "violence_and_sexual_offences"
+slice = "quarter"
+lags = 1
+value = "rate"
+grid = true
+
+[[analysis]]
+name = "nte_violence"
+source = "force"
+category = "violence_with_injury"
+window = "nte"
+value = "count"
+statistics = ["gi_star"]
+
 # Hotspots on 300 m hexagons, neighbours within 600 m, and a kernel density surface of
 # police-recorded violence (quartic kernel, ArcGIS Pro's default bandwidth rule).
 [grid]

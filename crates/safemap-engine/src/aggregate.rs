@@ -6,7 +6,7 @@
 use crate::assign::Fate;
 use crate::coverage::Coverage;
 use rayon::prelude::*;
-use safemap_types::time::hour_of_week;
+use safemap_types::time::{hour_of_week, HourMask};
 use safemap_types::{Event, Flags, Month, MonthRange};
 use std::collections::BTreeMap;
 
@@ -53,6 +53,45 @@ impl SourceCounts {
         let mut out = vec![0_u64; self.n_areas * months.len()];
         for (&(area, m, month), &n) in &self.monthly {
             if let (true, Some(at)) = (self.is_measure(m, measure), months.position(month)) {
+                out[area as usize * months.len() + at] += n;
+            }
+        }
+        out
+    }
+
+    /// Like [`Self::totals`], counting only events in the hours of `window`.
+    pub fn totals_within(
+        &self,
+        measure: Option<u16>,
+        months: Option<MonthRange>,
+        window: HourMask,
+    ) -> Vec<u64> {
+        let mut out = vec![0_u64; self.n_areas];
+        for (&(area, m, month, hour), &n) in &self.hourly {
+            if self.is_measure(m, measure)
+                && months.is_none_or(|r| r.contains(month))
+                && window.contains(hour)
+            {
+                out[area as usize] += n;
+            }
+        }
+        out
+    }
+
+    /// Like [`Self::by_month`], counting only events in the hours of `window`.
+    pub fn by_month_within(
+        &self,
+        measure: Option<u16>,
+        months: MonthRange,
+        window: HourMask,
+    ) -> Vec<u64> {
+        let mut out = vec![0_u64; self.n_areas * months.len()];
+        for (&(area, m, month, hour), &n) in &self.hourly {
+            if let (true, true, Some(at)) = (
+                self.is_measure(m, measure),
+                window.contains(hour),
+                months.position(month),
+            ) {
                 out[area as usize * months.len() + at] += n;
             }
         }

@@ -322,6 +322,12 @@ fn inputs<'a>(
         section.category.as_deref(),
         section.period,
     )?;
+    let selection = match section.window {
+        None => selection,
+        Some(crate::config::WindowName::Nte) => {
+            selection.within(sources, study.time.nte.mask()?, "nte")?
+        }
+    };
     let counts = selection
         .counts(sources)
         .into_iter()

@@ -13,6 +13,7 @@
 //! | [`analysis`] | `[[analysis]]`: global and Local Moran, Gi/Gi*, permutations, classes with FDR, Empirical Bayes |
 //! | [`seeds`] | each analysis's and the grid's own permutation stream, from the study seed and its name |
 //! | [`selection`] | which events an analysis, grid or density uses (source, measure, months) |
+//! | [`time`] | `[time]`, `[[emerging]]`, `[[change]]`: study summary, change per area, emerging hot spots, hour-of-week profiles, night-time-economy shares |
 //! | [`grid`] | `[grid]`: counts in square or hexagonal cells, Gi* with distance-band weights |
 //! | [`density`] | `[density]`: kernel density surface (quartic or Gaussian) |
 //! | [`access`](mod@access) | `[access]`, `[need]`, `[gap]`, `[sites]`, `[priority]`: nearest service, services within a cost and floating-catchment scores per area and kind, the need index, need against access, new sites covering unmet need, the explainable ranking |
@@ -47,6 +48,7 @@ pub mod seeds;
 pub mod selection;
 pub mod services;
 pub mod sources;
+pub mod time;
 pub mod weights;
 
 pub use config::Study;

@@ -131,6 +131,9 @@ pub struct RunReport {
     /// `[access]` and what builds on it (also in `access.csv`, `priority.csv` and
     /// `candidate_sites.geojson`).
     pub access: Option<crate::access::AccessResults>,
+    /// The time analyses (also in `summary.csv`, `change.csv`, `hour_of_week.csv`,
+    /// `emerging.geojson` and area columns).
+    pub time: crate::time::TimeResults,
     /// Step timings.
     pub timings_ms: Vec<(String, u128)>,
 }
@@ -191,7 +194,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         .evaluations
         .iter()
         .any(|e| e.needs_area_weights(study));
-    if !study.analyses.is_empty() || evaluations_need_weights {
+    if !study.analyses.is_empty() || !study.emerging.is_empty() || evaluations_need_weights {
         let (weights, summary) = steps.run("Building spatial weights", || {
             weights::build(study, &results.areas)
         })?;
@@ -218,6 +221,9 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             crate::evaluation::run_all(study, &results, study_weights.as_ref())
         })?
     };
+    let time = steps.run("Time analyses", || {
+        crate::time::run(study, &results, study_weights.as_ref())
+    })?;
     let access = steps.run("Service access", || {
         crate::access::run(study, &results, services.as_ref())
     })?;
@@ -244,14 +250,15 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         })
         .transpose()?;
     steps.run("Writing outputs", || -> Result<(), EngineError> {
-        let mut area_columns = access
-            .as_ref()
-            .map(|a| a.area_columns(results.areas.areas.len()))
-            .unwrap_or_default();
-        area_columns.extend(ed.area_columns());
+        let n = results.areas.areas.len();
+        let mut extra_columns = time.area_columns(n);
+        if let Some(a) = &access {
+            extra_columns.extend(a.area_columns(n));
+        }
+        extra_columns.extend(ed.area_columns());
         outputs::areas_geojson::write(
             &results,
-            &area_columns,
+            &extra_columns,
             &out_dir.join(files::AREAS_GEOJSON),
         )?;
         outputs::areas_csv::write(&results, &out_dir.join(files::AREAS_CSV))?;
@@ -287,6 +294,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         if !ed.sources.is_empty() {
             outputs::ed_summary_csv::write(&results, &ed, &out_dir.join(files::ED_SUMMARY_CSV))?;
         }
+        outputs::time_files::write(&results, &time, planar, &out_dir)?;
         outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join(files::REJECTS_CSV))
     })?;
     let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
@@ -300,6 +308,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         evaluations: !evaluations.is_empty(),
         access: access.as_ref(),
         ed: &ed,
+        time: &time,
         inputs,
     });
     outputs::manifest::write(&manifest, &out_dir.join(files::MANIFEST))?;
@@ -311,6 +320,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         over_reject_threshold,
         evaluations,
         access,
+        time,
         timings_ms,
     })
 }

@@ -1,10 +1,12 @@
 //! Which events an analysis, grid or density surface uses: a source, one of its measures
-//! (`all`, a category slug or a flag) and a month range.
+//! (`all`, a category slug or a flag), a month range and, for sources with times of day,
+//! a window of hours of the week.
 
 use crate::config::Study;
 use crate::results::SourceResult;
 use geo_types::Coord;
 use safemap_geo::reproject::to_bng;
+use safemap_types::time::HourMask;
 use safemap_types::{CheckedCoord, Crs, Event, Flags, Month, MonthRange};
 
 /// A joined event's location in the working CRS, with what selections filter on.
@@ -47,6 +49,8 @@ pub struct Selection {
     pub measure: Option<u16>,
     /// Inclusive month range (`None`: all months).
     pub months: Option<MonthRange>,
+    /// Hours of the week kept (`None`: all hours; set by [`Self::within`]).
+    pub window: Option<HourMask>,
 }
 
 impl Selection {
@@ -81,6 +85,28 @@ impl Selection {
             source: index,
             measure,
             months,
+            window: None,
+        })
+    }
+
+    /// The selection restricted to the hours of `window` (named `name` in messages), refused
+    /// for a source whose events have no time of day.
+    pub fn within(
+        self,
+        sources: &[SourceResult],
+        window: HourMask,
+        name: &str,
+    ) -> Result<Self, String> {
+        let s = &sources[self.source];
+        if !s.has_timestamps {
+            return Err(format!(
+                "the {name} window needs events with a time of day, but source {:?} has month-precision times (police.uk publishes only the month of each crime); use a source with timestamps, such as a force extract or ED records, or drop the window",
+                s.section.name
+            ));
+        }
+        Ok(Self {
+            window: Some(window),
+            ..self
         })
     }
 
@@ -105,9 +131,21 @@ impl Selection {
 
     /// Per-area counts of the selected events.
     pub fn counts(&self, sources: &[SourceResult]) -> Vec<u64> {
-        sources[self.source]
-            .counts
-            .totals(self.measure, self.months)
+        let counts = &sources[self.source].counts;
+        match self.window {
+            None => counts.totals(self.measure, self.months),
+            Some(w) => counts.totals_within(self.measure, self.months, w),
+        }
+    }
+
+    /// Per-area counts of the selected events in each month of `months`:
+    /// `out[area * months.len() + position of the month]`.
+    pub fn counts_by_month(&self, sources: &[SourceResult], months: MonthRange) -> Vec<u64> {
+        let counts = &sources[self.source].counts;
+        match self.window {
+            None => counts.by_month(self.measure, months),
+            Some(w) => counts.by_month_within(self.measure, months, w),
+        }
     }
 
     /// The selected events' points.

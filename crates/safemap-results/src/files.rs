@@ -39,6 +39,16 @@ pub const CANDIDATE_SITES_GEOJSON: &str = "candidate_sites.geojson";
 /// at night, alcohol related, by method and location type and their cross-tabs, and the
 /// ED share of ED and police violence. Analyst only: the server does not read or serve it.
 pub const ED_SUMMARY_CSV: &str = "ed_summary.csv";
+/// The study summary: per source and measure, events in the summary period and the one
+/// before, percentage change, category ranks. Analyst only.
+pub const SUMMARY_CSV: &str = "summary.csv";
+/// Every area's change in every measure between the summary periods, with the exact test.
+/// Analyst only.
+pub const CHANGE_CSV: &str = "change.csv";
+/// `[[emerging]]`: each area's (and grid cell's) emerging hot spot class with its slices.
+pub const EMERGING_GEOJSON: &str = "emerging.geojson";
+/// Hour-of-week profiles (study, hot spots, areas) of timestamped sources. Analyst only.
+pub const HOUR_OF_WEEK_CSV: &str = "hour_of_week.csv";
 /// The service register's public points (confidential services withheld).
 pub const SERVICES_GEOJSON: &str = "services.geojson";
 

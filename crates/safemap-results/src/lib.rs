@@ -24,7 +24,9 @@ pub mod files;
 pub mod manifest;
 pub mod registry;
 pub mod sensitive_table;
+pub mod time_entry;
 
 pub use access_entry::{AccessEntry, AccessKind};
 pub use manifest::{Manifest, ManifestError, FORMAT_VERSION};
 pub use registry::{GeometryKind, LayerEntry, LayerKind, ProtectedCount};
+pub use time_entry::{ChangeEntry, EmergingEntry, NteEntry, TimeEntry};

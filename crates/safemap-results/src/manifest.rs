@@ -93,6 +93,9 @@ pub struct Manifest {
     /// absent when the run made no comparison.
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub ed_vs_police: Value,
+    /// What `[time]`, `[[emerging]]` and `[[change]]` computed (absent in older manifests).
+    #[serde(default)]
+    pub time: crate::TimeEntry,
     /// Every file written, in writing order.
     pub outputs: Vec<String>,
 }

@@ -22,7 +22,9 @@
 //! neither in the final slice can only be historical (hot before cold, for a location both
 //! historically hot and cold, which cannot happen at the 90% threshold) or no pattern.
 
-use crate::mann_kendall;
+use crate::space_time::SpaceTimeGi;
+use crate::{mann_kendall, Correction, MannKendall, StatsError};
+use rayon::prelude::*;
 
 /// Whether a location is a significant hot or cold spot in one time slice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +168,100 @@ pub fn classify(signs: &[SliceSign], z: &[f64], trend_alpha: f64) -> EmergingCla
         Pattern::Sporadic
     };
     EmergingClass::Spot(side, pattern)
+}
+
+/// One location's emerging hot spot result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmergingLocation {
+    /// Its class.
+    pub class: EmergingClass,
+    /// Its sign in each slice, oldest first.
+    pub signs: Vec<SliceSign>,
+    /// The Mann-Kendall test of its Gi* z series (slices with a z only).
+    pub trend: Option<MannKendall>,
+}
+
+impl EmergingLocation {
+    /// Number of slices in which it is `sign`.
+    pub fn slices(&self, sign: SliceSign) -> usize {
+        self.signs.iter().filter(|&&s| s == sign).count()
+    }
+}
+
+/// Which p-value decides a bin's significance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Significance {
+    /// The two-sided normal p-value of z (ArcGIS Pro's rule, and safemap's for Gi* classes).
+    #[default]
+    Normal,
+    /// The conditional-permutation pseudo p-value (folded). Its floor `1 / (R + 1)` limits
+    /// what FDR can find: one bin of `m` needs `1 / (R + 1) <= alpha / m`.
+    Permutation,
+}
+
+/// The emerging hot spot class of every area of a space-time Gi* cube. In each slice a bin is
+/// hot (cold) when its z is positive (negative) and its p-value (by `significance`; a bin
+/// without a pseudo p-value falls back to the normal one) is within the `correction` cut-off
+/// at `alpha` computed **over that slice's areas**; the trend is tested at `trend_alpha`.
+///
+/// ```
+/// use safemap_stats::emerging::{emerging_hot_spots, EmergingClass, Pattern, Side, Significance};
+/// use safemap_stats::{space_time_gi_star, Correction, PermutationTest};
+/// use safemap_types::Weights;
+/// let lists: Vec<Vec<u32>> = (0..20u32)
+///     .map(|i| [i.checked_sub(1), (i < 19).then_some(i + 1)].into_iter().flatten().collect())
+///     .collect();
+/// let w = Weights::from_neighbour_lists(&lists)?;
+/// let mut cube = vec![1.0; 20 * 6];
+/// for i in 0..3 { cube[5 * 20 + i] = 12.0; } // areas 0-2 flare up in the last slice
+/// let st = space_time_gi_star(&cube, 6, &w, 0, PermutationTest::new(1).permutations(999))?;
+/// let fdr = Correction::BenjaminiHochberg;
+/// let areas = emerging_hot_spots(&st, Significance::Normal, 0.05, fdr, 0.05)?;
+/// assert_eq!(areas[1].class, EmergingClass::Spot(Side::Hot, Pattern::New));
+/// assert_eq!(areas[15].class, EmergingClass::NoPattern);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn emerging_hot_spots(
+    cube: &SpaceTimeGi,
+    significance: Significance,
+    alpha: f64,
+    correction: Correction,
+    trend_alpha: f64,
+) -> Result<Vec<EmergingLocation>, StatsError> {
+    let n = cube.n_areas;
+    let mut signs = vec![SliceSign::None; n * cube.n_slices];
+    for t in 0..cube.n_slices {
+        let bins = t * n..(t + 1) * n;
+        let p = |b: usize| match significance {
+            Significance::Normal => cube.p_norm[b],
+            Significance::Permutation => cube.p_sim[b].or(cube.p_norm[b]),
+        };
+        let tested: Vec<f64> = bins.clone().filter_map(p).collect();
+        let cutoff = correction.cutoff(&tested, alpha)?;
+        for b in bins {
+            if let (Some(z), Some(p)) = (cube.z[b], p(b)) {
+                if p <= cutoff {
+                    signs[b] = match z {
+                        z if z > 0.0 => SliceSign::Hot,
+                        z if z < 0.0 => SliceSign::Cold,
+                        _ => SliceSign::None,
+                    };
+                }
+            }
+        }
+    }
+    Ok((0..n)
+        .into_par_iter()
+        .map(|i| {
+            let signs: Vec<SliceSign> = (0..cube.n_slices).map(|t| signs[t * n + i]).collect();
+            let z: Vec<f64> = cube.z_series(i).flatten().collect();
+            EmergingLocation {
+                class: classify(&signs, &z, trend_alpha),
+                trend: mann_kendall(&z),
+                signs,
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

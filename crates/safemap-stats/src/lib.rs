@@ -16,7 +16,8 @@
 //! | [`kde`] | [`kde::kernel_density`]: kernel density surface in events per km² on a [`kde::Raster`] ([`kde::Kernel::Quartic`] or `Gaussian`, [`kde::Bandwidth`] fixed or ArcGIS Pro's spatial Silverman rule, linear binning + FFT or exact evaluation) |
 //! | [`change`] | [`poisson_change`]: exact conditional test of two Poisson counts with exposures (scipy's two-sided `binomtest`), rate ratio |
 //! | [`share_test`] | [`share_above`]: exact one-sided binomial test that an area's share (ED assaults of ED + police) is above the study-wide share (scipy's `binomtest(..., alternative="greater")`) |
-//! | [`emerging`] | [`emerging::classify`]: the 17 emerging hot spot classes of a location from its per-slice hot/cold signs and Gi* z trend |
+//! | [`space_time`] | [`space_time_gi_star`]: Gi* of every bin of an area × time-slice cube over space-time neighbours (k previous slices), pseudo p-values from shared sorted reference sums |
+//! | [`emerging`] | [`emerging::classify`]: the 17 emerging hot spot classes of a location from its per-slice hot/cold signs and Gi* z trend; [`emerging::emerging_hot_spots`] for every area of a cube (FDR per slice) |
 //! | [`mann_kendall`](mod@mann_kendall) | [`mann_kendall()`]: Mann-Kendall S, tie-corrected variance, Z and p of a series |
 //! | [`error`] | [`StatsError`]: inputs a spatial statistic cannot use |
 //!
@@ -47,6 +48,7 @@ pub mod permutation;
 pub mod poisson;
 pub mod rates;
 pub mod share_test;
+pub mod space_time;
 
 pub use assuncao_reis::{eb_standardised_rates, EbStandardised};
 pub use change::{poisson_change, PoissonChange};
@@ -64,3 +66,4 @@ pub use permutation::{PermutationTest, Sampling, Tail};
 pub use poisson::{poisson_interval, PoissonInterval};
 pub use rates::{area_rates, AreaRate, RateError, RateParams};
 pub use share_test::share_above;
+pub use space_time::{space_time_gi_star, SpaceTimeGi};

@@ -334,7 +334,7 @@ fn ground_truth(
             true,
         ),
     };
-    let new_first = period.label(period.months - 12);
+    let new_first = period.label(period.months - crate::patterns::NEW_MONTHS);
     let codes_of = |idx: &[usize]| idx.iter().map(|&i| codes[i].clone()).collect::<Vec<_>>();
 
     let patterns = plan
@@ -391,20 +391,20 @@ fn ground_truth(
                     )
                 }
                 PatternKind::NewHotspot => (
-                    "New hotspot: violence with and without injury elevated in the last 12 months only, at the \
+                    "New hotspot: violence with and without injury elevated in the final quarter only, at the \
                      background level before.",
                     vec![police_uk(kind, VIOLENCE_AND_SEXUAL_OFFENCES, &vso, &new_first), force(kind, &vso, &new_first, false)],
                     None,
                 ),
                 PatternKind::IntensifyingHotspot => (
-                    "Intensifying hotspot: violence with and without injury elevated from the start and rising \
-                     every month.",
+                    "Intensifying hotspot: violence with and without injury elevated throughout (7 times the \
+                     background at the start) and rising every month (to 14 times).",
                     vec![police_uk(kind, VIOLENCE_AND_SEXUAL_OFFENCES, &vso, &first), force(kind, &vso, &first, false)],
                     None,
                 ),
                 PatternKind::DiminishingHotspot => (
-                    "Diminishing hotspot: violence with and without injury strongly elevated at the start and \
-                     falling every month to the background level.",
+                    "Diminishing hotspot: violence with and without injury elevated throughout, 14 times the \
+                     background at the start and falling every month (to 7 times).",
                     vec![police_uk(kind, VIOLENCE_AND_SEXUAL_OFFENCES, &vso, &first), force(kind, &vso, &first, false)],
                     None,
                 ),

@@ -22,11 +22,11 @@ pub enum PatternKind {
     NightTimeEconomy,
     /// Domestic abuse concentrated in the most deprived areas.
     DomesticAbuse,
-    /// Violence elevated only in the last year.
+    /// Violence elevated only in the final quarter.
     NewHotspot,
-    /// Violence elevated and rising year on year.
+    /// Violence elevated throughout and rising.
     IntensifyingHotspot,
-    /// Violence elevated early and falling.
+    /// Violence elevated throughout and falling.
     DiminishingHotspot,
     /// Deprived, high-need areas more than 3 km from any IDVA service, family hub or
     /// youth service.
@@ -79,6 +79,8 @@ impl fmt::Display for PatternKind {
 /// Number of areas in the city-centre group (the night-time-economy group and the
 /// central areas around it).
 const CITY_CENTRE_SIZE: usize = 8;
+/// The new hotspot's months: the final quarter of the period.
+pub(crate) const NEW_MONTHS: u32 = 3;
 /// Extra emergency-department assaults in night-time-economy areas, per background one.
 pub(crate) const ED_NTE_FACTOR: f64 = 7.0;
 
@@ -137,11 +139,16 @@ pub(crate) fn police_excess(
         {
             domestic(6.0)
         }
-        PatternKind::NewHotspot if violence => {
-            plain(if k + 12 >= period.months { 5.5 } else { 0.0 })
-        }
-        PatternKind::IntensifyingHotspot if violence => plain(1.0 + 5.5 * t),
-        PatternKind::DiminishingHotspot if violence => plain(7.0 * (1.0 - t)),
+        // Shaped after the emerging hot spot definitions (docs/change-and-trend.md) with
+        // quarterly slices: new only in the final quarter; intensifying and diminishing
+        // elevated throughout (hot in every quarter) with the excess rising or falling.
+        PatternKind::NewHotspot if violence => plain(if k + NEW_MONTHS >= period.months {
+            16.0
+        } else {
+            0.0
+        }),
+        PatternKind::IntensifyingHotspot if violence => plain(6.0 + 7.0 * t),
+        PatternKind::DiminishingHotspot if violence => plain(6.0 + 7.0 * (1.0 - t)),
         _ => return None,
     };
     (e.factor > 0.0).then_some(e)
@@ -311,7 +318,11 @@ mod tests {
         let f = |kind, k| {
             police_excess(kind, Offence::ViolenceWithInjury, k, p).map_or(0.0, |e| e.factor)
         };
-        assert!(f(PatternKind::NewHotspot, 23) == 0.0 && f(PatternKind::NewHotspot, 24) > 3.0);
+        assert!(f(PatternKind::NewHotspot, 32) == 0.0 && f(PatternKind::NewHotspot, 33) > 3.0);
+        assert!(
+            f(PatternKind::DiminishingHotspot, 35) > 3.0,
+            "still hot at the end"
+        );
         assert!(f(PatternKind::IntensifyingHotspot, 35) > f(PatternKind::IntensifyingHotspot, 0));
         assert!(f(PatternKind::DiminishingHotspot, 35) < f(PatternKind::DiminishingHotspot, 0));
         assert!(police_excess(PatternKind::NewHotspot, Offence::Burglary, 30, p).is_none());

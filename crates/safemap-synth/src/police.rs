@@ -119,8 +119,11 @@ pub(crate) fn police_records(cx: &EventContext<'_>) -> Vec<PoliceRecord> {
                     for _ in 0..count {
                         let occurred_at = sample_time(&mut rng, ym, prof);
                         let nte = prof == TimeProfile::NightTimeEconomy;
-                        let domestic_abuse =
-                            all_domestic || (!nte && chance(&mut rng, o.domestic_share()));
+                        // A planted street-violence pattern adds no domestic abuse (it
+                        // would blur the domestic-abuse groups); the background keeps the
+                        // offence's domestic share.
+                        let domestic_abuse = all_domestic
+                            || (!nte && planted.is_none() && chance(&mut rng, o.domestic_share()));
                         let point = cx.shapes[a].random_point(&mut rng, 5.0, snap_dm);
                         let map_point = if chance(&mut rng, o.no_location_share()) {
                             None

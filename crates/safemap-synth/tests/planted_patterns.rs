@@ -40,6 +40,13 @@ fn police_rate(city: &City, keep: impl Fn(&PoliceRecord) -> bool) -> Vec<f64> {
 /// Runs Gi* at FDR 5% on `x`; asserts recall >= 0.9 over the `must` patterns' areas
 /// and at most 5% false positives among areas in no pattern and no halo.
 fn check_gi(city: &City, what: &str, x: &[f64], must: &[PatternKind]) {
+    check_gi_recall(city, what, x, must, 0.9);
+}
+
+/// [`check_gi`] with recall at least `min_recall` in each pattern: when several strong
+/// patterns share a slice, their variance hides some areas of the weaker ones from Gi*
+/// (it compares each area with the whole city), so 3 of a group of 4 is what can be asked.
+fn check_gi_recall(city: &City, what: &str, x: &[f64], must: &[PatternKind], min_recall: f64) {
     let nb = queen(city);
     let hot = hot_fdr(x, &nb, 0.05);
     let mut excluded = vec![false; city.areas.len()];
@@ -57,7 +64,7 @@ fn check_gi(city: &City, what: &str, x: &[f64], must: &[PatternKind]) {
         let g = idx(city, kind);
         let found = g.iter().filter(|&&i| hot[i]).count();
         assert!(
-            found as f64 >= 0.9 * g.len() as f64,
+            found as f64 >= min_recall * g.len() as f64,
             "{what}: Gi* finds {found} of {} {kind} areas",
             g.len()
         );
@@ -136,21 +143,36 @@ fn time_patterns_are_hotspots_in_the_right_years() {
             r.offence.is_violence() && r.map_point.is_some() && r.occurred_at.year() == year
         })
     };
-    // Patterns whose expected relative risk is at least 3.5 in the slice must be found.
+    // Intensifying and diminishing are elevated in every year (expected relative risk at
+    // least 3.5); the new hotspot only in the final quarter, where it must be found.
     let strong = |year| {
         ALL_KINDS
             .into_iter()
             .filter(|&k| police_uk_rr(city, k, year) >= 3.5)
             .collect::<Vec<_>>()
     };
-    assert_eq!(
-        strong(2025),
-        [PatternKind::NewHotspot, PatternKind::IntensifyingHotspot]
+    let lasting = [
+        PatternKind::IntensifyingHotspot,
+        PatternKind::DiminishingHotspot,
+    ];
+    assert_eq!(strong(2023), lasting);
+    assert!(strong(2025).starts_with(&[PatternKind::NewHotspot]));
+    check_gi_recall(city, "violence 2025", &violence(2025), &lasting, 0.75);
+    check_gi_recall(city, "violence 2023", &violence(2023), &lasting, 0.75);
+    let final_quarter = police_rate(city, |r| {
+        r.offence.is_violence()
+            && r.map_point.is_some()
+            && r.occurred_at.year() == 2025
+            && r.occurred_at.month() >= 10
+    });
+    check_gi_recall(
+        city,
+        "violence 2025-Q4",
+        &final_quarter,
+        &[PatternKind::NewHotspot, PatternKind::IntensifyingHotspot],
+        0.75,
     );
-    assert_eq!(strong(2023), [PatternKind::DiminishingHotspot]);
-    check_gi(city, "violence 2025", &violence(2025), &strong(2025));
-    check_gi(city, "violence 2023", &violence(2023), &strong(2023));
-    // The new hotspot is not hot before its last year.
+    // The new hotspot is not hot before its final quarter.
     let nb = queen(city);
     for year in [2023, 2024] {
         let hot = hot_fdr(&violence(year), &nb, 0.05);

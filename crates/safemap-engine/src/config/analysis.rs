@@ -17,8 +17,11 @@ pub struct AnalysisSection {
     /// the source's measure: `all`, a category slug (as in the output columns, e.g.
     /// `violence_and_sexual_offences`) or a flag (`flag_domestic_abuse`);
     pub category: Option<String>,
-    /// restricted to these months (default: the study period).
+    /// restricted to these months (default: the study period),
     pub period: Option<MonthRange>,
+    /// and to the hours of this window: `nte` (`[time] nte`); only for sources whose events
+    /// have a time of day.
+    pub window: Option<WindowName>,
     /// What is analysed for counts: `rate` (the default), `count`, `eb_rate` (global
     /// Empirical Bayes), `spatial_eb_rate`, or `eb_standardised` (Assunção-Reis, the Moran
     /// input for rates). A measure of kind `value` is analysed as given and takes no `value`.
@@ -43,6 +46,14 @@ pub(super) fn default_permutations() -> usize {
 
 fn default_true() -> bool {
     true
+}
+
+/// The named windows an analysis can keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowName {
+    /// The night-time economy, as `[time] nte` defines it.
+    Nte,
 }
 
 /// What an analysis computes on.

@@ -10,7 +10,7 @@
 //! One file per section, each with its type and its checks: `study.rs`, `boundaries.rs`,
 //! `keyed.rs` (`[population]`, `[deprivation]`, a measure's table), `source.rs`,
 //! `services.rs`, `measure.rs`, `weights.rs`, `analysis.rs`, `grid.rs`, `density.rs`,
-//! `evaluation.rs`, `access.rs` (`[access]`), `need.rs` (`[need]`, `[gap]`), `sites.rs`
+//! `evaluation.rs`, `time.rs` (`[time]`, `[[emerging]]`, `[[change]]`), `access.rs` (`[access]`), `need.rs` (`[need]`, `[gap]`), `sites.rs`
 //! (`[sites]`, `[priority]`), `ed_vs_police.rs`, `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds
 //! [`ConfigError`]. This file loads the study
 //! and runs the checks in order.
@@ -35,12 +35,13 @@ mod source;
 mod study;
 #[cfg(test)]
 mod tests;
+mod time;
 mod weights;
 
 pub use access::{
     AccessSection, CentroidsSection, CostMatrixSection, DecayName, MethodName, ScoreSection,
 };
-pub use analysis::{AnalysisSection, CorrectionName, Statistic, ValueKind};
+pub use analysis::{AnalysisSection, CorrectionName, Statistic, ValueKind, WindowName};
 pub use boundaries::BoundariesSection;
 pub use density::{DensitySection, KernelName};
 pub use disclosure::DisclosureSection;
@@ -61,6 +62,10 @@ pub use source::{
     CoverageSection, EdgeRuleName, JoinMode, Sensitivity, SourceFormat, SourceSection,
 };
 pub use study::StudySection;
+pub use time::{
+    ChangeSection, CubeValue, EmergingSection, SignificanceName, SliceKind, TimeSection,
+    WindowSection,
+};
 pub use weights::{WeightsKind, WeightsSection};
 
 use safemap_types::MonthRange;
@@ -99,6 +104,15 @@ pub struct Study {
     pub grid: Option<GridSection>,
     /// A kernel density surface.
     pub density: Option<DensitySection>,
+    /// The summary periods and the night-time-economy window.
+    #[serde(default)]
+    pub time: TimeSection,
+    /// Emerging hot spot analyses (`[[emerging]]` tables).
+    #[serde(rename = "emerging", default)]
+    pub emerging: Vec<EmergingSection>,
+    /// Change between two periods per area (`[[change]]` tables).
+    #[serde(rename = "change", default)]
+    pub changes: Vec<ChangeSection>,
     /// Hotspot evaluations (`[[evaluation]]` tables): one period's hotspots against the
     /// next period's events.
     #[serde(rename = "evaluation", default)]
@@ -163,11 +177,13 @@ impl Study {
         Ok(study)
     }
 
-    /// True when a grid, a density surface or an evaluation over grid cells needs the event
+    /// True when a grid, a density surface, an emerging analysis on grid cells or an
+    /// evaluation over grid cells needs the event
     /// locations of `source`.
     pub fn uses_points(&self, source: &str) -> bool {
         self.grid.as_ref().is_some_and(|g| g.source == source)
             || self.density.as_ref().is_some_and(|d| d.source == source)
+            || self.emerging.iter().any(|e| e.grid && e.source == source)
             || self.evaluations.iter().any(|e| {
                 e.source_name(self) == source && e.unit_kinds(self).contains(&UnitKind::Grid)
             })
@@ -223,6 +239,7 @@ impl Study {
             d.check(self)?;
         }
         analysis::check(self)?;
+        time::check(self)?;
         evaluation::check(self)?;
         services::check(self)?;
         if let Some(a) = &self.access {

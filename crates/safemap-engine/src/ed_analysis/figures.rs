@@ -7,7 +7,7 @@
 //! | `assaults` | | | assaults (no denominator) |
 //! | `weekend` | | | on Saturday or Sunday / assaults |
 //! | `night_21_03` | | | 21:00-02:59, any day / assaults |
-//! | `nte_window` | | | nights starting Fri or Sat, 21:00-02:59 / assaults |
+//! | `nte_window` | | | in the `[time] nte` window (default: nights starting Fri or Sat, 21:00-02:59) / assaults |
 //! | `alcohol_recorded` | | | alcohol field filled in / assaults |
 //! | `alcohol_related` | | | alcohol related / alcohol recorded |
 //! | `method` | | a method | with that method / assaults |

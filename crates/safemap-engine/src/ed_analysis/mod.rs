@@ -16,6 +16,7 @@ use crate::coverage::Coverage;
 use crate::error::EngineError;
 use crate::results::{ColumnValue, StudyResults};
 use crate::sources::LoadedSource;
+use safemap_types::time::NTE;
 pub use tally::{SourceTally, Tally};
 pub use vs_police::VsPolice;
 
@@ -35,20 +36,22 @@ pub fn tally_sources(
     coverages: &[Coverage],
     n_areas: usize,
 ) -> Vec<SourceTally> {
+    // Checked when the study file was loaded.
+    let nte = study.time.nte.mask().unwrap_or_else(|_| NTE.mask());
     sources
         .iter()
         .zip(coverages)
         .zip(&study.sources)
         .filter(|(_, section)| section.format == SourceFormat::EdIstv)
         .map(|(((loaded, assignment), coverage), section)| {
-            tally::tally_source(
-                &section.name,
-                &loaded.data.categories,
-                &loaded.data.events,
-                &assignment.fates,
+            let events = tally::SourceEvents {
+                source: &section.name,
+                locations: &loaded.data.categories,
+                events: &loaded.data.events,
+                fates: &assignment.fates,
                 coverage,
-                n_areas,
-            )
+            };
+            tally::tally_source(&events, nte, n_areas)
         })
         .collect()
 }

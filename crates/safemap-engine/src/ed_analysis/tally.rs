@@ -5,7 +5,7 @@
 use crate::assign::Fate;
 use crate::coverage::Coverage;
 use chrono::{Datelike, Weekday};
-use safemap_types::time::{hour_of_week, HourMask, NTE};
+use safemap_types::time::{hour_of_week, HourMask};
 use safemap_types::{AssaultMethod, Event, Flags};
 
 /// Number of method categories ([`AssaultMethod::ALL`]).
@@ -25,7 +25,8 @@ pub struct Tally {
     pub weekend: u64,
     /// Between 21:00 and 02:59, any day.
     pub night: u64,
-    /// In the night-time-economy window: nights starting Friday or Saturday, 21:00-02:59.
+    /// In the study's night-time-economy window (`[time] nte`; by default nights starting
+    /// Friday or Saturday, 21:00-02:59).
     pub nte: u64,
     /// With the alcohol field filled in (yes or no).
     pub alcohol_recorded: u64,
@@ -120,17 +121,32 @@ pub struct SourceTally {
     pub study: Tally,
 }
 
-/// Tallies the events of one ED source the way the monthly counts count them.
-pub fn tally_source(
-    source: &str,
-    locations: &[String],
-    events: &[Event],
-    fates: &[Fate],
-    coverage: &Coverage,
-    n_areas: usize,
-) -> SourceTally {
+/// The events of one ED source, as read and joined.
+pub struct SourceEvents<'a> {
+    /// The source.
+    pub source: &'a str,
+    /// Its location types (categories).
+    pub locations: &'a [String],
+    /// Its events.
+    pub events: &'a [Event],
+    /// The fate of each event.
+    pub fates: &'a [Fate],
+    /// Which (area, month) cells have data.
+    pub coverage: &'a Coverage,
+}
+
+/// Tallies the events of one ED source the way the monthly counts count them; `nte` is the
+/// study's night-time-economy window.
+pub fn tally_source(src: &SourceEvents<'_>, nte: HourMask, n_areas: usize) -> SourceTally {
+    let SourceEvents {
+        source,
+        locations,
+        events,
+        fates,
+        coverage,
+    } = *src;
     let night = HourMask::parse(None, Some(NIGHT_HOURS)).unwrap_or(HourMask::ALL);
-    let masks = (night, NTE.mask());
+    let masks = (night, nte);
     let mut areas = vec![Tally::new(locations.len()); n_areas];
     for (e, fate) in events.iter().zip(fates) {
         if let Fate::Joined(id) = fate {
@@ -206,7 +222,14 @@ mod tests {
         ];
         let coverage = Coverage::complete(CoverageMethod::WholeSpan, None, 2);
         let locations = ["home".to_string(), "street".to_string()];
-        let t = tally_source("ed", &locations, &events, &fates, &coverage, 2);
+        let src = SourceEvents {
+            source: "ed",
+            locations: &locations,
+            events: &events,
+            fates: &fates,
+            coverage: &coverage,
+        };
+        let t = tally_source(&src, safemap_types::time::NTE.mask(), 2);
         let s = &t.study;
         assert_eq!((s.assaults, s.weekend, s.night, s.nte), (4, 3, 3, 2));
         assert_eq!((s.alcohol_recorded, s.alcohol), (3, 2));

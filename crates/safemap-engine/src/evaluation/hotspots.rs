@@ -181,6 +181,7 @@ fn area_analysis(study: &Study, section: &EvaluationSection) -> AnalysisSection 
             source: section.source.clone(),
             category: section.category.clone(),
             period: None,
+            window: None,
             value: Some(ValueKind::Count),
             statistics: vec![Statistic::GiStar],
             permutations: 0,

@@ -48,6 +48,8 @@ pub struct RunOutputs<'a> {
     pub access: Option<&'a crate::access::AccessResults>,
     /// The ED analysis (`ed_summary.csv` when it has sources, `[ed_vs_police]`).
     pub ed: &'a crate::ed_analysis::EdResults,
+    /// The time analyses.
+    pub time: &'a crate::time::TimeResults,
     /// Input files with checksums.
     pub inputs: Vec<InputFile>,
 }
@@ -64,8 +66,10 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         evaluations,
         access,
         ed,
+        time,
         inputs,
     } = run;
+    let time_entry = time.entry(study);
     let areas = &results.areas;
     let summary = |s: &Option<crate::areas::KeyedSummary>| {
         s.as_ref().map(|s| {
@@ -88,6 +92,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         grid,
         density.is_some(),
         access_entry.as_ref(),
+        (time, &time_entry),
     );
     let mut outputs: Vec<String> = [
         files::AREAS_GEOJSON,
@@ -120,6 +125,12 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         .flatten()
     }))
     .chain((!ed.sources.is_empty()).then_some(files::ED_SUMMARY_CSV))
+    .chain([
+        files::SUMMARY_CSV,
+        files::CHANGE_CSV,
+        files::HOUR_OF_WEEK_CSV,
+    ])
+    .chain((!time.emerging.is_empty()).then_some(files::EMERGING_GEOJSON))
     .chain([files::REJECTS_CSV, files::MANIFEST])
     .map(String::from)
     .collect();
@@ -206,6 +217,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
             .vs_police
             .as_ref()
             .map_or(Value::Null, crate::ed_analysis::VsPolice::manifest),
+        time: time_entry,
         outputs,
     }
 }
@@ -223,6 +235,7 @@ fn registry(
     grid: Option<&GridResult>,
     density: bool,
     access: Option<&AccessEntry>,
+    (time, time_entry): (&crate::time::TimeResults, &safemap_results::TimeEntry),
 ) -> Vec<LayerEntry> {
     let strings = |v: &[&str]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
     let count = || ProtectedCount {
@@ -238,6 +251,7 @@ fn registry(
     };
     let (mut public_area_columns, area_counts) = public_area_columns(results);
     public_area_columns.extend(access.iter().flat_map(|a| a.public_columns()));
+    public_area_columns.extend(time.public_columns(study, time_entry));
     let mut layers = vec![LayerEntry {
         name: "areas".into(),
         file: files::AREAS_GEOJSON.into(),
@@ -294,6 +308,40 @@ fn registry(
                 "capacity",
                 "opening_hours",
                 "area",
+            ]),
+            protected_counts: Vec::new(),
+        });
+    }
+    if !time.emerging.is_empty() {
+        // Classes only, like the hot spot classes of the areas layer; a grid of a sensitive
+        // source's cells shows where its events are, so the layer is as sensitive as its
+        // sources when it holds cells.
+        let sources: Vec<String> = time
+            .emerging
+            .iter()
+            .map(|e| e.section.source.clone())
+            .collect();
+        layers.push(LayerEntry {
+            name: "emerging".into(),
+            file: files::EMERGING_GEOJSON.into(),
+            kind: LayerKind::Features,
+            geometry: GeometryKind::Polygon,
+            sensitive: time
+                .emerging
+                .iter()
+                .any(|e| e.cells.is_some() && sensitive(&e.section.source)),
+            sources,
+            public_columns: strings(&[
+                "analysis",
+                "level",
+                "id",
+                "name",
+                "class",
+                "hot_slices",
+                "cold_slices",
+                "signs",
+                "trend_z",
+                "trend_p",
             ]),
             protected_counts: Vec::new(),
         });

@@ -17,6 +17,7 @@
 //! | `priority.csv` | [`priority_csv`] (`[priority]` ranking with its drivers, analyst only) |
 //! | `candidate_sites.geojson` | [`candidate_sites_geojson`] (`[sites]`, analyst only) |
 //! | `ed_summary.csv` | [`ed_summary_csv`] (ED figures per source, study-wide and per area, analyst only) |
+//! | `summary.csv`, `change.csv`, `hour_of_week.csv`, `emerging.geojson` | [`time_files`] (study summary and change, analyst only; hour-of-week profiles, analyst only; `[[emerging]]` classes) |
 
 pub mod access_csv;
 pub mod areas_csv;
@@ -33,6 +34,7 @@ pub mod manifest;
 pub mod priority_csv;
 pub mod rejects_csv;
 pub mod services_geojson;
+pub mod time_files;
 
 use crate::error::EngineError;
 use std::fs::File;

@@ -4,8 +4,9 @@ use super::month::Month;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The months `from` to `to`, both included; `from <= to` always holds. Serde reads and
-/// writes it as `{ from = "YYYY-MM", to = "YYYY-MM" }` and refuses `from` after `to`.
+/// The months `from` to `to`, both included; `from <= to` always holds. Serde writes it as
+/// `{ from = "YYYY-MM", to = "YYYY-MM" }` and reads that or a period name (`"2023/24"`,
+/// see [`MonthRange::parse_period`]), refusing `from` after `to`.
 ///
 /// ```
 /// use safemap_types::time::{Month, MonthRange};
@@ -32,19 +33,34 @@ pub struct MonthRangeError {
     pub to: Month,
 }
 
-/// The range as written, before `from <= to` is checked.
+/// The range as written, before `from <= to` is checked: a table, or a period name
+/// ([`MonthRange::parse_period`]).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawRange {
+    Table(Bounds),
+    Named(String),
+}
+
+/// `{ from, to }`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRange {
-    from: Month,
-    to: Month,
+struct Bounds {
+    from: String,
+    to: String,
 }
 
 impl TryFrom<RawRange> for MonthRange {
-    type Error = MonthRangeError;
+    type Error = String;
 
     fn try_from(raw: RawRange) -> Result<Self, Self::Error> {
-        Self::new(raw.from, raw.to)
+        match raw {
+            RawRange::Table(b) => {
+                let month = |s: &str| Month::parse(s).map_err(|e| e.to_string());
+                Self::new(month(&b.from)?, month(&b.to)?).map_err(|e| e.to_string())
+            }
+            RawRange::Named(s) => Self::parse_period(&s).map_err(|e| e.to_string()),
+        }
     }
 }
 
