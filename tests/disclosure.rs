@@ -363,13 +363,17 @@ fn layers_drawn_from_a_sensitive_source_are_analyst_only() {
         .replace(
             "[density]\nsource = \"police\"\ncategory = \"violence_and_sexual_offences\"",
             "[density]\nsource = \"ed\"\ncategory = \"all\"",
+        )
+        .replace(
+            "name = \"violence_trend\"\nsource = \"police\"\ncategory = \"violence_and_sexual_offences\"",
+            "name = \"violence_trend\"\nsource = \"ed\"\ncategory = \"all\"",
         );
     assert_eq!(
         sensitive
             .matches("source = \"ed\"\ncategory = \"all\"")
             .count(),
-        3,
-        "the ed_assaults analysis, and now the grid and density"
+        4,
+        "the ed_assaults analysis, and now the grid, density and emerging hot spots (on grid cells too)"
     );
     let path = dir.join("study-ed-grid.toml");
     std::fs::write(&path, sensitive).unwrap();
@@ -407,6 +411,7 @@ fn layers_drawn_from_a_sensitive_source_are_analyst_only() {
             "candidate_sites",
             "context",
             "density",
+            "emerging",
             "grid",
             "labels",
             "services"

@@ -158,6 +158,22 @@ impl AreasView {
             }
         }
         allowed.extend(classes.iter().cloned());
+        // The time layers' columns, as the catalogue declares them to the public.
+        let time = &layers["time"];
+        for entry in ["emerging", "changes"] {
+            for e in time[entry].as_array().unwrap() {
+                allowed.extend(
+                    e["columns"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|c| c.as_str().unwrap().to_string()),
+                );
+            }
+        }
+        for s in time["nte"]["shares"].as_array().unwrap() {
+            allowed.insert(s["column"].as_str().unwrap().to_string());
+        }
         let header = csv::Reader::from_path(s.results.join("areas.csv"))
             .unwrap()
             .headers()

@@ -583,7 +583,7 @@ fn pmtiles_export_holds_the_public_layers_only() {
     let ids: Vec<&str> = layers.iter().map(|l| l["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
-        ["areas", "context", "density", "grid", "labels", "services"]
+        ["areas", "context", "density", "emerging", "grid", "labels", "services"]
     );
     let area_fields = layers[0]["fields"].as_object().unwrap();
     assert!(area_fields.contains_key("force_flag_domestic_abuse_count"));

@@ -74,6 +74,18 @@ ${parts.join('\n')}
 const inNte = (day, hour) =>
   ((day === 4 || day === 5) && hour >= 21) || ((day === 5 || day === 6) && hour <= 2);
 
+/** The share of a 7 x 24 profile in the night-time-economy window; null without events. */
+export function nteShare(matrix) {
+  let all = 0;
+  let nte = 0;
+  matrix.forEach((row, d) => row.forEach((v, hr) => {
+    if (typeof v !== 'number') return;
+    all += v;
+    if (inNte(d, hr)) nte += v;
+  }));
+  return all > 0 ? nte / all : null;
+}
+
 /** Hour-of-week heatmap: rows Monday..Sunday, columns 00..23; NTE window cells outlined. */
 export function hourOfWeekChart(matrix, { label = 'Hour of week', width = 340 } = {}) {
   const id = `chart${++uid}`;

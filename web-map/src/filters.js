@@ -8,6 +8,7 @@ import { METHODS } from './classify.js';
 import { SEQUENTIAL, TIERS } from './palettes.js';
 import { RANK_MEASURES } from './priority.js';
 import { gapKinds } from './service-gaps.js';
+import { isTimeClassLayer, timeLayerOptions } from './time-layers.js';
 
 const $ = (id) => document.getElementById(id);
 const DAY_IDS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -35,6 +36,8 @@ export function layerOptions(catalogue, tiles, areaFields) {
   if (hot.length) groups.push({ label: 'Hotspots (fixed by the study)', options: hot });
   const gaps = gapKinds(catalogue, areaFields).map((k) => ({ id: `bivariate:${k.kind}`, label: `Need against access: ${k.label}` }));
   if (gaps.length) groups.push({ label: 'Service gaps (fixed by the study)', options: gaps });
+  const timeLayers = timeLayerOptions(catalogue, areaFields);
+  if (timeLayers.length) groups.push({ label: 'Time and night-time economy (fixed by the study)', options: timeLayers });
   const other = [];
   if (tiles.density) other.push({ id: 'density', label: 'Kernel density (heat surface)' });
   for (const [f, type] of Object.entries(areaFields || {})) {
@@ -166,7 +169,7 @@ export function initControls(ctx) {
     document.querySelectorAll('input[name="adj"]').forEach((r) => { r.checked = r.value === st.adj; });
     const hotspot = /^(gi|lisa):/.test(st.layer) || st.layer === 'grid';
     $('adj-field').hidden = !hotspot;
-    const classified = !hotspot && !st.layer.startsWith('bivariate:');
+    const classified = !hotspot && !st.layer.startsWith('bivariate:') && !isTimeClassLayer(st.layer);
     $('class-field').hidden = !classified;
     $('source').value = s.name;
     fillSelect($('category'), s.measures.map((m) => ({ id: m.id, label: measureLabel(m) })), st.category);

@@ -15,6 +15,7 @@ import { VALUE_LAYERS } from './filters.js';
 import {
   addServiceGapLayers, applyServiceGaps, bivariateColor, bivariateField, bivariateLegend, kindColor, kindColours,
 } from './service-gaps.js';
+import { isTimeClassLayer, timeLayerStyle } from './time-layers.js';
 
 export const MEASURES = ['count', 'rate', 'eb_rate', 'excess_risk', 'rate_lo', 'rate_hi', 'expected'];
 
@@ -221,6 +222,13 @@ export function applyLayer(map, state, ctx) {
       items,
       notes: [analysisNote(catalogue, a)],
     };
+  } else if (isTimeClassLayer(state.layer)) {
+    const style = timeLayerStyle(catalogue, state.layer);
+    if (style) {
+      map.setPaintProperty('areas-fill', 'fill-color', style.color);
+      map.setPaintProperty('areas-fill', 'fill-opacity', 0.9);
+      legend = style.legend;
+    }
   } else if (state.layer.startsWith('bivariate:')) {
     const kind = state.layer.slice('bivariate:'.length);
     map.setPaintProperty('areas-fill', 'fill-color', bivariateColor(kind));

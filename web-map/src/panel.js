@@ -4,7 +4,7 @@
 // classes, the monthly series and the hour-of-week heatmap.
 
 import { esc, fmtClass, fmtContinuous, fmtCount, fmtDecile, fmtMeasure, fmtP, fmtStatistic, humanize } from './format.js';
-import { hourOfWeekChart, monthlyChart } from './charts.js';
+import { hourOfWeekChart, monthlyChart, nteShare } from './charts.js';
 
 const raw = (v) => esc(JSON.stringify(v === undefined ? null : v));
 
@@ -74,10 +74,25 @@ ${analysesTable(detail.analyses, analyst, ctx.analysisLabel || humanize)}
 <h3>Monthly series</h3>
 <div class="chart-box" data-chart="monthly">${monthly}</div>
 <h3>Hour of week</h3>
-<div class="chart-box" data-chart="hour_of_week">${how}</div>`;
+${Array.isArray(detail.hour_of_week) ? `<p class="chart-caption">This area: <span data-field="nte_share_area">${nteText(detail.hour_of_week)}</span> in the night-time economy</p>` : ''}
+<div class="chart-box" data-chart="hour_of_week">${how}</div>
+${studyHow(detail)}`;
   el.hidden = false;
   el.dataset.code = detail.code;
   el.querySelector('.close').addEventListener('click', () => ctx.onClose());
+}
+
+/** A profile's share of events in the night-time-economy window, for people. */
+function nteText(matrix) {
+  const s = nteShare(matrix);
+  return s === null ? 'no events' : `${Math.round(s * 100)}%`;
+}
+
+/** The study's hour-of-week profile, to set the area's beside (the night-time-economy view). */
+function studyHow(detail) {
+  if (!Array.isArray(detail.study_hour_of_week)) return '';
+  return `<p class="chart-caption">Whole study: <span data-field="nte_share_study">${nteText(detail.study_hour_of_week)}</span> in the night-time economy</p>
+<div class="chart-box" data-chart="study_hour_of_week">${hourOfWeekChart(detail.study_hour_of_week, { label: 'Count by hour of week, whole study' })}</div>`;
 }
 
 export function renderPanelMessage(el, title, message) {

@@ -11,6 +11,7 @@ import {
 import { VALUE_LAYERS } from './filters.js';
 import { RANK_MEASURES, topAreas } from './priority.js';
 import { gapsSection, sitesTable } from './report-gaps.js';
+import { nteProfiles, timeTables } from './report-time.js';
 import { parseState, stateToHash } from './state-url.js';
 
 const $ = (id) => document.getElementById(id);
@@ -154,6 +155,7 @@ async function start() {
   }
   provenance(manifest, catalogue, session);
   await gapsSection(catalogue);
+  if (analyst) await nteProfiles(catalogue, areas, st);
 
   // The map last (it waits for tiles); printed from a snapshot image.
   const { map, areasLayer, labels } = await createMap({ container: 'report-map', catalogue, tiles, interactive: false, view: null });
@@ -165,6 +167,10 @@ async function start() {
   renderLegend($('report-legend-gaps'), applyServiceGaps(map, st, catalogue));
   await new Promise((r) => map.once('idle', r));
   sitesTable(map);
+  if (catalogue.time && ((catalogue.time.emerging || []).length || (catalogue.time.changes || []).length)) {
+    $('section-time').hidden = false;
+    timeTables(map, catalogue, areasLayer);
+  }
   if (st.layer === 'density') {
     renderLegend($('report-legend'), applyLayer(map, st, { catalogue, tiles, areasLayer, areas, analyst, ratePer: fmtCount(ratePer) }));
     await new Promise((r) => map.once('idle', r));

@@ -331,6 +331,7 @@ fn registry(
                 .iter()
                 .any(|e| e.cells.is_some() && sensitive(&e.section.source)),
             sources,
+            // Not the trend's z and p: statistics are for the analyst, as everywhere.
             public_columns: strings(&[
                 "analysis",
                 "level",
@@ -340,8 +341,6 @@ fn registry(
                 "hot_slices",
                 "cold_slices",
                 "signs",
-                "trend_z",
-                "trend_p",
             ]),
             protected_counts: Vec::new(),
         });

@@ -240,8 +240,9 @@ impl TimeResults {
     }
 
     /// The area columns the public may see, given which sources are sensitive: emerging
-    /// and change classes always (like hot spot classes, they publish no count); counts,
-    /// percentages, p-values and NTE shares only of open sources.
+    /// classes with their numbers of hot and cold slices, and change classes, always (like
+    /// hot spot classes, they publish no count); counts, percentage changes and NTE shares
+    /// only of open sources; z-scores and p-values never (as for every statistic).
     pub fn public_columns(&self, study: &Study, entry: &TimeEntry) -> Vec<String> {
         let open = |source: &str| {
             study
@@ -257,11 +258,12 @@ impl TimeResults {
             }
         }
         for e in &entry.emerging {
-            out.extend(e.columns());
+            out.extend(e.columns().into_iter().filter(|c| !c.ends_with("_z")));
         }
         for c in &entry.changes {
+            let columns = c.columns().into_iter();
             if open(&c.source) {
-                out.extend(c.columns());
+                out.extend(columns.filter(|col| !col.ends_with("_p")));
             } else {
                 out.push(c.class_column());
             }

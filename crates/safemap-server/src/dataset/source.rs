@@ -117,10 +117,10 @@ impl SourceData {
         series
     }
 
-    /// Exact 7×24 hour-of-week counts of one area over the query's months and measure, all
-    /// hours whatever the window (the profile the window is chosen from); `None` without
-    /// times.
-    pub fn hour_of_week(&self, q: &Query, area: u32) -> Option<Vec<[u64; 24]>> {
+    /// Exact 7×24 hour-of-week counts of one area (`None`: the whole study) over the query's
+    /// months and measure, all hours whatever the window (the profile the window is chosen
+    /// from); `None` without times.
+    pub fn hour_of_week(&self, q: &Query, area: Option<u32>) -> Option<Vec<[u64; 24]>> {
         if !self.has_timestamps {
             return None;
         }
@@ -131,7 +131,7 @@ impl SourceData {
         };
         for e in self
             .entries(&all_hours)
-            .filter(|e| e.area == area && all_hours.keeps(e.month, e.hour))
+            .filter(|e| area.is_none_or(|a| e.area == a) && all_hours.keeps(e.month, e.hour))
         {
             grid[usize::from(e.hour / 24)][usize::from(e.hour % 24)] += u64::from(e.count);
         }

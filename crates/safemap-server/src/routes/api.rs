@@ -131,6 +131,7 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
             "tiers": ["primary", "secondary", "tertiary"],
         },
         "access": super::access::catalogue_entry(&data, role),
+        "time": super::time::catalogue_entry(&data, role),
     });
     // How many confidential services there are is for the analyst: the public learns
     // nothing of them.
@@ -433,7 +434,8 @@ pub async fn area(
                 "no_data": shown == Shown::NoData,
             })
         };
-        let (monthly, hour_of_week, note): (Vec<Value>, Value, Value) = if role.is_analyst() {
+        // The area's hour-of-week profile, the study's beside it, or a note saying why not.
+        let (monthly, (hour_of_week, study_hour_of_week), note): (Vec<Value>, (Value, Value), Value) = if role.is_analyst() {
             let monthly = source
                 .monthly_series(&q, i as u32)
                 .into_iter()
@@ -442,9 +444,9 @@ pub async fn area(
                     month_entry(m, if gap { Shown::NoData } else { Shown::Count(n) })
                 })
                 .collect();
-            match source.hour_of_week(&q, i as u32) {
-                Some(grid) => (monthly, json!(grid), Value::Null),
-                None => (monthly, Value::Null, json!(format!("source {:?} has month-precision times: no hour-of-week profile", source.name))),
+            match (source.hour_of_week(&q, Some(i as u32)), source.hour_of_week(&q, None)) {
+                (Some(grid), Some(study)) => (monthly, (json!(grid), json!(study)), Value::Null),
+                _ => (monthly, (Value::Null, Value::Null), json!(format!("source {:?} has month-precision times (police.uk publishes the month only): no hour-of-week profile", source.name))),
             }
         } else {
             let table = &data.published[q.source];
@@ -465,7 +467,7 @@ pub async fn area(
             } else {
                 "hour-of-week profiles are for the analyst role: single hours are too small to publish"
             };
-            (monthly, Value::Null, json!(note))
+            (monthly, (Value::Null, Value::Null), json!(note))
         };
         let row = &data.rows[i];
         let cell = |column: &str| row.get(column).cloned().unwrap_or(Value::Null);
@@ -501,6 +503,7 @@ pub async fn area(
             "values": area_values,
             "monthly": monthly,
             "hour_of_week": hour_of_week,
+            "study_hour_of_week": study_hour_of_week,
             "hour_of_week_note": note,
             "analyses": analyses,
             "access": super::access::area_access(&data, i, role),

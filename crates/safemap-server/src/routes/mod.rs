@@ -4,3 +4,4 @@ pub mod access;
 pub mod admin;
 pub mod api;
 pub mod tiles;
+pub mod time;

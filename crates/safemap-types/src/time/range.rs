@@ -35,8 +35,6 @@ pub struct MonthRangeError {
 
 /// The range as written, before `from <= to` is checked: a table, or a period name
 /// ([`MonthRange::parse_period`]).
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum RawRange {
     Table(Bounds),
     Named(String),
@@ -46,8 +44,30 @@ enum RawRange {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Bounds {
-    from: String,
-    to: String,
+    from: Month,
+    to: Month,
+}
+
+impl<'de> Deserialize<'de> for RawRange {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // A visitor rather than `#[serde(untagged)]`, so that a bad month keeps its own
+        // message and key (`period.to`).
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = RawRange;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("{ from = \"YYYY-MM\", to = \"YYYY-MM\" } or a period such as \"2024\", \"2024-Q3\", \"2023/24\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawRange, E> {
+                Ok(RawRange::Named(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawRange, A::Error> {
+                Bounds::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawRange::Table)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 impl TryFrom<RawRange> for MonthRange {
@@ -55,10 +75,7 @@ impl TryFrom<RawRange> for MonthRange {
 
     fn try_from(raw: RawRange) -> Result<Self, Self::Error> {
         match raw {
-            RawRange::Table(b) => {
-                let month = |s: &str| Month::parse(s).map_err(|e| e.to_string());
-                Self::new(month(&b.from)?, month(&b.to)?).map_err(|e| e.to_string())
-            }
+            RawRange::Table(b) => Self::new(b.from, b.to).map_err(|e| e.to_string()),
             RawRange::Named(s) => Self::parse_period(&s).map_err(|e| e.to_string()),
         }
     }
