@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates a local virtual environment with the pinned reference packages (from PyPI) and
-# regenerates tests/reference/* (make_reference.py, make_access_reference.py, make_trend_reference.py). Run from anywhere.
+# regenerates tests/reference/* (make_reference.py, make_access_reference.py, make_trend_reference.py,
+# make_ed_reference.py). Run from anywhere.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 venv="${SAFEMAP_REFERENCE_VENV:-$here/../../.venv}"
@@ -9,3 +10,4 @@ venv="${SAFEMAP_REFERENCE_VENV:-$here/../../.venv}"
 "$venv/bin/python" "$here/make_reference.py"
 "$venv/bin/python" "$here/make_access_reference.py"
 "$venv/bin/python" "$here/make_trend_reference.py"
+"$venv/bin/python" "$here/make_ed_reference.py"

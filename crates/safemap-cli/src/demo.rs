@@ -64,6 +64,15 @@ paths = ["ed.csv"]
 join = "spatial"
 sensitive = true
 
+# ED assaults against the force's violence with injury per area: the ED share of both, and
+# whether it is significantly above the study's (exact binomial test, FDR) - violence that
+# does not reach the police. Analyst only, in areas.geojson; ed_summary.csv has the ED
+# figures (weekend, 21:00-02:59, alcohol, method, location type and their cross-tabs).
+[ed_vs_police]
+ed = "ed"
+police = "force"
+category = "violence_with_injury"
+
 # Hotspots: Gi* (binary queen weights, self included) and Local Moran, 999 conditional
 # permutations, raw and FDR-adjusted classes side by side.
 [weights]

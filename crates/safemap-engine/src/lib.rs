@@ -17,6 +17,7 @@
 //! | [`grid`] | `[grid]`: counts in square or hexagonal cells, Gi* with distance-band weights |
 //! | [`density`] | `[density]`: kernel density surface (quartic or Gaussian) |
 //! | [`access`](mod@access) | `[access]`, `[need]`, `[gap]`, `[sites]`, `[priority]`: nearest service, services within a cost and floating-catchment scores per area and kind, the need index, need against access, new sites covering unmet need, the explainable ranking |
+//! | [`ed_analysis`] | ED (ISTV) figures per source, study-wide and per area (`ed_summary.csv`), and `[ed_vs_police]`: ED assaults against police violence per area, exact one-sided binomial test with FDR |
 //! | [`evaluation`] | `[[evaluation]]`: hit rate, PAI, PEI and RRI of one period's hotspots (areas, grid cells) against the next period's events, fixed pair and rolling origin |
 //! | [`results`] | [`results::StudyResults`]: the attribute table every output is written from |
 //! | [`outputs`] | the results directory's files, written through the contract of `safemap-results` (names, manifest, layer registry) |
@@ -34,6 +35,7 @@ pub mod assign;
 pub mod config;
 pub mod coverage;
 pub mod density;
+pub mod ed_analysis;
 pub mod error;
 pub mod evaluation;
 pub mod grid;

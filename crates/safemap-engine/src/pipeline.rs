@@ -161,6 +161,9 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             })
             .collect::<Result<Vec<_>, EngineError>>()
     })?;
+    let ed_tallies = steps.run("ED tallies", || {
+        crate::ed_analysis::tally_sources(study, &sources, &coverages, areas.areas.len())
+    });
     let sources = steps.run("Counting and rates", || {
         sources
             .into_iter()
@@ -224,6 +227,9 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
     let access = steps.run("Service access", || {
         crate::access::run(study, &results, services.as_ref())
     })?;
+    let ed = steps.run("ED analysis", || {
+        crate::ed_analysis::EdResults::new(study, &results, ed_tallies)
+    })?;
     let planar = results.areas.boundary_crs == Crs::Planar;
     let out_dir = options
         .out_dir
@@ -249,6 +255,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         if let Some(a) = &access {
             extra_columns.extend(a.area_columns(n));
         }
+        extra_columns.extend(ed.area_columns());
         outputs::areas_geojson::write(
             &results,
             &extra_columns,
@@ -284,6 +291,9 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         if let Some(a) = &access {
             write_access(study, &results, a, planar, &out_dir)?;
         }
+        if !ed.sources.is_empty() {
+            outputs::ed_summary_csv::write(&results, &ed, &out_dir.join(files::ED_SUMMARY_CSV))?;
+        }
         outputs::time_files::write(&results, &time, planar, &out_dir)?;
         outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join(files::REJECTS_CSV))
     })?;
@@ -297,6 +307,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         density: density.as_ref(),
         evaluations: !evaluations.is_empty(),
         access: access.as_ref(),
+        ed: &ed,
         time: &time,
         inputs,
     });

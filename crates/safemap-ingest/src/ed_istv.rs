@@ -9,8 +9,11 @@ use crate::open::{field, CsvInput};
 use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
 use crate::values::yes_no;
 use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
-use safemap_types::{CheckedCoord, Crs, Event, EventTime, Flags, RejectReason, RowRef};
+use safemap_types::{
+    AssaultMethod, CheckedCoord, Crs, Event, EventTime, Flags, RejectReason, RowRef,
+};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Column names and formats of an ED (ISTV) CSV. Every field has a default equal to the
@@ -41,7 +44,8 @@ pub struct EdMapping {
     pub assault_date: String,
     /// Assault time column.
     pub assault_time: String,
-    /// Assault method column (weapon or not).
+    /// Assault method column: its values go through the method table ([`Self::method_table`])
+    /// and set the weapon flag (`unarmed_methods`).
     pub assault_method: String,
     /// Location type column (the category: street, pub_club, home, other, ...).
     pub location_type: String,
@@ -60,8 +64,95 @@ pub struct EdMapping {
     /// chrono format of the time columns (default `%H:%M`).
     pub time_format: String,
     /// Assault methods that do **not** set the weapon flag, compared case-insensitively after
-    /// trimming. Default: `none, body, hands_feet, unarmed, unknown` and empty.
+    /// trimming. Default: the values [`DEFAULT_METHODS`] puts under `body` or `not_recorded`
+    /// (`none, body, hands_feet, unarmed, unknown, fist, kick, ...`) and empty.
     pub unarmed_methods: Vec<String>,
+    /// Further values of `assault_method` and their category, added to (and overriding) the
+    /// defaults of [`DEFAULT_METHODS`]: `methods = { "stanley knife" = "knife_or_sharp_object" }`.
+    /// Values are compared after [`method_key`] (case, spaces and punctuation ignored).
+    pub methods: BTreeMap<String, AssaultMethod>,
+}
+
+/// The default method table: raw `assault_method` values (as [`method_key`] writes them)
+/// and their category. Values it does not list are [`AssaultMethod::Other`]; an empty value
+/// is [`AssaultMethod::NotRecorded`]. It covers the synthetic city's values (`none`, `body`,
+/// `knife`, `blunt_object`, `glass_bottle`, `firearm`, `other_weapon`) and common spellings.
+pub const DEFAULT_METHODS: &[(&str, AssaultMethod)] = {
+    use AssaultMethod::{BluntObject, Body, GlassOrBottle, KnifeOrSharpObject, NotRecorded};
+    &[
+        ("knife", KnifeOrSharpObject),
+        ("knives", KnifeOrSharpObject),
+        ("knife_or_sharp_object", KnifeOrSharpObject),
+        ("sharp", KnifeOrSharpObject),
+        ("sharp_object", KnifeOrSharpObject),
+        ("blade", KnifeOrSharpObject),
+        ("stabbed", KnifeOrSharpObject),
+        ("glass", GlassOrBottle),
+        ("bottle", GlassOrBottle),
+        ("glass_bottle", GlassOrBottle),
+        ("glass_or_bottle", GlassOrBottle),
+        ("glass_and_bottle", GlassOrBottle),
+        ("glassed", GlassOrBottle),
+        ("blunt", BluntObject),
+        ("blunt_object", BluntObject),
+        ("blunt_instrument", BluntObject),
+        ("bat", BluntObject),
+        ("club", BluntObject),
+        ("stick", BluntObject),
+        ("body", Body),
+        ("body_part", Body),
+        ("hands_feet", Body),
+        ("hands", Body),
+        ("feet", Body),
+        ("fist", Body),
+        ("fists", Body),
+        ("punch", Body),
+        ("kick", Body),
+        ("head", Body),
+        ("headbutt", Body),
+        ("unarmed", Body),
+        ("none", NotRecorded),
+        ("unknown", NotRecorded),
+        ("not_known", NotRecorded),
+        ("not_recorded", NotRecorded),
+        ("not_stated", NotRecorded),
+        ("", NotRecorded),
+    ]
+};
+
+/// How a method value is compared: lower case, every run of characters other than
+/// letters and digits as one `_`, none at either end (`"Hands / Feet"` is `hands_feet`).
+pub fn method_key(value: &str) -> String {
+    let mut key = String::new();
+    for c in value.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            key.push(c);
+        } else if !key.is_empty() && !key.ends_with('_') {
+            key.push('_');
+        }
+    }
+    key.trim_end_matches('_').to_string()
+}
+
+impl EdMapping {
+    /// The method table in use: [`DEFAULT_METHODS`] overlaid with [`Self::methods`], keyed
+    /// by [`method_key`].
+    pub fn method_table(&self) -> BTreeMap<String, AssaultMethod> {
+        let mut table: BTreeMap<String, AssaultMethod> = DEFAULT_METHODS
+            .iter()
+            .map(|&(k, m)| (k.to_string(), m))
+            .collect();
+        table.extend(self.methods.iter().map(|(k, &m)| (method_key(k), m)));
+        table
+    }
+}
+
+/// The category of a raw method value through `table` ([`EdMapping::method_table`]).
+fn method_of(table: &BTreeMap<String, AssaultMethod>, value: &str) -> AssaultMethod {
+    table
+        .get(&method_key(value))
+        .copied()
+        .unwrap_or(AssaultMethod::Other)
 }
 
 impl Default for EdMapping {
@@ -82,9 +173,12 @@ impl Default for EdMapping {
             northing: s("northing"),
             date_format: s("%Y-%m-%d"),
             time_format: s("%H:%M"),
-            unarmed_methods: ["none", "body", "hands_feet", "unarmed", "unknown", ""]
-                .map(s)
-                .to_vec(),
+            unarmed_methods: DEFAULT_METHODS
+                .iter()
+                .filter(|(_, m)| matches!(m, AssaultMethod::Body | AssaultMethod::NotRecorded))
+                .map(|(k, _)| s(k))
+                .collect(),
+            methods: BTreeMap::new(),
         }
     }
 }
@@ -100,8 +194,10 @@ impl Default for EdMapping {
 ///   placed at the time the patient reached the ED. A value not matching the format is
 ///   rejected with `BadDate`; missing arrival fields in that case are `MissingValue`.
 /// - **Category**: `location_type`, through `categories`.
-/// - **Flags**: `alcohol` (yes/no) sets [`Flags::ALCOHOL`]; an `assault_method` not in
-///   `unarmed_methods` sets [`Flags::WEAPON`].
+/// - **Flags**: `alcohol` (yes/no) sets [`Flags::ALCOHOL`], and [`Flags::ALCOHOL_RECORDED`]
+///   unless it is empty; an `assault_method` not in `unarmed_methods` sets
+///   [`Flags::WEAPON`]; the method's category ([`EdMapping::method_table`]) is kept with
+///   [`Flags::set_method`].
 ///
 /// A row with several problems is rejected for the first found, in the order: location,
 /// time, flags, category.
@@ -121,20 +217,31 @@ pub fn read_ed(
         .iter()
         .map(|m| m.trim().to_lowercase())
         .collect();
+    let methods = mapping.method_table();
+    let methods = Methods {
+        unarmed: &unarmed,
+        table: &methods,
+    };
     read_in_parallel(
         files,
         categories,
         Crs::BritishNationalGrid,
         true,
-        |i, path| read_file(i, path, mapping, &unarmed, categories, limits),
+        |i, path| read_file(i, path, mapping, &methods, categories, limits),
     )
+}
+
+/// How method values are read: which set no weapon flag, and their categories.
+struct Methods<'a> {
+    unarmed: &'a [String],
+    table: &'a BTreeMap<String, AssaultMethod>,
 }
 
 fn read_file(
     index: u32,
     path: &Path,
     m: &EdMapping,
-    unarmed: &[String],
+    methods: &Methods<'_>,
     mapping: &CategoryMapping,
     limits: InputLimits,
 ) -> Result<FileEvents, IngestError> {
@@ -167,12 +274,13 @@ fn read_file(
             [assault_date, assault_time, arrival_date, arrival_time],
         )?;
         let mut flags = Flags::empty();
-        flags.set(
-            Flags::ALCOHOL,
-            yes_no(field(rec, alcohol, &m.alcohol)?, &m.alcohol)?,
-        );
-        let method = field(rec, method, &m.assault_method)?.to_lowercase();
-        flags.set(Flags::WEAPON, !unarmed.contains(&method));
+        let alcohol_text = field(rec, alcohol, &m.alcohol)?;
+        flags.set(Flags::ALCOHOL, yes_no(alcohol_text, &m.alcohol)?);
+        flags.set(Flags::ALCOHOL_RECORDED, !alcohol_text.trim().is_empty());
+        let raw_method = field(rec, method, &m.assault_method)?;
+        let method = raw_method.to_lowercase();
+        flags.set(Flags::WEAPON, !methods.unarmed.contains(&method));
+        flags.set_method(method_of(methods.table, raw_method));
         // Last, so that only rows that become events add categories.
         let category = cats.resolve(
             &m.location_type,
@@ -308,13 +416,23 @@ mod tests {
             "2024-03-16T02:10:00",
             "arrival time used"
         );
-        assert_eq!(e[1].flags, Flags::empty());
+        assert!(!e[1].flags.contains(Flags::WEAPON) && !e[1].flags.contains(Flags::ALCOHOL));
+        assert!(
+            e[1].flags.contains(Flags::ALCOHOL_RECORDED),
+            "no is recorded"
+        );
+        assert_eq!(e[0].flags.method(), AssaultMethod::KnifeOrSharpObject);
+        assert_eq!(e[1].flags.method(), AssaultMethod::Body);
         assert_eq!(e[2].point, None);
-        assert_eq!(
-            e[2].flags,
-            Flags::empty(),
+        assert!(
+            !e[2].flags.contains(Flags::WEAPON),
             "Body is unarmed, case-insensitively"
         );
+        assert!(
+            !e[2].flags.contains(Flags::ALCOHOL_RECORDED),
+            "empty alcohol is not recorded"
+        );
+        assert_eq!(e[2].flags.method(), AssaultMethod::Body);
         assert_eq!(got.categories, ["home", "pub_club", "street"]);
         let r = &got.rejects;
         assert_eq!(
@@ -329,6 +447,40 @@ mod tests {
             (r[2].column.as_deref(), r[2].reason.clone()),
             (Some("arrival_date"), RejectReason::MissingValue)
         );
+    }
+
+    #[test]
+    fn method_values_map_to_categories_through_the_table() {
+        let m: EdMapping = serde_json::from_str(
+            r#"{"methods": {"Stanley Knife": "knife_or_sharp_object", "bat": "other"}}"#,
+        )
+        .unwrap();
+        let table = m.method_table();
+        for (raw, want) in [
+            ("Knife", AssaultMethod::KnifeOrSharpObject),
+            ("stanley  knife", AssaultMethod::KnifeOrSharpObject),
+            ("Glass / Bottle", AssaultMethod::GlassOrBottle),
+            ("glass_bottle", AssaultMethod::GlassOrBottle),
+            ("Blunt object", AssaultMethod::BluntObject),
+            ("bat", AssaultMethod::Other),
+            ("Hands/Feet", AssaultMethod::Body),
+            ("fist", AssaultMethod::Body),
+            ("firearm", AssaultMethod::Other),
+            ("other_weapon", AssaultMethod::Other),
+            ("spoon", AssaultMethod::Other),
+            ("none", AssaultMethod::NotRecorded),
+            (" ", AssaultMethod::NotRecorded),
+        ] {
+            assert_eq!(method_of(&table, raw), want, "{raw:?}");
+        }
+        assert_eq!(method_key("  Hands / Feet "), "hands_feet");
+        let bad = serde_json::from_str::<EdMapping>(r#"{"methods": {"x": "spoon"}}"#).unwrap_err();
+        assert!(bad.to_string().contains("knife_or_sharp_object"), "{bad}");
+        let unarmed = EdMapping::default().unarmed_methods;
+        assert!(["fist", "kick", "none", "body", "hands_feet", ""]
+            .iter()
+            .all(|u| unarmed.contains(&u.to_string())));
+        assert!(!unarmed.contains(&"knife".to_string()));
     }
 
     #[test]

@@ -122,6 +122,24 @@ pub fn gap_bivariate_column(kind: &str) -> String {
     format!("gap_{kind}_bivariate")
 }
 
+/// The fields of the ED-versus-police comparison (`[ed_vs_police]`), in column order:
+/// ED assaults, police violence, their ratio, the ED share of both, its one-sided p-value
+/// and its FDR class (`high`, `not_significant`).
+pub const ED_VS_POLICE_FIELDS: [&str; 6] = [
+    "ed_assaults",
+    "police_violence",
+    "ratio",
+    "ed_share",
+    "ed_share_p",
+    "ed_share_class_fdr",
+];
+
+/// The area column of one ED-versus-police field: `ed_vs_police_{field}`. Analyst only
+/// (exact ED counts, and shares that give them back beside the police counts).
+pub fn ed_vs_police_column(field: &str) -> String {
+    format!("ed_vs_police_{field}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

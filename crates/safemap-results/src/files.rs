@@ -35,6 +35,10 @@ pub const ACCESS_CSV: &str = "access.csv";
 pub const PRIORITY_CSV: &str = "priority.csv";
 /// `[sites]`: the chosen new sites (area centroids) with the need each covers. Analyst only.
 pub const CANDIDATE_SITES_GEOJSON: &str = "candidate_sites.geojson";
+/// ED (ISTV) figures per ED source, study-wide and per area: assaults, shares at weekends,
+/// at night, alcohol related, by method and location type and their cross-tabs, and the
+/// ED share of ED and police violence. Analyst only: the server does not read or serve it.
+pub const ED_SUMMARY_CSV: &str = "ed_summary.csv";
 /// The study summary: per source and measure, events in the summary period and the one
 /// before, percentage change, category ranks. Analyst only.
 pub const SUMMARY_CSV: &str = "summary.csv";

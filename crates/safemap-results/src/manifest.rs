@@ -88,6 +88,11 @@ pub struct Manifest {
     /// What `[access]` computed and its area columns (absent without `[access]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<crate::AccessEntry>,
+    /// `[ed_vs_police]`: the sources and police category compared, the months, the
+    /// study-wide ED share, the test, the FDR cut-off and the (analyst-only) area columns;
+    /// absent when the run made no comparison.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub ed_vs_police: Value,
     /// What `[time]`, `[[emerging]]` and `[[change]]` computed (absent in older manifests).
     #[serde(default)]
     pub time: crate::TimeEntry,

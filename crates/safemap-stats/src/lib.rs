@@ -15,6 +15,7 @@
 //! | [`evaluation`] | hotspot evaluation: hit rate, PAI, PAI*, PEI and RRI of one period's hotspots against the next period's events ([`evaluation::evaluate_hotspots`]), train/test windows over monthly counts and the rolling origin ([`evaluation::rolling_origin`]), the top-share selector |
 //! | [`kde`] | [`kde::kernel_density`]: kernel density surface in events per km² on a [`kde::Raster`] ([`kde::Kernel::Quartic`] or `Gaussian`, [`kde::Bandwidth`] fixed or ArcGIS Pro's spatial Silverman rule, linear binning + FFT or exact evaluation) |
 //! | [`change`] | [`poisson_change`]: exact conditional test of two Poisson counts with exposures (scipy's two-sided `binomtest`), rate ratio |
+//! | [`share_test`] | [`share_above`]: exact one-sided binomial test that an area's share (ED assaults of ED + police) is above the study-wide share (scipy's `binomtest(..., alternative="greater")`) |
 //! | [`space_time`] | [`space_time_gi_star`]: Gi* of every bin of an area × time-slice cube over space-time neighbours (k previous slices), pseudo p-values from shared sorted reference sums |
 //! | [`emerging`] | [`emerging::classify`]: the 17 emerging hot spot classes of a location from its per-slice hot/cold signs and Gi* z trend; [`emerging::emerging_hot_spots`] for every area of a cube (FDR per slice) |
 //! | [`mann_kendall`](mod@mann_kendall) | [`mann_kendall()`]: Mann-Kendall S, tie-corrected variance, Z and p of a series |
@@ -46,6 +47,7 @@ mod params;
 pub mod permutation;
 pub mod poisson;
 pub mod rates;
+pub mod share_test;
 pub mod space_time;
 
 pub use assuncao_reis::{eb_standardised_rates, EbStandardised};
@@ -63,4 +65,5 @@ pub use multiple_testing::{bonferroni_cutoff, fdr_cutoff, Correction};
 pub use permutation::{PermutationTest, Sampling, Tail};
 pub use poisson::{poisson_interval, PoissonInterval};
 pub use rates::{area_rates, AreaRate, RateError, RateParams};
+pub use share_test::share_above;
 pub use space_time::{space_time_gi_star, SpaceTimeGi};

@@ -18,7 +18,7 @@ const ED_RATE: f64 = 2.5;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssaultMethod {
-    /// Not recorded / no weapon.
+    /// Not recorded (`none`; the ED reader's default table reads it as `not_recorded`).
     None,
     /// Hands, feet, head.
     Body,

@@ -1,6 +1,6 @@
 //! Events: one incident as read from one input row.
 
-use crate::{CheckedCoord, EventTime};
+use crate::{AssaultMethod, CheckedCoord, EventTime};
 use serde::{Deserialize, Serialize};
 
 /// Where a row came from: the index of the file within its source's file list, and the
@@ -13,7 +13,9 @@ pub struct RowRef {
     pub line: u64,
 }
 
-/// Yes/no markers carried by an event.
+/// Yes/no markers carried by an event, and the ED assault method as a 3-bit code
+/// ([`Flags::method`]; bits 16-64, beside the yes/no flags, so `contains` of a flag constant
+/// is unaffected by it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Flags(u8);
 
@@ -24,6 +26,13 @@ impl Flags {
     pub const ALCOHOL: Flags = Flags(2);
     /// A weapon was used (knife, firearm, blunt object, ...).
     pub const WEAPON: Flags = Flags(4);
+    /// The alcohol field was filled in (yes or no), so [`Flags::ALCOHOL`] is a recorded
+    /// answer rather than a blank read as no. Set by the ED reader only.
+    pub const ALCOHOL_RECORDED: Flags = Flags(8);
+
+    /// Where the method code sits.
+    const METHOD_SHIFT: u8 = 4;
+    const METHOD_MASK: u8 = 0b111 << Self::METHOD_SHIFT;
 
     /// No flags.
     pub const fn empty() -> Self {
@@ -42,6 +51,16 @@ impl Flags {
         } else {
             self.0 &= !other.0;
         }
+    }
+
+    /// The assault method (ED records; [`AssaultMethod::NotRecorded`] for other sources).
+    pub const fn method(self) -> AssaultMethod {
+        AssaultMethod::from_code((self.0 & Self::METHOD_MASK) >> Self::METHOD_SHIFT)
+    }
+
+    /// Sets the assault method, replacing any set before.
+    pub fn set_method(&mut self, method: AssaultMethod) {
+        self.0 = (self.0 & !Self::METHOD_MASK) | (method.code() << Self::METHOD_SHIFT);
     }
 
     /// The raw bits (for compact storage and hashing).
@@ -90,5 +109,19 @@ mod tests {
         assert!((f | Flags::WEAPON).contains(Flags::ALCOHOL | Flags::WEAPON));
         f.set(Flags::ALCOHOL, false);
         assert_eq!(f, Flags::empty());
+    }
+
+    #[test]
+    fn the_method_code_leaves_the_flags_alone() {
+        let mut f = Flags::ALCOHOL | Flags::ALCOHOL_RECORDED;
+        assert_eq!(f.method(), AssaultMethod::NotRecorded);
+        for m in AssaultMethod::ALL {
+            f.set_method(m);
+            assert_eq!(f.method(), m);
+            assert!(f.contains(Flags::ALCOHOL | Flags::ALCOHOL_RECORDED));
+            assert!(!f.contains(Flags::WEAPON) && !f.contains(Flags::DOMESTIC_ABUSE));
+        }
+        f.set_method(AssaultMethod::NotRecorded);
+        assert_eq!(f, Flags::ALCOHOL | Flags::ALCOHOL_RECORDED);
     }
 }

@@ -9,6 +9,7 @@
 //! | [`time`] | [`EventTime`] (a month or a full timestamp), [`Month`], [`MonthRange`], quarters, financial years, hour-of-week masks and named windows |
 //! | [`formats`] | column layouts of public formats ([`formats::POLICE_UK_COLUMNS`]) |
 //! | [`event`] | [`Event`], [`Flags`], [`RowRef`]: one incident as read from an input row |
+//! | [`assault_method`] | [`AssaultMethod`]: the ED assault method categories, kept in [`Flags`] |
 //! | [`service`] | [`Service`], [`ServiceKind`] (an open set of slugs; the known kinds have labels), [`PreventionTier`] |
 //! | [`reject`] | [`Reject`], [`RejectReason`]: why an input row could not be used |
 //! | [`weights`] | [`Weights`], [`Transform`], [`WeightsError`]: sparse spatial weights (CSR neighbour lists) |
@@ -16,6 +17,7 @@
 //! This crate does no I/O. It has no cargo features.
 
 pub mod area;
+pub mod assault_method;
 pub mod coord;
 pub mod crs;
 pub mod event;
@@ -27,6 +29,7 @@ pub mod time;
 pub mod weights;
 
 pub use area::{Area, AreaId};
+pub use assault_method::AssaultMethod;
 pub use coord::{CheckedCoord, CoordError};
 pub use crs::Crs;
 pub use event::{Event, Flags, RowRef};

@@ -11,7 +11,7 @@
 //! `keyed.rs` (`[population]`, `[deprivation]`, a measure's table), `source.rs`,
 //! `services.rs`, `measure.rs`, `weights.rs`, `analysis.rs`, `grid.rs`, `density.rs`,
 //! `evaluation.rs`, `time.rs` (`[time]`, `[[emerging]]`, `[[change]]`), `access.rs` (`[access]`), `need.rs` (`[need]`, `[gap]`), `sites.rs`
-//! (`[sites]`, `[priority]`), `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds
+//! (`[sites]`, `[priority]`), `ed_vs_police.rs`, `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds
 //! [`ConfigError`]. This file loads the study
 //! and runs the checks in order.
 
@@ -20,6 +20,7 @@ mod analysis;
 mod boundaries;
 mod density;
 mod disclosure;
+mod ed_vs_police;
 mod error;
 mod evaluation;
 mod grid;
@@ -44,6 +45,7 @@ pub use analysis::{AnalysisSection, CorrectionName, Statistic, ValueKind, Window
 pub use boundaries::BoundariesSection;
 pub use density::{DensitySection, KernelName};
 pub use disclosure::DisclosureSection;
+pub use ed_vs_police::{EdVsPolice, EdVsPoliceSection};
 pub use error::ConfigError;
 pub use evaluation::{
     getis_ord_statistic, EvaluationSection, HotspotMethod, RollingSection, UnitKind,
@@ -125,6 +127,8 @@ pub struct Study {
     pub sites: Option<SitesSection>,
     /// The priority ranking of areas.
     pub priority: Option<PrioritySection>,
+    /// ED assaults against police-recorded violence per area.
+    pub ed_vs_police: Option<EdVsPoliceSection>,
     /// Disclosure control of everything the public role sees.
     #[serde(default)]
     pub disclosure: DisclosureSection,
@@ -253,6 +257,7 @@ impl Study {
         if let Some(p) = &self.priority {
             p.check(self)?;
         }
+        self.ed_vs_police()?;
         source::check(self)
     }
 }

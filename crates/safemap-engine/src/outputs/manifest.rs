@@ -46,6 +46,8 @@ pub struct RunOutputs<'a> {
     pub evaluations: bool,
     /// `[access]`'s results (which of its files were written).
     pub access: Option<&'a crate::access::AccessResults>,
+    /// The ED analysis (`ed_summary.csv` when it has sources, `[ed_vs_police]`).
+    pub ed: &'a crate::ed_analysis::EdResults,
     /// The time analyses.
     pub time: &'a crate::time::TimeResults,
     /// Input files with checksums.
@@ -63,6 +65,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         density,
         evaluations,
         access,
+        ed,
         time,
         inputs,
     } = run;
@@ -121,6 +124,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         .into_iter()
         .flatten()
     }))
+    .chain((!ed.sources.is_empty()).then_some(files::ED_SUMMARY_CSV))
     .chain([
         files::SUMMARY_CSV,
         files::CHANGE_CSV,
@@ -209,6 +213,10 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         },
         layers,
         access: access_entry,
+        ed_vs_police: ed
+            .vs_police
+            .as_ref()
+            .map_or(Value::Null, crate::ed_analysis::VsPolice::manifest),
         time: time_entry,
         outputs,
     }

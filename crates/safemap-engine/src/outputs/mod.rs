@@ -16,6 +16,7 @@
 //! | `access.csv` | [`access_csv`] (`[access]`, `[need]`, `[gap]` per area and kind, analyst only) |
 //! | `priority.csv` | [`priority_csv`] (`[priority]` ranking with its drivers, analyst only) |
 //! | `candidate_sites.geojson` | [`candidate_sites_geojson`] (`[sites]`, analyst only) |
+//! | `ed_summary.csv` | [`ed_summary_csv`] (ED figures per source, study-wide and per area, analyst only) |
 //! | `summary.csv`, `change.csv`, `hour_of_week.csv`, `emerging.geojson` | [`time_files`] (study summary and change, analyst only; hour-of-week profiles, analyst only; `[[emerging]]` classes) |
 
 pub mod access_csv;
@@ -26,6 +27,7 @@ pub mod counts_by_hour_csv;
 pub mod counts_csv;
 pub mod coverage_csv;
 pub mod density_files;
+pub mod ed_summary_csv;
 pub mod evaluation_json;
 pub mod grid_geojson;
 pub mod manifest;

@@ -11,13 +11,13 @@ use statrs::function::factorial::ln_binomial;
 const RERR: f64 = 1.0 + 1e-7;
 
 /// Binomial(n, p) with 0 < p < 1.
-pub(super) struct Binomial {
+pub(crate) struct Binomial {
     n: u64,
     p: f64,
 }
 
 impl Binomial {
-    pub(super) fn new(n: u64, p: f64) -> Self {
+    pub(crate) fn new(n: u64, p: f64) -> Self {
         Binomial { n, p }
     }
 
@@ -44,6 +44,16 @@ impl Binomial {
             0.0
         } else {
             beta_reg(k as f64 + 1.0, (self.n - k) as f64, self.p)
+        }
+    }
+
+    /// The one-sided p-value of observing `k` against larger shares: P(X ≥ k), as
+    /// `binomtest(k, n, p, alternative="greater")` (scipy's `binom.sf(k - 1, n, p)`).
+    pub(crate) fn greater_p(&self, k: u64) -> f64 {
+        if k == 0 {
+            1.0
+        } else {
+            self.sf(k - 1)
         }
     }
 

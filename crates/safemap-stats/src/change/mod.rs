@@ -6,7 +6,7 @@
 //! `scipy.stats.binomtest(c2, n, e2 / (e1 + e2))`: the probability of every outcome no more
 //! likely than the one observed, with scipy's relative tolerance of 1e-7 on "no more likely".
 
-mod binomial;
+pub(crate) mod binomial;
 
 use binomial::Binomial;
 
