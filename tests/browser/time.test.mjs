@@ -12,7 +12,7 @@ import path from 'node:path';
 import {
   artifactsDir, assertNear, blended, getJson, launchBrowser, mapIdle, newPage, openMap, pixel, pointInArea, startServer,
 } from './harness.mjs';
-import { CHANGE_CLASSES, EMERGING_CLASSES } from '../../web-map/src/time-layers.js';
+import { CHANGE_CLASSES, ED_VS_POLICE_CLASSES, EMERGING_CLASSES } from '../../web-map/src/time-layers.js';
 
 let server;
 let browser;
@@ -96,6 +96,25 @@ test('the change layer draws the new hotspot as a significant increase', async (
   await page.context().close();
 });
 
+test('the ED-versus-police layer shows the analyst the planted night-time-economy areas as high, and the public nothing', async () => {
+  const page = await newPage(browser, server, { token: server.token });
+  await openMap(page, server, 'layer=ed_vs_police');
+  assert.equal(await page.$eval('#layer', (s) => s.value), 'ed_vs_police');
+  const classes = await tileValues(page, 'ed_vs_police_ed_share_class_fdr');
+  for (const c of groups.night_time_economy) assert.equal(classes[c], 'high', c);
+  const pt = await areaPoint(page, groups.night_time_economy[0]);
+  await mapIdle(page);
+  assertNear(await pixel(page, pt.x, pt.y), blended(colourOf(ED_VS_POLICE_CLASSES, 'high')), 'drawn as high');
+  assert.deepEqual(page.errors, [], 'no errors in the page');
+  await page.context().close();
+  const pub = await newPage(browser, server);
+  await openMap(pub, server);
+  const offered = await pub.$$eval('#layer option', (o) => o.map((x) => x.value));
+  assert.ok(!offered.includes('ed_vs_police'), 'exact ED figures are analyst only');
+  assert.ok(offered.includes('emerging:violence_trend'));
+  await pub.context().close();
+});
+
 test('the night-time-economy view sets an area\'s hour-of-week profile beside the study\'s (analyst)', async () => {
   const page = await newPage(browser, server, { token: server.token });
   await openMap(page, server, 'source=force&category=all&layer=field:force_nte_share');
@@ -133,6 +152,8 @@ test('the report has a night-time economy and trends section', async () => {
   for (const cls of ['new_hot_spot', 'intensifying_hot_spot', 'diminishing_hot_spot']) assert.ok(rows.includes(cls), `${cls} listed: ${rows}`);
   assert.equal(await page.$$eval('#time-nte figure[data-source="force"] rect.cell', (c) => c.length), 7 * 24);
   assert.match(await page.textContent('#time-nte'), /\d+% in the night-time economy/);
+  const high = await page.$eval('table[data-ed-vs-police] tr[data-class="high"]', (r) => r.cells[2].textContent);
+  assert.ok(high.length > 0, 'the report lists the areas with a high ED share');
   await page.screenshot({ path: path.join(artifactsDir(), 'report-time.png'), fullPage: true });
   assert.deepEqual(page.errors, [], 'no errors in the page');
   await page.context().close();

@@ -1,12 +1,12 @@
 // The report's section for the night-time-economy meeting: the areas in each emerging hot
-// spot class, the areas that changed significantly, and the whole study's hour-of-week
+// spot class, the areas that changed significantly, those whose ED share is high (analyst), and the whole study's hour-of-week
 // profile with its night-time-economy share. Shown only when the study has time layers;
 // the hour-of-week profile only for the analyst (the public is given no hours).
 
 import { api } from './api.js';
 import { hourOfWeekChart, nteShare } from './charts.js';
 import { esc, humanize } from './format.js';
-import { CHANGE_CLASSES, EMERGING_CLASSES } from './time-layers.js';
+import { CHANGE_CLASSES, ED_VS_POLICE_CLASSES, ED_VS_POLICE_FIELD, EMERGING_CLASSES } from './time-layers.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -40,7 +40,7 @@ export function timeTables(map, catalogue, areasLayer) {
   const features = map.querySourceFeatures('areas', { sourceLayer: areasLayer });
   const byCode = new Map(features.map((f) => [f.properties.code, f.properties]));
   const rows = (column, classes) => classes
-    .filter(([id]) => id !== 'no_pattern' && id !== 'no_significant_change')
+    .filter(([id]) => !['no_pattern', 'no_significant_change', 'not_significant'].includes(id))
     .map(([id, label]) => {
       const names = [...byCode.values()].filter((p) => p[column] === id).map((p) => p.name || p.code).sort();
       return names.length ? `<tr data-class="${esc(id)}"><td>${esc(label)}</td><td class="num">${names.length}</td><td>${esc(names.join(', '))}</td></tr>` : '';
@@ -52,6 +52,9 @@ export function timeTables(map, catalogue, areasLayer) {
   }
   for (const c of t.changes || []) {
     tables.push(`<table class="report-table" data-change="${esc(c.name)}"><caption>Change: ${esc(humanize(c.name))}, ${esc(c.previous)} to ${esc(c.period)}</caption><thead><tr><th scope="col">Class</th><th scope="col" class="num">Areas</th><th scope="col">Which</th></tr></thead><tbody>${rows(c.class_column, CHANGE_CLASSES) || '<tr><td colspan="3">No area changed significantly.</td></tr>'}</tbody></table>`);
+  }
+  if ([...byCode.values()].some((p) => ED_VS_POLICE_FIELD in p)) {
+    tables.push(`<table class="report-table" data-ed-vs-police><caption>Emergency department assaults against police-recorded violence: areas where more of the violence reaches the hospital than the police</caption><thead><tr><th scope="col">Class</th><th scope="col" class="num">Areas</th><th scope="col">Which</th></tr></thead><tbody>${rows(ED_VS_POLICE_FIELD, ED_VS_POLICE_CLASSES) || '<tr><td colspan="3">No area.</td></tr>'}</tbody></table>`);
   }
   $('time-tables').innerHTML = tables.join('');
 }

@@ -167,7 +167,7 @@ async function start() {
   renderLegend($('report-legend-gaps'), applyServiceGaps(map, st, catalogue));
   await new Promise((r) => map.once('idle', r));
   sitesTable(map);
-  if (catalogue.time && ((catalogue.time.emerging || []).length || (catalogue.time.changes || []).length)) {
+  if (catalogue.time) {
     $('section-time').hidden = false;
     timeTables(map, catalogue, areasLayer);
   }
