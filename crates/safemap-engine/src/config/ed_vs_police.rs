@@ -136,41 +136,29 @@ fn list(names: &[&str]) -> String {
 mod tests {
     use super::*;
 
-    const STUDY: &str = r#"
-[study]
-name = "t"
-output_dir = "out"
-[boundaries]
-path = "b.geojson"
-id_field = "code"
-[[source]]
-name = "police"
-format = "police_uk"
-paths = ["p/*.csv"]
-join = "spatial"
-[[source]]
-name = "ed"
-format = "ed_istv"
-paths = ["ed.csv"]
-join = "spatial"
-"#;
+    /// The minimal study with an ED source besides its police one.
+    fn study() -> String {
+        format!(
+            "{}[[source]]\nname = \"ed\"\nformat = \"ed_istv\"\npaths = [\"ed.csv\"]\njoin = \"spatial\"\n",
+            super::super::tests::MINIMAL
+        )
+    }
 
     fn load(text: &str) -> Result<Study, ConfigError> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("study.toml");
-        std::fs::write(&path, text).unwrap();
+        let (_dir, path) = super::super::tests::write(text);
         Study::load(&path)
     }
 
     fn with_force(extra: &str) -> String {
         format!(
-            "{STUDY}[[source]]\nname = \"force\"\nformat = \"events_csv\"\npaths = [\"f.csv\"]\njoin = \"spatial\"\n[source.columns]\nx = \"x\"\ny = \"y\"\ncrs = \"EPSG:27700\"\ntime = \"t\"\ncategory = \"c\"\n{extra}"
+            "{}[[source]]\nname = \"force\"\nformat = \"events_csv\"\npaths = [\"f.csv\"]\njoin = \"spatial\"\n[source.columns]\nx = \"x\"\ny = \"y\"\ncrs = \"EPSG:27700\"\ntime = \"t\"\ncategory = \"c\"\n{extra}",
+            study()
         )
     }
 
     #[test]
     fn one_source_of_each_kind_is_compared_by_default() {
-        let s = load(STUDY).unwrap();
+        let s = load(&study()).unwrap();
         assert_eq!(
             s.ed_vs_police().unwrap(),
             Some(EdVsPolice {
@@ -222,7 +210,7 @@ join = "spatial"
                 "{extra}: {text}"
             );
         }
-        let err = load(&format!("{STUDY}[ed_vs_police]\nwhat = 1\n")).unwrap_err();
+        let err = load(&format!("{}[ed_vs_police]\nwhat = 1\n", study())).unwrap_err();
         assert!(err.to_string().contains("unknown field `what`"), "{err}");
     }
 }

@@ -1,7 +1,8 @@
 //! Loading and checking study files.
 use super::*;
 
-const MINIMAL: &str = r#"
+/// The smallest valid study: one police.uk source (other sections' tests build on it).
+pub(super) const MINIMAL: &str = r#"
 [study]
 name = "t"
 output_dir = "out"
@@ -15,7 +16,8 @@ paths = ["p/*.csv"]
 join = "spatial"
 "#;
 
-fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
+/// `text` written as `study.toml` in a new temporary directory.
+pub(super) fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("study.toml");
     std::fs::write(&path, text).unwrap();
