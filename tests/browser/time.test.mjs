@@ -85,7 +85,7 @@ test('the emerging hot spot layer draws the planted new, intensifying and dimini
 test('the change layer draws the new hotspot as a significant increase', async () => {
   const page = await newPage(browser, server);
   await openMap(page, server, 'layer=change:violence_change');
-  assert.match(await page.textContent('#legend-layer'), /2024-01 to 2024-12 to 2025-01 to 2025-12/);
+  assert.match(await page.textContent('#legend-layer'), /2025-01 to 2025-12 against 2024-01 to 2024-12/);
   const classes = await tileValues(page, 'violence_change_change_class');
   const up = groups.new_hotspot.filter((c) => classes[c] === 'increase');
   assert.equal(up.length, groups.new_hotspot.length, JSON.stringify(classes));

@@ -57,7 +57,7 @@ export function timeLayerOptions(catalogue, areaFields) {
     if (e.column in fields) out.push({ id: `emerging:${e.name}`, label: `Emerging hot spots: ${humanize(e.name)} (${e.slices.length} ${humanize(e.slice).toLowerCase()}s)` });
   }
   for (const c of t.changes || []) {
-    if (c.class_column in fields) out.push({ id: `change:${c.name}`, label: `Change: ${humanize(c.name)} (${c.previous} to ${c.period})` });
+    if (c.class_column in fields) out.push({ id: `change:${c.name}`, label: `Change: ${humanize(c.name)} (${c.period} against ${c.previous})` });
   }
   if (ED_VS_POLICE_FIELD in fields) out.push({ id: 'ed_vs_police', label: 'ED assaults against police violence (ED share)' });
   for (const s of (t.nte && t.nte.shares) || []) {
@@ -109,7 +109,7 @@ export function timeLayerStyle(catalogue, layer) {
       color: matchColor(c.class_column, CHANGE_CLASSES),
       legend: {
         title: `Change: ${humanize(c.name)}`,
-        subtitle: `${c.previous} to ${c.period}, exact test per area, FDR across areas`,
+        subtitle: `${c.period} against ${c.previous}: exact test per area, FDR across areas`,
         items: [...CHANGE_CLASSES.map(([id, label, color]) => ({ color, label, code: id })), { color: NO_VALUE, label: 'No data in one of the periods' }],
         notes: ['A rise or fall is significant when the exact conditional test of the two counts (adjusted for the periods\u2019 lengths) passes after the false-discovery-rate correction.'],
       },

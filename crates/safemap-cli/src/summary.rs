@@ -294,6 +294,70 @@ fn print_access(a: &AccessResults) {
 }
 
 /// Prints what `validate` found.
+/// The summary periods, each `[[change]]` and `[[emerging]]` in a line.
+fn print_time(t: &safemap_engine::time::TimeResults) {
+    use safemap_stats::emerging::EmergingClass;
+    if let Some(p) = t.periods {
+        let all = t.summary.iter().filter(|r| r.measure == "all");
+        let totals: Vec<String> = all
+            .map(|r| {
+                let pct = r
+                    .change_pct
+                    .map_or_else(String::new, |x| format!(" ({x:+.1}%)"));
+                let n = r.count.map_or_else(|| "no data".to_string(), thousands);
+                format!("{} {n}{pct}", r.source)
+            })
+            .collect();
+        println!(
+            "summary: {} against {}: {} (summary.csv, change.csv)",
+            p.period,
+            p.previous,
+            totals.join(", ")
+        );
+    }
+    for c in &t.change_layers {
+        let n = |class: &str| {
+            c.areas
+                .iter()
+                .flatten()
+                .filter(|a| a.class == class)
+                .count()
+        };
+        println!(
+            "change {} ({} against {}): {} areas up, {} down significantly",
+            c.section.name,
+            c.period,
+            c.previous,
+            n("increase"),
+            n("decrease")
+        );
+    }
+    for e in &t.emerging {
+        let mut tally = std::collections::BTreeMap::<String, usize>::new();
+        for l in e.areas.iter().flatten() {
+            if l.class != EmergingClass::NoPattern {
+                *tally.entry(l.class.slug()).or_default() += 1;
+            }
+        }
+        let classes: Vec<String> = tally
+            .iter()
+            .map(|(c, n)| format!("{n} {}", c.replace('_', " ")))
+            .collect();
+        println!(
+            "emerging {}: {} slices ({} to {}): {}",
+            e.section.name,
+            e.slices.len(),
+            e.slices.first().map_or("", String::as_str),
+            e.slices.last().map_or("", String::as_str),
+            if classes.is_empty() {
+                "no pattern anywhere".to_string()
+            } else {
+                classes.join(", ")
+            }
+        );
+    }
+}
+
 pub fn print_prepared(study: &Study, p: &Prepared) {
     print_areas(
         study,
@@ -343,6 +407,7 @@ pub fn print_report(study: &Study, r: &RunReport) {
     for e in &r.evaluations {
         print_evaluation(e);
     }
+    print_time(&r.time);
     if let Some(a) = &r.access {
         print_access(a);
     }
