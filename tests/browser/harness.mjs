@@ -46,7 +46,9 @@ export async function startServer() {
     const timer = setTimeout(() => reject(new Error(`safemap demo did not start serving within 150 s:\n${log}`)), 150_000);
     const onData = (buf) => {
       log += buf.toString();
-      const m = /serving (http:\/\/[^\s/]+)/.exec(log);
+      // Up to the slash the server prints after host:port: the line may arrive in pieces,
+      // and a match on a piece (`http://127`) would send every request to a host named 127.
+      const m = /serving (http:\/\/[^\s/]+)\//.exec(log);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
