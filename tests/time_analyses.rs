@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
+mod serving;
 use common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -284,4 +285,63 @@ statistics = ["gi_star"]
         stderr.contains("month-precision") && stderr.contains("police.uk publishes only the month"),
         "{stderr}"
     );
+}
+
+/// The study's own night-time-economy window reaches the server: `window=nte` counts the
+/// hours `[time] nte` names, not the default ones.
+#[test]
+fn the_server_counts_the_study_nte_window() {
+    let dir = serving::demo_dir();
+    let study = std::fs::read_to_string(dir.join("study.toml"))
+        .unwrap()
+        .replace(
+            "output_dir = \"results\"",
+            "output_dir = \"results-sat-late\"",
+        )
+        .replace(
+            "[time]\nperiod = \"2025\"\n",
+            "[time]\nperiod = \"2025\"\nnte = { days = \"sat\", hours = \"22-23\" }\n",
+        );
+    assert!(study.contains("hours = \"22-23\""), "the window is set");
+    let path = dir.join("study-sat-late.toml");
+    std::fs::write(&path, study).unwrap();
+    safemap_ok(&["run", path.to_str().unwrap()], &[], 0);
+    let results = dir.join("results-sat-late");
+    let mut want = BTreeMap::<String, u64>::new();
+    for r in read_csv(&results.join("counts_by_hour.csv")) {
+        let late = r["weekday"] == "sat" && matches!(r["hour"].as_str(), "22" | "23");
+        if r["source"] == "force" && late && !r["category"].starts_with("flag_") {
+            *want.entry(r["code"].clone()).or_default() += r["count"].parse::<u64>().unwrap();
+        }
+    }
+    let s = serving::Server::start(&results, &dir.join("analyst.token"), &[]);
+    let layers = s.json("/api/layers", true);
+    let force = layers["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "force")
+        .unwrap();
+    let nte = force["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == "nte")
+        .unwrap();
+    assert_eq!(
+        (nte["days"].as_str(), nte["hours"].as_str()),
+        (Some("sat"), Some("22-23"))
+    );
+    let answer = s.json("/api/areas.json?source=force&category=all&window=nte", true);
+    let mut compared = 0;
+    for a in answer["areas"].as_array().unwrap() {
+        let code = a["code"].as_str().unwrap();
+        assert_eq!(
+            a["count"].as_u64().unwrap(),
+            want.get(code).copied().unwrap_or(0),
+            "{code}"
+        );
+        compared += 1;
+    }
+    assert!(compared > 100 && want.values().sum::<u64>() > 0);
 }

@@ -71,11 +71,37 @@ ${parts.join('\n')}
 </svg>${suppressed ? '<p class="chart-note">Grey stubs: months whose count is suppressed.</p>' : ''}`;
 }
 
-const inNte = (day, hour) =>
-  ((day === 4 || day === 5) && hour >= 21) || ((day === 5 || day === 6) && hour <= 2);
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
-/** The share of a 7 x 24 profile in the night-time-economy window; null without events. */
-export function nteShare(matrix) {
+/**
+ * The cells (day 0 = Monday, hour) of a window given as the study writes it: the nights
+ * starting on `days` ("fri,sat") from `hours` ("21-2", wrapping past midnight into the next
+ * day), as the server's HourMask reads it. Returns a predicate (day, hour) -> boolean.
+ */
+export function windowCells({ days, hours } = {}) {
+  const [from, to] = String(days && hours ? hours : '21-2').split('-').map(Number);
+  const cells = new Set();
+  for (const name of String(days || 'fri,sat').split(',')) {
+    let d = WEEKDAYS.indexOf(name.trim().toLowerCase());
+    if (d < 0) continue;
+    let h = from;
+    for (;;) {
+      cells.add(d * 24 + h);
+      if (h === to) break;
+      h += 1;
+      if (h === 24) {
+        h = 0;
+        d = (d + 1) % 7;
+      }
+    }
+  }
+  return (day, hour) => cells.has(day * 24 + hour);
+}
+
+const DEFAULT_WINDOW = windowCells();
+
+/** The share of a 7 x 24 profile in the night-time-economy window (a `windowCells` predicate; default Fri/Sat 21:00-02:59); null without events. */
+export function nteShare(matrix, inNte = DEFAULT_WINDOW) {
   let all = 0;
   let nte = 0;
   matrix.forEach((row, d) => row.forEach((v, hr) => {
@@ -87,7 +113,7 @@ export function nteShare(matrix) {
 }
 
 /** Hour-of-week heatmap: rows Monday..Sunday, columns 00..23; NTE window cells outlined. */
-export function hourOfWeekChart(matrix, { label = 'Hour of week', width = 340 } = {}) {
+export function hourOfWeekChart(matrix, { label = 'Hour of week', width = 340, inNte = DEFAULT_WINDOW } = {}) {
   const id = `chart${++uid}`;
   const ml = 30;
   const mt = 16;
@@ -117,7 +143,7 @@ export function hourOfWeekChart(matrix, { label = 'Hour of week', width = 340 } 
   return `<svg class="chart how" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}t ${id}d">
 <title id="${id}t">${esc(label)}</title><desc id="${id}d">${esc(desc)}</desc>
 ${parts.join('\n')}
-<text class="tick" x="${ml}" y="${height - 3}">darker = more; outlined = Fri/Sat night-time economy window</text>
+<text class="tick" x="${ml}" y="${height - 3}">darker = more; outlined = night-time economy window</text>
 </svg>`;
 }
 

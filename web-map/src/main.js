@@ -300,6 +300,7 @@ async function openArea(code, { focus = true } = {}) {
     describe: () => describeFilter(app.catalogue, app.state),
     analysisLabel: (name) => analysisLabel(analysisOf(app.catalogue, name) || { name }),
     onClose: () => update({ area: '' }),
+    nteWindow: (app.catalogue.time && app.catalogue.time.nte) || undefined,
   });
   panel.dataset.loaded = String(seq);
   if (focus) $('panel-title').focus();

@@ -4,7 +4,7 @@
 // classes, the monthly series and the hour-of-week heatmap.
 
 import { esc, fmtClass, fmtContinuous, fmtCount, fmtDecile, fmtMeasure, fmtP, fmtStatistic, humanize } from './format.js';
-import { hourOfWeekChart, monthlyChart, nteShare } from './charts.js';
+import { hourOfWeekChart, monthlyChart, nteShare, windowCells } from './charts.js';
 
 const raw = (v) => esc(JSON.stringify(v === undefined ? null : v));
 
@@ -45,8 +45,9 @@ export function renderPanel(el, detail, ctx) {
   const monthly = detail.monthly && detail.monthly.length
     ? monthlyChart(detail.monthly, { publicMode: !analyst, label: 'Monthly count' })
     : '<p class="muted">No monthly series for this filter.</p>';
+  const inNte = windowCells(ctx.nteWindow);
   const how = Array.isArray(detail.hour_of_week)
-    ? hourOfWeekChart(detail.hour_of_week, { label: 'Count by hour of week' })
+    ? hourOfWeekChart(detail.hour_of_week, { label: 'Count by hour of week', inNte })
     : `<p class="muted" data-field="hour_of_week_note">${esc(detail.hour_of_week_note || 'No hour-of-week profile for this filter.')}</p>`;
   el.innerHTML = `
 <div class="panel-head">
@@ -74,25 +75,25 @@ ${analysesTable(detail.analyses, analyst, ctx.analysisLabel || humanize)}
 <h3>Monthly series</h3>
 <div class="chart-box" data-chart="monthly">${monthly}</div>
 <h3>Hour of week</h3>
-${Array.isArray(detail.hour_of_week) ? `<p class="chart-caption">This area: <span data-field="nte_share_area">${nteText(detail.hour_of_week)}</span> in the night-time economy</p>` : ''}
+${Array.isArray(detail.hour_of_week) ? `<p class="chart-caption">This area: <span data-field="nte_share_area">${nteText(detail.hour_of_week, inNte)}</span> in the night-time economy</p>` : ''}
 <div class="chart-box" data-chart="hour_of_week">${how}</div>
-${studyHow(detail)}`;
+${studyHow(detail, inNte)}`;
   el.hidden = false;
   el.dataset.code = detail.code;
   el.querySelector('.close').addEventListener('click', () => ctx.onClose());
 }
 
 /** A profile's share of events in the night-time-economy window, for people. */
-function nteText(matrix) {
-  const s = nteShare(matrix);
+function nteText(matrix, inNte) {
+  const s = nteShare(matrix, inNte);
   return s === null ? 'no events' : `${Math.round(s * 100)}%`;
 }
 
 /** The study's hour-of-week profile, to set the area's beside (the night-time-economy view). */
-function studyHow(detail) {
+function studyHow(detail, inNte) {
   if (!Array.isArray(detail.study_hour_of_week)) return '';
-  return `<p class="chart-caption">Whole study: <span data-field="nte_share_study">${nteText(detail.study_hour_of_week)}</span> in the night-time economy</p>
-<div class="chart-box" data-chart="study_hour_of_week">${hourOfWeekChart(detail.study_hour_of_week, { label: 'Count by hour of week, whole study' })}</div>`;
+  return `<p class="chart-caption">Whole study: <span data-field="nte_share_study">${nteText(detail.study_hour_of_week, inNte)}</span> in the night-time economy</p>
+<div class="chart-box" data-chart="study_hour_of_week">${hourOfWeekChart(detail.study_hour_of_week, { label: 'Count by hour of week, whole study', inNte })}</div>`;
 }
 
 export function renderPanelMessage(el, title, message) {

@@ -4,7 +4,7 @@
 // the hour-of-week profile only for the analyst (the public is given no hours).
 
 import { api } from './api.js';
-import { hourOfWeekChart, nteShare } from './charts.js';
+import { hourOfWeekChart, nteShare, windowCells } from './charts.js';
 import { esc, humanize } from './format.js';
 import { CHANGE_CLASSES, ED_VS_POLICE_CLASSES, ED_VS_POLICE_FIELD, EMERGING_CLASSES } from './time-layers.js';
 
@@ -20,6 +20,8 @@ export async function nteProfiles(catalogue, areas, state) {
   $('time-period').textContent = t.period ? `Summary period ${t.period}, compared with ${t.previous}.` : '';
   const first = areas[0];
   if (!first) return;
+  const inNte = windowCells(t.nte);
+  const windowText = t.nte && t.nte.days ? `the nights of ${t.nte.days}, hours ${t.nte.hours}` : 'Friday and Saturday nights, 21:00-02:59';
   const parts = [];
   for (const s of timed) {
     const detail = await api.area(first.code, { ...state, source: s.name, category: 'all', window: 'all', from: null, to: null });
@@ -27,8 +29,8 @@ export async function nteProfiles(catalogue, areas, state) {
       parts.push(`<p class="muted">${esc(humanize(s.label || s.name))}: ${esc(detail.hour_of_week_note || 'no hour-of-week profile in this view')}</p>`);
       continue;
     }
-    const share = nteShare(detail.study_hour_of_week);
-    parts.push(`<figure class="report-figure" data-source="${esc(s.name)}"><figcaption>${esc(humanize(s.label || s.name))}, whole study: <span data-field="nte_share">${share === null ? 'no events' : `${Math.round(share * 100)}%`}</span> in the night-time economy (Friday and Saturday nights, 21:00-02:59)</figcaption>${hourOfWeekChart(detail.study_hour_of_week, { label: `Count by hour of week, ${s.name}, whole study` })}</figure>`);
+    const share = nteShare(detail.study_hour_of_week, inNte);
+    parts.push(`<figure class="report-figure" data-source="${esc(s.name)}"><figcaption>${esc(humanize(s.label || s.name))}, whole study: <span data-field="nte_share">${share === null ? 'no events' : `${Math.round(share * 100)}%`}</span> in the night-time economy (${esc(windowText)})</figcaption>${hourOfWeekChart(detail.study_hour_of_week, { label: `Count by hour of week, ${s.name}, whole study`, inNte })}</figure>`);
   }
   $('time-nte').innerHTML = parts.join('');
 }

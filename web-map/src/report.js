@@ -3,7 +3,7 @@
 
 import { api } from './api.js';
 import { analysisLabel, esc, fmtContinuous, fmtCount, fmtMeasure, fmtMonth, fmtStatistic, humanize } from './format.js';
-import { hourOfWeekChart, monthlyChart, rateCiChart } from './charts.js';
+import { hourOfWeekChart, monthlyChart, rateCiChart, windowCells } from './charts.js';
 import { renderLegend } from './legend.js';
 import {
   analysisOf, applyLayer, applyServiceGaps, applyServices, categoryLabel, createMap, describeFilter, loadTiles, setValues,
@@ -150,7 +150,7 @@ async function start() {
     $('how-caption').textContent = `Hour of week: ${detail.name} (${detail.code})`;
     $('chart-monthly').innerHTML = monthlyChart(detail.monthly || [], { publicMode: !analyst, label: `Monthly count, ${detail.name}` });
     $('chart-how').innerHTML = Array.isArray(detail.hour_of_week)
-      ? hourOfWeekChart(detail.hour_of_week, { label: `Count by hour of week, ${detail.name}` })
+      ? hourOfWeekChart(detail.hour_of_week, { label: `Count by hour of week, ${detail.name}`, inNte: windowCells(catalogue.time && catalogue.time.nte) })
       : `<p class="muted">${esc(detail.hour_of_week_note || 'No hour-of-week profile for this filter.')}</p>`;
   }
   provenance(manifest, catalogue, session);

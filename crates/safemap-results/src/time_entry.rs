@@ -3,6 +3,7 @@
 //! without reading the study file. Which of these columns the public sees is the areas
 //! layer's registry entry's business, as for every area column.
 
+use safemap_types::time::{HourMask, NTE};
 use serde::{Deserialize, Serialize};
 
 /// The time analyses of a run.
@@ -31,6 +32,30 @@ pub struct NteEntry {
     pub hours: String,
     /// `(source, column)` for each source with times of day.
     pub share_columns: Vec<(String, String)>,
+}
+
+impl NteEntry {
+    /// The window's hours of the week; the default window (Fri/Sat 21:00-02:59) for a
+    /// manifest written before the window was recorded (or one whose window does not parse,
+    /// which the engine never writes).
+    pub fn mask(&self) -> HourMask {
+        if self.days.is_empty() {
+            return NTE.mask();
+        }
+        HourMask::parse(Some(&self.days), Some(&self.hours)).unwrap_or(NTE.mask())
+    }
+
+    /// A label for people: the preset's for the default window, else the days and hours.
+    pub fn label(&self) -> String {
+        if self.mask() == NTE.mask() {
+            NTE.label.to_string()
+        } else {
+            format!(
+                "Night-time economy ({} nights, hours {})",
+                self.days, self.hours
+            )
+        }
+    }
 }
 
 /// One emerging hot spot analysis.

@@ -128,7 +128,7 @@ impl FilterParams {
                 source.name, source.months
             )));
         }
-        let (window, window_name) = self.window(source)?;
+        let (window, window_name) = self.window(source, data.manifest.time.nte.mask())?;
         Ok(Query {
             source: index,
             measure,
@@ -138,7 +138,11 @@ impl FilterParams {
         })
     }
 
-    fn window(&self, source: &SourceData) -> Result<(Option<HourMask>, String), AppError> {
+    fn window(
+        &self,
+        source: &SourceData,
+        nte: HourMask,
+    ) -> Result<(Option<HourMask>, String), AppError> {
         let named = self.window.as_deref();
         let custom = self.days.is_some() || self.hours.is_some();
         if named.is_some() && custom {
@@ -152,7 +156,7 @@ impl FilterParams {
                 parse_window(self.days.as_deref(), self.hours.as_deref())?,
                 "custom",
             ),
-            Some(id) if id == NTE.id => (NTE.mask(), NTE.id),
+            Some(id) if id == NTE.id => (nte, NTE.id),
             Some(other) => {
                 return Err(AppError::BadRequest(format!(
                     "window: {other:?} is not a window; expected all or nte, or days= and hours="
@@ -165,7 +169,7 @@ impl FilterParams {
                 source.name
             )));
         }
-        let name = if mask == NTE.mask() { NTE.id } else { name };
+        let name = if mask == nte { NTE.id } else { name };
         Ok((Some(mask), name.into()))
     }
 }

@@ -250,7 +250,7 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
     }
     let published: Vec<PublishedTable> = sources
         .iter()
-        .map(|s| PublishedTable::build(s, areas.len(), disclosure))
+        .map(|s| PublishedTable::build(s, areas.len(), disclosure, manifest.time.nte.mask()))
         .collect();
 
     let analyses: Vec<AnalysisInfo> = manifest.analyses.iter().map(analysis_info).collect();

@@ -64,8 +64,8 @@ const LARGEST: u32 = u32::MAX - 2;
 type TableCell = (usize, usize, usize);
 
 impl PublishedTable {
-    /// Builds and protects the table.
-    pub fn build(source: &SourceData, n_areas: usize, rule: DisclosureRule) -> Self {
+    /// Builds and protects the table; `nte` is the study's night-time-economy window.
+    pub fn build(source: &SourceData, n_areas: usize, rule: DisclosureRule, nte: HourMask) -> Self {
         let periods = if source.sensitive {
             vec![Period {
                 id: "all".into(),
@@ -81,7 +81,7 @@ impl PublishedTable {
         if source.has_timestamps {
             windows.push(Window {
                 id: NTE.id,
-                mask: Some(NTE.mask()),
+                mask: Some(nte),
             });
         }
         let n_slots = source.labels.len() + 1;
@@ -457,7 +457,7 @@ mod tests {
             suppress_max: 7,
             round_to: 1,
         };
-        let t = PublishedTable::build(&source, 2, rule);
+        let t = PublishedTable::build(&source, 2, rule, NTE.mask());
         let period = |months| t.periods.iter().position(|p| p.months == months).unwrap();
         let (all, p_jan, p_feb, p_mar) = (
             period(r(jan, jan.plus(2))),
@@ -490,6 +490,7 @@ mod tests {
                 suppress_max: 7,
                 round_to: 5,
             },
+            NTE.mask(),
         );
         assert_eq!(t.periods.len(), 1);
         assert_eq!(t.count((0, 0, 0), 0), Shown::NoData);

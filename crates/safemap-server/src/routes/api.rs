@@ -96,7 +96,11 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
                 .windows
                 .iter()
                 .map(|w| match w.id {
-                    id if id == NTE.id => json!({"id": NTE.id, "label": NTE.label, "days": NTE.days, "hours": NTE.hours}),
+                    id if id == NTE.id => {
+                        let nte = &data.manifest.time.nte;
+                        let (days, hours) = if nte.days.is_empty() { (NTE.days, NTE.hours) } else { (nte.days.as_str(), nte.hours.as_str()) };
+                        json!({"id": NTE.id, "label": nte.label(), "days": days, "hours": hours})
+                    }
                     id => json!({"id": id, "label": "All hours"}),
                 })
                 .filter(|_| s.has_timestamps)
