@@ -2,6 +2,7 @@
 
 use safemap_engine::access::AccessResults;
 use safemap_engine::analysis::{correction_name, statistic_name, AnalysisResult, LocalResult};
+use safemap_engine::areas::AreaTable;
 use safemap_engine::assign::Accounting;
 use safemap_engine::config::SourceSection;
 use safemap_engine::config::UnitKind;
@@ -142,11 +143,40 @@ fn print_services(s: &LocatedServices) {
     }
 }
 
-fn print_areas(study: &Study, n: usize, without_population: usize, invalid: usize) {
+fn print_areas(study: &Study, areas: &AreaTable) {
     println!("study: {}", study.study.name);
     println!(
-        "areas: {n} ({invalid} invalid polygons kept, {without_population} without population)"
+        "areas: {} ({} invalid polygons kept, {} without population)",
+        areas.areas.len(),
+        areas.invalid.len(),
+        areas.without_population().len()
     );
+    for c in &areas.conversions {
+        let changes: Vec<String> = c
+            .changes
+            .iter()
+            .map(|(kind, t)| {
+                let kind = serde_json::to_value(kind).unwrap_or_default();
+                format!(
+                    "{} {} -> {}",
+                    kind.as_str().unwrap_or_default(),
+                    t.from_areas,
+                    t.to_areas
+                )
+            })
+            .collect();
+        let total = c.total.map_or(String::new(), |[before, after]| {
+            format!("; total {} -> {}", amount(before), amount(after))
+        });
+        println!(
+            "    {} converted from {} to {} ({}; weighted by {}{total})",
+            c.table,
+            c.from,
+            c.to,
+            changes.join(", "),
+            c.weighted_by
+        );
+    }
 }
 
 fn print_analysis(a: &AnalysisResult) {
@@ -359,12 +389,7 @@ fn print_time(t: &safemap_engine::time::TimeResults) {
 }
 
 pub fn print_prepared(study: &Study, p: &Prepared) {
-    print_areas(
-        study,
-        p.areas.areas.len(),
-        p.areas.without_population().len(),
-        p.areas.invalid.len(),
-    );
+    print_areas(study, &p.areas);
     if let Some(s) = &p.services {
         print_services(s);
     }
@@ -378,12 +403,7 @@ pub fn print_prepared(study: &Study, p: &Prepared) {
 /// Prints what `run` did.
 pub fn print_report(study: &Study, r: &RunReport) {
     let areas = &r.results.areas;
-    print_areas(
-        study,
-        areas.areas.len(),
-        areas.without_population().len(),
-        areas.invalid.len(),
-    );
+    print_areas(study, areas);
     if let Some(s) = &r.services {
         print_services(s);
     }

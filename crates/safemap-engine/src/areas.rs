@@ -1,15 +1,16 @@
 //! The study's areas: boundaries reprojected to British National Grid, indexed for the
 //! join, with their population and deprivation.
 
-use crate::config::{KeyedSection, Study};
+use crate::config::{KeyedSection, MeasureKind, Study};
 use crate::error::EngineError;
+use crate::vintage::{convert_table, ConversionSummary, Rule};
 use rayon::prelude::*;
 use safemap_geo::reproject::{multipolygon_to_bng, multipolygon_to_wgs84};
 use safemap_geo::AreaIndex;
 use safemap_ingest::boundaries::{read_boundaries, BoundaryMapping, InvalidArea};
-use safemap_ingest::keyed_table::{read_keyed_values, KeyedColumns, KeyedValues};
+use safemap_ingest::keyed_table::{read_keyed_values, KeyedColumns};
 use safemap_types::{AreaId, Crs, Reject};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use geo_types::MultiPolygon;
@@ -73,6 +74,8 @@ pub struct AreaTable {
     pub rejects: Vec<(String, Reject)>,
     /// `measures[m][i]`: value of the study's `m`-th `[[measure]]` for area `i`.
     pub measures: Vec<Vec<Option<f64>>>,
+    /// Tables converted from another boundary vintage, in study order.
+    pub conversions: Vec<ConversionSummary>,
 }
 
 impl AreaTable {
@@ -127,59 +130,48 @@ impl AreaTable {
                 deprivation: None,
             })
             .collect();
+        let by_code: HashMap<String, AreaId> = areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.code.clone(), AreaId(i as u32)))
+            .collect();
+        let mut tables = KeyedTables::new(study, &by_code);
+        let population = tables.attach(&study.population, "population", Rule::Extensive)?;
+        if let Some((values, _)) = &population {
+            for (a, v) in areas.iter_mut().zip(values) {
+                a.population = *v;
+            }
+        }
+        let deprivation = tables.attach(&study.deprivation, "deprivation", Rule::Intensive)?;
+        if let Some((values, _)) = &deprivation {
+            for (a, v) in areas.iter_mut().zip(values) {
+                a.deprivation = *v;
+            }
+        }
         let mut field_values = set.values.into_iter();
         let mut measures = Vec::with_capacity(study.measures.len());
         for m in &study.measures {
             measures.push(match &m.table {
                 None => field_values.next().unwrap_or_default(),
                 Some(table) => {
-                    let values = read_keyed(study, table, &format!("measure {}", m.name))?;
-                    areas
-                        .iter()
-                        .map(|a| values.values.get(&a.code).copied())
-                        .collect()
+                    let rule = match m.kind {
+                        MeasureKind::Count => Rule::Extensive,
+                        MeasureKind::Value => Rule::Intensive,
+                    };
+                    let role = format!("measure {}", m.name);
+                    tables
+                        .attach(&Some(table.clone()), &role, rule)?
+                        .map(|(values, _)| values)
+                        .unwrap_or_default()
                 }
             });
         }
-        let by_code: HashMap<String, AreaId> = areas
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.code.clone(), AreaId(i as u32)))
-            .collect();
-        let mut known_other_codes = BTreeSet::new();
-        let mut rejects = Vec::new();
-        let mut attach = |section: &Option<KeyedSection>,
-                          role: &str,
-                          set: &mut dyn FnMut(&mut AreaRecord, f64)|
-         -> Result<Option<KeyedSummary>, EngineError> {
-            let Some(section) = section else {
-                return Ok(None);
-            };
-            let table = read_keyed(study, section, role)?;
-            let mut summary = KeyedSummary {
-                path: table.path.clone(),
-                read: table.read,
-                rejected: table.rejects.len() as u64,
-                ..KeyedSummary::default()
-            };
-            for (code, value) in &table.values {
-                if let Some(id) = by_code.get(code) {
-                    set(&mut areas[id.index()], *value);
-                    summary.matched += 1;
-                } else {
-                    summary.other_codes += 1;
-                    known_other_codes.insert(code.clone());
-                }
-            }
-            rejects.extend(table.rejects.into_iter().map(|r| (role.to_string(), r)));
-            Ok(Some(summary))
-        };
-        let population = attach(&study.population, "population", &mut |a, v| {
-            a.population = Some(v);
-        })?;
-        let deprivation = attach(&study.deprivation, "deprivation", &mut |a, v| {
-            a.deprivation = Some(v);
-        })?;
+        let KeyedTables {
+            known_other_codes,
+            rejects,
+            conversions,
+            ..
+        } = tables;
         Ok(Self {
             areas,
             index,
@@ -188,11 +180,42 @@ impl AreaTable {
             boundary_path: set.path,
             boundary_crs: crs,
             invalid: set.invalid,
-            population,
-            deprivation,
+            population: population.map(|p| p.1),
+            deprivation: deprivation.map(|d| d.1),
             rejects,
             measures,
+            conversions,
         })
+    }
+
+    /// A table of `records` (polygons already in the working CRS) read from the same
+    /// boundary file as `like`, with no denominators attached yet.
+    pub fn from_records(records: Vec<AreaRecord>, like: &AreaTable) -> Self {
+        let index = AreaIndex::new(
+            &records
+                .iter()
+                .map(|a| a.geometry.clone())
+                .collect::<Vec<_>>(),
+        );
+        let by_code = records
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.code.clone(), AreaId(i as u32)))
+            .collect();
+        Self {
+            areas: records,
+            index,
+            by_code,
+            known_other_codes: BTreeSet::new(),
+            boundary_path: like.boundary_path.clone(),
+            boundary_crs: like.boundary_crs,
+            invalid: Vec::new(),
+            population: None,
+            deprivation: None,
+            rejects: Vec::new(),
+            measures: Vec::new(),
+            conversions: Vec::new(),
+        }
     }
 
     /// Codes of areas with no usable population (missing, zero or negative).
@@ -210,11 +233,108 @@ impl AreaTable {
     }
 }
 
-fn read_keyed(study: &Study, s: &KeyedSection, role: &str) -> Result<KeyedValues, EngineError> {
-    let cols = KeyedColumns {
-        code_column: s.code_column.clone(),
-        value_column: s.value_column.clone(),
-    };
-    read_keyed_values(&study.resolve(&s.path), &cols, study.limits.input_limits())
-        .map_err(|source| EngineError::ingest(role, source))
+/// Reads the study's tables keyed by area code, converts those of another boundary
+/// vintage, and keeps what the manifest reports about them.
+struct KeyedTables<'s> {
+    study: &'s Study,
+    by_code: &'s HashMap<String, AreaId>,
+    /// The population table as read (its own vintage), for weighting conversions.
+    population: Option<(Option<String>, BTreeMap<String, f64>)>,
+    /// The population of each study area, once known.
+    study_population: HashMap<String, f64>,
+    known_other_codes: BTreeSet<String>,
+    rejects: Vec<(String, Reject)>,
+    conversions: Vec<ConversionSummary>,
+}
+
+impl<'s> KeyedTables<'s> {
+    fn new(study: &'s Study, by_code: &'s HashMap<String, AreaId>) -> Self {
+        Self {
+            study,
+            by_code,
+            population: None,
+            study_population: HashMap::new(),
+            known_other_codes: BTreeSet::new(),
+            rejects: Vec::new(),
+            conversions: Vec::new(),
+        }
+    }
+
+    /// Reads `section`'s table, converted to the study's areas: each area's value (in area
+    /// order) and the table's summary.
+    fn attach(
+        &mut self,
+        section: &Option<KeyedSection>,
+        role: &str,
+        rule: Rule,
+    ) -> Result<Option<(Vec<Option<f64>>, KeyedSummary)>, EngineError> {
+        let Some(section) = section else {
+            return Ok(None);
+        };
+        let study = self.study;
+        let cols = KeyedColumns {
+            code_column: section.code_column.clone(),
+            value_column: section.value_column.clone(),
+        };
+        let table = read_keyed_values(
+            &study.resolve(&section.path),
+            &cols,
+            study.limits.input_limits(),
+        )
+        .map_err(|source| EngineError::ingest(role, source))?;
+        let mut summary = KeyedSummary {
+            path: table.path.clone(),
+            read: table.read,
+            rejected: table.rejects.len() as u64,
+            ..KeyedSummary::default()
+        };
+        let vintage = section
+            .vintage
+            .as_deref()
+            .filter(|v| Some(*v) != study.boundaries.vintage.as_deref());
+        if role == "population" {
+            self.population = Some((section.vintage.clone(), table.values.clone()));
+        }
+        let values = match vintage {
+            None => table.values,
+            Some(vintage) => {
+                let by_code = self.by_code;
+                let weight = |code: &str| match rule {
+                    Rule::Extensive => self.study_population.get(code).copied(),
+                    Rule::Intensive => self
+                        .population
+                        .as_ref()
+                        .filter(|(v, _)| v.as_deref() == Some(vintage))
+                        .and_then(|(_, p)| p.get(code).copied()),
+                };
+                let (converted, conversion) = convert_table(
+                    study,
+                    role,
+                    vintage,
+                    &table.values,
+                    rule,
+                    &weight,
+                    &|code| by_code.contains_key(code),
+                )?;
+                self.conversions.push(conversion);
+                converted
+            }
+        };
+        let mut out = vec![None; self.by_code.len()];
+        for (code, value) in &values {
+            if let Some(id) = self.by_code.get(code) {
+                out[id.index()] = Some(*value);
+                summary.matched += 1;
+                if role == "population" {
+                    self.study_population.insert(code.clone(), *value);
+                }
+            } else {
+                summary.other_codes += 1;
+                self.known_other_codes.insert(code.clone());
+            }
+        }
+        self.rejects
+            .extend(table.rejects.into_iter().map(|r| (role.to_string(), r)));
+        Ok(Some((out, summary)))
+    }
 }

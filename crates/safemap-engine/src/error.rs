@@ -101,6 +101,15 @@ pub enum EngineError {
         /// What was wrong, naming the file.
         message: String,
     },
+    /// A table keyed by area codes cannot be brought to the study's areas (boundary
+    /// vintages, neighbourhood levels).
+    #[error("{table}: {message}")]
+    Geography {
+        /// The table or section (`vintage_lookup`, `level ward`).
+        table: String,
+        /// What was wrong, naming the file and line.
+        message: String,
+    },
     /// A statistical parameter is out of its domain.
     #[error(transparent)]
     Rates(#[from] safemap_stats::RateError),

@@ -4,6 +4,8 @@
 //! |---|---|
 //! | [`config`] | [`Study`]: the TOML study file, validated (unknown keys are errors naming the key) |
 //! | [`areas`] | [`areas::AreaTable`]: boundaries in British National Grid, indexed, with population and deprivation |
+//! | [`vintage`] | converting tables keyed by another boundary vintage's codes (LSOA 2011 ↔ 2021): counts split and summed, scores population-weighted |
+//! | [`neighbourhoods`] | `[neighbourhoods]`: the study lifted from its small areas to wards or named neighbourhoods (by lookup or best fit), counts exactly their sums |
 //! | [`sources`] | reading a `[[source]]` with the reader of its format |
 //! | [`assign`] | the fate of each row (joined, outside, rejected) and the row accounting |
 //! | [`coverage`] | which (area, month) cells a source's files cover (police.uk: forces × months); the rest is no data |
@@ -39,6 +41,7 @@ pub mod ed_analysis;
 pub mod error;
 pub mod evaluation;
 pub mod grid;
+pub mod neighbourhoods;
 pub mod outputs;
 pub mod paths;
 pub mod pipeline;
@@ -49,6 +52,7 @@ pub mod selection;
 pub mod services;
 pub mod sources;
 pub mod time;
+pub mod vintage;
 pub mod weights;
 
 pub use config::Study;

@@ -7,6 +7,7 @@
 //! | [`edge_rule`] | [`EdgeRule`]: which area gets a point exactly on a boundary (`LowestAreaId`, the safemap default, or `Exclude`, what GeoPandas/DuckDB/PostGIS do) |
 //! | [`index`] | [`AreaIndex`]: the index over a set of areas; [`AreaIndex::locate`] for one point, [`AreaIndex::containing`] for every area whose closed polygon holds a point |
 //! | [`join`] | [`AreaIndex::join`]: many points at once, rayon-parallel in Hilbert-curve order, results in input order and identical for any thread count |
+//! | [`best_fit`] | [`best_fit::best_fit`]: the larger polygon holding each small area's point on surface, else the nearest (ONS's best-fit rule; small areas to wards, study areas to police force areas) |
 //! | [`cells`] | square and pointy-top hexagon grids over a study area ([`cells::CellGrid`], [`cells::Lattice`], [`cells::CellShape`]): cells anchored at the origin, dropped when outside the study area, points per cell in O(1) each ([`cells::CellGrid::aggregate`]), centres for distance-band weights |
 //! | [`weights`] | spatial weights as [`safemap_types::Weights`]: [`weights::contiguity_weights`] (queen or rook from polygons by exact edge intersection, with a tolerance; no vertex matching), [`weights::distance_band_weights`] (binary or inverse distance), [`weights::knn_weights`] (ties to the lower index), [`weights::representative_points`]; islands reported, never an error |
 //!
@@ -23,6 +24,7 @@
 //!
 //! This crate does no I/O and prints nothing. It has no cargo features.
 
+pub mod best_fit;
 mod bucket_grid;
 pub mod cells;
 pub mod edge_rule;

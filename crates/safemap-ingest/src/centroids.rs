@@ -51,7 +51,8 @@ pub fn read_centroids(
     limits: InputLimits,
 ) -> Result<Centroids, IngestError> {
     let (x, y) = (columns.x_column.as_str(), columns.y_column.as_str());
-    read_keyed(path, &columns.code_column, [x, y], limits, |[xt, yt]| {
+    read_keyed(path, &columns.code_column, &[x, y], limits, |t| {
+        let (xt, yt) = (t[0], t[1]);
         check_coord(xt, yt, (x, y), columns.crs)?.ok_or_else(|| Problem {
             column: Some(format!("{x}, {y}")),
             value: String::new(),

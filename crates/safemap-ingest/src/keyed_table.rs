@@ -58,8 +58,30 @@ pub fn read_keyed_values(
     limits: InputLimits,
 ) -> Result<KeyedValues, IngestError> {
     let value_column = columns.value_column.as_str();
-    read_keyed(path, &columns.code_column, [value_column], limits, |[v]| {
-        number(v, value_column)
+    read_keyed(path, &columns.code_column, &[value_column], limits, |v| {
+        number(v[0], value_column)
+    })
+}
+
+/// Reads the sum of `value_columns` keyed by `code_column` (an age band of a population
+/// table: the single-year columns `10` to `17`), with the rules of [`read_keyed_values`]; a
+/// row with any value missing or unparsable is rejected, naming that column.
+///
+/// # Errors
+///
+/// As [`read_keyed_values`].
+pub fn read_keyed_sum(
+    path: &Path,
+    code_column: &str,
+    value_columns: &[&str],
+    limits: InputLimits,
+) -> Result<KeyedValues, IngestError> {
+    read_keyed(path, code_column, value_columns, limits, |texts| {
+        texts
+            .iter()
+            .zip(value_columns)
+            .map(|(t, c)| number(t, c))
+            .sum()
     })
 }
 
@@ -73,19 +95,19 @@ pub fn read_keyed_values(
 ///
 /// [`IngestError::MissingColumn`] when a column is not in the header, a limit passed
 /// ([`InputLimits`]), and I/O errors.
-pub(crate) fn read_keyed<T, const N: usize>(
+pub(crate) fn read_keyed<T>(
     path: &Path,
     code_column: &str,
-    value_columns: [&str; N],
+    value_columns: &[&str],
     limits: InputLimits,
-    mut value: impl FnMut([&str; N]) -> Result<T, Problem>,
+    mut value: impl FnMut(&[&str]) -> Result<T, Problem>,
 ) -> Result<Keyed<T>, IngestError> {
     let input = CsvInput::open(path, MAX_RECORD_LINES, limits)?;
     let code_i = input.column(code_column)?;
-    let mut value_i = [0; N];
-    for (i, name) in value_i.iter_mut().zip(value_columns) {
-        *i = input.column(name)?;
-    }
+    let value_i = value_columns
+        .iter()
+        .map(|name| input.column(name))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut values = BTreeMap::new();
     let mut rejects = Vec::new();
     let read = input.for_each_row(&mut rejects, |rec, _line| {
@@ -93,11 +115,12 @@ pub(crate) fn read_keyed<T, const N: usize>(
         if code.is_empty() {
             return Err(Problem::at(code_column, "", RejectReason::MissingValue));
         }
-        let mut texts = [""; N];
-        for ((text, &i), name) in texts.iter_mut().zip(&value_i).zip(value_columns) {
-            *text = field(rec, i, name)?;
-        }
-        let v = value(texts)?;
+        let texts = value_i
+            .iter()
+            .zip(value_columns)
+            .map(|(&i, name)| field(rec, i, name))
+            .collect::<Result<Vec<_>, _>>()?;
+        let v = value(&texts)?;
         match values.entry(code.to_string()) {
             Entry::Vacant(e) => {
                 e.insert(v);

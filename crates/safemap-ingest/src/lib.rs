@@ -15,7 +15,8 @@
 //! | [`travel_costs`] | [`read_travel_costs`], [`TravelCostColumns`], [`CostUnit`], [`TravelCosts`]: a travel-cost matrix (origin area, service id, cost) |
 //! | [`dialect`] | [`CsvDialect`], [`Encoding`]: a CSV file's encoding and delimiter |
 //! | [`boundaries`] | [`read_boundaries`], [`BoundaryMapping`], [`BoundarySet`], [`InvalidArea`]: GeoJSON and Shapefile areas |
-//! | [`keyed_table`] | [`read_keyed_values`], [`KeyedColumns`], [`KeyedValues`], [`Keyed`]: population, deprivation, and the loop every table keyed by area code shares |
+//! | [`area_lookup`] | [`read_area_lookup`], [`AreaLookup`]: code-to-code lookups (boundary vintages, small areas to wards) |
+//! | [`keyed_table`] | [`read_keyed_values`], [`read_keyed_sum`](keyed_table::read_keyed_sum), [`KeyedColumns`], [`KeyedValues`], [`Keyed`]: population, deprivation, and the loop every table keyed by area code shares |
 //! | [`weights_file`] | [`weights_file::parse_gal`], [`weights_file::format_gal`], GWT likewise, and `read_*`/`write_*`: GAL and GWT spatial weights files |
 //! | [`limits`] | [`InputLimits`]: line length, decompressed size and expansion of one input file |
 //! | [`error`] | [`IngestError`]: file-level problems |
@@ -61,6 +62,7 @@
 //!
 //! This crate has no cargo features.
 
+pub mod area_lookup;
 pub mod boundaries;
 pub mod centroids;
 mod coords;
@@ -83,6 +85,7 @@ pub mod travel_costs;
 mod values;
 pub mod weights_file;
 
+pub use area_lookup::{read_area_lookup, AreaLookup};
 pub use boundaries::{read_boundaries, BoundaryMapping, BoundarySet, InvalidArea};
 pub use centroids::{read_centroids, CentroidColumns, Centroids};
 pub use dialect::{BadDelimiter, CsvDialect, Encoding};

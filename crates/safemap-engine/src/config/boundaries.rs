@@ -16,4 +16,7 @@ pub struct BoundariesSection {
     pub name_field: Option<String>,
     /// CRS of the file when it does not declare one.
     pub crs: Option<Crs>,
+    /// Which vintage of codes the areas are (e.g. `lsoa21`); tables of another vintage are
+    /// converted through a `[[vintage_lookup]]`.
+    pub vintage: Option<String>,
 }

@@ -13,4 +13,7 @@ pub struct KeyedSection {
     pub code_column: String,
     /// Column with the value.
     pub value_column: String,
+    /// Which vintage of codes the table is keyed by (e.g. `lsoa11`), when it is not the
+    /// boundaries'; it is then converted (see `crate::vintage`).
+    pub vintage: Option<String>,
 }

@@ -8,7 +8,8 @@
 //! (`grid.period.from`).
 //!
 //! One file per section, each with its type and its checks: `study.rs`, `boundaries.rs`,
-//! `keyed.rs` (`[population]`, `[deprivation]`, a measure's table), `source.rs`,
+//! `keyed.rs` (`[population]`, `[deprivation]`, a measure's table), `vintage.rs`
+//! (`[[vintage_lookup]]`), `neighbourhoods.rs`, `source.rs`,
 //! `services.rs`, `measure.rs`, `weights.rs`, `analysis.rs`, `grid.rs`, `density.rs`,
 //! `evaluation.rs`, `time.rs` (`[time]`, `[[emerging]]`, `[[change]]`), `access.rs` (`[access]`), `need.rs` (`[need]`, `[gap]`), `sites.rs`
 //! (`[sites]`, `[priority]`), `ed_vs_police.rs`, `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds
@@ -28,6 +29,7 @@ mod keyed;
 mod limits;
 mod measure;
 mod need;
+mod neighbourhoods;
 mod serve;
 mod services;
 mod sites;
@@ -36,6 +38,7 @@ mod study;
 #[cfg(test)]
 mod tests;
 mod time;
+mod vintage;
 mod weights;
 
 pub use access::{
@@ -55,6 +58,7 @@ pub use keyed::KeyedSection;
 pub use limits::LimitsSection;
 pub use measure::{MeasureKind, MeasureSection};
 pub use need::{ComponentSection, GapSection, NeedSection};
+pub use neighbourhoods::{MembershipLookup, NeighbourhoodsSection};
 pub use serve::ServeSection;
 pub use services::ServicesSection;
 pub use sites::{PrioritySection, SitesSection};
@@ -66,6 +70,7 @@ pub use time::{
     ChangeSection, CubeValue, EmergingSection, SignificanceName, SliceKind, TimeSection,
     WindowSection,
 };
+pub use vintage::VintageLookupSection;
 pub use weights::{WeightsKind, WeightsSection};
 
 use safemap_types::MonthRange;
@@ -84,6 +89,11 @@ pub struct Study {
     pub population: Option<KeyedSection>,
     /// Deprivation decile (or rank) per area.
     pub deprivation: Option<KeyedSection>,
+    /// The coarser geography the study reports at, built from its small areas.
+    pub neighbourhoods: Option<NeighbourhoodsSection>,
+    /// Lookups between boundary vintages (`[[vintage_lookup]]` tables).
+    #[serde(rename = "vintage_lookup", default)]
+    pub vintage_lookups: Vec<VintageLookupSection>,
     /// `[period]`: months to keep (`from`, `to` as `YYYY-MM`, inclusive); events outside
     /// count as outside the study.
     pub period: Option<MonthRange>,
@@ -231,6 +241,10 @@ impl Study {
         serve::check(&self.serve, self)?;
         self.limits.check(self)?;
         measure::check(self)?;
+        vintage::check(self)?;
+        if let Some(n) = &self.neighbourhoods {
+            n.check(self)?;
+        }
         weights::check(self)?;
         if let Some(g) = &self.grid {
             g.check(self)?;

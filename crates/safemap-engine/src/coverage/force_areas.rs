@@ -6,11 +6,11 @@
 use crate::areas::AreaTable;
 use crate::config::{CoverageSection, Study};
 use crate::error::EngineError;
-use geo::{Distance, Euclidean, InteriorPoint};
-use geo_types::{MultiPolygon, Point};
+use geo_types::MultiPolygon;
 use rayon::prelude::*;
+use safemap_geo::best_fit::{best_fit, Fit};
 use safemap_geo::reproject::multipolygon_to_bng;
-use safemap_geo::{AreaIndex, EdgeRule};
+use safemap_geo::AreaIndex;
 use safemap_ingest::boundaries::{read_boundaries, BoundaryMapping};
 use safemap_ingest::police_forces::force_slug;
 use safemap_types::Crs;
@@ -87,18 +87,10 @@ pub(super) fn assign(
         })
         .collect::<Result<_, _>>()?;
     let index = AreaIndex::new(&polygons);
-    let located: Vec<(Option<usize>, bool)> = areas
-        .areas
-        .par_iter()
-        .map(|a| {
-            let Some(p) = a.geometry.interior_point() else {
-                return (None, false);
-            };
-            match index.locate(p.0, EdgeRule::LowestAreaId) {
-                Some(id) => (Some(id.0 as usize), false),
-                None => (nearest(&polygons, p), true),
-            }
-        })
+    let small: Vec<MultiPolygon<f64>> = areas.areas.iter().map(|a| a.geometry.clone()).collect();
+    let located: Vec<(Option<usize>, bool)> = best_fit(&small, &polygons, &index)
+        .into_iter()
+        .map(|f| (f.index(), matches!(f, Fit::Nearest(_))))
         .collect();
     Ok(ForceAreaAssignment {
         path,
@@ -113,14 +105,4 @@ pub(super) fn assign(
         by_nearest: located.iter().filter(|(_, near)| *near).count(),
         area_force: located.into_iter().map(|(f, _)| f).collect(),
     })
-}
-
-/// The polygon nearest to `p` (the first on a tie).
-fn nearest(polygons: &[MultiPolygon<f64>], p: Point<f64>) -> Option<usize> {
-    polygons
-        .iter()
-        .map(|mp| Euclidean.distance(&p, mp))
-        .enumerate()
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(i, _)| i)
 }

@@ -176,6 +176,12 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
             "without_population": areas.without_population(),
             "population_table": summary(&areas.population),
             "deprivation_table": summary(&areas.deprivation),
+            "vintage": study.boundaries.vintage,
+            "conversions": areas.conversions.iter().map(|c| json!({
+                "table": c.table, "from": c.from, "to": c.to, "lookup": tidy(&c.lookup),
+                "rule": c.rule, "weighted_by": c.weighted_by, "changes": c.changes,
+                "not_in_lookup": c.not_in_lookup, "total_before_after": c.total,
+            })).collect::<Vec<_>>(),
         }),
         sources: results
             .sources

@@ -1,0 +1,145 @@
+//! Real UK geographies: a study on 2021 LSOAs with a population table on 2011 LSOAs
+//! converted through ONS's lookup, and a ward study aggregated from its LSOAs.
+
+mod common;
+use common::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Rows of ONS's LSOA 2011 to 2021 lookup for Plymouth: (lsoa11, change code, lsoa21).
+fn plymouth_lookup() -> Vec<(String, String, String)> {
+    read_csv(&data("lookups/lsoa11_lsoa21_ltla22.csv"))
+        .into_iter()
+        .filter(|r| r["ltla22_code"] == "E06000026")
+        .map(|r| {
+            (
+                r["lsoa11_code"].clone(),
+                r["change_code"].clone(),
+                r["lsoa21_code"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn lsoa21_study_converts_the_2011_population_and_attaches_iod2025() {
+    let out = tempfile::tempdir().unwrap();
+    let stdout = safemap_ok(
+        &[
+            "run",
+            "tests/studies/plymouth-lsoa21.toml",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+        0,
+    );
+    let areas = read_csv(&out.path().join("areas.csv"));
+    assert_eq!(areas.len(), 164);
+    let population: BTreeMap<&str, f64> = areas
+        .iter()
+        .map(|a| (a["code"].as_str(), a["population"].parse().unwrap()))
+        .collect();
+
+    // The 2011 table, read independently.
+    let pop11: BTreeMap<String, f64> = read_csv(&data("population/population19_lsoa11.csv"))
+        .into_iter()
+        .map(|r| {
+            (
+                r["lsoa11_code"].clone(),
+                r["total_population"].parse().unwrap(),
+            )
+        })
+        .collect();
+    let lookup = plymouth_lookup();
+    let sources: BTreeSet<&str> = lookup.iter().map(|r| r.0.as_str()).collect();
+    let total11: f64 = sources.iter().map(|c| pop11[*c]).sum();
+    assert_eq!(total11, 262_100.0, "the README's mid-2019 Plymouth total");
+    assert_eq!(
+        population.values().sum::<f64>(),
+        total11,
+        "total conserved exactly"
+    );
+
+    let unchanged: Vec<_> = lookup.iter().filter(|r| r.1 == "U").collect();
+    assert_eq!(unchanged.len(), 158);
+    for (old, _, new) in &unchanged {
+        assert_eq!(old, new);
+        assert_eq!(population[new.as_str()], pop11[old], "{new} unchanged");
+    }
+    let mut splits: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (old, _, new) in lookup.iter().filter(|r| r.1 == "S") {
+        splits.entry(old).or_default().push(new);
+    }
+    assert_eq!(splits.len(), 3);
+    for (old, parts) in &splits {
+        assert_eq!(parts.len(), 2);
+        let p: Vec<f64> = parts.iter().map(|c| population[c]).collect();
+        assert_eq!(p.iter().sum::<f64>(), pop11[*old], "{old}'s parts add up");
+        assert!(
+            (p[0] - p[1]).abs() <= 1.0,
+            "{old} split equally in whole people: {p:?}"
+        );
+        assert!(p.iter().all(|x| x.fract() == 0.0));
+    }
+
+    // IoD2025 deciles, native to LSOA 2021: every area has the file's decile.
+    let iod: BTreeMap<String, String> = read_csv(&data("imd/imd2025_england_lsoa21.csv"))
+        .into_iter()
+        .map(|r| (r["lsoa21_code"].clone(), r["IMD_decile"].clone()))
+        .collect();
+    for a in &areas {
+        let want: f64 = iod[&a["code"]].parse().unwrap();
+        assert_eq!(
+            a["deprivation"].parse::<f64>().unwrap(),
+            want,
+            "{}",
+            a["code"]
+        );
+    }
+
+    // The manifest records the conversion with its tally of change types.
+    let m = manifest(out.path());
+    let c = &m["areas"]["conversions"][0];
+    assert_eq!(c["table"], "population");
+    assert_eq!(c["from"], "lsoa11");
+    assert_eq!(c["to"], "lsoa21");
+    assert_eq!(c["changes"]["unchanged"]["from_areas"], 158);
+    assert_eq!(c["changes"]["split"]["from_areas"], 3);
+    assert_eq!(c["changes"]["split"]["to_areas"], 6);
+    assert_eq!(
+        c["total_before_after"],
+        serde_json::json!([262_100.0, 262_100.0])
+    );
+    assert_eq!(
+        m["areas"]["conversions"].as_array().unwrap().len(),
+        1,
+        "IoD2025 is native"
+    );
+    assert_eq!(
+        m["areas"]["without_population"].as_array().unwrap().len(),
+        0
+    );
+    assert!(
+        stdout.contains("population converted from lsoa11 to lsoa21"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_table_of_another_vintage_without_a_lookup_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("tests/studies/plymouth-lsoa21.toml")).unwrap();
+    let cut = text.find("[[vintage_lookup]]").unwrap();
+    let end = text.find("[[source]]").unwrap();
+    let study = dir.path().join("s.toml");
+    let text = format!("{}{}", &text[..cut], &text[end..]).replace(
+        "../../../shared",
+        &root().join("../shared").display().to_string(),
+    );
+    std::fs::write(&study, text).unwrap();
+    let out = safemap(&["validate", study.to_str().unwrap()], &[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("population.vintage"), "{err}");
+    assert!(err.contains("[[vintage_lookup]]"), "{err}");
+}
