@@ -143,3 +143,121 @@ fn a_table_of_another_vintage_without_a_lookup_is_refused_naming_it() {
     assert!(err.contains("population.vintage"), "{err}");
     assert!(err.contains("[[vintage_lookup]]"), "{err}");
 }
+
+/// Sums of `column` of the small areas per neighbourhood, from `small_areas.geojson`.
+fn sums_by_neighbourhood(dir: &std::path::Path, column: &str) -> BTreeMap<String, u64> {
+    let text = std::fs::read_to_string(dir.join("small_areas.geojson")).unwrap();
+    let fc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut sums = BTreeMap::new();
+    for f in fc["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        *sums
+            .entry(p["neighbourhood"].as_str().unwrap().to_string())
+            .or_default() += p[column].as_u64().unwrap();
+    }
+    sums
+}
+
+#[test]
+fn ward_study_has_rates_and_hotspots_for_every_ward_and_counts_that_sum_its_lsoas() {
+    let wards = tempfile::tempdir().unwrap();
+    let lsoas = tempfile::tempdir().unwrap();
+    let stdout = safemap_ok(
+        &[
+            "run",
+            "tests/studies/plymouth-wards.toml",
+            "--out",
+            wards.path().to_str().unwrap(),
+        ],
+        &[],
+        0,
+    );
+    safemap_ok(
+        &[
+            "run",
+            "tests/studies/plymouth-lsoa21.toml",
+            "--out",
+            lsoas.path().to_str().unwrap(),
+        ],
+        &[],
+        0,
+    );
+    let areas = read_csv(&wards.path().join("areas.csv"));
+    assert_eq!(areas.len(), 20, "the 20 wards of Plymouth");
+    let mut names = BTreeSet::new();
+    for a in &areas {
+        assert!(a["code"].starts_with("E05"), "{}", a["code"]);
+        names.insert(a["name"].clone());
+        let population: f64 = a["population"]
+            .parse()
+            .unwrap_or_else(|_| panic!("{} has a population", a["name"]));
+        assert!(population > 5_000.0, "{}: {population}", a["name"]);
+        let rate: f64 = a["police_all_rate"].parse().unwrap();
+        assert!(rate > 0.0);
+        assert!(
+            !a["violence_gi_star_z"].is_empty(),
+            "{} has a Gi* z",
+            a["name"]
+        );
+    }
+    assert!(
+        names.contains("Budshead") && names.contains("St Peter and the Waterfront"),
+        "{names:?}"
+    );
+
+    // Ward populations are the sums of the converted LSOA populations, in total the city's.
+    let total: f64 = areas
+        .iter()
+        .map(|a| a["population"].parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(total, 262_100.0);
+
+    // Each ward's count equals the sum of the counts of its LSOAs, both from the layer of
+    // the ward run and from the separate LSOA run.
+    let by_ward = sums_by_neighbourhood(wards.path(), "police_all_count");
+    let lsoa_counts: BTreeMap<String, u64> = read_csv(&lsoas.path().join("areas.csv"))
+        .into_iter()
+        .map(|r| (r["code"].clone(), r["police_all_count"].parse().unwrap()))
+        .collect();
+    let text = std::fs::read_to_string(wards.path().join("small_areas.geojson")).unwrap();
+    let fc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut from_lsoa_run: BTreeMap<String, u64> = BTreeMap::new();
+    for f in fc["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        assert_eq!(
+            p["police_all_count"].as_u64().unwrap(),
+            lsoa_counts[p["code"].as_str().unwrap()],
+            "the small areas layer holds the LSOA run's counts"
+        );
+        *from_lsoa_run
+            .entry(p["neighbourhood"].as_str().unwrap().into())
+            .or_default() += lsoa_counts[p["code"].as_str().unwrap()];
+    }
+    assert_eq!(fc["features"].as_array().unwrap().len(), 164);
+    for a in &areas {
+        let count: u64 = a["police_all_count"].parse().unwrap();
+        assert_eq!(count, by_ward[&a["code"]], "{}", a["name"]);
+        assert_eq!(count, from_lsoa_run[&a["code"]], "{}", a["name"]);
+    }
+    // Every row is still accounted for, as in the LSOA run.
+    let m = manifest(wards.path());
+    let n = &m["areas"]["neighbourhoods"];
+    assert_eq!(n["small_areas"], 164);
+    assert_eq!(n["membership"], "best fit");
+    assert_eq!(n["without_small_areas"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        four_numbers(accounting(&m, "police")),
+        four_numbers(accounting(&manifest(lsoas.path()), "police"))
+    );
+    let layer = m["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "small_areas")
+        .expect("a small_areas layer");
+    assert_eq!(layer["sensitive"], false);
+    assert!(
+        stdout.contains("reported by ward: 20 wards from 164 small areas (best fit"),
+        "{stdout}"
+    );
+}

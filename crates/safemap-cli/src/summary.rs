@@ -404,6 +404,25 @@ pub fn print_prepared(study: &Study, p: &Prepared) {
 pub fn print_report(study: &Study, r: &RunReport) {
     let areas = &r.results.areas;
     print_areas(study, areas);
+    if let (Some(n), Some(small)) = (&study.neighbourhoods, &r.small_areas) {
+        println!(
+            "    reported by {}: {} {}s from {} small areas ({}{})",
+            n.label,
+            areas.areas.len(),
+            n.label,
+            small.areas.areas.len(),
+            small.membership,
+            if small.by_nearest.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} placed in the nearest {}",
+                    small.by_nearest.len(),
+                    n.label
+                )
+            }
+        );
+    }
     if let Some(s) = &r.services {
         print_services(s);
     }

@@ -134,6 +134,8 @@ pub struct RunReport {
     /// The time analyses (also in `summary.csv`, `change.csv`, `hour_of_week.csv`,
     /// `emerging.geojson` and area columns).
     pub time: crate::time::TimeResults,
+    /// The small areas below `[neighbourhoods]` (also in `small_areas.geojson`).
+    pub small_areas: Option<crate::neighbourhoods::SmallAreas>,
     /// Step timings.
     pub timings_ms: Vec<(String, u128)>,
 }
@@ -144,6 +146,13 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
     let prepared = prepare(study)?;
     let rejects = prepared.rejects(study);
     let over_reject_threshold = prepared.over_reject_threshold(study);
+    let (prepared, small_areas) = match &study.neighbourhoods {
+        Some(_) => {
+            let (p, s) = crate::neighbourhoods::lift(study, prepared)?;
+            (p, Some(s))
+        }
+        None => (prepared, None),
+    };
     let Prepared {
         areas,
         sources,
@@ -295,6 +304,13 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             outputs::ed_summary_csv::write(&results, &ed, &out_dir.join(files::ED_SUMMARY_CSV))?;
         }
         outputs::time_files::write(&results, &time, planar, &out_dir)?;
+        if let Some(small) = &small_areas {
+            outputs::small_areas_geojson::write(
+                &out_dir.join(files::SMALL_AREAS_GEOJSON),
+                small,
+                &results.areas,
+            )?;
+        }
         outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join(files::REJECTS_CSV))
     })?;
     let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
@@ -309,6 +325,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         access: access.as_ref(),
         ed: &ed,
         time: &time,
+        small_areas: small_areas.as_ref(),
         inputs,
     });
     outputs::manifest::write(&manifest, &out_dir.join(files::MANIFEST))?;
@@ -321,6 +338,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         evaluations,
         access,
         time,
+        small_areas,
         timings_ms,
     })
 }

@@ -45,6 +45,9 @@ pub const SUMMARY_CSV: &str = "summary.csv";
 /// Every area's change in every measure between the summary periods, with the exact test.
 /// Analyst only.
 pub const CHANGE_CSV: &str = "change.csv";
+/// `[neighbourhoods]`: the small areas below the neighbourhoods, with the counts and rates
+/// of open sources, for the map's zoomed-in view.
+pub const SMALL_AREAS_GEOJSON: &str = "small_areas.geojson";
 /// `[[emerging]]`: each area's (and grid cell's) emerging hot spot class with its slices.
 pub const EMERGING_GEOJSON: &str = "emerging.geojson";
 /// Hour-of-week profiles (study, hot spots, areas) of timestamped sources. Analyst only.

@@ -50,6 +50,8 @@ pub struct RunOutputs<'a> {
     pub ed: &'a crate::ed_analysis::EdResults,
     /// The time analyses.
     pub time: &'a crate::time::TimeResults,
+    /// The small areas below `[neighbourhoods]`.
+    pub small_areas: Option<&'a crate::neighbourhoods::SmallAreas>,
     /// Input files with checksums.
     pub inputs: Vec<InputFile>,
 }
@@ -67,6 +69,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         access,
         ed,
         time,
+        small_areas,
         inputs,
     } = run;
     let time_entry = time.entry(study);
@@ -93,6 +96,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         density.is_some(),
         access_entry.as_ref(),
         (time, &time_entry),
+        small_areas,
     );
     let mut outputs: Vec<String> = [
         files::AREAS_GEOJSON,
@@ -131,6 +135,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         files::HOUR_OF_WEEK_CSV,
     ])
     .chain((!time.emerging.is_empty()).then_some(files::EMERGING_GEOJSON))
+    .chain(small_areas.is_some().then_some(files::SMALL_AREAS_GEOJSON))
     .chain([files::REJECTS_CSV, files::MANIFEST])
     .map(String::from)
     .collect();
@@ -177,6 +182,14 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
             "population_table": summary(&areas.population),
             "deprivation_table": summary(&areas.deprivation),
             "vintage": study.boundaries.vintage,
+            "neighbourhoods": small_areas.zip(study.neighbourhoods.as_ref()).map(|(s, n)| json!({
+                "label": n.label, "switch_zoom": n.switch_zoom, "membership": s.membership,
+                "small_areas": s.areas.areas.len(), "small_areas_by_nearest": s.by_nearest,
+                "small_area_vintage": study.boundaries.vintage,
+                "without_small_areas": areas.areas.iter().enumerate()
+                    .filter(|(i, _)| !s.parent.iter().any(|p| p.index() == *i))
+                    .map(|(_, a)| a.code.clone()).collect::<Vec<_>>(),
+            })),
             "conversions": areas.conversions.iter().map(|c| json!({
                 "table": c.table, "from": c.from, "to": c.to, "lookup": tidy(&c.lookup),
                 "rule": c.rule, "weighted_by": c.weighted_by, "changes": c.changes,
@@ -242,6 +255,7 @@ fn registry(
     density: bool,
     access: Option<&AccessEntry>,
     (time, time_entry): (&crate::time::TimeResults, &safemap_results::TimeEntry),
+    small_areas: Option<&crate::neighbourhoods::SmallAreas>,
 ) -> Vec<LayerEntry> {
     let strings = |v: &[&str]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
     let count = || ProtectedCount {
@@ -353,6 +367,27 @@ fn registry(
     }
     if let Some(a) = access.filter(|a| a.sites) {
         layers.push(candidate_sites_entry(study, a));
+    }
+    if let Some(small) = small_areas {
+        // Open sources only (sensitive ones are not in the file); counts are
+        // disclosure-controlled like the grid's.
+        layers.push(LayerEntry {
+            name: "small_areas".into(),
+            file: files::SMALL_AREAS_GEOJSON.into(),
+            kind: LayerKind::Features,
+            geometry: GeometryKind::Polygon,
+            sources: small.sources.iter().map(|s| s.name.clone()).collect(),
+            sensitive: false,
+            public_columns: crate::outputs::small_areas_geojson::columns(small),
+            protected_counts: small
+                .sources
+                .iter()
+                .map(|s| ProtectedCount {
+                    column: measure_column(&s.name, ALL, "count"),
+                    within: None,
+                })
+                .collect(),
+        });
     }
     layers
 }

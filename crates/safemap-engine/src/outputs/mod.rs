@@ -34,6 +34,7 @@ pub mod manifest;
 pub mod priority_csv;
 pub mod rejects_csv;
 pub mod services_geojson;
+pub mod small_areas_geojson;
 pub mod time_files;
 
 use crate::error::EngineError;
