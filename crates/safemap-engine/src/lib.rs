@@ -4,6 +4,7 @@
 //! |---|---|
 //! | [`config`] | [`Study`]: the TOML study file, validated (unknown keys are errors naming the key) |
 //! | [`areas`] | [`areas::AreaTable`]: boundaries in British National Grid, indexed, with population and deprivation |
+//! | [`postcodes`] | the `[postcodes]` directory placing rows located by postcode |
 //! | [`sources`] | reading a `[[source]]` with the reader of its format |
 //! | [`assign`] | the fate of each row (joined, outside, rejected) and the row accounting |
 //! | [`coverage`] | which (area, month) cells a source's files cover (police.uk: forces × months); the rest is no data |
@@ -42,6 +43,7 @@ pub mod grid;
 pub mod outputs;
 pub mod paths;
 pub mod pipeline;
+pub mod postcodes;
 pub mod progress;
 pub mod results;
 pub mod seeds;
