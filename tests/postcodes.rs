@@ -6,6 +6,7 @@
 //! point in polygon), every other row is rejected with its reason and line, and
 //! read = joined + outside + rejected; `join = "postcode_lsoa"` uses the directory's LSOA
 //! code instead, and a service register with only postcodes is placed the same way.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
 use common::*;

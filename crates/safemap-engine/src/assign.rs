@@ -218,6 +218,7 @@ pub fn assign(
 }
 
 /// Whether a count is zero (left out of the manifest).
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's `skip_serializing_if` passes a reference
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
