@@ -287,3 +287,84 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod postcode_tests {
+    use super::*;
+    use crate::postcodes::{read_postcode_directory, PostcodeColumns};
+
+    #[test]
+    fn rows_without_coordinates_are_placed_by_postcode() {
+        let dir = tempfile::tempdir().unwrap();
+        let nspl = dir.path().join("nspl.csv");
+        std::fs::write(
+            &nspl,
+            "pcds,oseast1m,osnrth1m,lsoa11\nPL4 8AA,248710,54640,E01015106\n",
+        )
+        .unwrap();
+        let directory = read_postcode_directory(
+            &nspl,
+            &PostcodeColumns::default(),
+            true,
+            InputLimits::default(),
+        )
+        .unwrap();
+        let p = dir.path().join("force.csv");
+        std::fs::write(
+            &p,
+            "occurred_at,easting,northing,offence,lsoa,postcode\n\
+             2024-03-15 22:41,248100,54500,assault,E01000001,pl48aa\n\
+             2024-03-15 22:41,,,assault,E01000001, PL4 8AA\n\
+             2024-03-15 22:41,,,assault,E01000001,PL9 9ZZ\n",
+        )
+        .unwrap();
+        let m = EventCsvMapping {
+            x: "easting".into(),
+            y: "northing".into(),
+            crs: Crs::BritishNationalGrid,
+            time: "occurred_at".into(),
+            time_format: "%Y-%m-%d %H:%M".into(),
+            category: "offence".into(),
+            area_code: Some("lsoa".into()),
+            domestic_abuse: None,
+            alcohol: None,
+            weapon: None,
+            postcode: Some("postcode".into()),
+        };
+        let read = |lsoa_as_area_code| {
+            let lookup = PostcodeLookup {
+                directory: &directory,
+                lsoa_as_area_code,
+            };
+            read_event_csv(
+                std::slice::from_ref(&p),
+                &m,
+                &CategoryMapping::default(),
+                InputLimits::default(),
+                Some(lookup),
+            )
+            .unwrap()
+        };
+        let got = read(false);
+        assert_eq!((got.events.len(), got.placed_by_postcode), (2, 1));
+        let xy = |e: &Event| e.point.map(|p| (p.x(), p.y()));
+        assert_eq!(
+            xy(&got.events[0]),
+            Some((248_100.0, 54_500.0)),
+            "coordinates first"
+        );
+        assert_eq!(xy(&got.events[1]), Some((248_710.0, 54_640.0)));
+        assert_eq!(got.events[1].area_code.as_deref(), Some("E01000001"));
+        assert_eq!(
+            (got.rejects[0].line, got.rejects[0].reason.clone()),
+            (4, RejectReason::UnknownPostcode)
+        );
+        let got = read(true);
+        assert_eq!(got.placed_by_postcode, 2, "every postcode is looked up");
+        assert!(got
+            .events
+            .iter()
+            .all(|e| e.area_code.as_deref() == Some("E01015106")));
+        assert_eq!(xy(&got.events[0]), Some((248_100.0, 54_500.0)));
+    }
+}
