@@ -56,6 +56,12 @@ fn print_accounting(label: &str, a: &Accounting) {
     for (reason, n) in &a.rejected_by_reason {
         println!("    rejected: {} {reason}", thousands(*n));
     }
+    if a.placed_by_postcode > 0 {
+        println!(
+            "    placed by postcode: {}",
+            thousands(a.placed_by_postcode)
+        );
+    }
     if a.joined_without_coverage > 0 {
         println!(
             "    joined: {} in an area and month no input file covers (not counted)",

@@ -76,6 +76,10 @@ pub struct Accounting {
     pub joined_without_coverage: u64,
     /// Rejected rows by reason.
     pub rejected_by_reason: BTreeMap<String, u64>,
+    /// Rows (of any fate but a reader's reject) located by their postcode through the
+    /// `[postcodes]` directory.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub placed_by_postcode: u64,
     /// Spatial join against the source's own area codes, when it has them and they are
     /// codes of the boundary geography ([`SAME_GEOGRAPHY_SHARE`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -136,7 +140,7 @@ pub fn assign(
                 })
                 .collect()
         }
-        JoinMode::Code => events
+        JoinMode::Code | JoinMode::PostcodeLsoa => events
             .par_iter()
             .map(|e| match e.area_code.as_deref() {
                 None => Fate::Rejected(RejectKind::NoAreaCode),
@@ -151,6 +155,7 @@ pub fn assign(
     };
     let mut acc = Accounting {
         read: loaded.data.read,
+        placed_by_postcode: loaded.data.placed_by_postcode,
         skipped_paths: loaded
             .skipped
             .iter()
@@ -210,6 +215,12 @@ pub fn assign(
         rejects,
         accounting: acc,
     }
+}
+
+/// Whether a count is zero (left out of the manifest).
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's `skip_serializing_if` passes a reference
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn reject_for(loaded: &LoadedSource, e: &Event, kind: RejectKind) -> Reject {

@@ -6,6 +6,7 @@
 //! | [`areas`] | [`areas::AreaTable`]: boundaries in British National Grid, indexed, with population and deprivation |
 //! | [`vintage`] | converting tables keyed by another boundary vintage's codes (LSOA 2011 ↔ 2021): counts split and summed, scores population-weighted |
 //! | [`neighbourhoods`] | `[neighbourhoods]`: the study lifted from its small areas to wards or named neighbourhoods (by lookup or best fit), counts exactly their sums |
+//! | [`postcodes`] | the `[postcodes]` directory placing rows located by postcode |
 //! | [`sources`] | reading a `[[source]]` with the reader of its format |
 //! | [`assign`] | the fate of each row (joined, outside, rejected) and the row accounting |
 //! | [`coverage`] | which (area, month) cells a source's files cover (police.uk: forces × months); the rest is no data |
@@ -45,6 +46,7 @@ pub mod neighbourhoods;
 pub mod outputs;
 pub mod paths;
 pub mod pipeline;
+pub mod postcodes;
 pub mod progress;
 pub mod results;
 pub mod seeds;

@@ -67,6 +67,7 @@ pub fn lift(study: &Study, prepared: Prepared) -> Result<(Prepared, SmallAreas),
         sources,
         services: _,
         steps,
+        postcodes,
     } = prepared;
     let (mut level, parent, membership, by_nearest) = build_level(study, section, &small)?;
     aggregate_denominators(study, &small, &parent, &mut level);
@@ -93,13 +94,14 @@ pub fn lift(study: &Study, prepared: Prepared) -> Result<(Prepared, SmallAreas),
         }
         lifted.push((loaded, assignment));
     }
-    let services = services::load(study, &level)?;
+    let services = services::load(study, &level, postcodes.as_ref())?;
     Ok((
         Prepared {
             areas: level,
             sources: lifted,
             services,
             steps,
+            postcodes,
         },
         SmallAreas {
             areas: small,

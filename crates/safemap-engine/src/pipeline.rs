@@ -32,6 +32,8 @@ pub struct Prepared {
     pub sources: Vec<(LoadedSource, Assignment)>,
     /// The service register, located.
     pub services: Option<LocatedServices>,
+    /// The `[postcodes]` directory (its rejects go to `rejects.csv`).
+    pub postcodes: Option<safemap_ingest::PostcodeDirectory>,
     /// Step timings so far.
     pub steps: Steps,
 }
@@ -40,6 +42,13 @@ impl Prepared {
     /// Every rejected row, labelled with its input, in input order then file and line order.
     pub fn rejects(&self, study: &Study) -> Vec<(String, Reject)> {
         let mut all = self.areas.rejects.clone();
+        if let Some(d) = &self.postcodes {
+            all.extend(
+                d.rejects
+                    .iter()
+                    .map(|r| ("postcodes".to_string(), r.clone())),
+            );
+        }
         if let Some(s) = &self.services {
             all.extend(
                 s.rejects
@@ -89,12 +98,17 @@ pub fn prepare(study: &Study) -> Result<Prepared, EngineError> {
     let areas = steps.run("Reading boundaries and denominators", || {
         AreaTable::load(study)
     })?;
-    let services = steps.run("Reading services", || services::load(study, &areas))?;
+    let postcodes = steps.run("Reading the postcode directory", || {
+        crate::postcodes::load(study)
+    })?;
+    let services = steps.run("Reading services", || {
+        services::load(study, &areas, postcodes.as_ref())
+    })?;
     let period = study.period;
     let mut sources = Vec::with_capacity(study.sources.len());
     for (i, section) in study.sources.iter().enumerate() {
         let loaded = steps.run(&format!("Reading source {}", section.name), || {
-            read_source(study, i, section)
+            read_source(study, i, section, postcodes.as_ref())
         })?;
         let assignment = steps.run(&format!("Joining source {}", section.name), || {
             assign(&loaded, section, &areas, period)
@@ -105,6 +119,7 @@ pub fn prepare(study: &Study) -> Result<Prepared, EngineError> {
         areas,
         sources,
         services,
+        postcodes,
         steps,
     })
 }
@@ -158,6 +173,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         sources,
         services,
         mut steps,
+        ..
     } = prepared;
     let params = RateParams::new(study.study.rate_per, study.study.confidence)?;
     let populations = areas.populations();
@@ -460,6 +476,9 @@ fn input_checksums(study: &Study, results: &StudyResults) -> Result<Vec<InputFil
     }
     if let Some(s) = &study.services {
         files.push(("services".to_string(), study.resolve(&s.path)));
+    }
+    if let Some(p) = &study.postcodes {
+        files.push(("postcodes".to_string(), study.resolve(&p.path)));
     }
     // Access inputs (not public roles: the public learns only that they exist).
     if let Some(a) = &study.access {

@@ -8,6 +8,7 @@ use crate::sources::parse_table;
 use safemap_geo::reproject::to_bng;
 use safemap_geo::EdgeRule;
 use safemap_ingest::services::{read_services, ServiceRegister};
+use safemap_ingest::PostcodeDirectory;
 use safemap_types::{AreaId, Reject, Service};
 
 /// Services with the area each lies in (`None`: outside the study areas). Every valid row
@@ -22,8 +23,13 @@ pub struct LocatedServices {
     pub accounting: Accounting,
 }
 
-/// Reads and locates the register named in `[services]`, if any.
-pub fn load(study: &Study, areas: &AreaTable) -> Result<Option<LocatedServices>, EngineError> {
+/// Reads and locates the register named in `[services]`, if any; rows located only by
+/// postcode are placed through `postcodes`.
+pub fn load(
+    study: &Study,
+    areas: &AreaTable,
+    postcodes: Option<&PostcodeDirectory>,
+) -> Result<Option<LocatedServices>, EngineError> {
     let Some(section) = &study.services else {
         return Ok(None);
     };
@@ -41,11 +47,13 @@ pub fn load(study: &Study, areas: &AreaTable) -> Result<Option<LocatedServices>,
         &study.resolve(&section.path),
         &register,
         study.limits.input_limits(),
+        postcodes,
     )
     .map_err(|source| EngineError::ingest("services", source))?;
     let mut acc = Accounting {
         read: read.read,
         rejected: read.rejects.len() as u64,
+        placed_by_postcode: read.placed_by_postcode,
         ..Accounting::default()
     };
     for r in &read.rejects {

@@ -1,12 +1,14 @@
 //! Reading one `[[source]]` with the reader its format calls for.
 
-use crate::config::{SourceFormat, SourceSection, Study};
+use crate::config::{JoinMode, SourceFormat, SourceSection, Study};
 use crate::error::EngineError;
 use safemap_ingest::ed_istv::{read_ed, EdMapping};
 use safemap_ingest::event_csv::{read_event_csv, EventCsvMapping};
 use safemap_ingest::paths::Skipped;
 use safemap_ingest::police_uk::read_police_uk;
-use safemap_ingest::{expand_paths, CategoryMapping, SourceRead};
+use safemap_ingest::{
+    expand_paths, CategoryMapping, PostcodeDirectory, PostcodeLookup, SourceRead,
+};
 use safemap_types::Flags;
 use serde::de::DeserializeOwned;
 
@@ -16,7 +18,8 @@ pub struct LoadedSource {
     pub data: SourceRead,
     /// The location column(s), as named in `rejects.csv` (e.g. `Longitude/Latitude`).
     pub coordinate_columns: String,
-    /// The area-code column, if the format has one.
+    /// The area-code column, if the format has one (the postcode column for
+    /// `join = "postcode_lsoa"`).
     pub code_column: Option<String>,
     /// The flags this source's rows can carry, with their output names.
     pub flags: Vec<(Flags, &'static str)>,
@@ -30,12 +33,20 @@ const DOMESTIC_ABUSE: (Flags, &str) = (Flags::DOMESTIC_ABUSE, "domestic_abuse");
 const ALCOHOL: (Flags, &str) = (Flags::ALCOHOL, "alcohol");
 const WEAPON: (Flags, &str) = (Flags::WEAPON, "weapon");
 
-/// Reads every file of a source.
+/// Reads every file of a source; rows located only by postcode are placed through
+/// `postcodes` (the `[postcodes]` directory), whose LSOA codes are the rows' area codes
+/// for `join = "postcode_lsoa"`.
 pub fn read_source(
     study: &Study,
     index: usize,
     src: &SourceSection,
+    postcodes: Option<&PostcodeDirectory>,
 ) -> Result<LoadedSource, EngineError> {
+    let by_lsoa = src.join == JoinMode::PostcodeLsoa;
+    let lookup = postcodes.map(|directory| PostcodeLookup {
+        directory,
+        lsoa_as_area_code: by_lsoa,
+    });
     let role = format!("source \"{}\"", src.name);
     let ingest = |source| EngineError::ingest(role.clone(), source);
     let expansion = expand_paths(&src.paths, &study.base_dir).map_err(ingest)?;
@@ -53,9 +64,18 @@ pub fn read_source(
         SourceFormat::EventsCsv => {
             let m: EventCsvMapping = mapping(study, index, src)?;
             LoadedSource {
-                data: read_event_csv(&files, &m, &categories, limits).map_err(ingest)?,
-                coordinate_columns: format!("{}/{}", m.x, m.y),
-                code_column: m.area_code.clone(),
+                data: read_event_csv(&files, &m, &categories, limits, lookup).map_err(ingest)?,
+                coordinate_columns: [Some(&m.x), Some(&m.y), m.postcode.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join("/"),
+                code_column: if by_lsoa {
+                    m.postcode.clone()
+                } else {
+                    m.area_code.clone()
+                },
                 flags: [
                     (&m.domestic_abuse, DOMESTIC_ABUSE),
                     (&m.alcohol, ALCOHOL),
@@ -70,9 +90,12 @@ pub fn read_source(
         SourceFormat::EdIstv => {
             let m: EdMapping = mapping(study, index, src)?;
             LoadedSource {
-                data: read_ed(&files, &m, &categories, limits).map_err(ingest)?,
-                coordinate_columns: format!("{}/{}/{}", m.grid_ref, m.easting, m.northing),
-                code_column: None,
+                data: read_ed(&files, &m, &categories, limits, lookup).map_err(ingest)?,
+                coordinate_columns: format!(
+                    "{}/{}/{}/{}",
+                    m.grid_ref, m.easting, m.northing, m.postcode
+                ),
+                code_column: by_lsoa.then(|| m.postcode.clone()),
                 flags: vec![ALCOHOL, WEAPON],
                 skipped,
             }

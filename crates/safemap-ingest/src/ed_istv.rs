@@ -6,6 +6,7 @@ use crate::csv_records::MAX_RECORD_LINES;
 use crate::datetime::{date_and_time, timestamp};
 use crate::grid_ref::parse_grid_ref;
 use crate::open::{field, CsvInput};
+use crate::postcodes::{locate, PostcodeLookup};
 use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
 use crate::values::yes_no;
 use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
@@ -19,11 +20,11 @@ use std::path::{Path, PathBuf};
 /// Column names and formats of an ED (ISTV) CSV. Every field has a default equal to the
 /// standard layout, so the study file only lists what differs:
 ///
-/// `attendance_id,arrival_date,arrival_time,assault_date,assault_time,assault_method,location_type,location_text,alcohol,grid_ref,easting,northing`
+/// `attendance_id,arrival_date,arrival_time,assault_date,assault_time,assault_method,location_type,location_text,alcohol,grid_ref,easting,northing,postcode`
 ///
 /// `attendance_id` and `location_text` are never read (the free text may identify people).
-/// Either `grid_ref` or both `easting` and `northing` must be in the header; the others may
-/// be absent.
+/// At least one location must be in the header: `grid_ref`, both `easting` and `northing`,
+/// or `postcode`; the others may be absent.
 ///
 /// ```
 /// let m: safemap_ingest::EdMapping = serde_json::from_str(r#"{"alcohol": "alcohol_involved"}"#).unwrap();
@@ -59,6 +60,9 @@ pub struct EdMapping {
     pub easting: String,
     /// Northing column (British National Grid), used when `grid_ref` is empty.
     pub northing: String,
+    /// Postcode column, used when the grid reference and easting/northing are empty (see
+    /// [`crate::postcodes`]).
+    pub postcode: String,
     /// chrono format of the date columns (default `%Y-%m-%d`).
     pub date_format: String,
     /// chrono format of the time columns (default `%H:%M`).
@@ -171,6 +175,7 @@ impl Default for EdMapping {
             grid_ref: s("grid_ref"),
             easting: s("easting"),
             northing: s("northing"),
+            postcode: s("postcode"),
             date_format: s("%Y-%m-%d"),
             time_format: s("%H:%M"),
             unarmed_methods: DEFAULT_METHODS
@@ -186,9 +191,11 @@ impl Default for EdMapping {
 /// Reads ED assault CSV files through `mapping`. Points are British National Grid.
 ///
 /// - **Location**: from `grid_ref` (see [`parse_grid_ref`]; the south-west corner of the
-///   square it names), or, when `grid_ref` is empty, from `easting`/`northing`. A malformed
-///   grid reference is rejected with `BadGridReference`; when all location fields are empty
-///   the event has `point: None` (the engine decides).
+///   square it names), or, when `grid_ref` is empty, from `easting`/`northing`, or, when
+///   those are empty too, from `postcode` through `postcodes` (see [`crate::postcodes`] for
+///   its rejects and for `postcode_lsoa`). A malformed grid reference is rejected with
+///   `BadGridReference`; when all location fields are empty the event has `point: None`
+///   (the engine decides).
 /// - **Time**: assault date + assault time. When either of them is empty (patients often
 ///   cannot say when), the arrival date + arrival time is used instead, so the event is
 ///   placed at the time the patient reached the ED. A value not matching the format is
@@ -211,6 +218,7 @@ pub fn read_ed(
     mapping: &EdMapping,
     categories: &CategoryMapping,
     limits: InputLimits,
+    postcodes: Option<PostcodeLookup<'_>>,
 ) -> Result<SourceRead, IngestError> {
     let unarmed: Vec<String> = mapping
         .unarmed_methods
@@ -227,7 +235,7 @@ pub fn read_ed(
         categories,
         Crs::BritishNationalGrid,
         true,
-        |i, path| read_file(i, path, mapping, &methods, categories, limits),
+        |i, path| read_file(i, path, mapping, &methods, categories, limits, postcodes),
     )
 }
 
@@ -244,6 +252,7 @@ fn read_file(
     methods: &Methods<'_>,
     mapping: &CategoryMapping,
     limits: InputLimits,
+    postcodes: Option<PostcodeLookup<'_>>,
 ) -> Result<FileEvents, IngestError> {
     let input = CsvInput::open(path, MAX_RECORD_LINES, limits)?;
     let arrival_date = input.column(&m.arrival_date)?;
@@ -253,21 +262,27 @@ fn read_file(
     let method = input.column(&m.assault_method)?;
     let location_type = input.column(&m.location_type)?;
     let alcohol = input.column(&m.alcohol)?;
-    // Either the grid reference or both easting and northing must be there; when neither
-    // is, the missing grid reference column is reported.
+    // The grid reference, both easting and northing, or the postcode must be there; when
+    // none is, the missing grid reference column is reported.
     let en = input
         .column(&m.easting)
         .and_then(|e| Ok((e, input.column(&m.northing)?)));
+    let postcode = input.has_column(&m.postcode);
     let (grid_ref, en) = match (input.column(&m.grid_ref), en) {
-        (Err(e), Err(_)) => return Err(e),
+        (Err(e), Err(_)) if postcode.is_none() => return Err(e),
         (g, en) => (g.ok(), en.ok()),
     };
+    let mut by_postcode = 0;
 
     let mut cats = FileCategories::new(mapping);
     let mut events = Vec::new();
     let mut rejects = Vec::new();
     let read = input.for_each_row(&mut rejects, |rec, line| {
         let point = location(rec, m, grid_ref, en)?;
+        let postcode = postcode
+            .map(|i| field(rec, i, &m.postcode).map(|text| (text, m.postcode.as_str())))
+            .transpose()?;
+        let located = locate(point, postcode, postcodes)?;
         let time = when(
             rec,
             m,
@@ -286,17 +301,18 @@ fn read_file(
             &m.location_type,
             field(rec, location_type, &m.location_type)?,
         )?;
+        by_postcode += u64::from(located.by_postcode);
         events.push(Event {
             origin: RowRef { file: index, line },
-            point,
-            area_code: None,
+            point: located.point,
+            area_code: located.area_code,
             time,
             category,
             flags,
         });
         Ok(())
     })?;
-    FileEvents::new(path, events, rejects, read, cats)
+    FileEvents::new(path, events, rejects, read, cats, by_postcode)
 }
 
 /// The row's point from the grid reference, else from easting/northing.
@@ -396,6 +412,7 @@ mod tests {
             &EdMapping::default(),
             &CategoryMapping::default(),
             InputLimits::default(),
+            None,
         )
         .unwrap();
         assert_eq!((got.read, got.events.len(), got.rejects.len()), (6, 3, 3));
@@ -493,6 +510,7 @@ mod tests {
             &EdMapping::default(),
             &CategoryMapping::default(),
             InputLimits::default(),
+            None,
         )
         .unwrap_err();
         assert!(

@@ -5,6 +5,7 @@ use crate::coords::check_coord;
 use crate::csv_records::MAX_RECORD_LINES;
 use crate::datetime::TimeFormat;
 use crate::open::{field, CsvInput};
+use crate::postcodes::{locate, PostcodeLookup};
 use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
 use crate::values::yes_no;
 use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
@@ -50,6 +51,9 @@ pub struct EventCsvMapping {
     /// Column of the weapon flag (yes/no).
     #[serde(default)]
     pub weapon: Option<String>,
+    /// Column of a postcode, used when x and y are empty (see [`crate::postcodes`]).
+    #[serde(default)]
+    pub postcode: Option<String>,
 }
 
 /// Reads incident CSV files through `mapping`.
@@ -62,6 +66,9 @@ pub struct EventCsvMapping {
 /// - Flag columns accept yes/no, y/n, true/false, 1/0 (any case), empty = no; anything else
 ///   is rejected with `UnknownValue`.
 /// - `area_code`, when mapped, is the event's area code (`None` when empty).
+/// - `postcode`, when mapped, places a row whose x and y are empty through `postcodes`
+///   (see [`crate::postcodes`] for its rejects, and for `postcode_lsoa`, whose LSOA code
+///   replaces `area_code`).
 ///
 /// A row with several problems is rejected for the first found, in the order: location,
 /// time, flags, category.
@@ -76,6 +83,7 @@ pub fn read_event_csv(
     mapping: &EventCsvMapping,
     categories: &CategoryMapping,
     limits: InputLimits,
+    postcodes: Option<PostcodeLookup<'_>>,
 ) -> Result<SourceRead, IngestError> {
     let format = TimeFormat::new(&mapping.time_format)?;
     read_in_parallel(
@@ -83,7 +91,7 @@ pub fn read_event_csv(
         categories,
         mapping.crs,
         format.has_time_of_day,
-        |i, path| read_file(i, path, mapping, &format, categories, limits),
+        |i, path| read_file(i, path, mapping, &format, categories, limits, postcodes),
     )
 }
 
@@ -94,6 +102,7 @@ fn read_file(
     format: &TimeFormat,
     mapping: &CategoryMapping,
     limits: InputLimits,
+    postcodes: Option<PostcodeLookup<'_>>,
 ) -> Result<FileEvents, IngestError> {
     let input = CsvInput::open(path, MAX_RECORD_LINES, limits)?;
     let (x_col, y_col, time_col, category_col) = (
@@ -103,6 +112,9 @@ fn read_file(
         input.column(&m.category)?,
     );
     let area_code = input.optional_column(m.area_code.as_deref())?;
+    let postcode = input.optional_column(m.postcode.as_deref())?;
+    let postcode_name = m.postcode.as_deref().unwrap_or_default();
+    let mut by_postcode = 0;
     let flag_columns: Vec<(usize, &str, Flags)> = [
         (&m.domestic_abuse, Flags::DOMESTIC_ABUSE),
         (&m.alcohol, Flags::ALCOHOL),
@@ -125,6 +137,10 @@ fn read_file(
             (&m.x, &m.y),
             m.crs,
         )?;
+        let postcode = postcode
+            .map(|i| field(rec, i, postcode_name).map(|text| (text, postcode_name)))
+            .transpose()?;
+        let located = locate(point, postcode, postcodes)?;
         let time_text = field(rec, time_col, &m.time)?;
         let when = format.parse(time_text).ok_or_else(|| {
             Problem::at(
@@ -140,6 +156,7 @@ fn read_file(
             flags.set(flag, yes_no(field(rec, col, column)?, column)?);
         }
         let area_code = match area_code {
+            _ if postcodes.is_some_and(|p| p.lsoa_as_area_code) => located.area_code,
             Some(col) => {
                 let code = field(rec, col, m.area_code.as_deref().unwrap_or_default())?;
                 (!code.is_empty()).then(|| code.into())
@@ -148,9 +165,10 @@ fn read_file(
         };
         // Last, so that only rows that become events add categories.
         let category = cats.resolve(&m.category, field(rec, category_col, &m.category)?)?;
+        by_postcode += u64::from(located.by_postcode);
         events.push(Event {
             origin: RowRef { file: index, line },
-            point,
+            point: located.point,
             area_code,
             time: when,
             category,
@@ -158,7 +176,7 @@ fn read_file(
         });
         Ok(())
     })?;
-    FileEvents::new(path, events, rejects, read, cats)
+    FileEvents::new(path, events, rejects, read, cats, by_postcode)
 }
 
 #[cfg(test)]
@@ -178,6 +196,7 @@ mod tests {
             domestic_abuse: Some("domestic_abuse".into()),
             alcohol: None,
             weapon: None,
+            postcode: None,
         }
     }
 
@@ -199,6 +218,7 @@ mod tests {
             &mapping(),
             &CategoryMapping::default(),
             InputLimits::default(),
+            None,
         )
         .unwrap();
         assert_eq!((got.read, got.events.len(), got.rejects.len()), (4, 2, 2));
@@ -235,12 +255,14 @@ mod tests {
             domestic_abuse: None,
             alcohol: None,
             weapon: None,
+            postcode: None,
         };
         let got = read_event_csv(
             std::slice::from_ref(&p),
             &m,
             &CategoryMapping::default(),
             InputLimits::default(),
+            None,
         )
         .unwrap();
         assert!(!got.has_timestamps);
@@ -253,6 +275,7 @@ mod tests {
             },
             &CategoryMapping::default(),
             InputLimits::default(),
+            None,
         )
         .unwrap_err();
         let msg = err.to_string();
@@ -262,5 +285,86 @@ mod tests {
                 && msg.contains("month, lon, lat, type"),
             "{msg}"
         );
+    }
+}
+
+#[cfg(test)]
+mod postcode_tests {
+    use super::*;
+    use crate::postcodes::{read_postcode_directory, PostcodeColumns};
+
+    #[test]
+    fn rows_without_coordinates_are_placed_by_postcode() {
+        let dir = tempfile::tempdir().unwrap();
+        let nspl = dir.path().join("nspl.csv");
+        std::fs::write(
+            &nspl,
+            "pcds,oseast1m,osnrth1m,lsoa11\nPL4 8AA,248710,54640,E01015106\n",
+        )
+        .unwrap();
+        let directory = read_postcode_directory(
+            &nspl,
+            &PostcodeColumns::default(),
+            true,
+            InputLimits::default(),
+        )
+        .unwrap();
+        let p = dir.path().join("force.csv");
+        std::fs::write(
+            &p,
+            "occurred_at,easting,northing,offence,lsoa,postcode\n\
+             2024-03-15 22:41,248100,54500,assault,E01000001,pl48aa\n\
+             2024-03-15 22:41,,,assault,E01000001, PL4 8AA\n\
+             2024-03-15 22:41,,,assault,E01000001,PL9 9ZZ\n",
+        )
+        .unwrap();
+        let m = EventCsvMapping {
+            x: "easting".into(),
+            y: "northing".into(),
+            crs: Crs::BritishNationalGrid,
+            time: "occurred_at".into(),
+            time_format: "%Y-%m-%d %H:%M".into(),
+            category: "offence".into(),
+            area_code: Some("lsoa".into()),
+            domestic_abuse: None,
+            alcohol: None,
+            weapon: None,
+            postcode: Some("postcode".into()),
+        };
+        let read = |lsoa_as_area_code| {
+            let lookup = PostcodeLookup {
+                directory: &directory,
+                lsoa_as_area_code,
+            };
+            read_event_csv(
+                std::slice::from_ref(&p),
+                &m,
+                &CategoryMapping::default(),
+                InputLimits::default(),
+                Some(lookup),
+            )
+            .unwrap()
+        };
+        let got = read(false);
+        assert_eq!((got.events.len(), got.placed_by_postcode), (2, 1));
+        let xy = |e: &Event| e.point.map(|p| (p.x(), p.y()));
+        assert_eq!(
+            xy(&got.events[0]),
+            Some((248_100.0, 54_500.0)),
+            "coordinates first"
+        );
+        assert_eq!(xy(&got.events[1]), Some((248_710.0, 54_640.0)));
+        assert_eq!(got.events[1].area_code.as_deref(), Some("E01000001"));
+        assert_eq!(
+            (got.rejects[0].line, got.rejects[0].reason.clone()),
+            (4, RejectReason::UnknownPostcode)
+        );
+        let got = read(true);
+        assert_eq!(got.placed_by_postcode, 2, "every postcode is looked up");
+        assert!(got
+            .events
+            .iter()
+            .all(|e| e.area_code.as_deref() == Some("E01015106")));
+        assert_eq!(xy(&got.events[0]), Some((248_100.0, 54_500.0)));
     }
 }

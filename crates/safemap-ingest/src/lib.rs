@@ -9,6 +9,7 @@
 //! | [`police_forces`] | the force and month of a police.uk file name, force slugs and names, the slug of a force area's name |
 //! | [`event_csv`] | [`read_event_csv`], [`EventCsvMapping`]: a force's own incident extract |
 //! | [`ed_istv`] | [`read_ed`], [`EdMapping`]: emergency department assault records (ISTV) |
+//! | [`postcodes`] | [`read_postcode_directory`], [`PostcodeDirectory`], [`PostcodeLookup`], [`Postcode`]: rows located by postcode through an ONSPD/NSPL file |
 //! | [`grid_ref`] | [`grid_ref::parse_grid_ref`]: OS grid references (`SX 47123 54321`) to easting/northing |
 //! | [`services`] | [`read_services`], [`ServiceRegister`], [`ServiceColumns`], [`ServicesRead`]: the service register (any kind, any encoding and delimiter) |
 //! | [`centroids`] | [`read_centroids`], [`CentroidColumns`], [`Centroids`]: a population-weighted-centroid table |
@@ -79,6 +80,7 @@ mod open;
 pub mod paths;
 pub mod police_forces;
 pub mod police_uk;
+pub mod postcodes;
 pub mod services;
 pub mod source;
 pub mod travel_costs;
@@ -96,6 +98,9 @@ pub use keyed_table::{read_keyed_values, Keyed, KeyedColumns, KeyedValues};
 pub use limits::InputLimits;
 pub use paths::expand_paths;
 pub use police_uk::{read_police_uk, POLICE_UK_COLUMNS};
+pub use postcodes::{
+    read_postcode_directory, Postcode, PostcodeColumns, PostcodeDirectory, PostcodeLookup,
+};
 pub use services::{read_services, ServiceColumns, ServiceRegister, ServicesRead};
 pub use source::{CategoryMapping, SourceRead};
 pub use travel_costs::{read_travel_costs, CostUnit, TravelCost, TravelCostColumns, TravelCosts};

@@ -95,7 +95,7 @@ fn read_file(
         });
         Ok(())
     })?;
-    FileEvents::new(path, events, rejects, read, cats)
+    FileEvents::new(path, events, rejects, read, cats, 0)
 }
 
 /// Fails unless `header` is exactly the 12 police.uk columns.

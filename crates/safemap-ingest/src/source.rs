@@ -31,6 +31,8 @@ pub struct SourceRead {
     pub crs: Crs,
     /// False for month-precision sources (data.police.uk, or a `time_format` with no time of day).
     pub has_timestamps: bool,
+    /// Events placed by their postcode (see [`crate::postcodes`]).
+    pub placed_by_postcode: u64,
 }
 
 /// Optional mapping from raw category values to analysis categories, from the study file.
@@ -144,16 +146,20 @@ pub(crate) struct FileEvents {
     pub(crate) read: u64,
     /// File-local category names; the events' `category` indexes this until the merge.
     pub(crate) categories: Vec<String>,
+    /// Events placed by their postcode.
+    pub(crate) placed_by_postcode: u64,
 }
 
 impl FileEvents {
-    /// Finishes a file: checks the category limit.
+    /// Finishes a file, of which `placed_by_postcode` events were placed by their postcode:
+    /// checks the category limit.
     pub(crate) fn new(
         path: &Path,
         events: Vec<Event>,
         rejects: Vec<Reject>,
         read: u64,
         categories: FileCategories<'_>,
+        placed_by_postcode: u64,
     ) -> Result<Self, IngestError> {
         if categories.overflow {
             return Err(IngestError::TooManyCategories {
@@ -166,6 +172,7 @@ impl FileEvents {
             rejects,
             read,
             categories: categories.names,
+            placed_by_postcode,
         })
     }
 }
@@ -218,6 +225,7 @@ where
         read: 0,
         crs,
         has_timestamps,
+        placed_by_postcode: 0,
     };
     for part in parts {
         let remap: Vec<u16> = part.categories.iter().map(|c| global[c.as_str()]).collect();
@@ -227,6 +235,7 @@ where
         }));
         out.rejects.extend(part.rejects);
         out.read += part.read;
+        out.placed_by_postcode += part.placed_by_postcode;
     }
     out.categories = categories;
     Ok(out)

@@ -61,6 +61,7 @@ fn force_mapping() -> EventCsvMapping {
         domestic_abuse: Some("domestic_abuse".into()),
         alcohol: None,
         weapon: None,
+        postcode: None,
     }
 }
 
@@ -218,6 +219,7 @@ fn quote_running_to_the_end_of_a_force_extract() {
         &force_mapping(),
         &CategoryMapping::default(),
         InputLimits::default(),
+        None,
     )
     .unwrap();
     // Lines 3-4 are one legitimate record (a note with a line break); line 6 opens a note
@@ -265,6 +267,7 @@ fn bad_timestamp_in_a_force_extract() {
         &force_mapping(),
         &CategoryMapping::default(),
         InputLimits::default(),
+        None,
     )
     .unwrap();
     assert_eq!(got.events.len(), 1);
@@ -288,6 +291,7 @@ fn bad_grid_reference_in_ed_records() {
         &EdMapping::default(),
         &CategoryMapping::default(),
         InputLimits::default(),
+        None,
     )
     .unwrap();
     assert_eq!(got.events.len(), 1);

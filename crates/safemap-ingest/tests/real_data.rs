@@ -405,6 +405,7 @@ fn stray_quotes_in_a_reader_that_allows_multi_line_fields() {
         domestic_abuse: None,
         alcohol: None,
         weapon: None,
+        postcode: None,
     };
     let read = |path: &Path| {
         read_event_csv(
@@ -412,6 +413,7 @@ fn stray_quotes_in_a_reader_that_allows_multi_line_fields() {
             &mapping,
             &CategoryMapping::default(),
             InputLimits::default(),
+            None,
         )
         .unwrap()
     };
@@ -446,7 +448,7 @@ fn gp_register(dialect: CsvDialect) -> ServiceRegister {
 fn nhs_gp_practices_in_cp1252_with_not_sign_delimiters() {
     let path = data_dir().join("services/nhs-choices-2019/GP.csv");
     let nhs = CsvDialect::new(Encoding::Cp1252, '¬').unwrap();
-    let got = read_services(&path, &gp_register(nhs), InputLimits::default()).unwrap();
+    let got = read_services(&path, &gp_register(nhs), InputLimits::default(), None).unwrap();
     // Every physical line after the header is one row (no field holds a quote or a line
     // break): read = loaded + rejected = that count.
     let bytes = std::fs::read(&path).unwrap();
@@ -490,6 +492,7 @@ fn nhs_gp_practices_in_cp1252_with_not_sign_delimiters() {
         &copy,
         &gp_register(CsvDialect::default()),
         InputLimits::default(),
+        None,
     )
     .unwrap();
     assert_eq!(utf8.services, got.services);

@@ -69,6 +69,21 @@ pub enum RejectReason {
     InvalidUtf8,
     /// An Ordnance Survey grid reference (e.g. `SX 47123 54321`) could not be read.
     BadGridReference,
+    /// The location is a postcode, but not one in shape (e.g. `PL4 8AA`).
+    NotAPostcode,
+    /// A well-formed postcode the study's postcode directory does not list.
+    UnknownPostcode,
+    /// A postcode the directory lists as terminated (no longer in use).
+    TerminatedPostcode {
+        /// When it was terminated, as the directory writes it (`YYYYMM`).
+        terminated: String,
+    },
+    /// A postcode the directory lists without a grid reference.
+    PostcodeWithoutLocation,
+    /// The row is located only by a postcode, but the study names no postcode directory.
+    NoPostcodeDirectory,
+    /// A postcode appears twice in the postcode directory (the first row keeps it).
+    DuplicatePostcode,
 }
 
 impl fmt::Display for RejectReason {
@@ -120,6 +135,24 @@ impl fmt::Display for RejectReason {
             RejectReason::BadGridReference => f.write_str(
                 "bad OS grid reference (expected two letters then 4, 6, 8 or 10 digits, e.g. SX 47123 54321)",
             ),
+            RejectReason::NotAPostcode => {
+                f.write_str("not a postcode (expected a UK postcode such as PL4 8AA)")
+            }
+            RejectReason::UnknownPostcode => {
+                f.write_str("unknown postcode (not in the postcode directory)")
+            }
+            RejectReason::TerminatedPostcode { terminated } => {
+                write!(f, "terminated postcode (terminated {terminated})")
+            }
+            RejectReason::PostcodeWithoutLocation => {
+                f.write_str("postcode without a grid reference in the postcode directory")
+            }
+            RejectReason::NoPostcodeDirectory => f.write_str(
+                "located only by a postcode, but the study has no [postcodes] directory",
+            ),
+            RejectReason::DuplicatePostcode => {
+                f.write_str("duplicate postcode (an earlier row has it)")
+            }
         }
     }
 }

@@ -9,8 +9,8 @@
 //!
 //! One file per section, each with its type and its checks: `study.rs`, `boundaries.rs`,
 //! `keyed.rs` (`[population]`, `[deprivation]`, a measure's table), `vintage.rs`
-//! (`[[vintage_lookup]]`), `neighbourhoods.rs`, `source.rs`,
-//! `services.rs`, `measure.rs`, `weights.rs`, `analysis.rs`, `grid.rs`, `density.rs`,
+//! (`[[vintage_lookup]]`), `neighbourhoods.rs`, `source.rs`, `services.rs`, `postcodes.rs`,
+//! `measure.rs`, `weights.rs`, `analysis.rs`, `grid.rs`, `density.rs`,
 //! `evaluation.rs`, `time.rs` (`[time]`, `[[emerging]]`, `[[change]]`), `access.rs` (`[access]`), `need.rs` (`[need]`, `[gap]`), `sites.rs`
 //! (`[sites]`, `[priority]`), `ed_vs_police.rs`, `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds
 //! [`ConfigError`]. This file loads the study
@@ -30,6 +30,7 @@ mod limits;
 mod measure;
 mod need;
 mod neighbourhoods;
+mod postcodes;
 mod serve;
 mod services;
 mod sites;
@@ -59,6 +60,7 @@ pub use limits::LimitsSection;
 pub use measure::{MeasureKind, MeasureSection};
 pub use need::{ComponentSection, GapSection, NeedSection};
 pub use neighbourhoods::{MembershipLookup, NeighbourhoodsSection};
+pub use postcodes::PostcodesSection;
 pub use serve::ServeSection;
 pub use services::ServicesSection;
 pub use sites::{PrioritySection, SitesSection};
@@ -102,6 +104,8 @@ pub struct Study {
     pub sources: Vec<SourceSection>,
     /// The service register.
     pub services: Option<ServicesSection>,
+    /// The postcode directory placing rows located by postcode.
+    pub postcodes: Option<PostcodesSection>,
     /// Area-level values that arrive already aggregated (`[[measure]]` tables).
     #[serde(rename = "measure", default)]
     pub measures: Vec<MeasureSection>,
@@ -256,6 +260,7 @@ impl Study {
         time::check(self)?;
         evaluation::check(self)?;
         services::check(self)?;
+        postcodes::check(self)?;
         if let Some(a) = &self.access {
             a.check(self)?;
         }

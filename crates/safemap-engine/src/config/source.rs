@@ -25,6 +25,8 @@ pub enum JoinMode {
     Spatial,
     /// The row's own area code (e.g. police.uk `LSOA code`).
     Code,
+    /// The LSOA code the `[postcodes]` directory gives the row's postcode, joined as a code.
+    PostcodeLsoa,
 }
 
 /// Rule for points exactly on a boundary (see `safemap_geo::EdgeRule`).

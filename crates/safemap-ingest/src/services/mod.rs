@@ -12,6 +12,7 @@ pub use register::{ServiceColumns, ServiceRegister};
 use crate::coords::check_coord;
 use crate::csv_records::MAX_RECORD_LINES;
 use crate::open::CsvInput;
+use crate::postcodes::{locate, PostcodeDirectory, PostcodeLookup};
 use crate::source::Problem;
 use crate::values::{number, yes_no};
 use crate::{IngestError, InputLimits};
@@ -34,16 +35,20 @@ pub struct ServicesRead {
     pub rejects: Vec<Reject>,
     /// Data rows read (header excluded).
     pub read: u64,
-    /// CRS of the service points.
+    /// CRS of the coordinate columns (points placed by postcode are British National Grid).
     pub crs: Crs,
+    /// Services placed by their postcode.
+    pub placed_by_postcode: u64,
 }
 
 /// Reads a service register written in `register.dialect`, through `register`'s columns.
 ///
 /// Per row, in this order (the first problem found rejects the row):
 ///
-/// - the location is checked as the crate docs describe; a service needs one, so both
-///   fields empty is `NoCoordinates`;
+/// - the location is checked as the crate docs describe; with a `postcode` column, a row
+///   without coordinates is placed by its postcode through `postcodes` (see
+///   [`crate::postcodes`] for its rejects); a service needs a location, so a row with none
+///   is `NoCoordinates`;
 /// - an empty `name`, or an empty `id` when the file has an id column, is `MissingValue`;
 /// - `kind` is read with [`ServiceKind`]'s `FromStr` (case-insensitive, spaces and hyphens
 ///   for `_`): empty is `MissingValue`, a value that is not a slug then is `InvalidValue`.
@@ -70,21 +75,31 @@ pub fn read_services(
     path: &Path,
     register: &ServiceRegister,
     limits: InputLimits,
+    postcodes: Option<&PostcodeDirectory>,
 ) -> Result<ServicesRead, IngestError> {
     let input = CsvInput::open_with(path, MAX_RECORD_LINES, limits, register.dialect)?;
     let l = register.layout(&input, path)?;
     let mut services = Vec::new();
     let mut rejects = Vec::new();
     let mut ids = HashSet::new();
+    let lookup = postcodes.map(|directory| PostcodeLookup {
+        directory,
+        lsoa_as_area_code: false,
+    });
+    let mut placed_by_postcode = 0;
     let read = input.for_each_row(&mut rejects, |rec, line| {
-        let point = check_coord(
-            l.x.text(rec)?,
-            l.y.text(rec)?,
-            (&l.x.name, &l.y.name),
-            l.crs,
-        )?
-        .ok_or_else(|| Problem {
-            column: Some(format!("{}, {}", l.x.name, l.y.name)),
+        let point = match &l.xy {
+            Some((x, y)) => check_coord(x.text(rec)?, y.text(rec)?, (&x.name, &y.name), l.crs)?,
+            None => None,
+        };
+        let postcode = l
+            .postcode
+            .as_ref()
+            .map(|c| c.text(rec).map(|text| (text, c.name.as_str())))
+            .transpose()?;
+        let located = locate(point, postcode, lookup)?;
+        let point = located.point.ok_or_else(|| Problem {
+            column: Some(l.location_columns()),
             value: String::new(),
             reason: RejectReason::NoCoordinates,
         })?;
@@ -123,6 +138,7 @@ pub fn read_services(
             let column = l.id.as_ref().map_or("", |c| c.name.as_str());
             return Err(Problem::at(column, &id, RejectReason::DuplicateId));
         }
+        placed_by_postcode += u64::from(located.by_postcode);
         services.push(Service {
             id,
             name: name.to_string(),
@@ -142,6 +158,7 @@ pub fn read_services(
         rejects,
         read,
         crs: l.crs,
+        placed_by_postcode,
     })
 }
 

@@ -21,6 +21,7 @@ use std::path::Path;
 /// | `id`, `tier`, `capacity`, `opening_hours` | the column of that name if the header has one, else none |
 /// | `x`, `y`, `crs` | columns `x` and `y`, British National Grid (`EPSG:27700`) |
 /// | `latitude`, `longitude` | unused: give both instead of `x`, `y`, `crs` for WGS84 |
+/// | `postcode` | none; when given, rows without coordinates are placed by their postcode ([`crate::postcodes`]), and a register with only a postcode needs no coordinate columns |
 ///
 /// A column the mapping names must be in the header (a typo is an error, never a silently
 /// empty field).
@@ -58,6 +59,8 @@ pub struct ServiceColumns {
     pub latitude: Option<String>,
     /// Longitude column (WGS84), with `latitude`.
     pub longitude: Option<String>,
+    /// Postcode column, used when the coordinates are empty.
+    pub postcode: Option<String>,
 }
 
 /// Everything the service reader needs to know about a register file: its columns, the
@@ -123,9 +126,22 @@ pub(super) struct Layout {
     pub(super) capacity: Option<Col>,
     pub(super) opening_hours: Option<Col>,
     pub(super) confidential: Given<bool>,
-    pub(super) x: Col,
-    pub(super) y: Col,
+    /// The x and y columns; `None` for a register located by postcode only.
+    pub(super) xy: Option<(Col, Col)>,
     pub(super) crs: Crs,
+    pub(super) postcode: Option<Col>,
+}
+
+impl Layout {
+    /// The location columns, as a reject for a row with none names them.
+    pub(super) fn location_columns(&self) -> String {
+        let mut names: Vec<&str> = Vec::new();
+        if let Some((x, y)) = &self.xy {
+            names.extend([x.name.as_str(), y.name.as_str()]);
+        }
+        names.extend(self.postcode.as_ref().map(|c| c.name.as_str()));
+        names.join(", ")
+    }
 }
 
 impl ServiceRegister {
@@ -174,15 +190,30 @@ impl ServiceRegister {
             (Some(v), None) => Given::Fixed(v),
             (None, _) => Given::Column(required(&c.confidential, "confidential")?),
         };
-        let (x, y, crs) = match (&c.latitude, &c.longitude) {
+        let postcode = c
+            .postcode
+            .as_ref()
+            .map(|_| required(&c.postcode, "postcode"))
+            .transpose()?;
+        let coordinates_named = [&c.x, &c.y, &c.latitude, &c.longitude]
+            .iter()
+            .any(|n| n.is_some())
+            || c.crs.is_some();
+        let (xy, crs) = match (&c.latitude, &c.longitude) {
+            // Located by postcode, and by x/y only where the header has both.
+            (None, None) if postcode.is_some() && !coordinates_named => (
+                optional(&None, "x")?.zip(optional(&None, "y")?),
+                Crs::BritishNationalGrid,
+            ),
             (None, None) => (
-                required(&c.x, "x")?,
-                required(&c.y, "y")?,
+                Some((required(&c.x, "x")?, required(&c.y, "y")?)),
                 c.crs.unwrap_or(Crs::BritishNationalGrid),
             ),
             (Some(_), Some(_)) if c.x.is_none() && c.y.is_none() && c.crs.is_none() => (
-                required(&c.longitude, "longitude")?,
-                required(&c.latitude, "latitude")?,
+                Some((
+                    required(&c.longitude, "longitude")?,
+                    required(&c.latitude, "latitude")?,
+                )),
                 Crs::Wgs84,
             ),
             (Some(_), Some(_)) => {
@@ -205,9 +236,9 @@ impl ServiceRegister {
             capacity: optional(&c.capacity, "capacity")?,
             opening_hours: optional(&c.opening_hours, "opening_hours")?,
             confidential,
-            x,
-            y,
+            xy,
             crs,
+            postcode,
         })
     }
 }

@@ -30,7 +30,13 @@ fn reads_the_default_layout() {
           ,family_hub,2,247000,55000,,no\n\
           Drop in,drop-in,quaternary,247000,55000,,no\n",
     );
-    let got = read_services(&p, &ServiceRegister::default(), InputLimits::default()).unwrap();
+    let got = read_services(
+        &p,
+        &ServiceRegister::default(),
+        InputLimits::default(),
+        None,
+    )
+    .unwrap();
     assert_eq!((got.read, got.services.len(), got.rejects.len()), (8, 3, 5));
     let [hub, refuge, crown] = &got.services[..] else {
         panic!("{:?}", got.services)
@@ -106,7 +112,7 @@ fn a_cp1252_not_sign_register_with_fixed_kind_and_ids() {
           J82217\xacNo Location\xacSouthampton\xac\xac\r\n\
           \xacNo Id\xacLeeds\xac53.8\xac-1.5\r\n",
     );
-    let got = read_services(&p, &nhs_register(), InputLimits::default()).unwrap();
+    let got = read_services(&p, &nhs_register(), InputLimits::default(), None).unwrap();
     assert_eq!((got.read, got.services.len()), (5, 2));
     assert_eq!(got.crs, Crs::Wgs84);
     let s = &got.services[0];
@@ -135,7 +141,7 @@ fn a_cp1252_not_sign_register_with_fixed_kind_and_ids() {
         dialect: CsvDialect::default(),
         ..nhs_register()
     };
-    let err = read_services(&p, &plain, InputLimits::default()).unwrap_err();
+    let err = read_services(&p, &plain, InputLimits::default(), None).unwrap_err();
     let IngestError::MissingColumn { available, .. } = &err else {
         panic!("{err}")
     };
@@ -162,7 +168,7 @@ fn a_utf8_register_with_a_multi_byte_delimiter_and_quotes() {
         dialect: CsvDialect::new(Encoding::Utf8, '¬').unwrap(),
         ..ServiceRegister::default()
     };
-    let got = read_services(&p, &register, InputLimits::default()).unwrap();
+    let got = read_services(&p, &register, InputLimits::default(), None).unwrap();
     assert_eq!(got.read, 3, "the quoted line break is one row");
     let names: Vec<_> = got.services.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["Hub ¬ North", "Two\nlines"]);
@@ -185,14 +191,14 @@ fn a_fixed_kind_does_not_free_a_refuge_and_a_fixed_flag_marks_all() {
         confidential: Some(false),
         ..ServiceRegister::default()
     };
-    let got = read_services(&p, &refuges, InputLimits::default()).unwrap();
+    let got = read_services(&p, &refuges, InputLimits::default(), None).unwrap();
     assert!(got.services[0].confidential);
     let secret = ServiceRegister {
         kind: Some(ServiceKind::new("safe_house").unwrap()),
         confidential: Some(true),
         ..ServiceRegister::default()
     };
-    let got = read_services(&p, &secret, InputLimits::default()).unwrap();
+    let got = read_services(&p, &secret, InputLimits::default(), None).unwrap();
     assert!(got.services[0].confidential);
 }
 
@@ -205,7 +211,7 @@ fn mapping_errors_name_what_to_fix() {
         b"name,kind,x,y,lat,lon,confidential\nA,hub,1,2,50,-4,no\n",
     );
     let read = |r: ServiceRegister| {
-        read_services(&p, &r, InputLimits::default())
+        read_services(&p, &r, InputLimits::default(), None)
             .unwrap_err()
             .to_string()
     };
@@ -256,9 +262,14 @@ fn mapping_errors_name_what_to_fix() {
     assert!(read(typo).contains("column \"Tier\" is not in the header"));
     // No confidential column and no fixed value: the register must say.
     let p2 = write(&dir, "n.csv", b"name,kind,x,y\nA,hub,248000,56000\n");
-    let err = read_services(&p2, &ServiceRegister::default(), InputLimits::default())
-        .unwrap_err()
-        .to_string();
+    let err = read_services(
+        &p2,
+        &ServiceRegister::default(),
+        InputLimits::default(),
+        None,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(
         err.contains("column \"confidential\" is not in the header"),
         "{err}"
