@@ -1,5 +1,6 @@
 //! Real UK geographies: a study on 2021 LSOAs with a population table on 2011 LSOAs
 //! converted through ONS's lookup, and a ward study aggregated from its LSOAs.
+#![allow(clippy::unwrap_used)] // fixture helpers: a failed unwrap is a failed test
 
 mod common;
 use common::*;
@@ -125,19 +126,28 @@ fn lsoa21_study_converts_the_2011_population_and_attaches_iod2025() {
     );
 }
 
-#[test]
-fn a_table_of_another_vintage_without_a_lookup_is_refused_naming_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("tests/studies/plymouth-lsoa21.toml")).unwrap();
-    let cut = text.find("[[vintage_lookup]]").unwrap();
-    let end = text.find("[[source]]").unwrap();
-    let study = dir.path().join("s.toml");
-    let text = format!("{}{}", &text[..cut], &text[end..]).replace(
+/// `tests/studies/{name}` edited by `edit`, written into `dir` with the shared data's paths
+/// made absolute.
+fn study_variant(dir: &std::path::Path, name: &str, edit: impl Fn(&str) -> String) -> String {
+    let text = std::fs::read_to_string(root().join("tests/studies").join(name)).unwrap();
+    let text = edit(&text).replace(
         "../../../shared",
         &root().join("../shared").display().to_string(),
     );
+    let study = dir.join("study.toml");
     std::fs::write(&study, text).unwrap();
-    let out = safemap(&["validate", study.to_str().unwrap()], &[]);
+    study.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_table_of_another_vintage_without_a_lookup_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = study_variant(dir.path(), "plymouth-lsoa21.toml", |text| {
+        let cut = text.find("[[vintage_lookup]]").unwrap();
+        let end = text.find("[[source]]").unwrap();
+        format!("{}{}", &text[..cut], &text[end..])
+    });
+    let out = safemap(&["validate", &study], &[]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("population.vintage"), "{err}");
@@ -260,4 +270,63 @@ fn ward_study_has_rates_and_hotspots_for_every_ward_and_counts_that_sum_its_lsoa
         stdout.contains("reported by ward: 20 wards from 164 small areas (best fit"),
         "{stdout}"
     );
+}
+
+#[test]
+fn a_source_can_be_per_an_age_band_converted_from_2011() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let study = study_variant(dir.path(), "plymouth-lsoa21.toml", |text| {
+        text.replace(
+            "[[source]]",
+            "[[denominator]]\nname = \"youth\"\nlabel = \"residents aged 10-17\"\npath = \"../../../shared/data/population/population19_lsoa11.csv\"\ncode_column = \"lsoa11_code\"\nage_band = \"10-17\"\nvintage = \"lsoa11\"\n\n[[source]]",
+        )
+        .replace("join = \"spatial\"", "join = \"spatial\"\ndenominator = \"youth\"\nrate_per = 100000")
+    });
+    safemap_ok(&["run", &study, "--out", out.to_str().unwrap()], &[], 0);
+    // The band, summed from the single-year columns of the 2011 table, read independently.
+    let youth11: BTreeMap<String, f64> = read_csv(&data("population/population19_lsoa11.csv"))
+        .into_iter()
+        .map(|r| {
+            let band: f64 = (10..=17)
+                .map(|a| r[&a.to_string()].parse::<f64>().unwrap())
+                .sum();
+            (r["lsoa11_code"].clone(), band)
+        })
+        .collect();
+    let lookup = plymouth_lookup();
+    let areas = read_csv(&out.join("areas.csv"));
+    let youth: BTreeMap<&str, f64> = areas
+        .iter()
+        .map(|a| (a["code"].as_str(), a["denominator_youth"].parse().unwrap()))
+        .collect();
+    for (old, change, new) in &lookup {
+        if change == "U" {
+            assert_eq!(youth[new.as_str()], youth11[old], "{new}");
+        }
+    }
+    let sources: BTreeSet<&str> = lookup.iter().map(|r| r.0.as_str()).collect();
+    let total: f64 = sources.iter().map(|c| youth11[*c]).sum();
+    assert_eq!(
+        youth.values().sum::<f64>(),
+        total,
+        "the band's total is conserved"
+    );
+    // The rate is per 100,000 of the band, not per 1,000 residents.
+    for a in &areas {
+        let count: f64 = a["police_all_count"].parse().unwrap();
+        let rate: f64 = a["police_all_rate"].parse().unwrap();
+        let want = count / youth[a["code"].as_str()] * 100_000.0;
+        assert!(
+            (rate - want).abs() <= 1e-9 * want.max(1.0),
+            "{}: {rate} vs {want}",
+            a["code"]
+        );
+    }
+    let m = manifest(&out);
+    let rate = &m["sources"][0]["rate"];
+    assert_eq!(rate["denominator"], "youth");
+    assert_eq!(rate["column"], "denominator_youth");
+    assert_eq!(rate["label"], "per 100,000 residents aged 10-17");
+    assert_eq!(m["areas"]["denominators"][0]["name"], "youth");
 }

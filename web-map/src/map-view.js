@@ -108,6 +108,12 @@ export function setValues(map, sourceLayer, areas) {
   stateIds.set(map, ids);
 }
 
+/** What the selected source's rates are per: the catalogue's words (`per 100,000 residents aged 10-17`), else per the run's rate base. */
+export function rateLabel(catalogue, state, ctx) {
+  const s = (catalogue.sources || []).find((x) => x.name === state.source);
+  return (s && s.rate_label) || `per ${ctx.ratePer || '1,000'}`;
+}
+
 function windowLabel(source, state) {
   if (!state.window || state.window === 'all') return 'All hours';
   if (state.window === 'custom') {
@@ -199,7 +205,7 @@ export function applyLayer(map, state, ctx) {
     map.setPaintProperty('areas-fill', 'fill-color', valueColor(measure, spec.thresholds, spec.colors));
     map.setPaintProperty('areas-fill', 'fill-opacity', 0.9);
     legend = {
-      title: VALUE_LAYERS[measure] + (measure === 'rate' || measure === 'eb_rate' ? ` per ${ctx.ratePer || '1,000'}` : ''),
+      title: VALUE_LAYERS[measure] + (measure === 'rate' || measure === 'eb_rate' ? ` ${rateLabel(catalogue, state, ctx)}` : ''),
       subtitle: describeFilter(catalogue, state),
       items: spec.items,
       notes: [...spec.notes, ...publicNote],

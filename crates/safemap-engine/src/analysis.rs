@@ -146,7 +146,7 @@ pub(crate) fn run_one(
     for (row, &i) in keep.iter().enumerate() {
         analysed[i] = Some(row);
     }
-    let per = study.study.rate_per;
+    let per = study.analysis_rate_base(section).per;
     let eb_params = EbParams::new().clamp_negative_prior(section.clamp_negative_prior);
     let as_given = section.measure.as_ref().is_some_and(|m| {
         study
@@ -295,9 +295,9 @@ fn inputs<'a>(
     sources: &'a [SourceResult],
 ) -> Result<(Vec<f64>, Vec<f64>, WithData<'a>), String> {
     let populations: Vec<f64> = areas
-        .areas
-        .iter()
-        .map(|a| a.population.unwrap_or(f64::NAN))
+        .denominator(&study.analysis_rate_base(section))
+        .into_iter()
+        .map(|p| p.unwrap_or(f64::NAN))
         .collect();
     if let Some(name) = &section.measure {
         let m = study

@@ -1,14 +1,14 @@
 //! The study's areas: boundaries reprojected to British National Grid, indexed for the
 //! join, with their population and deprivation.
 
-use crate::config::{KeyedSection, MeasureKind, Study};
+use crate::config::{DenominatorSection, KeyedSection, MeasureKind, RateBase, Study};
 use crate::error::EngineError;
 use crate::vintage::{convert_table, ConversionSummary, Rule};
 use rayon::prelude::*;
 use safemap_geo::reproject::{multipolygon_to_bng, multipolygon_to_wgs84};
 use safemap_geo::AreaIndex;
 use safemap_ingest::boundaries::{read_boundaries, BoundaryMapping, InvalidArea};
-use safemap_ingest::keyed_table::{read_keyed_values, KeyedColumns};
+use safemap_ingest::keyed_table::read_keyed_sum;
 use safemap_types::{AreaId, Crs, Reject};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -76,6 +76,19 @@ pub struct AreaTable {
     pub measures: Vec<Vec<Option<f64>>>,
     /// Tables converted from another boundary vintage, in study order.
     pub conversions: Vec<ConversionSummary>,
+    /// The `[[denominator]]` tables, in study order.
+    pub denominators: Vec<Denominator>,
+}
+
+/// A `[[denominator]]`'s value per area.
+#[derive(Debug, Clone)]
+pub struct Denominator {
+    /// Its name.
+    pub name: String,
+    /// Value per area, in area order.
+    pub values: Vec<Option<f64>>,
+    /// How its table was read.
+    pub summary: KeyedSummary,
 }
 
 impl AreaTable {
@@ -136,13 +149,23 @@ impl AreaTable {
             .map(|(i, a)| (a.code.clone(), AreaId(i as u32)))
             .collect();
         let mut tables = KeyedTables::new(study, &by_code);
-        let population = tables.attach(&study.population, "population", Rule::Extensive)?;
+        let population = tables.attach(study.population.as_ref(), "population", Rule::Extensive)?;
         if let Some((values, _)) = &population {
             for (a, v) in areas.iter_mut().zip(values) {
                 a.population = *v;
             }
         }
-        let deprivation = tables.attach(&study.deprivation, "deprivation", Rule::Intensive)?;
+        let mut denominators = Vec::with_capacity(study.denominators.len());
+        for d in &study.denominators {
+            let (values, summary) = tables.attach_denominator(d)?;
+            denominators.push(Denominator {
+                name: d.name.clone(),
+                values,
+                summary,
+            });
+        }
+        let deprivation =
+            tables.attach(study.deprivation.as_ref(), "deprivation", Rule::Intensive)?;
         if let Some((values, _)) = &deprivation {
             for (a, v) in areas.iter_mut().zip(values) {
                 a.deprivation = *v;
@@ -160,7 +183,7 @@ impl AreaTable {
                     };
                     let role = format!("measure {}", m.name);
                     tables
-                        .attach(&Some(table.clone()), &role, rule)?
+                        .attach(Some(table), &role, rule)?
                         .map(|(values, _)| values)
                         .unwrap_or_default()
                 }
@@ -185,6 +208,7 @@ impl AreaTable {
             rejects,
             measures,
             conversions,
+            denominators,
         })
     }
 
@@ -215,6 +239,19 @@ impl AreaTable {
             rejects: Vec::new(),
             measures: Vec::new(),
             conversions: Vec::new(),
+            denominators: Vec::new(),
+        }
+    }
+
+    /// The population of each area a rate of `base` is per, in area order.
+    pub fn denominator(&self, base: &RateBase<'_>) -> Vec<Option<f64>> {
+        match base.denominator {
+            None => self.populations(),
+            Some(d) => self
+                .denominators
+                .iter()
+                .find(|x| x.name == d.name)
+                .map_or_else(|| vec![None; self.areas.len()], |x| x.values.clone()),
         }
     }
 
@@ -264,21 +301,46 @@ impl<'s> KeyedTables<'s> {
     /// order) and the table's summary.
     fn attach(
         &mut self,
-        section: &Option<KeyedSection>,
+        section: Option<&KeyedSection>,
         role: &str,
         rule: Rule,
-    ) -> Result<Option<(Vec<Option<f64>>, KeyedSummary)>, EngineError> {
+    ) -> Result<Option<Attached>, EngineError> {
         let Some(section) = section else {
             return Ok(None);
         };
-        let study = self.study;
-        let cols = KeyedColumns {
-            code_column: section.code_column.clone(),
-            value_column: section.value_column.clone(),
+        let table = TableSpec {
+            path: &section.path,
+            code_column: &section.code_column,
+            value_columns: &[section.value_column.as_str()],
+            vintage: section.vintage.as_deref(),
         };
-        let table = read_keyed_values(
-            &study.resolve(&section.path),
-            &cols,
+        self.attach_table(&table, role, rule).map(Some)
+    }
+
+    /// Reads a `[[denominator]]`, converted to the study's areas.
+    fn attach_denominator(&mut self, d: &DenominatorSection) -> Result<Attached, EngineError> {
+        let columns = d.value_columns();
+        let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+        let table = TableSpec {
+            path: &d.path,
+            code_column: &d.code_column,
+            value_columns: &columns,
+            vintage: d.vintage.as_deref(),
+        };
+        self.attach_table(&table, &format!("denominator {}", d.name), Rule::Extensive)
+    }
+
+    fn attach_table(
+        &mut self,
+        section: &TableSpec<'_>,
+        role: &str,
+        rule: Rule,
+    ) -> Result<Attached, EngineError> {
+        let study = self.study;
+        let table = read_keyed_sum(
+            &study.resolve(section.path),
+            section.code_column,
+            section.value_columns,
             study.limits.input_limits(),
         )
         .map_err(|source| EngineError::ingest(role, source))?;
@@ -290,10 +352,9 @@ impl<'s> KeyedTables<'s> {
         };
         let vintage = section
             .vintage
-            .as_deref()
             .filter(|v| Some(*v) != study.boundaries.vintage.as_deref());
         if role == "population" {
-            self.population = Some((section.vintage.clone(), table.values.clone()));
+            self.population = Some((section.vintage.map(String::from), table.values.clone()));
         }
         let values = match vintage {
             None => table.values,
@@ -335,6 +396,18 @@ impl<'s> KeyedTables<'s> {
         }
         self.rejects
             .extend(table.rejects.into_iter().map(|r| (role.to_string(), r)));
-        Ok(Some((out, summary)))
+        Ok((out, summary))
     }
+}
+
+/// A table's value per area (in area order) and how it was read.
+type Attached = (Vec<Option<f64>>, KeyedSummary);
+
+/// Where a keyed table's values are.
+struct TableSpec<'a> {
+    path: &'a std::path::Path,
+    code_column: &'a str,
+    /// Summed when more than one (an age band).
+    value_columns: &'a [&'a str],
+    vintage: Option<&'a str>,
 }

@@ -15,7 +15,7 @@
 //! [`safemap_geo::best_fit`]). Without neighbourhood polygons, each is the union of its
 //! small areas.
 
-use crate::areas::{AreaRecord, AreaTable};
+use crate::areas::{AreaRecord, AreaTable, Denominator};
 use crate::assign::Fate;
 use crate::config::{BoundariesSection, NeighbourhoodsSection, SourceSection, Study};
 use crate::coverage;
@@ -69,7 +69,12 @@ pub fn lift(study: &Study, prepared: Prepared) -> Result<(Prepared, SmallAreas),
         steps,
         postcodes,
     } = prepared;
-    let (mut level, parent, membership, by_nearest) = build_level(study, section, &small)?;
+    let Level {
+        table: mut level,
+        parent,
+        membership,
+        by_nearest,
+    } = build_level(study, section, &small)?;
     aggregate_denominators(study, &small, &parent, &mut level);
     let params = RateParams::new(study.study.rate_per, study.study.confidence)?;
     let populations = small.populations();
@@ -150,12 +155,24 @@ fn small_area_counts(
     })
 }
 
+/// The neighbourhoods and how the small areas were placed in them.
+struct Level {
+    /// Polygons, codes, names (no denominators yet).
+    table: AreaTable,
+    /// Each small area's neighbourhood.
+    parent: Vec<AreaId>,
+    /// `lookup` or `best fit`.
+    membership: &'static str,
+    /// Small areas placed in the nearest neighbourhood.
+    by_nearest: Vec<String>,
+}
+
 /// The neighbourhoods' table (polygons, codes, names) and each small area's neighbourhood.
 fn build_level(
     study: &Study,
     section: &NeighbourhoodsSection,
     small: &AreaTable,
-) -> Result<(AreaTable, Vec<AreaId>, &'static str, Vec<String>), EngineError> {
+) -> Result<Level, EngineError> {
     let err = |message: String| EngineError::Geography {
         table: "neighbourhoods".into(),
         message,
@@ -196,43 +213,41 @@ fn build_level(
         None => dissolve(
             small,
             lookup.as_ref().expect("checked: a lookup without polygons"),
-        )?,
+        ),
     };
     let mut by_nearest = Vec::new();
-    let parent: Vec<AreaId> = match &lookup {
-        Some(by_area) => {
-            let mut missing = Vec::new();
-            let parent = small
-                .areas
-                .iter()
-                .map(|a| {
-                    let id = by_area
-                        .get(&a.code)
-                        .and_then(|(code, _)| level.by_code.get(code).copied());
-                    if id.is_none() {
-                        missing.push(a.code.clone());
-                    }
-                    id.unwrap_or(AreaId(0))
-                })
-                .collect();
-            if !missing.is_empty() {
-                return Err(err(format!(
+    let parent: Vec<AreaId> = if let Some(by_area) = &lookup {
+        let mut missing = Vec::new();
+        let parent = small
+            .areas
+            .iter()
+            .map(|a| {
+                let id = by_area
+                    .get(&a.code)
+                    .and_then(|(code, _)| level.by_code.get(code).copied());
+                if id.is_none() {
+                    missing.push(a.code.clone());
+                }
+                id.unwrap_or(AreaId(0))
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(err(format!(
                     "{} small areas are in no neighbourhood of the lookup (or their neighbourhood is not in the neighbourhood file), e.g. {}; every small area must belong to one so no event is lost",
                     missing.len(),
                     missing.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
                 )));
-            }
-            parent
         }
-        None => {
-            let small_polys: Vec<MultiPolygon<f64>> =
-                small.areas.iter().map(|a| a.geometry.clone()).collect();
-            let large: Vec<MultiPolygon<f64>> =
-                level.areas.iter().map(|a| a.geometry.clone()).collect();
-            let fits = best_fit(&small_polys, &large, &level.index);
-            let mut parent = Vec::with_capacity(fits.len());
-            for (a, fit) in small.areas.iter().zip(fits) {
-                match fit {
+        parent
+    } else {
+        let small_polys: Vec<MultiPolygon<f64>> =
+            small.areas.iter().map(|a| a.geometry.clone()).collect();
+        let large: Vec<MultiPolygon<f64>> =
+            level.areas.iter().map(|a| a.geometry.clone()).collect();
+        let fits = best_fit(&small_polys, &large, &level.index);
+        let mut parent = Vec::with_capacity(fits.len());
+        for (a, fit) in small.areas.iter().zip(fits) {
+            match fit {
                     Fit::Within(i) => parent.push(AreaId(i as u32)),
                     Fit::Nearest(i) => {
                         by_nearest.push(a.code.clone());
@@ -245,23 +260,24 @@ fn build_level(
                         )))
                     }
                 }
-            }
-            parent
         }
+        parent
     };
     let membership = if lookup.is_some() {
         "lookup"
     } else {
         "best fit"
     };
-    Ok((level, parent, membership, by_nearest))
+    Ok(Level {
+        table: level,
+        parent,
+        membership,
+        by_nearest,
+    })
 }
 
 /// Neighbourhood polygons as the union of their small areas, in order of first appearance.
-fn dissolve(
-    small: &AreaTable,
-    lookup: &HashMap<String, (String, String)>,
-) -> Result<AreaTable, EngineError> {
+fn dissolve(small: &AreaTable, lookup: &HashMap<String, (String, String)>) -> AreaTable {
     let mut order: Vec<(String, String)> = Vec::new();
     let mut members: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, a) in small.areas.iter().enumerate() {
@@ -300,7 +316,7 @@ fn dissolve(
             }
         })
         .collect();
-    Ok(AreaTable::from_records(records, small))
+    AreaTable::from_records(records, small)
 }
 
 /// Population (a sum), deprivation and measures of each neighbourhood from its small areas.
@@ -350,7 +366,16 @@ fn aggregate_denominators(
                 .collect()
         })
         .collect();
-    level.population = small.population.clone();
-    level.deprivation = small.deprivation.clone();
+    level.denominators = small
+        .denominators
+        .iter()
+        .map(|d| Denominator {
+            name: d.name.clone(),
+            values: members.iter().map(|m| sum(&|i| d.values[i], m)).collect(),
+            summary: d.summary.clone(),
+        })
+        .collect();
+    level.population.clone_from(&small.population);
+    level.deprivation.clone_from(&small.deprivation);
     level.known_other_codes.clear();
 }

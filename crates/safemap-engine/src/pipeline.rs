@@ -175,8 +175,6 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         mut steps,
         ..
     } = prepared;
-    let params = RateParams::new(study.study.rate_per, study.study.confidence)?;
-    let populations = areas.populations();
     let coverages = steps.run("Working out coverage", || {
         sources
             .iter()
@@ -196,13 +194,14 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             .zip(&study.sources)
             .map(|(((loaded, assignment), coverage), section)| {
                 let keep_points = study.uses_points(&section.name);
+                let base = study.source_rate_base(&section.name);
                 source_result(
                     loaded,
                     assignment,
                     coverage,
                     section,
-                    &populations,
-                    params,
+                    &areas.denominator(&base),
+                    RateParams::new(base.per, study.study.confidence)?,
                     keep_points,
                 )
             })
@@ -473,6 +472,9 @@ fn input_checksums(study: &Study, results: &StudyResults) -> Result<Vec<InputFil
         if let Some(s) = s {
             files.push((role.to_string(), s.path.clone()));
         }
+    }
+    for d in &areas.denominators {
+        files.push((format!("denominator {}", d.name), d.summary.path.clone()));
     }
     if let Some(s) = &study.services {
         files.push(("services".to_string(), study.resolve(&s.path)));

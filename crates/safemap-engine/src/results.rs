@@ -79,8 +79,14 @@ pub struct StudyResults {
     pub analyses: Vec<AnalysisResult>,
 }
 
+/// The area column of a `[[denominator]]`: `denominator_{name}`.
+pub fn denominator_column(name: &str) -> String {
+    format!("denominator_{name}")
+}
+
 impl StudyResults {
-    /// Column names of the attribute table: `code, name, population, deprivation`, then
+    /// Column names of the attribute table: `code, name, population, deprivation`, each
+    /// `[[denominator]]` (`denominator_{name}`), then
     /// for each source and each of `all`, its categories and its flags,
     /// `{source}_{category}_{measure}`, and `{source}_coverage`, the share of the source's
     /// months in which some input file covers the area (below 1: the area has no data, and
@@ -89,6 +95,12 @@ impl StudyResults {
         let mut cols: Vec<String> = ["code", "name", "population", "deprivation"]
             .map(String::from)
             .to_vec();
+        cols.extend(
+            self.areas
+                .denominators
+                .iter()
+                .map(|d| denominator_column(&d.name)),
+        );
         for s in &self.sources {
             cols.extend(measure_columns(&s.section.name, &s.slugs));
             cols.push(format!("{}_coverage", s.section.name));
@@ -108,6 +120,12 @@ impl StudyResults {
             ColumnValue::Number(a.population),
             ColumnValue::Number(a.deprivation),
         ];
+        row.extend(
+            self.areas
+                .denominators
+                .iter()
+                .map(|d| ColumnValue::Number(d.values[i])),
+        );
         for s in &self.sources {
             let has_data = s.coverage.covers(i, None);
             for r in s.rates.iter().map(|per_area| &per_area[i]) {

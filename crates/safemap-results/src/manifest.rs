@@ -212,6 +212,22 @@ pub struct SourceEntry {
     pub accounting: Value,
     /// Which (area, month) cells its files cover.
     pub coverage: Option<CoverageSummary>,
+    /// What its rates are per (missing in older results: residents per `rate_per`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<RateEntry>,
+}
+
+/// What a source's rates are per.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RateEntry {
+    /// `residents` (`[population]`) or a `[[denominator]]`'s name.
+    pub denominator: String,
+    /// The areas' column holding it (`population`, `denominator_{name}`).
+    pub column: String,
+    /// Rates are per this many.
+    pub per: f64,
+    /// In words: `per 100,000 residents aged 10-17`.
+    pub label: String,
 }
 
 fn yes() -> bool {

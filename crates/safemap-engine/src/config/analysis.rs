@@ -26,6 +26,10 @@ pub struct AnalysisSection {
     /// Empirical Bayes), `spatial_eb_rate`, or `eb_standardised` (Assunção-Reis, the Moran
     /// input for rates). A measure of kind `value` is analysed as given and takes no `value`.
     pub value: Option<ValueKind>,
+    /// The population its rates are per (default: the source's).
+    pub denominator: Option<String>,
+    /// Its rates are per this many (default: the source's).
+    pub rate_per: Option<f64>,
     /// Statistics to compute.
     pub statistics: Vec<Statistic>,
     /// Conditional permutations for pseudo p-values (0 = none).

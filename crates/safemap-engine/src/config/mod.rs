@@ -9,7 +9,7 @@
 //!
 //! One file per section, each with its type and its checks: `study.rs`, `boundaries.rs`,
 //! `keyed.rs` (`[population]`, `[deprivation]`, a measure's table), `vintage.rs`
-//! (`[[vintage_lookup]]`), `neighbourhoods.rs`, `source.rs`, `services.rs`, `postcodes.rs`,
+//! (`[[vintage_lookup]]`), `denominator.rs`, `neighbourhoods.rs`, `source.rs`, `services.rs`, `postcodes.rs`,
 //! `measure.rs`, `weights.rs`, `analysis.rs`, `grid.rs`, `density.rs`,
 //! `evaluation.rs`, `time.rs` (`[time]`, `[[emerging]]`, `[[change]]`), `access.rs` (`[access]`), `need.rs` (`[need]`, `[gap]`), `sites.rs`
 //! (`[sites]`, `[priority]`), `ed_vs_police.rs`, `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds
@@ -19,6 +19,7 @@
 mod access;
 mod analysis;
 mod boundaries;
+mod denominator;
 mod density;
 mod disclosure;
 mod ed_vs_police;
@@ -47,6 +48,7 @@ pub use access::{
 };
 pub use analysis::{AnalysisSection, CorrectionName, Statistic, ValueKind, WindowName};
 pub use boundaries::BoundariesSection;
+pub use denominator::{DenominatorSection, RateBase, RESIDENTS};
 pub use density::{DensitySection, KernelName};
 pub use disclosure::DisclosureSection;
 pub use ed_vs_police::{EdVsPolice, EdVsPoliceSection};
@@ -93,6 +95,9 @@ pub struct Study {
     pub deprivation: Option<KeyedSection>,
     /// The coarser geography the study reports at, built from its small areas.
     pub neighbourhoods: Option<NeighbourhoodsSection>,
+    /// Other populations rates can be per (`[[denominator]]` tables).
+    #[serde(rename = "denominator", default)]
+    pub denominators: Vec<DenominatorSection>,
     /// Lookups between boundary vintages (`[[vintage_lookup]]` tables).
     #[serde(rename = "vintage_lookup", default)]
     pub vintage_lookups: Vec<VintageLookupSection>,
@@ -246,6 +251,7 @@ impl Study {
         self.limits.check(self)?;
         measure::check(self)?;
         vintage::check(self)?;
+        denominator::check(self)?;
         if let Some(n) = &self.neighbourhoods {
             n.check(self)?;
         }

@@ -63,6 +63,11 @@ pub struct SourceSection {
     pub categories: Option<BTreeMap<String, String>>,
     /// Column mapping for `events_csv` (required) and `ed_istv` (optional overrides).
     pub columns: Option<toml::Table>,
+    /// The population its rates are per: `residents` (`[population]`, the default) or a
+    /// `[[denominator]]`'s name.
+    pub denominator: Option<String>,
+    /// Its rates are per this many (default `study.rate_per`).
+    pub rate_per: Option<f64>,
     /// Where the source's coverage comes from (`police_uk` only); without it, which areas a
     /// force covers is inferred from the rows (see the `coverage` module).
     pub coverage: Option<CoverageSection>,

@@ -183,6 +183,8 @@ fn area_analysis(study: &Study, section: &EvaluationSection) -> AnalysisSection 
             period: None,
             window: None,
             value: Some(ValueKind::Count),
+            denominator: None,
+            rate_per: None,
             statistics: vec![Statistic::GiStar],
             permutations: 0,
             correction: section.correction,

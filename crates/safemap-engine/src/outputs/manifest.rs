@@ -88,7 +88,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
                 .is_none_or(|s| s.cost_matrix.is_none()),
         )
     });
-    let layers = registry(
+    let mut layers = registry(
         study,
         results,
         services.is_some(),
@@ -96,8 +96,8 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         density.is_some(),
         access_entry.as_ref(),
         (time, &time_entry),
-        small_areas,
     );
+    layers.extend(small_areas.map(small_areas_entry));
     let mut outputs: Vec<String> = [
         files::AREAS_GEOJSON,
         files::AREAS_CSV,
@@ -182,6 +182,10 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
             "population_table": summary(&areas.population),
             "deprivation_table": summary(&areas.deprivation),
             "vintage": study.boundaries.vintage,
+            "denominators": study.denominators.iter().zip(&areas.denominators).map(|(d, t)| json!({
+                "name": d.name, "label": d.label, "column": crate::results::denominator_column(&d.name),
+                "value_columns": d.value_columns(), "table": summary(&Some(t.summary.clone())),
+            })).collect::<Vec<_>>(),
             "neighbourhoods": small_areas.zip(study.neighbourhoods.as_ref()).map(|(s, n)| json!({
                 "label": n.label, "switch_zoom": n.switch_zoom, "membership": s.membership,
                 "small_areas": s.areas.areas.len(), "small_areas_by_nearest": s.by_nearest,
@@ -215,6 +219,18 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
                 months: s.months(study).map(|m| [m.from(), m.to()]),
                 accounting: to_value(&s.accounting),
                 coverage: Some(s.coverage.summary()),
+                rate: Some({
+                    let base = study.source_rate_base(&s.section.name);
+                    safemap_results::manifest::RateEntry {
+                        denominator: base.name().to_string(),
+                        column: base.denominator.map_or_else(
+                            || "population".to_string(),
+                            |d| crate::results::denominator_column(&d.name),
+                        ),
+                        per: base.per,
+                        label: base.label(),
+                    }
+                }),
             })
             .collect(),
         services: services.map_or(Value::Null, |s| to_value(&s.accounting)),
@@ -255,7 +271,6 @@ fn registry(
     density: bool,
     access: Option<&AccessEntry>,
     (time, time_entry): (&crate::time::TimeResults, &safemap_results::TimeEntry),
-    small_areas: Option<&crate::neighbourhoods::SmallAreas>,
 ) -> Vec<LayerEntry> {
     let strings = |v: &[&str]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
     let count = || ProtectedCount {
@@ -368,28 +383,29 @@ fn registry(
     if let Some(a) = access.filter(|a| a.sites) {
         layers.push(candidate_sites_entry(study, a));
     }
-    if let Some(small) = small_areas {
-        // Open sources only (sensitive ones are not in the file); counts are
-        // disclosure-controlled like the grid's.
-        layers.push(LayerEntry {
-            name: "small_areas".into(),
-            file: files::SMALL_AREAS_GEOJSON.into(),
-            kind: LayerKind::Features,
-            geometry: GeometryKind::Polygon,
-            sources: small.sources.iter().map(|s| s.name.clone()).collect(),
-            sensitive: false,
-            public_columns: crate::outputs::small_areas_geojson::columns(small),
-            protected_counts: small
-                .sources
-                .iter()
-                .map(|s| ProtectedCount {
-                    column: measure_column(&s.name, ALL, "count"),
-                    within: None,
-                })
-                .collect(),
-        });
-    }
     layers
+}
+
+/// The small areas below `[neighbourhoods]`: open sources only (sensitive ones are not in
+/// the file); their counts are disclosure-controlled like the grid's.
+fn small_areas_entry(small: &crate::neighbourhoods::SmallAreas) -> LayerEntry {
+    LayerEntry {
+        name: "small_areas".into(),
+        file: files::SMALL_AREAS_GEOJSON.into(),
+        kind: LayerKind::Features,
+        geometry: GeometryKind::Polygon,
+        sources: small.sources.iter().map(|s| s.name.clone()).collect(),
+        sensitive: false,
+        public_columns: crate::outputs::small_areas_geojson::columns(small),
+        protected_counts: small
+            .sources
+            .iter()
+            .map(|s| ProtectedCount {
+                column: measure_column(&s.name, ALL, "count"),
+                within: None,
+            })
+            .collect(),
+    }
 }
 
 /// The new sites: where they go (area centroids, public) and the need each covers, which is
@@ -441,6 +457,14 @@ fn public_area_columns(results: &StudyResults) -> (Vec<String>, Vec<ProtectedCou
     let mut public: Vec<String> = ["code", "name", "population", "deprivation"]
         .map(String::from)
         .to_vec();
+    // ONS's population estimates, by age band or otherwise, are open data.
+    public.extend(
+        results
+            .areas
+            .denominators
+            .iter()
+            .map(|d| crate::results::denominator_column(&d.name)),
+    );
     let mut counts = Vec::new();
     for s in &results.sources {
         let name = &s.section.name;

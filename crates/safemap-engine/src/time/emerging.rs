@@ -68,7 +68,8 @@ pub fn run(
         ));
     }
     let by_month = selection.counts_by_month(sources, span);
-    let per = study.study.rate_per;
+    let base = study.source_rate_base(&section.source);
+    let (per, denominators) = (base.per, results.areas.denominator(&base));
     let mut cube = vec![0.0; keep.len() * slices.len()];
     for (t, (_, range)) in slices.iter().enumerate() {
         for (row, &i) in keep.iter().enumerate() {
@@ -80,13 +81,13 @@ pub fn run(
             cube[t * keep.len() + row] = match section.value {
                 CubeValue::Count => count as f64,
                 CubeValue::Rate => {
-                    let area = &results.areas.areas[i];
-                    match area.population.filter(|p| *p > 0.0) {
+                    match denominators[i].filter(|p| *p > 0.0) {
                         Some(p) => count as f64 / p * per,
                         None => {
                             return Err(format!(
-                                "area {} has no population, so it has no rate; use value = \"count\" or give it a population",
-                                area.code
+                                "area {} has no value of the denominator {:?}, so it has no rate; use value = \"count\" or give it one",
+                                results.areas.areas[i].code,
+                                base.name(),
                             ))
                         }
                     }

@@ -151,13 +151,13 @@ fn change_layer(
             "no area has data in both {previous} and {period}; choose periods the input files cover"
         ));
     }
-    let populations: Vec<Option<f64>> = results.areas.areas.iter().map(|a| a.population).collect();
+    let base = study.source_rate_base(&c.source);
     let changes = area_changes(
         &before,
         &after,
         (previous.len(), period.len()),
-        &populations,
-        study.study.rate_per,
+        &results.areas.denominator(&base),
+        base.per,
         c.alpha,
         c.correction,
     );

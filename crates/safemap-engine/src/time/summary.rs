@@ -132,9 +132,10 @@ pub fn measure_changes(
     results: &StudyResults,
     periods: SummaryPeriods,
 ) -> Vec<MeasureChange> {
-    let populations: Vec<Option<f64>> = results.areas.areas.iter().map(|a| a.population).collect();
     let mut out = Vec::new();
     for s in &results.sources {
+        let base = study.source_rate_base(&s.section.name);
+        let populations = results.areas.denominator(&base);
         for (name, m) in measures(s) {
             let after = counts_in(s, m, periods.period);
             let before = counts_in(s, m, periods.previous);
@@ -143,7 +144,7 @@ pub fn measure_changes(
                 &after,
                 (periods.previous.len(), periods.period.len()),
                 &populations,
-                study.study.rate_per,
+                base.per,
                 0.05,
                 CorrectionName::Fdr,
             );

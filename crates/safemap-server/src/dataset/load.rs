@@ -7,7 +7,7 @@
 use super::layers::{areas_key_min_zoom, painted_from_tiles, prop_value, table_of, TileLayer};
 use super::published::PublishedTable;
 use super::source::{Entry, SourceData};
-use super::{AnalysisInfo, AreaInfo, Dataset};
+use super::{AnalysisInfo, AreaInfo, Dataset, RateBase};
 use crate::values::{derive, Derived};
 use rayon::prelude::*;
 use safemap_results::columns::{measure_columns, MEASURES};
@@ -267,14 +267,19 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
             })
         })
         .collect::<Result<_, _>>()?;
+    let rate_bases = manifest
+        .sources
+        .iter()
+        .map(|s| rate_base(s, &areas_fc.props, &areas, params, rate_params))
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|e| parse_err(&manifest_path, e))?;
     let public_rows = areas_entry.is_public(&manifest.sources).then(|| {
         public_area_rows(
             &areas_entry.public_columns,
             &areas_fc.props,
             &sources,
             &published,
-            &areas,
-            rate_params,
+            &rate_bases,
         )
     });
     let districts = super::context::Districts::of(&areas);
@@ -314,7 +319,7 @@ pub fn parse(mut files: ResultFiles) -> Result<Dataset, LoadError> {
         study: manifest.study.clone(),
         manifest,
         disclosure,
-        rate_params,
+        rate_bases,
         areas,
         by_code,
         columns,
@@ -637,6 +642,37 @@ fn analysis_info(a: &AnalysisEntry) -> AnalysisInfo {
     }
 }
 
+/// What a source's rates are per: its manifest `rate` entry's column of the areas (the
+/// residents and the run's `rate_per` for results without one).
+fn rate_base(
+    source: &safemap_results::manifest::SourceEntry,
+    rows: &[Map<String, Value>],
+    areas: &[AreaInfo],
+    params: &safemap_results::manifest::Parameters,
+    default: RateParams,
+) -> Result<RateBase, String> {
+    let Some(rate) = &source.rate else {
+        return Ok(RateBase {
+            denominators: areas.iter().map(|a| a.population).collect(),
+            params: default,
+            label: None,
+        });
+    };
+    let denominators = if rate.column == "population" {
+        areas.iter().map(|a| a.population).collect()
+    } else {
+        rows.iter()
+            .map(|p| p.get(&rate.column).and_then(Value::as_f64))
+            .collect()
+    };
+    Ok(RateBase {
+        denominators,
+        params: RateParams::new(rate.per, params.confidence)
+            .map_err(|e| format!("sources: {}: rate: {e}", source.name))?,
+        label: Some(rate.label.clone()),
+    })
+}
+
 /// The public attribute rows of the areas layer: exactly the registry's public columns, in
 /// their order. A listed measure column of a source (named exactly as
 /// [`measure_columns`] names it) is derived from the source's published counts of the whole
@@ -647,10 +683,8 @@ fn public_area_rows(
     rows: &[Map<String, Value>],
     sources: &[SourceData],
     published: &[PublishedTable],
-    areas: &[AreaInfo],
-    params: RateParams,
+    rate_bases: &[RateBase],
 ) -> AttributeTable {
-    let populations: Vec<Option<f64>> = areas.iter().map(|a| a.population).collect();
     // Each measure column: its source, measure slot and field (an index of MEASURES).
     let mut measure_of: HashMap<String, (usize, usize, usize)> = HashMap::new();
     for (source, s) in sources.iter().enumerate() {
@@ -665,7 +699,8 @@ fn public_area_rows(
     for &(source, slot, _) in public_columns.iter().filter_map(|k| measure_of.get(k)) {
         values.entry((source, slot)).or_insert_with(|| {
             let counts = published[source].counts((slot, 0, 0));
-            derive(&counts, &populations, params)
+            let base = &rate_bases[source];
+            derive(&counts, &base.denominators, base.params)
                 .iter()
                 .map(measure_values)
                 .collect()

@@ -30,6 +30,18 @@ pub struct AreaInfo {
     pub deprivation: Option<f64>,
 }
 
+/// The population a source's rates are per.
+#[derive(Debug, Clone)]
+pub struct RateBase {
+    /// Per area, in id order (residents, or a `[[denominator]]` such as residents aged
+    /// 10-17).
+    pub denominators: Vec<Option<f64>>,
+    /// Per how many, and the interval coverage.
+    pub params: RateParams,
+    /// In words (`per 100,000 residents aged 10-17`); `None` for results without one.
+    pub label: Option<String>,
+}
+
 /// An `[[analysis]]` as the catalogue lists it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AnalysisInfo {
@@ -57,8 +69,8 @@ pub struct Dataset {
     pub study: String,
     /// The public rule.
     pub disclosure: DisclosureRule,
-    /// Rate base and interval coverage of the run.
-    pub rate_params: RateParams,
+    /// What each source's rates are per, aligned with `sources`.
+    pub rate_bases: Vec<RateBase>,
     /// Areas, in id order (= MVT feature id).
     pub areas: Vec<AreaInfo>,
     /// Area code → id.
@@ -82,11 +94,6 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Area populations, in id order.
-    pub fn populations(&self) -> Vec<Option<f64>> {
-        self.areas.iter().map(|a| a.population).collect()
-    }
-
     /// Whether the public role may see column `key` of the areas' attribute table: the areas
     /// layer is public and its registry entry lists `key`, exactly, in `public_columns`.
     pub fn is_public_area_column(&self, key: &str) -> bool {

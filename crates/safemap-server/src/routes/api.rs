@@ -77,7 +77,8 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
         .sources
         .iter()
         .zip(&data.published)
-        .map(|(s, p)| {
+        .zip(&data.rate_bases)
+        .map(|((s, p), base)| {
             let measures: Vec<Value> = std::iter::once(json!({"id": "all", "label": "All categories", "kind": "all"}))
                 .chain(s.slugs.iter().zip(&s.labels).enumerate().map(|(i, (id, label))| {
                     let kind = if i < s.n_categories { "category" } else { "flag" };
@@ -114,6 +115,7 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
                 "months": s.months.iter().collect::<Vec<_>>(),
                 "periods": periods,
                 "windows": windows,
+                "rate_label": base.label,
             })
         })
         .collect();
@@ -234,7 +236,8 @@ fn area_values(data: &Dataset, q: &Query, role: Role) -> Result<Vec<Derived>, Ap
         let cell = table.cell_of(q).ok_or_else(|| public_menu_error(data, q))?;
         table.counts(cell)
     };
-    Ok(derive(&counts, &data.populations(), data.rate_params))
+    let base = &data.rate_bases[q.source];
+    Ok(derive(&counts, &base.denominators, base.params))
 }
 
 fn public_menu_error(data: &Dataset, q: &Query) -> AppError {
