@@ -330,3 +330,59 @@ fn a_source_can_be_per_an_age_band_converted_from_2011() {
     assert_eq!(rate["label"], "per 100,000 residents aged 10-17");
     assert_eq!(m["areas"]["denominators"][0]["name"], "youth");
 }
+
+#[test]
+fn rows_with_2011_codes_join_2021_areas_with_splits_dealt_in_whole_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let study = study_variant(dir.path(), "plymouth-lsoa21.toml", |text| {
+        text.replace(
+            "join = \"spatial\"",
+            "join = \"code\"\nvintage = \"lsoa11\"",
+        )
+    });
+    safemap_ok(&["run", &study, "--out", out.to_str().unwrap()], &[], 0);
+    // Rows per 2011 code, from the reference file (matched by the CSV's `LSOA code`).
+    let by_code: BTreeMap<String, u64> = read_csv(&data(
+        "reference/uk_plymouth_lsoa11_police_2018-10_2019-02.csv",
+    ))
+    .into_iter()
+    .map(|r| (r["LSOA11CD"].clone(), r["crimes_all"].parse().unwrap()))
+    .collect();
+    let counts: BTreeMap<String, u64> = read_csv(&out.join("areas.csv"))
+        .into_iter()
+        .map(|r| (r["code"].clone(), r["police_all_count"].parse().unwrap()))
+        .collect();
+    let lookup = plymouth_lookup();
+    let mut parts: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (old, change, new) in &lookup {
+        if change == "U" {
+            assert_eq!(counts[new], by_code[old], "{new} unchanged");
+        } else {
+            parts.entry(old).or_default().push(new);
+        }
+    }
+    for (old, new) in &parts {
+        let got: Vec<u64> = new.iter().map(|c| counts[*c]).collect();
+        assert_eq!(
+            got.iter().sum::<u64>(),
+            by_code[*old],
+            "{old}'s rows all dealt"
+        );
+        assert!(
+            got.iter().max().unwrap() - got.iter().min().unwrap() <= 1,
+            "{old}: {got:?}"
+        );
+    }
+    let m = manifest(&out);
+    let a = accounting(&m, "police");
+    assert_eq!(
+        a["joined"].as_u64().unwrap(),
+        by_code.values().sum::<u64>(),
+        "every row with a Plymouth 2011 code is joined"
+    );
+    let split: u64 = parts.keys().map(|c| by_code[*c]).sum();
+    assert_eq!(a["converted_codes"]["split"], split);
+    let [read, joined, outside, rejected] = four_numbers(a);
+    assert_eq!(read, joined + outside + rejected);
+}

@@ -5,13 +5,14 @@ use crate::areas::AreaTable;
 use crate::config::{EdgeRuleName, JoinMode, SourceSection};
 use crate::paths::tidy;
 use crate::sources::LoadedSource;
+use crate::vintage::{ChangeKind, Conversion};
 use rayon::prelude::*;
 use safemap_geo::reproject::to_bng;
 use safemap_geo::EdgeRule;
 use safemap_ingest::paths::Skipped;
 use safemap_types::{AreaId, Event, MonthRange, Reject, RejectReason};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What happened to one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +77,10 @@ pub struct Accounting {
     pub joined_without_coverage: u64,
     /// Rejected rows by reason.
     pub rejected_by_reason: BTreeMap<String, u64>,
+    /// Code join from another vintage: joined rows by the change kind of their code
+    /// (unchanged, split: dealt among the new areas, merged, complex).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted_codes: Option<BTreeMap<ChangeKind, u64>>,
     /// Rows (of any fate but a reader's reject) located by their postcode through the
     /// `[postcodes]` directory.
     #[serde(skip_serializing_if = "is_zero")]
@@ -102,14 +107,19 @@ pub struct Assignment {
 }
 
 /// Decides the fate of every event of `src`.
+///
+/// For a code join, `codes` converts the rows' codes from their vintage to the
+/// boundaries' ([`convert_codes`]).
 pub fn assign(
     loaded: &LoadedSource,
     section: &SourceSection,
     areas: &AreaTable,
     period: Option<MonthRange>,
+    codes: Option<&Conversion>,
 ) -> Assignment {
     let events = &loaded.data.events;
     let in_period = |e: &Event| period.is_none_or(|r| r.contains(e.time.calendar_month()));
+    let mut converted = None;
     let fates: Vec<Fate> = match section.join {
         JoinMode::Spatial => {
             let rule = match section.edge_rule {
@@ -140,21 +150,28 @@ pub fn assign(
                 })
                 .collect()
         }
-        JoinMode::Code | JoinMode::PostcodeLsoa => events
-            .par_iter()
-            .map(|e| match e.area_code.as_deref() {
-                None => Fate::Rejected(RejectKind::NoAreaCode),
-                Some(_) if !in_period(e) => Fate::OutsidePeriod,
-                Some(code) => match areas.by_code.get(code) {
-                    Some(id) => Fate::Joined(*id),
-                    None if areas.known_other_codes.contains(code) => Fate::OutsideArea,
-                    None => Fate::Rejected(RejectKind::UnknownAreaCode),
-                },
-            })
-            .collect(),
+        JoinMode::Code | JoinMode::PostcodeLsoa => match codes {
+            None => events
+                .par_iter()
+                .map(|e| match e.area_code.as_deref() {
+                    None => Fate::Rejected(RejectKind::NoAreaCode),
+                    Some(_) if !in_period(e) => Fate::OutsidePeriod,
+                    Some(code) => match areas.by_code.get(code) {
+                        Some(id) => Fate::Joined(*id),
+                        None if areas.known_other_codes.contains(code) => Fate::OutsideArea,
+                        None => Fate::Rejected(RejectKind::UnknownAreaCode),
+                    },
+                })
+                .collect(),
+            Some(conversion) => {
+                converted = Some(BTreeMap::new());
+                convert_codes(events, areas, conversion, &in_period, converted.as_mut())
+            }
+        },
     };
     let mut acc = Accounting {
         read: loaded.data.read,
+        converted_codes: converted,
         placed_by_postcode: loaded.data.placed_by_postcode,
         skipped_paths: loaded
             .skipped
@@ -249,4 +266,75 @@ fn reject_for(loaded: &LoadedSource, e: &Event, kind: RejectKind) -> Reject {
         value,
         reason,
     }
+}
+
+/// Code join of rows whose codes are another vintage's. A code whose new areas include one
+/// study area joins it; a split code's rows are dealt among its study areas in proportion to
+/// their population (equally where not all are known), in input order, each row going to the
+/// area furthest below its share, so the counts are whole and add up; a code whose new areas
+/// are all elsewhere is outside; a code neither the lookup nor the study knows is rejected.
+/// `tally` counts the joined rows by the change kind of their code.
+fn convert_codes(
+    events: &[Event],
+    areas: &AreaTable,
+    conversion: &Conversion,
+    in_period: &dyn Fn(&Event) -> bool,
+    mut tally: Option<&mut BTreeMap<ChangeKind, u64>>,
+) -> Vec<Fate> {
+    // Per split code: its study areas, their weights and what each has been dealt.
+    let mut dealt: HashMap<&str, (Vec<AreaId>, Vec<f64>, Vec<f64>)> = HashMap::new();
+    let mut fates = Vec::with_capacity(events.len());
+    for e in events {
+        let fate = match e.area_code.as_deref() {
+            None => Fate::Rejected(RejectKind::NoAreaCode),
+            Some(_) if !in_period(e) => Fate::OutsidePeriod,
+            Some(code) => {
+                let kind = conversion.change_of(code);
+                let targets: Vec<AreaId> = conversion
+                    .targets_where(code, |t| areas.by_code.contains_key(t))
+                    .into_iter()
+                    .map(|t| areas.by_code[t])
+                    .collect();
+                let fate = match targets.len() {
+                    0 if kind.is_some() || areas.known_other_codes.contains(code) => {
+                        Fate::OutsideArea
+                    }
+                    0 => Fate::Rejected(RejectKind::UnknownAreaCode),
+                    1 => Fate::Joined(targets[0]),
+                    _ => {
+                        let (ids, weights, given) = dealt.entry(code).or_insert_with(|| {
+                            let pops: Option<Vec<f64>> = targets
+                                .iter()
+                                .map(|id| areas.areas[id.index()].population.filter(|p| *p > 0.0))
+                                .collect();
+                            let w = pops.unwrap_or_else(|| vec![1.0; targets.len()]);
+                            let total: f64 = w.iter().sum();
+                            let n = targets.len();
+                            (
+                                targets,
+                                w.into_iter().map(|x| x / total).collect(),
+                                vec![0.0; n],
+                            )
+                        });
+                        let next: f64 = given.iter().sum::<f64>() + 1.0;
+                        let k = (0..ids.len())
+                            .max_by(|&a, &b| {
+                                (weights[a] * next - given[a])
+                                    .total_cmp(&(weights[b] * next - given[b]))
+                                    .then(b.cmp(&a))
+                            })
+                            .unwrap_or_default();
+                        given[k] += 1.0;
+                        Fate::Joined(ids[k])
+                    }
+                };
+                if let (Fate::Joined(_), Some(t)) = (fate, tally.as_deref_mut()) {
+                    *t.entry(kind.unwrap_or(ChangeKind::Unchanged)).or_default() += 1;
+                }
+                fate
+            }
+        };
+        fates.push(fate);
+    }
+    fates
 }

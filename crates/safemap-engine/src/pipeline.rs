@@ -111,8 +111,14 @@ pub fn prepare(study: &Study) -> Result<Prepared, EngineError> {
             read_source(study, i, section, postcodes.as_ref())
         })?;
         let assignment = steps.run(&format!("Joining source {}", section.name), || {
-            assign(&loaded, section, &areas, period)
-        });
+            let codes = match (&section.vintage, &study.boundaries.vintage) {
+                (Some(from), Some(to)) if from != to => {
+                    Some(crate::vintage::Conversion::load(study, from, to)?)
+                }
+                _ => None,
+            };
+            Ok::<_, EngineError>(assign(&loaded, section, &areas, period, codes.as_ref()))
+        })?;
         sources.push((loaded, assignment));
     }
     Ok(Prepared {

@@ -268,6 +268,20 @@ impl Conversion {
         (out, not_in_lookup)
     }
 
+    /// The change kind of source `code` (`None` when the lookup does not name it).
+    pub fn change_of(&self, code: &str) -> Option<ChangeKind> {
+        self.change.get(code).copied()
+    }
+
+    /// The targets of source `code` for which `keep` holds (itself when the lookup does not
+    /// name it).
+    pub fn targets_where<'a>(&'a self, code: &'a str, keep: impl Fn(&str) -> bool) -> Vec<&'a str> {
+        self.targets_of(code)
+            .into_iter()
+            .filter(|t| keep(t))
+            .collect()
+    }
+
     /// Whether target `code` is made from more than one source area.
     pub fn is_merge(&self, code: &str) -> bool {
         self.sources_of.get(code).is_some_and(|n| *n > 1)

@@ -63,6 +63,9 @@ pub struct SourceSection {
     pub categories: Option<BTreeMap<String, String>>,
     /// Column mapping for `events_csv` (required) and `ed_istv` (optional overrides).
     pub columns: Option<toml::Table>,
+    /// For a code join: which vintage of codes the rows carry (police.uk's 2019 files carry
+    /// 2011 LSOA codes), when not the boundaries'; converted through a `[[vintage_lookup]]`.
+    pub vintage: Option<String>,
     /// The population its rates are per: `residents` (`[population]`, the default) or a
     /// `[[denominator]]`'s name.
     pub denominator: Option<String>,

@@ -37,6 +37,15 @@ pub(super) fn check(study: &Study) -> Result<(), ConfigError> {
             ));
         }
     }
+    for (i, s) in study.sources.iter().enumerate() {
+        if s.vintage.is_some() && s.join == super::JoinMode::Spatial {
+            return Err(study.invalid(
+                &format!("source[{i}].vintage"),
+                format!("{:?}", s.vintage.as_deref().unwrap_or_default()),
+                "only rows joined by their area code (join = \"code\" or \"postcode_lsoa\") have a vintage: a spatial join needs none",
+            ));
+        }
+    }
     let boundaries = study.boundaries.vintage.as_deref();
     for (key, vintage) in study.table_vintages() {
         let Some(vintage) = vintage else { continue };
@@ -73,6 +82,12 @@ impl Study {
                 self.deprivation.as_ref().and_then(|p| p.vintage.as_deref()),
             ),
         ];
+        for (i, s) in self.sources.iter().enumerate() {
+            out.push((format!("source[{i}].vintage"), s.vintage.as_deref()));
+        }
+        for (i, d) in self.denominators.iter().enumerate() {
+            out.push((format!("denominator[{i}].vintage"), d.vintage.as_deref()));
+        }
         for (i, m) in self.measures.iter().enumerate() {
             out.push((
                 format!("measure[{i}].table.vintage"),
