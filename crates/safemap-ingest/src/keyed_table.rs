@@ -80,12 +80,27 @@ pub(crate) fn read_keyed<T, const N: usize>(
     limits: InputLimits,
     mut value: impl FnMut([&str; N]) -> Result<T, Problem>,
 ) -> Result<Keyed<T>, IngestError> {
+    read_keyed_slice(path, code_column, &value_columns, limits, |texts| {
+        let mut array = [""; N];
+        array.copy_from_slice(texts);
+        value(array)
+    })
+}
+
+/// [`read_keyed`] for any number of value columns, given to `value` as a slice.
+pub(crate) fn read_keyed_slice<T>(
+    path: &Path,
+    code_column: &str,
+    value_columns: &[&str],
+    limits: InputLimits,
+    mut value: impl FnMut(&[&str]) -> Result<T, Problem>,
+) -> Result<Keyed<T>, IngestError> {
     let input = CsvInput::open(path, MAX_RECORD_LINES, limits)?;
     let code_i = input.column(code_column)?;
-    let mut value_i = [0; N];
-    for (i, name) in value_i.iter_mut().zip(value_columns) {
-        *i = input.column(name)?;
-    }
+    let value_i = value_columns
+        .iter()
+        .map(|name| input.column(name))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut values = BTreeMap::new();
     let mut rejects = Vec::new();
     let read = input.for_each_row(&mut rejects, |rec, _line| {
@@ -93,11 +108,12 @@ pub(crate) fn read_keyed<T, const N: usize>(
         if code.is_empty() {
             return Err(Problem::at(code_column, "", RejectReason::MissingValue));
         }
-        let mut texts = [""; N];
-        for ((text, &i), name) in texts.iter_mut().zip(&value_i).zip(value_columns) {
-            *text = field(rec, i, name)?;
-        }
-        let v = value(texts)?;
+        let texts = value_i
+            .iter()
+            .zip(value_columns)
+            .map(|(&i, name)| field(rec, i, name))
+            .collect::<Result<Vec<_>, _>>()?;
+        let v = value(&texts)?;
         match values.entry(code.to_string()) {
             Entry::Vacant(e) => {
                 e.insert(v);

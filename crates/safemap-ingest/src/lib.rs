@@ -16,6 +16,7 @@
 //! | [`dialect`] | [`CsvDialect`], [`Encoding`]: a CSV file's encoding and delimiter |
 //! | [`boundaries`] | [`read_boundaries`], [`BoundaryMapping`], [`BoundarySet`], [`InvalidArea`]: GeoJSON and Shapefile areas |
 //! | [`keyed_table`] | [`read_keyed_values`], [`KeyedColumns`], [`KeyedValues`], [`Keyed`]: population, deprivation, and the loop every table keyed by area code shares |
+//! | [`text_table`] | [`read_text_columns`], [`TextTable`]: named columns of a CSV as text (lookups); [`read_keyed_numbers`]: several numbers keyed by area code |
 //! | [`weights_file`] | [`weights_file::parse_gal`], [`weights_file::format_gal`], GWT likewise, and `read_*`/`write_*`: GAL and GWT spatial weights files |
 //! | [`limits`] | [`InputLimits`]: line length, decompressed size and expansion of one input file |
 //! | [`error`] | [`IngestError`]: file-level problems |
@@ -79,6 +80,7 @@ pub mod police_forces;
 pub mod police_uk;
 pub mod services;
 pub mod source;
+pub mod text_table;
 pub mod travel_costs;
 mod values;
 pub mod weights_file;
@@ -95,4 +97,5 @@ pub use paths::expand_paths;
 pub use police_uk::{read_police_uk, POLICE_UK_COLUMNS};
 pub use services::{read_services, ServiceColumns, ServiceRegister, ServicesRead};
 pub use source::{CategoryMapping, SourceRead};
+pub use text_table::{read_keyed_numbers, read_text_columns, TextTable};
 pub use travel_costs::{read_travel_costs, CostUnit, TravelCost, TravelCostColumns, TravelCosts};
