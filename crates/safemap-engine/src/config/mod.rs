@@ -11,13 +11,14 @@
 //! `keyed.rs` (`[population]`, `[deprivation]`, a measure's table), `source.rs`,
 //! `services.rs`, `measure.rs`, `weights.rs`, `analysis.rs`, `grid.rs`, `density.rs`,
 //! `evaluation.rs`, `time.rs` (`[time]`, `[[emerging]]`, `[[change]]`), `access.rs` (`[access]`), `need.rs` (`[need]`, `[gap]`), `sites.rs`
-//! (`[sites]`, `[priority]`), `ed_vs_police.rs`, `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds
+//! (`[sites]`, `[priority]`), `ed_vs_police.rs`, `comparison.rs`, `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds
 //! [`ConfigError`]. This file loads the study
 //! and runs the checks in order.
 
 mod access;
 mod analysis;
 mod boundaries;
+mod comparison;
 mod density;
 mod disclosure;
 mod ed_vs_police;
@@ -43,6 +44,10 @@ pub use access::{
 };
 pub use analysis::{AnalysisSection, CorrectionName, Statistic, ValueKind, WindowName};
 pub use boundaries::BoundariesSection;
+pub use comparison::{
+    CharacteristicKind, CharacteristicSection, ComparisonSection, DensityBoundaries, LookupStep,
+    PartnershipTable, RouteSection,
+};
 pub use density::{DensitySection, KernelName};
 pub use disclosure::DisclosureSection;
 pub use ed_vs_police::{EdVsPolice, EdVsPoliceSection};
@@ -129,6 +134,8 @@ pub struct Study {
     pub priority: Option<PrioritySection>,
     /// ED assaults against police-recorded violence per area.
     pub ed_vs_police: Option<EdVsPoliceSection>,
+    /// The study's partnership against all partnerships and its most similar ones.
+    pub comparison: Option<ComparisonSection>,
     /// Disclosure control of everything the public role sees.
     #[serde(default)]
     pub disclosure: DisclosureSection,
@@ -258,6 +265,7 @@ impl Study {
             p.check(self)?;
         }
         self.ed_vs_police()?;
+        comparison::check(self)?;
         source::check(self)
     }
 }
