@@ -134,6 +134,8 @@ pub struct RunReport {
     /// The time analyses (also in `summary.csv`, `change.csv`, `hour_of_week.csv`,
     /// `emerging.geojson` and area columns).
     pub time: crate::time::TimeResults,
+    /// `[comparison]` (also in `comparison.csv` and the manifest).
+    pub comparison: Option<crate::comparison::ComparisonResult>,
     /// Step timings.
     pub timings_ms: Vec<(String, u128)>,
 }
@@ -230,6 +232,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
     let ed = steps.run("ED analysis", || {
         crate::ed_analysis::EdResults::new(study, &results, ed_tallies)
     })?;
+    let comparison = steps.run("Partnership comparison", || crate::comparison::run(study))?;
     let planar = results.areas.boundary_crs == Crs::Planar;
     let out_dir = options
         .out_dir
@@ -295,6 +298,9 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             outputs::ed_summary_csv::write(&results, &ed, &out_dir.join(files::ED_SUMMARY_CSV))?;
         }
         outputs::time_files::write(&results, &time, planar, &out_dir)?;
+        if let Some(c) = &comparison {
+            outputs::comparison_csv::write(c, &out_dir.join(files::COMPARISON_CSV))?;
+        }
         outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join(files::REJECTS_CSV))
     })?;
     let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
@@ -310,6 +316,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         ed: &ed,
         time: &time,
         inputs,
+        comparison: comparison.as_ref().map(|c| c.entry.clone()),
     });
     outputs::manifest::write(&manifest, &out_dir.join(files::MANIFEST))?;
     let timings_ms = steps.millis();
@@ -321,6 +328,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         evaluations,
         access,
         time,
+        comparison,
         timings_ms,
     })
 }

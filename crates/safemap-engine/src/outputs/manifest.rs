@@ -52,6 +52,8 @@ pub struct RunOutputs<'a> {
     pub time: &'a crate::time::TimeResults,
     /// Input files with checksums.
     pub inputs: Vec<InputFile>,
+    /// `[comparison]`'s entry (`comparison.csv` was written).
+    pub comparison: Option<safemap_results::ComparisonEntry>,
 }
 
 /// The manifest of a run, with its layer registry.
@@ -68,6 +70,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         ed,
         time,
         inputs,
+        comparison,
     } = run;
     let time_entry = time.entry(study);
     let areas = &results.areas;
@@ -131,6 +134,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         files::HOUR_OF_WEEK_CSV,
     ])
     .chain((!time.emerging.is_empty()).then_some(files::EMERGING_GEOJSON))
+    .chain(comparison.is_some().then_some(files::COMPARISON_CSV))
     .chain([files::REJECTS_CSV, files::MANIFEST])
     .map(String::from)
     .collect();
@@ -218,6 +222,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
             .as_ref()
             .map_or(Value::Null, crate::ed_analysis::VsPolice::manifest),
         time: time_entry,
+        comparison,
         outputs,
     }
 }
