@@ -40,7 +40,9 @@ fn police_rows() -> Vec<(String, String)> {
         if f.extension().is_some_and(|e| e == "gz") {
             GzDecoder::new(raw).read_to_string(&mut text).unwrap();
         } else {
-            std::io::BufReader::new(raw).read_to_string(&mut text).unwrap();
+            std::io::BufReader::new(raw)
+                .read_to_string(&mut text)
+                .unwrap();
         }
         let mut r = csv::Reader::from_reader(text.as_bytes());
         for rec in r.records() {
@@ -98,7 +100,10 @@ fn plymouth_against_all_partnerships_and_its_most_similar() {
         let of: Vec<_> = rows.iter().filter(|r| r["category"] == *cat).collect();
         let rate = |r: &BTreeMap<String, String>| {
             let x = r["count"].parse::<f64>().ok()? / r["population"].parse::<f64>().ok()? * 1000.0;
-            assert!((x - r["rate"].parse::<f64>().unwrap()).abs() < 1e-6, "{r:?}");
+            assert!(
+                (x - r["rate"].parse::<f64>().unwrap()).abs() < 1e-6,
+                "{r:?}"
+            );
             Some(x)
         };
         let rated: Vec<f64> = of.iter().filter_map(|r| rate(r)).collect();
@@ -134,7 +139,12 @@ fn plymouth_against_all_partnerships_and_its_most_similar() {
     }
 
     // The four forces without files: their partnerships are no data, never zero.
-    let missing = ["Greater Manchester", "Metropolitan Police", "West Midlands", "West Yorkshire"];
+    let missing = [
+        "Greater Manchester",
+        "Metropolitan Police",
+        "West Midlands",
+        "West Yorkshire",
+    ];
     let lookup = read_csv(&data("lookups/ltla24_csp24_pfa24.csv"));
     let of_missing: BTreeSet<&str> = lookup
         .iter()
@@ -142,7 +152,10 @@ fn plymouth_against_all_partnerships_and_its_most_similar() {
         .map(|r| r["csp24_code"].as_str())
         .collect();
     assert!(of_missing.len() > 40, "{}", of_missing.len());
-    for r in rows.iter().filter(|r| of_missing.contains(r["code"].as_str())) {
+    for r in rows
+        .iter()
+        .filter(|r| of_missing.contains(r["code"].as_str()))
+    {
         assert_eq!(r["data"], "no data: no police file from its force", "{r:?}");
         assert_eq!((r["count"].as_str(), r["rate"].as_str()), ("", ""), "{r:?}");
         assert_eq!(r["rank_all"], "");
@@ -153,7 +166,15 @@ fn plymouth_against_all_partnerships_and_its_most_similar() {
         .iter()
         .map(|f| f.as_str().unwrap())
         .collect();
-    assert_eq!(forces, ["greater-manchester", "metropolitan", "west-midlands", "west-yorkshire"]);
+    assert_eq!(
+        forces,
+        [
+            "greater-manchester",
+            "metropolitan",
+            "west-midlands",
+            "west-yorkshire"
+        ]
+    );
     // Every partnership with data has a count; none without has one.
     let all: Vec<_> = rows.iter().filter(|r| r["category"] == "all").collect();
     assert_eq!(all.len() as u64, c["partnerships"].as_u64().unwrap());
@@ -161,7 +182,11 @@ fn plymouth_against_all_partnerships_and_its_most_similar() {
     assert_eq!(ranked as u64, c["ranked"].as_u64().unwrap());
     let no_data = all.iter().filter(|r| r["data"] != "yes").count();
     assert_eq!(no_data as u64, c["no_data"].as_u64().unwrap());
-    assert_eq!(ranked + no_data, all.len(), "every partnership ranked or no data");
+    assert_eq!(
+        ranked + no_data,
+        all.len(),
+        "every partnership ranked or no data"
+    );
 
     // Every police row is accounted for, and the counted ones are in the partnerships.
     let a = &c["accounting"];
@@ -173,21 +198,32 @@ fn plymouth_against_all_partnerships_and_its_most_similar() {
         .map(|v| v.as_u64().unwrap())
         .sum();
     assert_eq!(n("read"), police.len() as u64);
-    assert_eq!(n("read"), n("counted") + n("no_lsoa_code") + unmatched + n("rejected"));
+    assert_eq!(
+        n("read"),
+        n("counted") + n("no_lsoa_code") + unmatched + n("rejected")
+    );
     let no_code = police.iter().filter(|(c, _)| c.is_empty()).count() as u64;
     assert_eq!(n("no_lsoa_code"), no_code);
-    let counted: u64 = all.iter().filter_map(|r| r["count"].parse::<u64>().ok()).sum();
+    let counted: u64 = all
+        .iter()
+        .filter_map(|r| r["count"].parse::<u64>().ok())
+        .sum();
     // (rows counted in a partnership without data are in `counted` but not in the file).
     assert!(counted > 0 && counted <= n("counted"));
 
     // The summary and the manifest say the ranks.
-    let rank_similar = plymouth.iter().find(|r| r["category"] == "all").unwrap()["rank_similar"].clone();
+    let rank_similar =
+        plymouth.iter().find(|r| r["category"] == "all").unwrap()["rank_similar"].clone();
     assert_eq!(
-        c["categories"][0]["rank_similar"].as_u64().unwrap().to_string(),
+        c["categories"][0]["rank_similar"]
+            .as_u64()
+            .unwrap()
+            .to_string(),
         rank_similar
     );
     assert!(
-        stdout.contains("comparison: Plymouth all crime") && stdout.contains("of 16 similar partnerships"),
+        stdout.contains("comparison: Plymouth all crime")
+            && stdout.contains("of 16 similar partnerships"),
         "{stdout}"
     );
 }

@@ -366,7 +366,10 @@ fn print_comparison(c: &safemap_results::ComparisonEntry) {
         return;
     };
     let rank = |r: Option<usize>, of: usize| {
-        r.map_or_else(|| "unranked".into(), |r| format!("{} lowest of {of}", ordinal(r)))
+        r.map_or_else(
+            || "unranked".into(),
+            |r| format!("{} lowest of {of}", ordinal(r)),
+        )
     };
     let a = &c.accounting;
     let unmatched: u64 = a.unmatched.values().sum();
@@ -462,8 +465,16 @@ pub fn print_report(study: &Study, r: &RunReport) {
 mod tests {
     #[test]
     fn ordinals() {
-        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 102, 111].map(super::ordinal).into();
-        assert_eq!(got, ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "102nd", "111th"]);
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 102, 111]
+            .map(super::ordinal)
+            .into();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "102nd",
+                "111th"
+            ]
+        );
     }
 
     #[test]

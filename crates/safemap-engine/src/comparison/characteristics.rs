@@ -6,7 +6,9 @@ use super::routes::{Partnerships, Router};
 use crate::config::{CharacteristicKind, CharacteristicSection, ComparisonSection, Study};
 use crate::error::EngineError;
 use geo::{Area, ChamberlainDuquetteArea};
-use safemap_ingest::{read_boundaries, read_keyed_numbers, read_keyed_values, BoundaryMapping, KeyedColumns};
+use safemap_ingest::{
+    read_boundaries, read_keyed_numbers, read_keyed_values, BoundaryMapping, KeyedColumns,
+};
 use safemap_types::Crs;
 use std::collections::BTreeMap;
 
@@ -23,7 +25,13 @@ pub struct Profiles {
 /// The single-year age columns of the band `from..=to` (`90+` stands for 90 and over).
 fn age_columns(from: u32, to: u32) -> Vec<String> {
     (from..=to.min(90))
-        .map(|a| if a == 90 { "90+".to_string() } else { a.to_string() })
+        .map(|a| {
+            if a == 90 {
+                "90+".to_string()
+            } else {
+                a.to_string()
+            }
+        })
         .collect()
 }
 
@@ -37,19 +45,33 @@ pub fn profiles(
     let n = partnerships.list.len();
     let limits = study.limits.input_limits();
     let pop = &c.population;
-    let bands: Vec<(u32, u32)> = c.characteristics.iter().filter_map(CharacteristicSection::age_band).collect();
+    let bands: Vec<(u32, u32)> = c
+        .characteristics
+        .iter()
+        .filter_map(CharacteristicSection::age_band)
+        .collect();
     let age_cols: Vec<Vec<String>> = bands.iter().map(|&(f, t)| age_columns(f, t)).collect();
     let mut columns: Vec<&str> = vec![pop.value_column.as_str()];
     for cols in &age_cols {
         columns.extend(cols.iter().map(String::as_str));
     }
-    let table = read_keyed_numbers(&study.resolve(&pop.path), &pop.code_column, &columns, limits)
-        .map_err(|e| EngineError::ingest("comparison.population", e))?;
+    let table = read_keyed_numbers(
+        &study.resolve(&pop.path),
+        &pop.code_column,
+        &columns,
+        limits,
+    )
+    .map_err(|e| EngineError::ingest("comparison.population", e))?;
     // Each LSOA's partnership, once.
     let lsoa_partnership: BTreeMap<&str, usize> = table
         .values
         .keys()
-        .filter_map(|code| router.resolve(code, partnerships).ok().map(|p| (code.as_str(), p)))
+        .filter_map(|code| {
+            router
+                .resolve(code, partnerships)
+                .ok()
+                .map(|p| (code.as_str(), p))
+        })
         .collect();
     let mut population = vec![0.0; n];
     let mut band_sums = vec![vec![0.0; n]; bands.len()];
@@ -106,7 +128,10 @@ pub fn profiles(
                 descriptions.push(format!(
                     "population-weighted mean of {} ({})",
                     t.value_column,
-                    t.path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default()
+                    t.path
+                        .file_name()
+                        .map(|f| f.to_string_lossy())
+                        .unwrap_or_default()
                 ));
             }
             CharacteristicKind::Density => {
@@ -120,14 +145,20 @@ pub fn profiles(
                 );
                 descriptions.push(format!(
                     "residents per km² (areas of {} by {})",
-                    b.path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default(),
+                    b.path
+                        .file_name()
+                        .map(|f| f.to_string_lossy())
+                        .unwrap_or_default(),
                     b.match_column
                 ));
             }
         }
     }
     Ok(Profiles {
-        population: population.iter().map(|p| (*p > 0.0).then_some(*p)).collect(),
+        population: population
+            .iter()
+            .map(|p| (*p > 0.0).then_some(*p))
+            .collect(),
         values,
         descriptions,
     })
@@ -148,8 +179,12 @@ fn partnership_areas(
         crs: None,
         value_fields: Vec::new(),
     };
-    let set = read_boundaries(&study.resolve(&b.path), &mapping, study.limits.input_limits())
-        .map_err(|e| EngineError::ingest(format!("{key}.boundaries"), e))?;
+    let set = read_boundaries(
+        &study.resolve(&b.path),
+        &mapping,
+        study.limits.input_limits(),
+    )
+    .map_err(|e| EngineError::ingest(format!("{key}.boundaries"), e))?;
     let mut area: Vec<Option<f64>> = vec![Some(0.0); partnerships.list.len()];
     let mut found = vec![false; partnerships.list.len()];
     for a in &set.areas {

@@ -67,8 +67,12 @@ pub fn count(
         .filter(|(_, m)| m.len() == months.len())
         .map(|(f, _)| f.clone())
         .collect();
-    let read = read_police_uk(&files, &CategoryMapping::default(), study.limits.input_limits())
-        .map_err(|e| EngineError::ingest(role, e))?;
+    let read = read_police_uk(
+        &files,
+        &CategoryMapping::default(),
+        study.limits.input_limits(),
+    )
+    .map_err(|e| EngineError::ingest(role, e))?;
     let mut counts = vec![vec![0u64; read.categories.len()]; partnerships.list.len()];
     let mut accounting = ComparisonAccounting {
         read: read.read,

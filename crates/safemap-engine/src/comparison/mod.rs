@@ -25,8 +25,8 @@ use crate::results::slugs;
 use safemap_results::comparison_entry::{
     CategoryEntry, CharacteristicEntry, ComparisonEntry, Member,
 };
-use std::collections::BTreeMap;
 use safemap_results::files;
+use std::collections::BTreeMap;
 
 /// One partnership's figures.
 #[derive(Debug, Clone)]
@@ -80,7 +80,11 @@ pub struct ComparisonResult {
 
 /// Runs `[comparison]` when the study has it.
 pub fn run(study: &Study) -> Result<Option<ComparisonResult>, EngineError> {
-    study.comparison.as_ref().map(|c| compare(study, c)).transpose()
+    study
+        .comparison
+        .as_ref()
+        .map(|c| compare(study, c))
+        .transpose()
 }
 
 fn compare(study: &Study, c: &ComparisonSection) -> Result<ComparisonResult, EngineError> {
@@ -148,9 +152,7 @@ fn compare(study: &Study, c: &ComparisonSection) -> Result<ComparisonResult, Eng
         .collect();
     // Candidates for similarity: data, residents and every characteristic.
     let candidates: Vec<usize> = (0..n)
-        .filter(|&p| {
-            rates[p][0].is_some() && profiles.values.iter().all(|v| v[p].is_some())
-        })
+        .filter(|&p| rates[p][0].is_some() && profiles.values.iter().all(|v| v[p].is_some()))
         .collect();
     let Some(me_at) = candidates.iter().position(|&p| p == me) else {
         return Err(EngineError::Comparison(format!(
@@ -160,7 +162,13 @@ fn compare(study: &Study, c: &ComparisonSection) -> Result<ComparisonResult, Eng
     };
     let raw: Vec<Vec<f64>> = candidates
         .iter()
-        .map(|&p| profiles.values.iter().map(|v| v[p].unwrap_or_default()).collect())
+        .map(|&p| {
+            profiles
+                .values
+                .iter()
+                .map(|v| v[p].unwrap_or_default())
+                .collect()
+        })
         .collect();
     let z = similar::standardise(&raw);
     let mut distance = vec![None; n];
@@ -247,10 +255,13 @@ fn compare(study: &Study, c: &ComparisonSection) -> Result<ComparisonResult, Eng
         partnerships: n,
         ranked,
         no_data: has_data.iter().filter(|d| !**d).count(),
-        no_data_reasons: no_data.iter().flatten().fold(BTreeMap::new(), |mut m, why| {
-            *m.entry(why.to_string()).or_default() += 1;
-            m
-        }),
+        no_data_reasons: no_data
+            .iter()
+            .flatten()
+            .fold(BTreeMap::new(), |mut m, why| {
+                *m.entry(why.to_string()).or_default() += 1;
+                m
+            }),
         forces_without_files,
         accounting: police.accounting,
         group: group.iter().map(|&p| member(p)).collect(),

@@ -28,10 +28,18 @@ pub struct Partnerships {
 
 impl Partnerships {
     /// Reads the table with the columns `match_columns` name besides code, name and force.
-    pub fn load(study: &Study, c: &ComparisonSection, match_columns: &[&str]) -> Result<Self, EngineError> {
+    pub fn load(
+        study: &Study,
+        c: &ComparisonSection,
+        match_columns: &[&str],
+    ) -> Result<Self, EngineError> {
         let t = &c.partnerships;
         let path = study.resolve(&t.path);
-        let mut columns = vec![t.code_column.as_str(), t.name_column.as_str(), t.force_column.as_str()];
+        let mut columns = vec![
+            t.code_column.as_str(),
+            t.name_column.as_str(),
+            t.force_column.as_str(),
+        ];
         for m in match_columns {
             if !columns.contains(m) {
                 columns.push(m);
@@ -51,13 +59,19 @@ impl Partnerships {
                 force: force.to_string(),
             })
             .collect();
-        let index: HashMap<&str, usize> = list.iter().enumerate().map(|(i, p)| (p.code.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = list
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.code.as_str(), i))
+            .collect();
         let mut by_column: HashMap<String, HashMap<String, BTreeSet<usize>>> = HashMap::new();
         for (ci, name) in columns.iter().enumerate() {
             let map = by_column.entry(name.to_string()).or_default();
             for row in &table.rows {
                 if !row[ci].is_empty() {
-                    map.entry(row[ci].clone()).or_default().insert(index[row[0].as_str()]);
+                    map.entry(row[ci].clone())
+                        .or_default()
+                        .insert(index[row[0].as_str()]);
                 }
             }
         }
@@ -76,7 +90,11 @@ impl Partnerships {
         self.list
             .iter()
             .position(|p| p.code == w)
-            .or_else(|| self.list.iter().position(|p| p.name.eq_ignore_ascii_case(w)))
+            .or_else(|| {
+                self.list
+                    .iter()
+                    .position(|p| p.name.eq_ignore_ascii_case(w))
+            })
             .or_else(|| {
                 let mut cols: Vec<&String> = self.by_column.keys().collect();
                 cols.sort();

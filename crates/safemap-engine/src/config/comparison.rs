@@ -227,7 +227,10 @@ pub(super) fn check(study: &Study) -> Result<(), ConfigError> {
             return Err(study.invalid(
                 &key(k),
                 "(given)",
-                &format!("only `{needed}` goes with kind = \"{}\"", kind_name(ch.kind)),
+                &format!(
+                    "only `{needed}` goes with kind = \"{}\"",
+                    kind_name(ch.kind)
+                ),
             ));
         }
         if ch.kind == CharacteristicKind::AgeShare && ch.age_band().is_none() {

@@ -43,7 +43,8 @@ pub fn write(c: &ComparisonResult, path: &Path) -> Result<(), EngineError> {
                     &row.name,
                     slug,
                     name,
-                    &row.no_data.map_or_else(|| "yes".into(), |why| format!("no data: {why}")),
+                    &row.no_data
+                        .map_or_else(|| "yes".into(), |why| format!("no data: {why}")),
                     &opt(row.counts[k].map(|v| v.to_string())),
                     &opt(row.population.map(|p| format!("{p}"))),
                     &opt(row.rates[k].map(|r| format!("{r:.6}"))),
