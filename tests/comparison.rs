@@ -119,10 +119,10 @@ fn plymouth_against_all_partnerships_and_its_most_similar() {
             };
             let rank = |among: &[f64]| 1 + among.iter().filter(|y| **y < x).count();
             assert_eq!(r["rank_all"], rank(&rated).to_string(), "{r:?}");
-            if !r["group"].is_empty() {
-                assert_eq!(r["rank_similar"], rank(&group).to_string(), "{r:?}");
-            } else {
+            if r["group"].is_empty() {
                 assert_eq!(r["rank_similar"], "");
+            } else {
+                assert_eq!(r["rank_similar"], rank(&group).to_string(), "{r:?}");
             }
         }
         // 15 similar partnerships besides Plymouth, flagged in every category.
