@@ -88,8 +88,8 @@ mod tests {
         let got = nearest(&rows, 0, 3);
         assert_eq!(got, [(4, 0.0), (2, 1.0), (3, 1.0)]);
         assert_eq!(nearest(&rows, 0, 10).len(), 4);
-        assert_eq!(nearest(&rows, 1, 1), [(2, distance(&rows[1], &rows[2]))]);
-        assert!((distance(&rows[1], &rows[2]) - 20f64.sqrt()).abs() < 1e-12);
+        // From (3, 4): (0, 1) is sqrt(18) away, nearer than (1, 0) at sqrt(20) and 5.
+        assert_eq!(nearest(&rows, 1, 2), [(3, 18f64.sqrt()), (2, 20f64.sqrt())]);
     }
 
     #[test]
