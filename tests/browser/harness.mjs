@@ -2,7 +2,7 @@
 // headless Chromium through playwright-core, and record every request a page makes.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,9 +24,11 @@ export function playwright() {
 
 /**
  * Start `safemap demo --out TMP --port 0` and wait for "safemap: serving http://...".
+ * With `study` (a study file relative to the repository), run it into TMP first and
+ * `safemap serve` its results instead of the demo.
  * With SAFEMAP_URL set, use that running server instead (token from SAFEMAP_TOKEN_FILE).
  */
-export async function startServer() {
+export async function startServer({ study } = {}) {
   if (process.env.SAFEMAP_URL) {
     const dir = process.env.SAFEMAP_DEMO_DIR || '';
     const tf = process.env.SAFEMAP_TOKEN_FILE || (dir && path.join(dir, 'analyst.token'));
@@ -40,7 +42,13 @@ export async function startServer() {
   const bin = path.resolve(ROOT, process.env.SAFEMAP_BIN || 'target/debug/safemap');
   if (!existsSync(bin)) throw new Error(`no safemap binary at ${bin}: run \`cargo build -p safemap-cli\` or set SAFEMAP_BIN`);
   const dir = mkdtempSync(path.join(tmpdir(), 'safemap-browser-'));
-  const proc = spawn(bin, ['demo', '--out', dir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let args = ['demo', '--out', dir, '--port', '0'];
+  if (study) {
+    const run = spawnSync(bin, ['run', study, '--out', dir], { cwd: ROOT, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`safemap run ${study} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+    args = ['serve', dir, '--port', '0'];
+  }
+  const proc = spawn(bin, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`safemap demo did not start serving within 150 s:\n${log}`)), 150_000);

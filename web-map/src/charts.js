@@ -191,3 +191,39 @@ export function rateCiChart(rows, { overall = null, label = 'Rate per 1,000 with
 ${parts.join('\n')}
 </svg>`;
 }
+
+/** Horizontal bars of `rows` ({ name, value, highlight }), lowest first as given; a row
+ * without a value is labelled `no data`. */
+export function barChart(rows, { label = 'Rate per 1,000', width = 640 } = {}) {
+  const id = `chart${++uid}`;
+  const ml = 200;
+  const mr = 60;
+  const mt = 8;
+  const rh = 18;
+  const h = rows.length * rh;
+  const height = mt + h + 20;
+  const w = width - ml - mr;
+  const hi = Math.max(0, ...rows.map((r) => (typeof r.value === 'number' ? r.value : 0)));
+  const step = tickStep(hi, false);
+  const top = Math.max(step, Math.ceil(hi / step) * step);
+  const x = (v) => ml + (v / top) * w;
+  const parts = [];
+  for (let v = 0; v <= top + 1e-9; v += step) {
+    parts.push(`<line class="grid" x1="${x(v)}" x2="${x(v)}" y1="${mt}" y2="${mt + h}"/>`);
+    parts.push(`<text class="tick" x="${x(v)}" y="${mt + h + 12}" text-anchor="middle">${fmtRate(v)}</text>`);
+  }
+  rows.forEach((r, i) => {
+    const y = mt + i * rh;
+    parts.push(`<text class="tick" x="${ml - 6}" y="${y + rh / 2 + 3}" text-anchor="end"${r.highlight ? ' font-weight="bold"' : ''}>${esc(r.name)}</text>`);
+    if (typeof r.value !== 'number') {
+      parts.push(`<text class="tick" x="${ml + 4}" y="${y + rh / 2 + 3}">no data</text>`);
+      return;
+    }
+    parts.push(`<rect class="${r.highlight ? 'bar highlight' : 'bar'}" x="${ml}" y="${y + 3}" width="${Math.max(0, x(r.value) - ml)}" height="${rh - 6}" fill="${r.highlight ? '#d95f02' : '#7570b3'}"><title>${esc(r.name)}: ${fmtRate(r.value)}</title></rect>`);
+    parts.push(`<text class="tick" x="${x(r.value) + 4}" y="${y + rh / 2 + 3}">${fmtRate(r.value)}</text>`);
+  });
+  return `<svg class="chart bars" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}t ${id}d">
+<title id="${id}t">${esc(label)}</title><desc id="${id}d">${esc(`${label} for ${rows.length} partnerships, lowest first.`)}</desc>
+${parts.join('\n')}
+</svg>`;
+}

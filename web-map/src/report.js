@@ -12,6 +12,7 @@ import { VALUE_LAYERS } from './filters.js';
 import { RANK_MEASURES, topAreas } from './priority.js';
 import { gapsSection, sitesTable } from './report-gaps.js';
 import { nteProfiles, timeTables } from './report-time.js';
+import { comparisonSection } from './report-comparison.js';
 import { parseState, stateToHash } from './state-url.js';
 
 const $ = (id) => document.getElementById(id);
@@ -155,6 +156,7 @@ async function start() {
   }
   provenance(manifest, catalogue, session);
   await gapsSection(catalogue);
+  comparisonSection(catalogue.comparison);
   if (analyst) await nteProfiles(catalogue, areas, st);
 
   // The map last (it waits for tiles); printed from a snapshot image.

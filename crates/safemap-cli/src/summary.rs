@@ -394,6 +394,49 @@ fn print_time(t: &safemap_engine::time::TimeResults) {
     }
 }
 
+/// `[comparison]` in a line: the study's partnership's all-crime rank among its similar
+/// partnerships and among all, how many partnerships are ranked and lack data, and what
+/// became of the police rows.
+fn print_comparison(c: &safemap_results::ComparisonEntry) {
+    let Some(all) = c.categories.first() else {
+        return;
+    };
+    let rank = |r: Option<usize>, of: usize| {
+        r.map_or_else(
+            || "unranked".into(),
+            |r| format!("{} lowest of {of}", ordinal(r)),
+        )
+    };
+    let a = &c.accounting;
+    let unmatched: u64 = a.unmatched.values().sum();
+    println!(
+        "comparison: {} all crime {} similar partnerships, {} ranked; {} partnerships ranked, {} no data (forces without files: {}); police rows {} read = {} counted + {} without LSOA code + {unmatched} unmatched + {} rejected ({})",
+        c.partnership.name,
+        rank(all.rank_similar, c.group.len()),
+        rank(all.rank_all, all.ranked),
+        c.ranked,
+        c.no_data,
+        if c.forces_without_files.is_empty() { "none".into() } else { c.forces_without_files.join(", ") },
+        thousands(a.read),
+        thousands(a.counted),
+        thousands(a.no_lsoa_code),
+        thousands(a.rejected),
+        c.file
+    );
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`, ...
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 pub fn print_prepared(study: &Study, p: &Prepared) {
     print_areas(study, &p.areas);
     if let Some(s) = &p.services {
@@ -456,12 +499,29 @@ pub fn print_report(study: &Study, r: &RunReport) {
     if let Some(a) = &r.access {
         print_access(a);
     }
+    if let Some(c) = &r.comparison {
+        print_comparison(&c.entry);
+    }
     let total: u128 = r.timings_ms.iter().map(|(_, ms)| ms).sum();
     println!("outputs: {} ({total} ms)", r.out_dir.display());
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ordinals() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 102, 111]
+            .map(super::ordinal)
+            .into();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "102nd",
+                "111th"
+            ]
+        );
+    }
+
     #[test]
     fn thousands_separators() {
         assert_eq!(super::thousands(0), "0");

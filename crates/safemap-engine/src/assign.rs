@@ -282,7 +282,8 @@ fn convert_codes(
     mut tally: Option<&mut BTreeMap<ChangeKind, u64>>,
 ) -> Vec<Fate> {
     // Per split code: its study areas, their weights and what each has been dealt.
-    let mut dealt: HashMap<&str, (Vec<AreaId>, Vec<f64>, Vec<f64>)> = HashMap::new();
+    type Deal = (Vec<AreaId>, Vec<f64>, Vec<f64>);
+    let mut dealt: HashMap<&str, Deal> = HashMap::new();
     let mut fates = Vec::with_capacity(events.len());
     for e in events {
         let fate = match e.area_code.as_deref() {

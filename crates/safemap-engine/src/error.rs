@@ -59,6 +59,10 @@ pub enum EngineError {
         #[source]
         source: std::io::Error,
     },
+    /// `[comparison]` cannot be made from its inputs (a file not named as data.police.uk
+    /// names its files, a partnership not in the table, ...).
+    #[error("comparison: {0}")]
+    Comparison(String),
     /// Writing an output failed.
     #[error("cannot write {path}")]
     Write {

@@ -35,6 +35,7 @@ pub mod aggregate;
 pub mod analysis;
 pub mod areas;
 pub mod assign;
+pub mod comparison;
 pub mod config;
 pub mod coverage;
 pub mod density;

@@ -26,7 +26,7 @@ use geo::unary_union;
 use geo_types::MultiPolygon;
 use rayon::prelude::*;
 use safemap_geo::best_fit::{best_fit, Fit};
-use safemap_ingest::read_area_lookup;
+use safemap_ingest::read_text_columns;
 use safemap_stats::{area_rates, AreaRate, RateParams};
 use safemap_types::AreaId;
 use std::collections::HashMap;
@@ -183,10 +183,10 @@ fn build_level(
             let path = study.resolve(&l.path);
             let mut columns = vec![l.area_column.as_str(), l.code_column.as_str()];
             columns.extend(l.name_column.as_deref());
-            let table = read_area_lookup(&path, &columns, 2, study.limits.input_limits())
+            let table = read_text_columns(&path, &columns, study.limits.input_limits())
                 .map_err(|source| EngineError::ingest("neighbourhoods.lookup", source))?;
             let mut by_area: HashMap<String, (String, String)> = HashMap::new();
-            for row in table.rows {
+            for row in table.rows.into_iter().filter(|r| !r[1].is_empty()) {
                 let name = row.get(2).cloned().unwrap_or_else(|| row[1].clone());
                 by_area
                     .entry(row[0].clone())

@@ -157,6 +157,8 @@ pub struct RunReport {
     pub time: crate::time::TimeResults,
     /// The small areas below `[neighbourhoods]` (also in `small_areas.geojson`).
     pub small_areas: Option<crate::neighbourhoods::SmallAreas>,
+    /// `[comparison]` (also in `comparison.csv` and the manifest).
+    pub comparison: Option<crate::comparison::ComparisonResult>,
     /// Step timings.
     pub timings_ms: Vec<(String, u128)>,
 }
@@ -260,6 +262,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
     let ed = steps.run("ED analysis", || {
         crate::ed_analysis::EdResults::new(study, &results, ed_tallies)
     })?;
+    let comparison = steps.run("Partnership comparison", || crate::comparison::run(study))?;
     let planar = results.areas.boundary_crs == Crs::Planar;
     let out_dir = options
         .out_dir
@@ -332,6 +335,9 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
                 &results.areas,
             )?;
         }
+        if let Some(c) = &comparison {
+            outputs::comparison_csv::write(c, &out_dir.join(files::COMPARISON_CSV))?;
+        }
         outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join(files::REJECTS_CSV))
     })?;
     let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
@@ -348,6 +354,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         time: &time,
         small_areas: small_areas.as_ref(),
         inputs,
+        comparison: comparison.as_ref().map(|c| c.entry.clone()),
     });
     outputs::manifest::write(&manifest, &out_dir.join(files::MANIFEST))?;
     let timings_ms = steps.millis();
@@ -360,6 +367,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         access,
         time,
         small_areas,
+        comparison,
         timings_ms,
     })
 }

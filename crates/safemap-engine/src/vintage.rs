@@ -17,7 +17,7 @@
 
 use crate::config::{Study, VintageLookupSection};
 use crate::error::EngineError;
-use safemap_ingest::read_area_lookup;
+use safemap_ingest::read_text_columns;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -104,7 +104,7 @@ impl Conversion {
         let path = study.resolve(&l.path);
         let mut columns = vec![l.from_column.as_str(), l.to_column.as_str()];
         columns.extend(l.change_column.as_deref());
-        let table = read_area_lookup(&path, &columns, 2, study.limits.input_limits())
+        let table = read_text_columns(&path, &columns, study.limits.input_limits())
             .map_err(|source| EngineError::ingest("vintage_lookup", source))?;
         if let Some(r) = table.rejects.first() {
             return Err(EngineError::Geography {
@@ -116,6 +116,18 @@ impl Conversion {
                     r.line,
                     r.reason,
                     r.column.as_deref().unwrap_or("?"),
+                ),
+            });
+        }
+        if let Some(row) = table.rows.iter().find(|r| r[1].is_empty()) {
+            return Err(EngineError::Geography {
+                table: "vintage_lookup".into(),
+                message: format!(
+                    "{}: the row of {} {:?} has no {}",
+                    path.display(),
+                    l.from_column,
+                    row[0],
+                    l.to_column
                 ),
             });
         }

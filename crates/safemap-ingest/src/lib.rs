@@ -16,8 +16,9 @@
 //! | [`travel_costs`] | [`read_travel_costs`], [`TravelCostColumns`], [`CostUnit`], [`TravelCosts`]: a travel-cost matrix (origin area, service id, cost) |
 //! | [`dialect`] | [`CsvDialect`], [`Encoding`]: a CSV file's encoding and delimiter |
 //! | [`boundaries`] | [`read_boundaries`], [`BoundaryMapping`], [`BoundarySet`], [`InvalidArea`]: GeoJSON and Shapefile areas |
-//! | [`area_lookup`] | [`read_area_lookup`], [`AreaLookup`]: code-to-code lookups (boundary vintages, small areas to wards) |
 //! | [`keyed_table`] | [`read_keyed_values`], [`read_keyed_sum`](keyed_table::read_keyed_sum), [`KeyedColumns`], [`KeyedValues`], [`Keyed`]: population, deprivation, and the loop every table keyed by area code shares |
+//! | [`keyed_table`] | [`read_keyed_values`], [`KeyedColumns`], [`KeyedValues`], [`Keyed`]: population, deprivation, and the loop every table keyed by area code shares |
+//! | [`text_table`] | [`read_text_columns`], [`TextTable`]: named columns of a CSV as text (lookups); [`read_keyed_numbers`]: several numbers keyed by area code |
 //! | [`weights_file`] | [`weights_file::parse_gal`], [`weights_file::format_gal`], GWT likewise, and `read_*`/`write_*`: GAL and GWT spatial weights files |
 //! | [`limits`] | [`InputLimits`]: line length, decompressed size and expansion of one input file |
 //! | [`error`] | [`IngestError`]: file-level problems |
@@ -63,7 +64,6 @@
 //!
 //! This crate has no cargo features.
 
-pub mod area_lookup;
 pub mod boundaries;
 pub mod centroids;
 mod coords;
@@ -83,11 +83,11 @@ pub mod police_uk;
 pub mod postcodes;
 pub mod services;
 pub mod source;
+pub mod text_table;
 pub mod travel_costs;
 mod values;
 pub mod weights_file;
 
-pub use area_lookup::{read_area_lookup, AreaLookup};
 pub use boundaries::{read_boundaries, BoundaryMapping, BoundarySet, InvalidArea};
 pub use centroids::{read_centroids, CentroidColumns, Centroids};
 pub use dialect::{BadDelimiter, CsvDialect, Encoding};
@@ -103,4 +103,5 @@ pub use postcodes::{
 };
 pub use services::{read_services, ServiceColumns, ServiceRegister, ServicesRead};
 pub use source::{CategoryMapping, SourceRead};
+pub use text_table::{read_keyed_numbers, read_text_columns, TextTable};
 pub use travel_costs::{read_travel_costs, CostUnit, TravelCost, TravelCostColumns, TravelCosts};

@@ -52,6 +52,10 @@ pub const SMALL_AREAS_GEOJSON: &str = "small_areas.geojson";
 pub const EMERGING_GEOJSON: &str = "emerging.geojson";
 /// Hour-of-week profiles (study, hot spots, areas) of timestamped sources. Analyst only.
 pub const HOUR_OF_WEEK_CSV: &str = "hour_of_week.csv";
+/// `[comparison]`: per community safety partnership and category, events, residents, rate,
+/// whether it is in the study partnership's similar group, its ranks and distance. Open
+/// data (police.uk totals per partnership).
+pub const COMPARISON_CSV: &str = "comparison.csv";
 /// The service register's public points (confidential services withheld).
 pub const SERVICES_GEOJSON: &str = "services.geojson";
 

@@ -8,6 +8,7 @@
 //! | [`registry`] | one [`LayerEntry`] per layer: file, geometry, sources, sensitivity, public columns and their disclosure control; fail closed |
 //! | [`audit`] | what the public can work out about a hidden count: feasible ranges over everything published |
 //! | [`columns`] | column naming: measure fields, slugs, analysis and class columns, each built from its parts and compared whole |
+//! | [`comparison_entry`] | `manifest.comparison`: the study's partnership against all partnerships and its most similar ones |
 //! | [`coverage`] | which (area, month) cells a source covers: missing data is not zero |
 //! | [`disclosure`] | the small-number rule and the protection of nested counts (primary and secondary suppression) |
 //! | [`sensitive_table`] | disclosure control of a sensitive source's table of one area, proved by the audit |
@@ -18,6 +19,7 @@
 pub mod access_entry;
 pub mod audit;
 pub mod columns;
+pub mod comparison_entry;
 pub mod coverage;
 pub mod disclosure;
 pub mod files;
@@ -27,6 +29,7 @@ pub mod sensitive_table;
 pub mod time_entry;
 
 pub use access_entry::{AccessEntry, AccessKind};
+pub use comparison_entry::ComparisonEntry;
 pub use manifest::{Manifest, ManifestError, FORMAT_VERSION};
 pub use registry::{GeometryKind, LayerEntry, LayerKind, ProtectedCount};
 pub use time_entry::{ChangeEntry, EmergingEntry, NteEntry, TimeEntry};

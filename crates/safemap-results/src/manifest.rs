@@ -96,6 +96,10 @@ pub struct Manifest {
     /// What `[time]`, `[[emerging]]` and `[[change]]` computed (absent in older manifests).
     #[serde(default)]
     pub time: crate::TimeEntry,
+    /// `[comparison]`: the study's partnership against all partnerships and its most
+    /// similar ones (absent without the section).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<crate::ComparisonEntry>,
     /// Every file written, in writing order.
     pub outputs: Vec<String>,
 }

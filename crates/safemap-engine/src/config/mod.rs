@@ -12,13 +12,14 @@
 //! (`[[vintage_lookup]]`), `denominator.rs`, `neighbourhoods.rs`, `source.rs`, `services.rs`, `postcodes.rs`,
 //! `measure.rs`, `weights.rs`, `analysis.rs`, `grid.rs`, `density.rs`,
 //! `evaluation.rs`, `time.rs` (`[time]`, `[[emerging]]`, `[[change]]`), `access.rs` (`[access]`), `need.rs` (`[need]`, `[gap]`), `sites.rs`
-//! (`[sites]`, `[priority]`), `ed_vs_police.rs`, `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds
+//! (`[sites]`, `[priority]`), `ed_vs_police.rs`, `comparison.rs`, `disclosure.rs`, `serve.rs`, `limits.rs`; `error.rs` holds
 //! [`ConfigError`]. This file loads the study
 //! and runs the checks in order.
 
 mod access;
 mod analysis;
 mod boundaries;
+mod comparison;
 mod denominator;
 mod density;
 mod disclosure;
@@ -48,6 +49,10 @@ pub use access::{
 };
 pub use analysis::{AnalysisSection, CorrectionName, Statistic, ValueKind, WindowName};
 pub use boundaries::BoundariesSection;
+pub use comparison::{
+    CharacteristicKind, CharacteristicSection, ComparisonSection, DensityBoundaries, LookupStep,
+    PartnershipTable, RouteSection,
+};
 pub use denominator::{DenominatorSection, RateBase, RESIDENTS};
 pub use density::{DensitySection, KernelName};
 pub use disclosure::DisclosureSection;
@@ -148,6 +153,8 @@ pub struct Study {
     pub priority: Option<PrioritySection>,
     /// ED assaults against police-recorded violence per area.
     pub ed_vs_police: Option<EdVsPoliceSection>,
+    /// The study's partnership against all partnerships and its most similar ones.
+    pub comparison: Option<ComparisonSection>,
     /// Disclosure control of everything the public role sees.
     #[serde(default)]
     pub disclosure: DisclosureSection,
@@ -283,6 +290,7 @@ impl Study {
             p.check(self)?;
         }
         self.ed_vs_police()?;
+        comparison::check(self)?;
         source::check(self)
     }
 }

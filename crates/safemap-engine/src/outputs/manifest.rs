@@ -54,6 +54,8 @@ pub struct RunOutputs<'a> {
     pub small_areas: Option<&'a crate::neighbourhoods::SmallAreas>,
     /// Input files with checksums.
     pub inputs: Vec<InputFile>,
+    /// `[comparison]`'s entry (`comparison.csv` was written).
+    pub comparison: Option<safemap_results::ComparisonEntry>,
 }
 
 /// The manifest of a run, with its layer registry.
@@ -71,6 +73,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
         time,
         small_areas,
         inputs,
+        comparison,
     } = run;
     let time_entry = time.entry(study);
     let areas = &results.areas;
@@ -136,6 +139,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
     ])
     .chain((!time.emerging.is_empty()).then_some(files::EMERGING_GEOJSON))
     .chain(small_areas.is_some().then_some(files::SMALL_AREAS_GEOJSON))
+    .chain(comparison.is_some().then_some(files::COMPARISON_CSV))
     .chain([files::REJECTS_CSV, files::MANIFEST])
     .map(String::from)
     .collect();
@@ -253,6 +257,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
             .as_ref()
             .map_or(Value::Null, crate::ed_analysis::VsPolice::manifest),
         time: time_entry,
+        comparison,
         outputs,
     }
 }

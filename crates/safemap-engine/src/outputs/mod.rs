@@ -17,12 +17,14 @@
 //! | `priority.csv` | [`priority_csv`] (`[priority]` ranking with its drivers, analyst only) |
 //! | `candidate_sites.geojson` | [`candidate_sites_geojson`] (`[sites]`, analyst only) |
 //! | `ed_summary.csv` | [`ed_summary_csv`] (ED figures per source, study-wide and per area, analyst only) |
+//! | `comparison.csv` | [`comparison_csv`] (`[comparison]`: every partnership × category, ranks and the similar group) |
 //! | `summary.csv`, `change.csv`, `hour_of_week.csv`, `emerging.geojson` | [`time_files`] (study summary and change, analyst only; hour-of-week profiles, analyst only; `[[emerging]]` classes) |
 
 pub mod access_csv;
 pub mod areas_csv;
 pub mod areas_geojson;
 pub mod candidate_sites_geojson;
+pub mod comparison_csv;
 pub mod counts_by_hour_csv;
 pub mod counts_csv;
 pub mod coverage_csv;

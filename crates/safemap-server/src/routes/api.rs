@@ -138,6 +138,8 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
         },
         "access": super::access::catalogue_entry(&data, role),
         "time": super::time::catalogue_entry(&data, role),
+        // Partnership totals of police.uk open data: public whole (null without one).
+        "comparison": data.manifest.comparison,
     });
     // How many confidential services there are is for the analyst: the public learns
     // nothing of them.
