@@ -158,14 +158,7 @@ export function rateCiChart(rows, { overall = null, label = 'Rate per 1,000 with
   const height = mt + h + 26;
   const w = width - ml - mr;
   const hi = Math.max(overall || 0, ...rows.map((r) => (typeof r.rate_hi === 'number' ? r.rate_hi : r.rate || 0)));
-  const step = tickStep(hi, false);
-  const top = Math.max(step, Math.ceil(hi / step) * step);
-  const x = (v) => ml + (v / top) * w;
-  const parts = [];
-  for (let v = 0; v <= top + 1e-9; v += step) {
-    parts.push(`<line class="grid" x1="${x(v)}" x2="${x(v)}" y1="${mt}" y2="${mt + h}"/>`);
-    parts.push(`<text class="tick" x="${x(v)}" y="${mt + h + 12}" text-anchor="middle">${fmtRate(v)}</text>`);
-  }
+  const { x, parts } = rateAxis(hi, ml, w, mt, h);
   rows.forEach((r, i) => {
     const cy = mt + i * rh + rh / 2;
     parts.push(`<text class="tick" x="${ml - 6}" y="${cy + 3}" text-anchor="end">${esc(r.name)}</text>`);
@@ -192,6 +185,20 @@ ${parts.join('\n')}
 </svg>`;
 }
 
+/** The x scale from 0 to a round number above `hi` across `w` pixels from `ml`, with its
+ * gridlines and tick labels (rates) under a plot `h` high from `mt`. */
+function rateAxis(hi, ml, w, mt, h) {
+  const step = tickStep(hi, false);
+  const top = Math.max(step, Math.ceil(hi / step) * step);
+  const x = (v) => ml + (v / top) * w;
+  const parts = [];
+  for (let v = 0; v <= top + 1e-9; v += step) {
+    parts.push(`<line class="grid" x1="${x(v)}" x2="${x(v)}" y1="${mt}" y2="${mt + h}"/>`);
+    parts.push(`<text class="tick" x="${x(v)}" y="${mt + h + 12}" text-anchor="middle">${fmtRate(v)}</text>`);
+  }
+  return { x, parts };
+}
+
 /** Horizontal bars of `rows` ({ name, value, highlight }), lowest first as given; a row
  * without a value is labelled `no data`. */
 export function barChart(rows, { label = 'Rate per 1,000', width = 640 } = {}) {
@@ -204,14 +211,7 @@ export function barChart(rows, { label = 'Rate per 1,000', width = 640 } = {}) {
   const height = mt + h + 20;
   const w = width - ml - mr;
   const hi = Math.max(0, ...rows.map((r) => (typeof r.value === 'number' ? r.value : 0)));
-  const step = tickStep(hi, false);
-  const top = Math.max(step, Math.ceil(hi / step) * step);
-  const x = (v) => ml + (v / top) * w;
-  const parts = [];
-  for (let v = 0; v <= top + 1e-9; v += step) {
-    parts.push(`<line class="grid" x1="${x(v)}" x2="${x(v)}" y1="${mt}" y2="${mt + h}"/>`);
-    parts.push(`<text class="tick" x="${x(v)}" y="${mt + h + 12}" text-anchor="middle">${fmtRate(v)}</text>`);
-  }
+  const { x, parts } = rateAxis(hi, ml, w, mt, h);
   rows.forEach((r, i) => {
     const y = mt + i * rh;
     parts.push(`<text class="tick" x="${ml - 6}" y="${y + rh / 2 + 3}" text-anchor="end"${r.highlight ? ' font-weight="bold"' : ''}>${esc(r.name)}</text>`);
