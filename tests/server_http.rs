@@ -916,7 +916,11 @@ fn a_ward_study_lists_its_levels_and_serves_its_lsoas_as_small_areas() {
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let token = tmp.path().join("analyst.token");
     std::fs::write(&token, "ward-study-analyst-token-0123456789").unwrap();
     let s = Server::start(&results, &token, &[]);
@@ -984,7 +988,10 @@ fn a_ward_study_lists_its_levels_and_serves_its_lsoas_as_small_areas() {
                 // Protected: suppressed, or rounded to the nearest 5.
                 (false, None) => {}
                 (false, Some(got)) => {
-                    assert!(got % 5.0 == 0.0 && (got - exact).abs() <= 2.5, "{code}: {got} {exact}");
+                    assert!(
+                        got % 5.0 == 0.0 && (got - exact).abs() <= 2.5,
+                        "{code}: {got} {exact}"
+                    );
                 }
             }
             assert!(matches!(g, geo_types::Geometry::MultiPolygon(_)), "{code}");
