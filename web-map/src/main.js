@@ -231,8 +231,11 @@ function levelLegend(legend) {
     ratePer: fmtCount(app.ratePer), describe: () => describeFilter(app.catalogue, app.state),
   });
   app.level = levelAt(app.levels, app.map.getZoom());
-  if (app.level === 'small' && app.smallLegend) return app.smallLegend;
-  return legend && { ...legend, level: names.Many };
+  const z = app.levels.switch_zoom;
+  if (app.level === 'small' && app.smallLegend) {
+    return { ...app.smallLegend, notes: [...app.smallLegend.notes, `Zoom out below level ${z} to see the ${names.many}.`] };
+  }
+  return legend && { ...legend, level: names.Many, notes: [...(legend.notes || []), `Zoom in to level ${z} to see the ${names.smallMany}.`] };
 }
 
 /** The study's priority ranking (fetched once): it does not depend on the filters. */
