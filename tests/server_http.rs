@@ -37,6 +37,9 @@ fn json_routes_answer_with_the_documented_statuses() {
     assert_eq!(names, ["police", "force", "ed"]);
     assert_eq!(layers["sources"][0]["windows"].as_array().unwrap().len(), 0);
     assert_eq!(layers["sources"][1]["windows"][1]["id"], "nte");
+    // The demo is not reported by neighbourhood: no levels, no small areas.
+    assert!(layers.get("levels").is_none(), "{}", layers["levels"]);
+    assert_eq!(error_of(s.get("/api/small_areas.json")).0, 404);
     let public_manifest = s.json("/api/manifest", false);
     assert!(
         public_manifest["inputs"][0]["sha256"]
@@ -677,7 +680,17 @@ type Decoded = Vec<(
 )>;
 
 fn decode(s: &Server, layer: &str, z: u8, x: u32, y: u32) -> Decoded {
-    let r = s.get(&format!("/tiles/{layer}/{z}/{x}/{y}.mvt"));
+    decode_as(s, layer, (z, x, y), false)
+}
+
+/// [`decode`] as the public or the analyst.
+fn decode_as(s: &Server, layer: &str, (z, x, y): (u8, u32, u32), analyst: bool) -> Decoded {
+    let path = format!("/tiles/{layer}/{z}/{x}/{y}.mvt");
+    let r = if analyst {
+        s.get_analyst(&path)
+    } else {
+        s.get(&path)
+    };
     if r.status() == 204 {
         return Vec::new();
     }
@@ -868,4 +881,156 @@ fn context_lines_and_labels_match_the_areas_and_their_districts() {
         failures * 50 <= probes,
         "{failures} of {probes} probes on the wrong side"
     );
+}
+
+/// A numeric MVT property as f64, `None` when absent.
+fn number_prop(
+    p: &std::collections::HashMap<String, mvt_reader::feature::Value>,
+    key: &str,
+) -> Option<f64> {
+    use mvt_reader::feature::Value as V;
+    match p.get(key)? {
+        V::UInt(v) => Some(*v as f64),
+        V::SInt(v) | V::Int(v) => Some(*v as f64),
+        V::Double(v) => Some(*v),
+        V::Float(v) => Some(f64::from(*v)),
+        V::Null => None,
+        other => panic!("{key}: not a number: {other:?}"),
+    }
+}
+
+/// The Plymouth ward study (20 wards built from 164 LSOAs): both roles' catalogues carry
+/// its `levels`, the `small_areas` layer is listed and its tiles over the city centre at z14
+/// hold LSOAs, each with its ward's code and name and the run's rate (counts exact for the
+/// analyst, protected for the public), while the `areas` tiles hold the wards;
+/// `/api/small_areas.json` lists every LSOA with the public columns only.
+#[test]
+fn a_ward_study_lists_its_levels_and_serves_its_lsoas_as_small_areas() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let tmp = tempfile::tempdir().unwrap();
+    let results = tmp.path().join("results");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_safemap"))
+        .current_dir(&root)
+        .args(["run", "tests/studies/plymouth-wards.toml", "--out"])
+        .arg(&results)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = tmp.path().join("analyst.token");
+    std::fs::write(&token, "ward-study-analyst-token-0123456789").unwrap();
+    let s = Server::start(&results, &token, &[]);
+
+    for analyst in [false, true] {
+        let layers = s.json("/api/layers", analyst);
+        let levels = &layers["levels"];
+        assert_eq!(levels["label"], "ward", "{levels}");
+        assert_eq!(levels["switch_zoom"].as_f64(), Some(13.0), "{levels}");
+        assert_eq!(levels["small_areas"], "small_areas");
+        assert_eq!(levels["small_area_vintage"], "lsoa21");
+        assert!(
+            layers["tile_layers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["id"] == "small_areas" && t["geometry"] == "polygon"),
+            "{}",
+            layers["tile_layers"]
+        );
+    }
+
+    // The run's own files, read independently.
+    let wards: std::collections::BTreeMap<String, String> = areas_csv(&results)
+        .into_iter()
+        .map(|r| (r["code"].clone(), r["name"].clone()))
+        .collect();
+    assert_eq!(wards.len(), 20);
+    let fc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(results.join("small_areas.geojson")).unwrap(),
+    )
+    .unwrap();
+    let file: std::collections::BTreeMap<String, serde_json::Value> = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = f["properties"].clone();
+            (p["code"].as_str().unwrap().to_string(), p)
+        })
+        .collect();
+    assert_eq!(file.len(), 164);
+
+    // Plymouth city centre (the Guildhall) at z14.
+    let tile = serving::tile_of(-4.1427, 50.3703, 14);
+    for analyst in [false, true] {
+        let lsoas = decode_as(&s, "small_areas", tile, analyst);
+        assert!(lsoas.len() >= 5, "{} LSOAs in the tile", lsoas.len());
+        for (_, p, g) in &lsoas {
+            let code = string_prop(p, "code");
+            assert!(code.starts_with("E01"), "{code}");
+            let f = &file[&code];
+            assert_eq!(string_prop(p, "name"), f["name"].as_str().unwrap());
+            assert!(string_prop(p, "name").starts_with("Plymouth "), "{code}");
+            let ward = string_prop(p, "neighbourhood");
+            assert_eq!(string_prop(p, "neighbourhood_name"), wards[&ward], "{code}");
+            assert_eq!(
+                number_prop(p, "police_all_rate"),
+                f["police_all_rate"].as_f64(),
+                "{code}"
+            );
+            let exact = f["police_all_count"].as_f64().unwrap();
+            match (analyst, number_prop(p, "police_all_count")) {
+                (true, got) => assert_eq!(got, Some(exact), "{code}"),
+                // Protected: suppressed, or rounded to the nearest 5.
+                (false, None) => {}
+                (false, Some(got)) => {
+                    assert!(
+                        got % 5.0 == 0.0 && (got - exact).abs() <= 2.5,
+                        "{code}: {got} {exact}"
+                    );
+                }
+            }
+            assert!(matches!(g, geo_types::Geometry::MultiPolygon(_)), "{code}");
+        }
+    }
+    let areas = decode_as(&s, "areas", tile, false);
+    assert!(!areas.is_empty());
+    for (_, p, _) in &areas {
+        let code = string_prop(p, "code");
+        assert!(wards.contains_key(&code), "{code} is a ward");
+    }
+
+    let listed = s.json("/api/small_areas.json", false);
+    let rows = listed["small_areas"].as_array().unwrap();
+    assert_eq!(rows.len(), 164);
+    let manifest = s.json("/api/manifest", true);
+    let entry = manifest["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "small_areas")
+        .unwrap();
+    let public: std::collections::BTreeSet<&str> = entry["public_columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    for r in rows {
+        let keys: std::collections::BTreeSet<&str> =
+            r.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, public);
+        let f = &file[r["code"].as_str().unwrap()];
+        assert_eq!(r["neighbourhood_name"], f["neighbourhood_name"]);
+        assert_eq!(r["police_all_rate"], f["police_all_rate"]);
+    }
+    let exact = s.json("/api/small_areas.json", true);
+    for r in exact["small_areas"].as_array().unwrap() {
+        let f = &file[r["code"].as_str().unwrap()];
+        assert_eq!(r["police_all_count"], f["police_all_count"]);
+    }
 }

@@ -25,7 +25,7 @@ after(async () => {
 
 /** comparison.csv as objects. The file quotes names with commas; no field holds a quote. */
 function comparisonCsv() {
-  const [head, ...lines] = readFileSync(path.join(server.dir, 'comparison.csv'), 'utf8').trim().split('\n');
+  const [head, ...lines] = readFileSync(path.join(server.dir, 'results', 'comparison.csv'), 'utf8').trim().split('\n');
   const split = (line) => [...line.matchAll(/("([^"]*)"|[^,]*)(,|$)/g)].map((m) => m[2] ?? m[1]).slice(0, head.split(',').length);
   const cols = split(head);
   return lines.map((l) => Object.fromEntries(split(l).map((v, i) => [cols[i], v])));

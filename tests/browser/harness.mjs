@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,12 +24,12 @@ export function playwright() {
 
 /**
  * Start `safemap demo --out TMP --port 0` and wait for "safemap: serving http://...".
- * With `study` (a study file relative to the repository), run it into TMP first and
- * `safemap serve` its results instead of the demo.
+ * With `opts.study` (a study file, relative to the repository), `safemap run STUDY --out
+ * TMP/results` then `safemap serve TMP/results --port 0` with a token in TMP/analyst.token.
  * With SAFEMAP_URL set, use that running server instead (token from SAFEMAP_TOKEN_FILE).
  */
-export async function startServer({ study } = {}) {
-  if (process.env.SAFEMAP_URL) {
+export async function startServer(opts = {}) {
+  if (process.env.SAFEMAP_URL && !opts.study) {
     const dir = process.env.SAFEMAP_DEMO_DIR || '';
     const tf = process.env.SAFEMAP_TOKEN_FILE || (dir && path.join(dir, 'analyst.token'));
     return {
@@ -43,10 +43,12 @@ export async function startServer({ study } = {}) {
   if (!existsSync(bin)) throw new Error(`no safemap binary at ${bin}: run \`cargo build -p safemap-cli\` or set SAFEMAP_BIN`);
   const dir = mkdtempSync(path.join(tmpdir(), 'safemap-browser-'));
   let args = ['demo', '--out', dir, '--port', '0'];
-  if (study) {
-    const run = spawnSync(bin, ['run', study, '--out', dir], { cwd: ROOT, encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`safemap run ${study} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
-    args = ['serve', dir, '--port', '0'];
+  if (opts.study) {
+    const results = path.join(dir, 'results');
+    const run = spawnSync(bin, ['run', opts.study, '--out', results], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (run.status !== 0) throw new Error(`safemap run ${opts.study} exited with ${run.status}:\n${run.stdout}${run.stderr}`);
+    writeFileSync(path.join(dir, 'analyst.token'), 'browser-test-analyst-token-0123456789\n');
+    args = ['serve', results, '--port', '0', '--token-file', path.join(dir, 'analyst.token')];
   }
   const proc = spawn(bin, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -66,7 +68,7 @@ export async function startServer({ study } = {}) {
     proc.stdout.on('data', onData);
     proc.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`safemap demo exited with ${code} before serving:\n${log}`));
+      reject(new Error(`safemap ${args[0]} exited with ${code} before serving:\n${log}`));
     });
   });
   proc.stderr.removeAllListeners('data');

@@ -92,4 +92,5 @@ export const api = {
   area: (code, state) => getJson(`/api/areas/${encodeURIComponent(code)}`, filterParams(state)),
   tileJson: (url) => getJson(url),
   priority: (n) => getJson('/api/priority', { n }),
+  smallAreas: () => getJson('/api/small_areas.json'),
 };

@@ -4,8 +4,9 @@
 import { esc } from './format.js';
 
 /**
- * spec: {title, subtitle, items: [{color, label, n?, outline?, shape?}], notes: [string]}.
- * `n` (areas per class) is shown only when `showCounts` (analyst view).
+ * spec: {level?, title, subtitle, items: [{color, label, n?, outline?, shape?}], notes: [string]}.
+ * `n` (areas per class) is shown only when `showCounts` (analyst view). `level`: which areas
+ * are drawn ("Wards", "LSOAs") in a study reported by neighbourhood.
  */
 export function renderLegend(el, spec, { showCounts = false } = {}) {
   if (!spec) {
@@ -22,7 +23,8 @@ export function renderLegend(el, spec, { showCounts = false } = {}) {
     })
     .join('');
   const notes = (spec.notes || []).map((n) => `<p class="legend-note">${esc(n)}</p>`).join('');
-  el.innerHTML = `<h2 class="legend-title">${esc(spec.title)}</h2>${spec.subtitle ? `<p class="legend-subtitle">${esc(spec.subtitle)}</p>` : ''}${spec.grid ? gridHtml(spec.grid) : ''}<ul class="legend-items">${items}</ul>${notes}`;
+  const level = spec.level ? `<p class="legend-level" data-field="level">${esc(spec.level)}</p>` : '';
+  el.innerHTML = `${level}<h2 class="legend-title">${esc(spec.title)}</h2>${spec.subtitle ? `<p class="legend-subtitle">${esc(spec.subtitle)}</p>` : ''}${spec.grid ? gridHtml(spec.grid) : ''}<ul class="legend-items">${items}</ul>${notes}`;
 }
 
 /** A bivariate legend: rows top to bottom (need high to low), columns access low to high. */

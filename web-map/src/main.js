@@ -14,6 +14,8 @@ import { renderPanel, renderPanelMessage } from './panel.js';
 import { RANK_MEASURES, renderPriority } from './priority.js';
 import { renderPriorityRanking, renderSites, siteFeatures } from './service-gaps.js';
 import { fieldsOf } from './map-style.js';
+import { levelAt, levelNames } from './levels.js';
+import { applySmallAreas, SMALL_FILL, smallAreaHtml } from './small-areas.js';
 import { basemapUrl, parseState, parseView, stateToHash, viewString, writeState } from './state-url.js';
 
 const $ = (id) => document.getElementById(id);
@@ -37,6 +39,10 @@ const app = {
   panelSeq: 0,
   valuesSeq: 0,
   lastFocus: null,
+  levels: null,
+  level: null,
+  smallAreas: [],
+  smallLegend: null,
 };
 window.__safemap = app;
 
@@ -193,7 +199,8 @@ function restyle() {
     catalogue: app.catalogue, tiles: app.tiles, areasLayer: app.areasLayer, areas: app.areas,
     analyst: app.analyst, ratePer: fmtCount(app.ratePer),
   };
-  const legend = applyLayer(map, app.state, ctx);
+  let legend = applyLayer(map, app.state, ctx);
+  if (app.levels) legend = levelLegend(legend);
   const services = applyServices(map, app.state, app.catalogue);
   renderLegend($('legend-layer'), legend, { showCounts: app.analyst });
   renderLegend($('legend-services'), services);
@@ -205,11 +212,30 @@ function restyle() {
     showPriority(open);
   } else {
     const measure = app.state.rank || (VALUE_LAYERS[app.state.layer] ? app.state.layer : 'eb_rate');
-    $('priority-title').textContent = `Top areas by ${RANK_MEASURES[measure].replace(/^./, (c) => c.toLowerCase())}`;
+    const many = app.levels ? levelNames(app.levels).many : 'areas';
+    $('priority-title').textContent = `Top ${many} by ${RANK_MEASURES[measure].replace(/^./, (c) => c.toLowerCase())}`;
     renderPriority($('priority'), app.areas, measure, open);
   }
   app.updates += 1;
   document.body.dataset.updates = String(app.updates);
+}
+
+/**
+ * A study reported by neighbourhood: style the small areas, and give the legend of the level
+ * drawn at this zoom (the neighbourhoods' `legend`, or the small areas' own).
+ */
+function levelLegend(legend) {
+  const names = levelNames(app.levels);
+  app.smallLegend = applySmallAreas(app.map, app.state, {
+    catalogue: app.catalogue, levels: app.levels, tiles: app.tiles, rows: app.smallAreas, analyst: app.analyst,
+    ratePer: fmtCount(app.ratePer), describe: () => describeFilter(app.catalogue, app.state),
+  });
+  app.level = levelAt(app.levels, app.map.getZoom());
+  const z = app.levels.switch_zoom;
+  if (app.level === 'small' && app.smallLegend) {
+    return { ...app.smallLegend, notes: [...app.smallLegend.notes, `Zoom out below level ${z} to see the ${names.many}.`] };
+  }
+  return legend && { ...legend, level: names.Many, notes: [...(legend.notes || []), `Zoom in to level ${z} to see the ${names.smallMany}.`] };
 }
 
 /** The study's priority ranking (fetched once): it does not depend on the filters. */
@@ -294,6 +320,7 @@ async function openArea(code, { focus = true } = {}) {
   if (seq !== app.panelSeq) return;
   if (detail.id !== undefined) selectArea(app.map, detail.id);
   renderPanel(panel, detail, {
+    areaKind: app.levels ? levelNames(app.levels).one : undefined,
     analyst: app.analyst,
     ratePer: app.ratePer,
     confidence: app.confidence,
@@ -345,6 +372,11 @@ function wireMap() {
         .addTo(map);
       return;
     }
+    const small = map.getLayer(SMALL_FILL) ? map.queryRenderedFeatures(e.point, { layers: [SMALL_FILL] })[0] : null;
+    if (small) {
+      showSmallArea(e.lngLat, small.properties);
+      return;
+    }
     const hit = map.queryRenderedFeatures(e.point, { layers: ['areas-fill'] })[0];
     if (!hit) return;
     const a = app.areas.find((x) => x.id === hit.id);
@@ -353,6 +385,7 @@ function wireMap() {
   });
   map.on('mousemove', 'areas-fill', () => { map.getCanvas().style.cursor = 'pointer'; });
   map.on('mouseleave', 'areas-fill', () => { map.getCanvas().style.cursor = ''; });
+  if (map.getLayer(SMALL_FILL)) wireSmallAreas(map);
   let t = null;
   map.on('moveend', () => {
     clearTimeout(t);
@@ -369,6 +402,51 @@ function wireMap() {
       clearTimeout(app.surfaceTimer);
       app.surfaceTimer = setTimeout(restyle, 100);
     }
+  });
+}
+
+/** A small area's name, code, neighbourhood and value, as the small-area layer shows it. */
+function smallAreaPopupHtml(props) {
+  const legend = app.smallLegend || {};
+  return smallAreaHtml(props, { levels: app.levels, column: legend.column, measure: app.state.layer, ratePer: fmtCount(app.ratePer) });
+}
+
+/** The popup of a clicked small area, with a button that opens its neighbourhood's panel. */
+function showSmallArea(lngLat, props) {
+  if (app.hover) app.hover.remove();
+  const names = levelNames(app.levels);
+  const where = props.neighbourhood_name || props.neighbourhood;
+  const open = props.neighbourhood
+    ? `<br><button type="button" class="open-neighbourhood" data-code="${esc(props.neighbourhood)}">Open ${esc(where)} ${esc(names.one)}</button>`
+    : '';
+  const popup = new window.maplibregl.Popup({ closeButton: true, className: 'small-area-popup' })
+    .setLngLat(lngLat)
+    .setHTML(`${smallAreaPopupHtml(props)}${open}`)
+    .addTo(app.map);
+  const button = popup.getElement().querySelector('button.open-neighbourhood');
+  if (button) {
+    button.addEventListener('click', () => {
+      popup.remove();
+      update({ area: button.dataset.code });
+    });
+  }
+}
+
+/** Hover over a small area shows what it is; crossing `switch_zoom` redraws the legend. */
+function wireSmallAreas(map) {
+  app.hover = new window.maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'small-area-hover' });
+  map.on('mousemove', SMALL_FILL, (e) => {
+    const f = e.features && e.features[0];
+    if (!f) return;
+    map.getCanvas().style.cursor = 'pointer';
+    app.hover.setLngLat(e.lngLat).setHTML(smallAreaPopupHtml(f.properties)).addTo(map);
+  });
+  map.on('mouseleave', SMALL_FILL, () => {
+    map.getCanvas().style.cursor = '';
+    app.hover.remove();
+  });
+  map.on('zoomend', () => {
+    if (levelAt(app.levels, map.getZoom()) !== app.level) restyle();
   });
 }
 
@@ -431,6 +509,14 @@ async function start() {
     setStatus('The server offers no areas tile layer.', true);
     document.body.dataset.ready = 'error';
     return;
+  }
+  app.levels = app.catalogue.levels && app.tiles[app.catalogue.levels.small_areas] ? app.catalogue.levels : null;
+  if (app.levels) {
+    try {
+      app.smallAreas = (await api.smallAreas()).small_areas || [];
+    } catch (e) {
+      console.warn('small areas', e);
+    }
   }
   app.controls = initControls({
     catalogue: app.catalogue,

@@ -100,16 +100,21 @@ export function addDataLayers(map, tiles) {
  */
 export function valueColor(measure, thresholds, colors) {
   const v = ['feature-state', measure];
-  const step = thresholds.length
-    ? ['step', v, colors[0], ...thresholds.flatMap((t, i) => [t, colors[i + 1]])]
-    : colors[0];
   return [
     'case',
     ['boolean', ['feature-state', 'no_data'], false], NO_DATA,
-    ['==', ['typeof', v], 'number'], ['case', ['==', v, 0], ZERO, step],
+    ['==', ['typeof', v], 'number'], classedColor(v, thresholds, colors),
     ['boolean', ['feature-state', 'suppressed'], false], SUPPRESSED,
     NO_VALUE,
   ];
+}
+
+/** The colour of a number `v` (an expression): zero its own colour, else its class. */
+export function classedColor(v, thresholds, colors) {
+  const step = thresholds.length
+    ? ['step', v, colors[0], ...thresholds.flatMap((t, i) => [t, colors[i + 1]])]
+    : colors[0];
+  return ['case', ['==', v, 0], ZERO, step];
 }
 
 /** fill-color for a numeric tile attribute classified by thresholds. */

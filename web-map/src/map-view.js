@@ -16,6 +16,7 @@ import {
   addServiceGapLayers, applyServiceGaps, bivariateColor, bivariateField, bivariateLegend, kindColor, kindColours,
 } from './service-gaps.js';
 import { isTimeClassLayer, timeLayerStyle } from './time-layers.js';
+import { addSmallAreaLayers } from './small-areas.js';
 
 export const MEASURES = ['count', 'rate', 'eb_rate', 'excess_risk', 'rate_lo', 'rate_hi', 'expected'];
 
@@ -72,6 +73,7 @@ export function createMap(opts) {
     map.once('load', () => {
       try {
         const info = addDataLayers(map, opts.tiles);
+        info.smallAreas = addSmallAreaLayers(map, opts.tiles, opts.catalogue.levels);
         addServiceGapLayers(map, opts.tiles, opts.catalogue);
         addContextLayers(map, opts.tiles);
         resolve({ map, ...info, labels: startLabels(map) });

@@ -31,7 +31,8 @@ ${analyst ? `<td class="zp">${a.statistic === 'local_moran' && a.z === undefined
 
 /**
  * Render `detail` (an /api/areas/{code} answer) into `el`.
- * ctx: {analyst, ratePer, confidence, describe(): string, analysisLabel(name): string, onClose()}.
+ * ctx: {analyst, ratePer, confidence, describe(): string, analysisLabel(name): string, onClose(),
+ * areaKind (what an area is called in a study reported by neighbourhood: "ward")}.
  * An area that no input covers (`values.no_data`) says "No data" with the server's reason
  * instead of numbers that would read as zero.
  */
@@ -54,7 +55,7 @@ export function renderPanel(el, detail, ctx) {
   <h2 id="panel-title" tabindex="-1"><span data-field="name" data-ident>${esc(detail.name)}</span></h2>
   <button type="button" class="close" aria-label="Close area panel" title="Close (Esc)">&times;</button>
 </div>
-<p class="panel-code">Code <span data-field="code" data-ident>${esc(detail.code)}</span></p>
+<p class="panel-code">${ctx.areaKind ? `${esc(ctx.areaKind.charAt(0).toUpperCase() + ctx.areaKind.slice(1))} code` : 'Code'} <span data-field="code" data-ident>${esc(detail.code)}</span></p>
 <p class="panel-filter">${esc(ctx.describe())}</p>
 ${analyst ? '' : '<p class="panel-note">Public view: counts are rounded to the nearest five and small counts are suppressed; rates are computed from the rounded counts.</p>'}
 <dl class="values">

@@ -58,6 +58,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/areas.geojson", get(routes::api::areas_geojson))
         .route("/api/areas/{code}", get(routes::api::area))
         .route("/api/priority", get(routes::access::priority))
+        .route(
+            "/api/small_areas.json",
+            get(routes::levels::small_areas_json),
+        )
         .route("/tiles/{file}", get(routes::tiles::tilejson))
         .route("/tiles/{layer}/{z}/{x}/{y}", get(routes::tiles::tile))
         .route("/admin/reload", post(routes::admin::reload))

@@ -143,6 +143,10 @@ pub async fn layers(State(state): State<AppState>, role: Role) -> Json<Value> {
     });
     // How many confidential services there are is for the analyst: the public learns
     // nothing of them.
+    // A [neighbourhoods] study: the map switches to the small areas from `switch_zoom`.
+    if let Some(levels) = super::levels::catalogue_entry(&data, role) {
+        body["levels"] = levels;
+    }
     if role.is_analyst() {
         body["services"]["confidential_withheld"] =
             json!(data.manifest.services_confidential_withheld);

@@ -3,5 +3,6 @@
 pub mod access;
 pub mod admin;
 pub mod api;
+pub mod levels;
 pub mod tiles;
 pub mod time;

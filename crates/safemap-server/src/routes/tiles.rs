@@ -93,6 +93,11 @@ fn layer_description(id: &str) -> String {
             "Points inside each area (kind area, from the zoom where the area is \
              {LABEL_MIN_PIXELS} px wide) and each district (kind district), with name."
         ),
+        super::levels::SMALL_AREAS_LAYER => "The small areas of a study reported by neighbourhood \
+                          (catalogue `levels`): code, name, neighbourhood, neighbourhood_name, \
+                          population, deprivation and each open source's {source}_all_count and \
+                          {source}_all_rate over the study period."
+            .into(),
         _ => String::new(),
     }
 }
