@@ -180,3 +180,9 @@ export function smallIntegers(text) {
   }
   return out;
 }
+
+/** What the selected source's rates are per: the catalogue's words (`per 100,000 residents aged 10-17`), else per the run's rate base `ratePer` (formatted). */
+export function rateLabel(catalogue, state, ratePer) {
+  const s = ((catalogue && catalogue.sources) || []).find((x) => x.name === state.source);
+  return (s && s.rate_label) || `per ${ratePer || '1,000'}`;
+}

@@ -2,7 +2,7 @@
 // and the priority list together, and keeps the URL in step with what is shown.
 
 import { api, ApiError, getToken, setToken } from './api.js';
-import { analysisLabel, esc, fmtCount, humanize } from './format.js';
+import { analysisLabel, esc, fmtCount, humanize, rateLabel } from './format.js';
 import { findAreas } from './finder.js';
 import { initControls, VALUE_LAYERS } from './filters.js';
 import { renderLegend } from './legend.js';
@@ -408,7 +408,7 @@ function wireMap() {
 /** A small area's name, code, neighbourhood and value, as the small-area layer shows it. */
 function smallAreaPopupHtml(props) {
   const legend = app.smallLegend || {};
-  return smallAreaHtml(props, { levels: app.levels, column: legend.column, measure: app.state.layer, ratePer: fmtCount(app.ratePer) });
+  return smallAreaHtml(props, { levels: app.levels, column: legend.column, measure: app.state.layer, per: rateLabel(app.catalogue, app.state, fmtCount(app.ratePer)) });
 }
 
 /** The popup of a clicked small area, with a button that opens its neighbourhood's panel. */

@@ -6,7 +6,7 @@ import { api, authHeaders, sameOrigin } from './api.js';
 import { classify } from './classify.js';
 import { valueLegend } from './value-legend.js';
 import { addContextLayers, startLabels } from './context-layers.js';
-import { analysisLabel, fmtClass, fmtContinuous, fmtPeriod, humanize, measureLabel } from './format.js';
+import { analysisLabel, fmtClass, fmtContinuous, fmtPeriod, humanize, measureLabel, rateLabel } from './format.js';
 import {
   addDataLayers, attributeColor, baseStyle, fieldsOf, giColor, lisaColor, ramp, servicesFilter, sourceLayerOf, valueColor,
 } from './map-style.js';
@@ -110,12 +110,6 @@ export function setValues(map, sourceLayer, areas) {
   stateIds.set(map, ids);
 }
 
-/** What the selected source's rates are per: the catalogue's words (`per 100,000 residents aged 10-17`), else per the run's rate base. */
-export function rateLabel(catalogue, state, ctx) {
-  const s = (catalogue.sources || []).find((x) => x.name === state.source);
-  return (s && s.rate_label) || `per ${ctx.ratePer || '1,000'}`;
-}
-
 function windowLabel(source, state) {
   if (!state.window || state.window === 'all') return 'All hours';
   if (state.window === 'custom') {
@@ -207,7 +201,7 @@ export function applyLayer(map, state, ctx) {
     map.setPaintProperty('areas-fill', 'fill-color', valueColor(measure, spec.thresholds, spec.colors));
     map.setPaintProperty('areas-fill', 'fill-opacity', 0.9);
     legend = {
-      title: VALUE_LAYERS[measure] + (measure === 'rate' || measure === 'eb_rate' ? ` ${rateLabel(catalogue, state, ctx)}` : ''),
+      title: VALUE_LAYERS[measure] + (measure === 'rate' || measure === 'eb_rate' ? ` ${rateLabel(catalogue, state, ctx.ratePer)}` : ''),
       subtitle: describeFilter(catalogue, state),
       items: spec.items,
       notes: [...spec.notes, ...publicNote],

@@ -3,7 +3,7 @@
 // stop there), coloured by the small-area column of the chosen measure, classified over every
 // small area's own values (/api/small_areas.json), or outlined only when they have none.
 
-import { esc, fmtMeasure } from './format.js';
+import { esc, fmtMeasure, rateLabel } from './format.js';
 import { levelNames, smallAreaColumn, smallAreaEntries, smallAreaTitle } from './levels.js';
 import { classedColor, fieldsOf, sourceLayerOf, vectorSource } from './map-style.js';
 import { NO_VALUE, OUTLINE, SUPPRESSED } from './palettes.js';
@@ -66,7 +66,7 @@ export function applySmallAreas(map, state, ctx) {
     missingColour(measure, ctx.analyst),
   ]);
   map.setPaintProperty(SMALL_FILL, 'fill-opacity', OPACITY);
-  const per = measure === 'rate' ? ` per ${ctx.ratePer || '1,000'}` : '';
+  const per = measure === 'rate' ? ` ${rateLabel(ctx.catalogue, state, ctx.ratePer)}` : '';
   return {
     level: names.SmallMany,
     title: `${measure === 'rate' ? 'Crude rate' : 'Count'}${per}`,
@@ -84,11 +84,11 @@ export function applySmallAreas(map, state, ctx) {
 }
 
 /** The HTML of a small area's popup: its name, code and neighbourhood, and its value. */
-export function smallAreaHtml(props, { levels, column, measure, ratePer }) {
+export function smallAreaHtml(props, { levels, column, measure, per: perText }) {
   const title = `<strong data-field="small-area">${esc(smallAreaTitle(props, levelNames(levels)))}</strong>`;
   if (!column) return title;
   const v = props[column];
-  const per = measure === 'rate' ? ` per ${ratePer || '1,000'}` : '';
+  const per = measure === 'rate' ? ` ${perText || 'per 1,000'}` : '';
   const text = typeof v === 'number' ? fmtMeasure(measure, v) : measure === 'count' ? 'suppressed' : 'no value';
   return `${title}<br>${esc(measure === 'rate' ? 'Crude rate' : 'Count')}${esc(per)}: <span data-field="${esc(column)}">${esc(text)}</span>`;
 }

@@ -76,20 +76,20 @@ pub fn lift(study: &Study, prepared: Prepared) -> Result<(Prepared, SmallAreas),
         by_nearest,
     } = build_level(study, section, &small)?;
     aggregate_denominators(study, &small, &parent, &mut level);
-    let params = RateParams::new(study.study.rate_per, study.study.confidence)?;
-    let populations = small.populations();
     let mut small_sources = Vec::new();
     let mut lifted = Vec::with_capacity(sources.len());
     for ((loaded, mut assignment), s) in sources.into_iter().zip(&study.sources) {
         if !s.is_sensitive() {
+            // Per the source's own denominator, as its neighbourhood rates are.
+            let base = study.source_rate_base(&s.name);
             small_sources.push(small_area_counts(
                 study,
                 s,
                 &loaded,
                 &assignment.fates,
                 &small,
-                &populations,
-                params,
+                &small.denominator(&base),
+                RateParams::new(base.per, study.study.confidence)?,
             )?);
         }
         for f in &mut assignment.fates {
