@@ -11,6 +11,7 @@ mod demo;
 mod export;
 mod serve;
 mod summary;
+mod synth;
 
 use clap::{Parser, Subcommand};
 use safemap_engine::{prepare, run, RunOptions, Study};
@@ -70,6 +71,16 @@ enum Command {
         /// The study file (TOML).
         study: PathBuf,
     },
+    /// Write synthetic workloads for benchmarks.
+    #[command(subcommand)]
+    Synth(SynthCommand),
+}
+
+#[derive(Subcommand)]
+enum SynthCommand {
+    /// Millions of events and thousands of services over real boundaries with population,
+    /// with planted hotspots, and the study that runs them (`OUT/study.toml`).
+    National(synth::NationalArgs),
 }
 
 #[derive(Subcommand)]
@@ -140,6 +151,15 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             serve: args,
         } => {
             serve::serve(&results, &args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Synth(SynthCommand::National(args)) => {
+            let study = synth::national(&args)?;
+            println!(
+                "wrote {}: run it with `safemap run {}`",
+                study.display(),
+                study.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Export(ExportCommand::Pmtiles {

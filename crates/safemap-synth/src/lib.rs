@@ -43,6 +43,7 @@
 //! | `demography` | population 1,000-3,000; deprivation clustered east and around the service-gap district |
 //! | [`police`], [`ed`], [`services`] | the events and the register |
 //! | [`calendar`] | the period, seasonality and hour-of-week profiles |
+//! | [`national`] | [`NationalWorkload`]: millions of events over real boundaries with population, for national benchmarks |
 //!
 //! This crate has no cargo features. It prints nothing.
 
@@ -57,6 +58,8 @@ pub mod grid_ref;
 pub mod ground_truth;
 mod layout;
 mod naming;
+pub mod national;
+mod national_write;
 pub mod offence;
 pub mod params;
 pub mod patterns;
@@ -75,6 +78,7 @@ pub use ed::{AssaultMethod, EdRecord, LocationType};
 pub use error::SynthError;
 pub use grid_ref::format_grid_ref;
 pub use ground_truth::{Effect, GroundTruth, PlantedPattern, ServiceGap, Source, YearRisk};
+pub use national::{NationalParams, NationalWorkload};
 pub use offence::Offence;
 pub use params::CityParams;
 pub use patterns::PatternKind;
