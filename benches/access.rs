@@ -3,8 +3,8 @@
 //! [`safemap_benches::access_inputs`] (LSOA centroids in British National Grid with their
 //! mid-2019 population; 10,000 seeded services at jittered LSOA centroids). Timed twice: from
 //! the points (the R-tree query for pairs within 3 km and the catchments) and from the cost
-//! structure already built. The `access_inputs` example writes the same inputs and results
-//! for `benches/peers.py` (PySAL `access` and a scipy cKDTree version).
+//! structure already built. `benches/peers/run.sh` compares the same computation (on the
+//! synthetic workload's services) with PySAL `access` and a scipy cKDTree version.
 //!
 //! Correctness is asserted before timing: the pairs within 3 km are exactly those of a
 //! brute-force scan of all 347.5 million (area, service) pairs; a sample of areas (every

@@ -1,6 +1,5 @@
-//! The inputs and parameters of the national E2SFCA benchmark (`benches/access.rs`), shared
-//! with the `access_inputs` example that writes them out for `benches/peers.py`, so PySAL
-//! `access` and the scipy version compute on exactly the points the bench times.
+//! The inputs and parameters of the national E2SFCA benchmark (`benches/access.rs`); the
+//! catchment and weights are shared with the peer comparison's `peer_tasks e2sfca`.
 //!
 //! Demand: the 34,753 England and Wales LSOA11 polygons' centroids in British National Grid
 //! with their mid-2019 population. Supply: 10,000 services at distinct LSOA centroids drawn

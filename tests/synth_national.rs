@@ -50,16 +50,37 @@ fn workload_is_reproducible_runs_as_written_and_follows_population() {
         );
     }
     let results = a.join("results");
-    safemap_ok(
-        &[
-            "run",
-            a.join("study.toml").to_str().expect("UTF-8 path"),
-            "--out",
-            results.to_str().expect("UTF-8 path"),
-        ],
-        &[],
-        0,
-    );
+    let run = |study: &Path, out: &Path| {
+        safemap_ok(
+            &[
+                "run",
+                study.to_str().expect("UTF-8 path"),
+                "--out",
+                out.to_str().expect("UTF-8 path"),
+            ],
+            &[],
+            0,
+        )
+    };
+    run(&a.join("study.toml"), &results);
+    // The Parquet copy of the events, read with the same column mapping, gives the same
+    // counts and areas.
+    let text = std::fs::read_to_string(a.join("study.toml")).unwrap();
+    let parquet_study = a.join("study-parquet.toml");
+    std::fs::write(
+        &parquet_study,
+        text.replace(r#"format = "events_csv""#, r#"format = "events_parquet""#)
+            .replace(r#"paths = ["events.csv"]"#, r#"paths = ["events.parquet"]"#),
+    )
+    .unwrap();
+    let from_parquet = a.join("results-parquet");
+    run(&parquet_study, &from_parquet);
+    for f in ["areas.csv", "counts.csv", "counts_by_hour.csv"] {
+        assert!(
+            std::fs::read(results.join(f)).unwrap() == std::fs::read(from_parquet.join(f)).unwrap(),
+            "{f} from events.parquet differs from events.csv's"
+        );
+    }
     let m = manifest(&results);
     let [read, joined, outside, rejected] = four_numbers(accounting(&m, "events"));
     assert_eq!((read, rejected), (150_000, 0));

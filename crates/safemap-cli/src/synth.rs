@@ -34,7 +34,8 @@ pub struct NationalArgs {
     /// Seed of every random draw.
     #[arg(long, default_value_t = NationalParams::default().seed)]
     seed: u64,
-    /// Folder for `study.toml`, `events.csv`, `services.csv` and `hotspots.json`.
+    /// Folder for `study.toml`, `events.csv` (and the same events as `events.parquet`),
+    /// `services.csv` and `hotspots.json`.
     #[arg(long)]
     out: PathBuf,
 }
@@ -137,6 +138,7 @@ pub fn national(args: &NationalArgs) -> anyhow::Result<PathBuf> {
         .collect();
     let workload = NationalWorkload::new(&areas, params);
     workload.write_events_csv(&args.out.join("events.csv"))?;
+    workload.write_events_parquet(&args.out.join("events.parquet"))?;
     workload.write_services_csv(&args.out.join("services.csv"))?;
     let hotspots: Vec<_> = workload
         .hotspots()

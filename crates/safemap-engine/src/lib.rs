@@ -23,6 +23,7 @@
 //! | [`ed_analysis`] | ED (ISTV) figures per source, study-wide and per area (`ed_summary.csv`), and `[ed_vs_police]`: ED assaults against police violence per area, exact one-sided binomial test with FDR |
 //! | [`evaluation`] | `[[evaluation]]`: hit rate, PAI, PEI and RRI of one period's hotspots (areas, grid cells) against the next period's events, fixed pair and rolling origin |
 //! | [`results`] | [`results::StudyResults`]: the attribute table every output is written from |
+//! | [`geoparquet`] | GeoParquet 1.1 tables written with polars, and `safemap export geoparquet`: a study's events, count cube and areas for DuckDB, Dask and Sedona (analyst only) |
 //! | [`outputs`] | the results directory's files, written through the contract of `safemap-results` (names, manifest, layer registry) |
 //! | [`pipeline`] | [`prepare`] (read and join: what `validate` runs) and [`run`] (everything) |
 //! | [`progress`] | spinners on a terminal and step timings |
@@ -42,6 +43,7 @@ pub mod density;
 pub mod ed_analysis;
 pub mod error;
 pub mod evaluation;
+pub mod geoparquet;
 pub mod grid;
 pub mod neighbourhoods;
 pub mod outputs;

@@ -95,21 +95,40 @@ impl Prepared {
 /// Reads all inputs and assigns every event to an area, outside, or rejected.
 pub fn prepare(study: &Study) -> Result<Prepared, EngineError> {
     let mut steps = Steps::default();
-    let areas = steps.run("Reading boundaries and denominators", || {
-        AreaTable::load(study)
-    })?;
-    let postcodes = steps.run("Reading the postcode directory", || {
-        crate::postcodes::load(study)
-    })?;
+    // The boundaries and the sources' files are read at once: neither needs the other.
+    let mut reading = Steps::quiet();
+    let (areas, read) = rayon::join(
+        || {
+            steps.run("Reading boundaries and denominators", || {
+                AreaTable::load(study)
+            })
+        },
+        || -> Result<_, EngineError> {
+            let postcodes = reading.run("Reading the postcode directory", || {
+                crate::postcodes::load(study)
+            })?;
+            let loaded = study
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(i, section)| {
+                    reading.run(&format!("Reading source {}", section.name), || {
+                        read_source(study, i, section, postcodes.as_ref())
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((postcodes, loaded))
+        },
+    );
+    steps.absorb(reading);
+    let areas = areas?;
+    let (postcodes, loaded) = read?;
     let services = steps.run("Reading services", || {
         services::load(study, &areas, postcodes.as_ref())
     })?;
     let period = study.period;
     let mut sources = Vec::with_capacity(study.sources.len());
-    for (i, section) in study.sources.iter().enumerate() {
-        let loaded = steps.run(&format!("Reading source {}", section.name), || {
-            read_source(study, i, section, postcodes.as_ref())
-        })?;
+    for (section, loaded) in study.sources.iter().zip(loaded) {
         let assignment = steps.run(&format!("Joining source {}", section.name), || {
             let codes = match (&section.vintage, &study.boundaries.vintage) {
                 (Some(from), Some(to)) if from != to => {
@@ -282,65 +301,89 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             )
         })
         .transpose()?;
-    steps.run("Writing outputs", || -> Result<(), EngineError> {
+    // The writers are independent, and the checksums read only the inputs: all run at once.
+    let inputs = steps.run("Writing outputs", || -> Result<_, EngineError> {
         let n = results.areas.areas.len();
         let mut extra_columns = time.area_columns(n);
         if let Some(a) = &access {
             extra_columns.extend(a.area_columns(n));
         }
         extra_columns.extend(ed.area_columns());
-        outputs::areas_geojson::write(
-            &results,
-            &extra_columns,
-            &out_dir.join(files::AREAS_GEOJSON),
-        )?;
-        outputs::areas_csv::write(&results, &out_dir.join(files::AREAS_CSV))?;
-        outputs::counts_csv::write(&results, &out_dir.join(files::COUNTS_CSV))?;
-        outputs::counts_by_hour_csv::write(&results, &out_dir.join(files::COUNTS_BY_HOUR_CSV))?;
-        outputs::coverage_csv::write(&results, &out_dir.join(files::COVERAGE_CSV))?;
+        let path = |name: &str| out_dir.join(name);
+        let mut writers: Vec<Writer<'_>> = vec![
+            Box::new(|| {
+                outputs::areas_geojson::write(&results, &extra_columns, &path(files::AREAS_GEOJSON))
+            }),
+            Box::new(|| outputs::areas_csv::write(&results, &path(files::AREAS_CSV))),
+            Box::new(|| outputs::counts_csv::write(&results, &path(files::COUNTS_CSV))),
+            Box::new(|| {
+                outputs::counts_by_hour_csv::write(&results, &path(files::COUNTS_BY_HOUR_CSV))
+            }),
+            Box::new(|| outputs::coverage_csv::write(&results, &path(files::COVERAGE_CSV))),
+            Box::new(|| outputs::time_files::write(&results, &time, planar, &out_dir)),
+            Box::new(|| {
+                outputs::rejects_csv::write(&rejects, &study.base_dir, &path(files::REJECTS_CSV))
+            }),
+        ];
         if let Some(w) = &study_weights {
-            let codes: Vec<String> = results.areas.areas.iter().map(|a| a.code.clone()).collect();
-            let path = out_dir.join(files::WEIGHTS_GAL);
-            safemap_ingest::weights_file::write_gal(&path, w, &codes).map_err(|e| {
-                EngineError::Write {
-                    path: path.clone(),
-                    source: std::io::Error::other(e),
-                }
-            })?;
+            writers.push(Box::new(|| {
+                let codes: Vec<String> =
+                    results.areas.areas.iter().map(|a| a.code.clone()).collect();
+                let gal = path(files::WEIGHTS_GAL);
+                safemap_ingest::weights_file::write_gal(&gal, w, &codes).map_err(|e| {
+                    EngineError::Write {
+                        path: gal.clone(),
+                        source: std::io::Error::other(e),
+                    }
+                })
+            }));
         }
         if let Some(g) = &grid {
-            outputs::grid_geojson::write(g, planar, &out_dir.join(files::GRID_GEOJSON))?;
+            writers.push(Box::new(|| {
+                outputs::grid_geojson::write(g, planar, &path(files::GRID_GEOJSON))
+            }));
         }
         if let Some(d) = &density {
-            outputs::density_files::write(d, planar, &out_dir)?;
+            writers.push(Box::new(|| {
+                outputs::density_files::write(d, planar, &out_dir)
+            }));
         }
         if !evaluations.is_empty() {
-            outputs::evaluation_json::write(
-                &evaluations,
-                planar,
-                &out_dir.join(files::EVALUATION_JSON),
-            )?;
+            writers.push(Box::new(|| {
+                outputs::evaluation_json::write(&evaluations, planar, &path(files::EVALUATION_JSON))
+            }));
         }
         if let Some(a) = &access {
-            write_access(study, &results, a, planar, &out_dir)?;
+            writers.push(Box::new(|| {
+                write_access(study, &results, a, planar, &out_dir)
+            }));
         }
         if !ed.sources.is_empty() {
-            outputs::ed_summary_csv::write(&results, &ed, &out_dir.join(files::ED_SUMMARY_CSV))?;
+            writers.push(Box::new(|| {
+                outputs::ed_summary_csv::write(&results, &ed, &path(files::ED_SUMMARY_CSV))
+            }));
         }
-        outputs::time_files::write(&results, &time, planar, &out_dir)?;
         if let Some(small) = &small_areas {
-            outputs::small_areas_geojson::write(
-                &out_dir.join(files::SMALL_AREAS_GEOJSON),
-                small,
-                &results.areas,
-            )?;
+            writers.push(Box::new(|| {
+                outputs::small_areas_geojson::write(
+                    &path(files::SMALL_AREAS_GEOJSON),
+                    small,
+                    &results.areas,
+                )
+            }));
         }
         if let Some(c) = &comparison {
-            outputs::comparison_csv::write(c, &out_dir.join(files::COMPARISON_CSV))?;
+            writers.push(Box::new(|| {
+                outputs::comparison_csv::write(c, &path(files::COMPARISON_CSV))
+            }));
         }
-        outputs::rejects_csv::write(&rejects, &study.base_dir, &out_dir.join(files::REJECTS_CSV))
+        let (written, inputs) = rayon::join(
+            || writers.into_par_iter().try_for_each(|write| write()),
+            || input_checksums(study, &results),
+        );
+        written?;
+        inputs
     })?;
-    let inputs = steps.run("Checksumming inputs", || input_checksums(study, &results))?;
     let manifest = outputs::manifest::build(outputs::manifest::RunOutputs {
         study,
         results: &results,
@@ -476,6 +519,10 @@ fn source_result(
     })
 }
 
+/// One output writer of [`run`].
+type Writer<'a> = Box<dyn FnOnce() -> Result<(), EngineError> + Send + 'a>;
+
+/// The checksums of every input file the run read.
 fn input_checksums(study: &Study, results: &StudyResults) -> Result<Vec<InputFile>, EngineError> {
     let areas = &results.areas;
     let mut files = vec![("boundaries".to_string(), areas.boundary_path.clone())];

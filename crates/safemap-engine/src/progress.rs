@@ -8,12 +8,31 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Default)]
 pub struct Steps {
     done: Vec<(String, Duration)>,
+    /// No spinner: the steps run beside others that show theirs.
+    quiet: bool,
 }
 
 impl Steps {
+    /// Steps that show no spinner, for running beside steps that do (see [`Self::absorb`]).
+    pub fn quiet() -> Self {
+        Self {
+            done: Vec::new(),
+            quiet: true,
+        }
+    }
+
+    /// Adds the timings of `other` (steps that ran beside these) after these.
+    pub fn absorb(&mut self, other: Steps) {
+        self.done.extend(other.done);
+    }
+
     /// Runs `f` as the step `name`.
     pub fn run<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
-        let bar = ProgressBar::new_spinner();
+        let bar = if self.quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::new_spinner()
+        };
         if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
             bar.set_style(style);
         }

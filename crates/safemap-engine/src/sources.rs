@@ -4,11 +4,13 @@ use crate::config::{JoinMode, SourceFormat, SourceSection, Study};
 use crate::error::EngineError;
 use safemap_ingest::ed_istv::{read_ed, EdMapping};
 use safemap_ingest::event_csv::{read_event_csv, EventCsvMapping};
+use safemap_ingest::event_parquet::read_event_parquet;
 use safemap_ingest::paths::Skipped;
 use safemap_ingest::police_uk::read_police_uk;
 use safemap_ingest::{
     expand_paths, CategoryMapping, PostcodeDirectory, PostcodeLookup, SourceRead,
 };
+use safemap_ingest::{read_count_parquet, CountMapping};
 use safemap_types::Flags;
 use serde::de::DeserializeOwned;
 
@@ -61,10 +63,15 @@ pub fn read_source(
             flags: Vec::new(),
             skipped,
         },
-        SourceFormat::EventsCsv => {
+        SourceFormat::EventsCsv | SourceFormat::EventsParquet => {
             let m: EventCsvMapping = mapping(study, index, src)?;
+            let data = if src.format == SourceFormat::EventsCsv {
+                read_event_csv(&files, &m, &categories, limits, lookup)
+            } else {
+                read_event_parquet(&files, &m, &categories, lookup)
+            };
             LoadedSource {
-                data: read_event_csv(&files, &m, &categories, limits, lookup).map_err(ingest)?,
+                data: data.map_err(ingest)?,
                 coordinate_columns: [Some(&m.x), Some(&m.y), m.postcode.as_ref()]
                     .into_iter()
                     .flatten()
@@ -84,6 +91,16 @@ pub fn read_source(
                 .into_iter()
                 .filter_map(|(column, flag)| column.as_ref().map(|_| flag))
                 .collect(),
+                skipped,
+            }
+        }
+        SourceFormat::CountsParquet => {
+            let m: CountMapping = mapping(study, index, src)?;
+            LoadedSource {
+                data: read_count_parquet(&files, &m, &categories).map_err(ingest)?,
+                coordinate_columns: String::new(),
+                code_column: Some(m.area_code),
+                flags: Vec::new(),
                 skipped,
             }
         }

@@ -54,6 +54,12 @@ impl TimeFormat {
         })
     }
 
+    /// `t` written in this format: what a CSV of the same data would hold, so that a typed
+    /// timestamp is read with the same precision as text.
+    pub(crate) fn format(&self, t: NaiveDateTime) -> String {
+        t.format_with_items(self.items.iter()).to_string()
+    }
+
     /// Parses `text` (trimmed); `None` if it does not match.
     pub(crate) fn parse(&self, text: &str) -> Option<EventTime> {
         let mut parsed = Parsed::new();

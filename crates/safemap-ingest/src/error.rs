@@ -176,6 +176,49 @@ pub enum IngestError {
         available: String,
     },
 
+    /// A column named in the study's mapping is not a column of a Parquet file.
+    #[error(
+        "column {column:?} is not in {}; its columns are: {available}. \
+         Fix the column name in the study file's mapping",
+        path.display()
+    )]
+    MissingParquetColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column the mapping asked for.
+        column: String,
+        /// The file's columns, comma-separated.
+        available: String,
+    },
+
+    /// A mapped column of a Parquet file has a type that holds no text, number, flag or time.
+    #[error(
+        "column {column:?} of {} is of type {dtype}: a mapped column must hold text, numbers, \
+         booleans, timestamps or dates; map another column or convert this one",
+        path.display()
+    )]
+    ParquetColumnType {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// Its type, as polars names it.
+        dtype: String,
+    },
+
+    /// polars could not read a Parquet file.
+    #[error(
+        "cannot read {} as Parquet: check that it is a complete Parquet file",
+        path.display()
+    )]
+    Parquet {
+        /// The file.
+        path: PathBuf,
+        /// What polars said.
+        #[source]
+        source: polars::prelude::PolarsError,
+    },
+
     /// A column mapping from the study file contradicts itself.
     #[error("the study's mapping for {} {message}", path.display())]
     ConflictingMapping {

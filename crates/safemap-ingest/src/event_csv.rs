@@ -1,16 +1,15 @@
 //! [`read_event_csv`]: a generic incident CSV (a police force's own extract) read through a
 //! column mapping from the study file.
 
-use crate::coords::check_coord;
 use crate::csv_records::MAX_RECORD_LINES;
-use crate::datetime::TimeFormat;
+use crate::event_row::EventRows;
 use crate::open::{field, CsvInput};
-use crate::postcodes::{locate, PostcodeLookup};
-use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
-use crate::values::yes_no;
+use crate::postcodes::PostcodeLookup;
+use crate::source::{read_in_parallel, FileCategories, FileEvents};
 use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
-use safemap_types::{Crs, Event, Flags, RejectReason, RowRef};
+use safemap_types::{Crs, RowRef};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Which columns of an incident CSV hold what, as written in the study file.
@@ -56,6 +55,27 @@ pub struct EventCsvMapping {
     pub postcode: Option<String>,
 }
 
+impl EventCsvMapping {
+    /// The columns of the force-style incident extract `safemap synth` writes (`events.csv`
+    /// of the demo city and of `synth national`): `incident_id, occurred_at` (`%Y-%m-%d
+    /// %H:%M`), `easting, northing` (British National Grid), `offence, domestic_abuse`.
+    pub fn force_extract() -> Self {
+        Self {
+            x: "easting".into(),
+            y: "northing".into(),
+            crs: Crs::BritishNationalGrid,
+            time: "occurred_at".into(),
+            time_format: "%Y-%m-%d %H:%M".into(),
+            category: "offence".into(),
+            area_code: None,
+            domestic_abuse: Some("domestic_abuse".into()),
+            alcohol: None,
+            weapon: None,
+            postcode: None,
+        }
+    }
+}
+
 /// Reads incident CSV files through `mapping`.
 ///
 /// - x/y are checked as the crate docs describe; both empty gives an event with
@@ -85,120 +105,54 @@ pub fn read_event_csv(
     limits: InputLimits,
     postcodes: Option<PostcodeLookup<'_>>,
 ) -> Result<SourceRead, IngestError> {
-    let format = TimeFormat::new(&mapping.time_format)?;
+    let rows = EventRows::new(mapping, postcodes)?;
     read_in_parallel(
         files,
         categories,
         mapping.crs,
-        format.has_time_of_day,
-        |i, path| read_file(i, path, mapping, &format, categories, limits, postcodes),
+        rows.format.has_time_of_day,
+        |i, path| read_file(i, path, &rows, categories, limits),
     )
 }
 
 fn read_file(
     index: u32,
     path: &Path,
-    m: &EventCsvMapping,
-    format: &TimeFormat,
+    rows: &EventRows<'_>,
     mapping: &CategoryMapping,
     limits: InputLimits,
-    postcodes: Option<PostcodeLookup<'_>>,
 ) -> Result<FileEvents, IngestError> {
     let input = CsvInput::open(path, MAX_RECORD_LINES, limits)?;
-    let (x_col, y_col, time_col, category_col) = (
-        input.column(&m.x)?,
-        input.column(&m.y)?,
-        input.column(&m.time)?,
-        input.column(&m.category)?,
-    );
-    let area_code = input.optional_column(m.area_code.as_deref())?;
-    let postcode = input.optional_column(m.postcode.as_deref())?;
-    let postcode_name = m.postcode.as_deref().unwrap_or_default();
-    let mut by_postcode = 0;
-    let flag_columns: Vec<(usize, &str, Flags)> = [
-        (&m.domestic_abuse, Flags::DOMESTIC_ABUSE),
-        (&m.alcohol, Flags::ALCOHOL),
-        (&m.weapon, Flags::WEAPON),
-    ]
-    .into_iter()
-    .filter_map(|(col, flag)| {
-        col.as_deref()
-            .map(|c| input.column(c).map(|i| (i, c, flag)))
-    })
-    .collect::<Result<_, _>>()?;
-
-    let mut cats = FileCategories::new(mapping);
-    let mut events = Vec::new();
+    let columns = rows.columns(|name| input.column(name))?;
     let mut rejects = Vec::new();
-    let read = input.for_each_row(&mut rejects, |rec, line| {
-        let point = check_coord(
-            field(rec, x_col, &m.x)?,
-            field(rec, y_col, &m.y)?,
-            (&m.x, &m.y),
-            m.crs,
-        )?;
-        let postcode = postcode
-            .map(|i| field(rec, i, postcode_name).map(|text| (text, postcode_name)))
-            .transpose()?;
-        let located = locate(point, postcode, postcodes)?;
-        let time_text = field(rec, time_col, &m.time)?;
-        let when = format.parse(time_text).ok_or_else(|| {
-            Problem::at(
-                &m.time,
-                time_text,
-                RejectReason::BadDate {
-                    expected: format.text.clone(),
-                },
-            )
-        })?;
-        let mut flags = Flags::empty();
-        for &(col, column, flag) in &flag_columns {
-            flags.set(flag, yes_no(field(rec, col, column)?, column)?);
-        }
-        let area_code = match area_code {
-            _ if postcodes.is_some_and(|p| p.lsoa_as_area_code) => located.area_code,
-            Some(col) => {
-                let code = field(rec, col, m.area_code.as_deref().unwrap_or_default())?;
-                (!code.is_empty()).then(|| code.into())
-            }
-            None => None,
-        };
-        // Last, so that only rows that become events add categories.
-        let category = cats.resolve(&m.category, field(rec, category_col, &m.category)?)?;
-        by_postcode += u64::from(located.by_postcode);
-        events.push(Event {
-            origin: RowRef { file: index, line },
-            point: located.point,
-            area_code,
-            time: when,
-            category,
-            flags,
-        });
-        Ok(())
-    })?;
+    // Rows are independent: each task keeps its own events, categories and tally.
+    let new_part = || (Vec::new(), FileCategories::new(mapping), 0_u64);
+    let (read, parts) = input.for_each_row_parallel(
+        &mut rejects,
+        new_part,
+        |(events, cats, by_postcode), rec, line| {
+            let origin = RowRef { file: index, line };
+            let get = |&i: &usize, name: &str| field(rec, i, name).map(Cow::Borrowed);
+            events.push(rows.event(&columns, get, origin, cats, by_postcode)?);
+            Ok(())
+        },
+    )?;
+    let (mut events, mut cats, mut by_postcode) = new_part();
+    for (part_events, part_cats, part_by_postcode) in parts {
+        let ids = cats.absorb(part_cats);
+        events.extend(part_events.into_iter().map(|mut e| {
+            e.category = ids[usize::from(e.category)];
+            e
+        }));
+        by_postcode += part_by_postcode;
+    }
     FileEvents::new(path, events, rejects, read, cats, by_postcode)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use safemap_types::EventTime;
-
-    fn mapping() -> EventCsvMapping {
-        EventCsvMapping {
-            x: "easting".into(),
-            y: "northing".into(),
-            crs: Crs::BritishNationalGrid,
-            time: "occurred_at".into(),
-            time_format: "%Y-%m-%d %H:%M".into(),
-            category: "offence".into(),
-            area_code: None,
-            domestic_abuse: Some("domestic_abuse".into()),
-            alcohol: None,
-            weapon: None,
-            postcode: None,
-        }
-    }
+    use safemap_types::{EventTime, Flags, RejectReason};
 
     #[test]
     fn reads_the_synthetic_force_layout() {
@@ -215,7 +169,7 @@ mod tests {
         .unwrap();
         let got = read_event_csv(
             &[p],
-            &mapping(),
+            &EventCsvMapping::force_extract(),
             &CategoryMapping::default(),
             InputLimits::default(),
             None,
@@ -286,12 +240,81 @@ mod tests {
             "{msg}"
         );
     }
+
+    /// A file of several batches read by several threads: events in file order, rejects in
+    /// line order, the same events and rejects whatever the thread count.
+    #[test]
+    fn rows_read_in_parallel_keep_the_file_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.csv");
+        let mut text =
+            String::from("incident_id,occurred_at,easting,northing,offence,domestic_abuse\n");
+        let rows = 150_000;
+        for i in 0..rows {
+            let line = i + 2;
+            let offence = ["theft", "burglary", "arson"][(i / 40_000) % 3];
+            let row = match i % 9_973 {
+                5 => format!("{i},not a date,248100,54500,{offence},no\n"),
+                7 => format!("{i},2024-03-15 22:41,\"248100,54500,{offence},no\n"),
+                _ => format!(
+                    "{i},2024-03-15 22:41,{},54500,{offence},no\n",
+                    248_000 + line
+                ),
+            };
+            text.push_str(&row);
+        }
+        std::fs::write(&p, text).unwrap();
+        let read = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| {
+                    read_event_csv(
+                        std::slice::from_ref(&p),
+                        &EventCsvMapping::force_extract(),
+                        &CategoryMapping::default(),
+                        InputLimits::default(),
+                        None,
+                    )
+                    .unwrap()
+                })
+        };
+        let got = read(3);
+        let bad = (0..rows)
+            .filter(|i| i % 9_973 == 5 || i % 9_973 == 7)
+            .count();
+        assert_eq!(got.read, rows as u64);
+        assert_eq!((got.events.len(), got.rejects.len()), (rows - bad, bad));
+        let lines: Vec<u64> = got.events.iter().map(|e| e.origin.line).collect();
+        assert!(
+            lines.windows(2).all(|w| w[0] < w[1]),
+            "events in file order"
+        );
+        assert!(got
+            .events
+            .iter()
+            .all(|e| e.point.map(safemap_types::CheckedCoord::x)
+                == Some(248_000.0 + e.origin.line as f64)));
+        let reject_lines: Vec<u64> = got.rejects.iter().map(|r| r.line).collect();
+        assert!(
+            reject_lines.windows(2).all(|w| w[0] < w[1]),
+            "rejects in line order"
+        );
+        assert_eq!(reject_lines[0], 7, "the first bad date, on line 5 + 2");
+        assert_eq!(got.rejects[1].reason, RejectReason::UnbalancedQuote);
+        assert_eq!(got.categories, ["arson", "burglary", "theft"]);
+        let one = read(1);
+        assert_eq!(got.events, one.events);
+        assert_eq!(got.rejects, one.rejects);
+    }
 }
 
 #[cfg(test)]
 mod postcode_tests {
     use super::*;
     use crate::postcodes::{read_postcode_directory, PostcodeColumns};
+    use safemap_types::{Event, RejectReason};
 
     #[test]
     fn rows_without_coordinates_are_placed_by_postcode() {

@@ -8,6 +8,8 @@
 //! | [`police_uk`] | [`read_police_uk`]: data.police.uk street-level CSVs |
 //! | [`police_forces`] | the force and month of a police.uk file name, force slugs and names, the slug of a force area's name |
 //! | [`event_csv`] | [`read_event_csv`], [`EventCsvMapping`]: a force's own incident extract |
+//! | [`event_parquet`] | [`read_event_parquet`]: the same extract in Parquet files, read with polars through the same mapping into the same events and rejects |
+//! | [`count_parquet`] | [`read_count_parquet`], [`CountMapping`]: a count cube (area, category, month, count) in Parquet files, each row its count of events |
 //! | [`ed_istv`] | [`read_ed`], [`EdMapping`]: emergency department assault records (ISTV) |
 //! | [`postcodes`] | [`read_postcode_directory`], [`PostcodeDirectory`], [`PostcodeLookup`], [`Postcode`]: rows located by postcode through an ONSPD/NSPL file |
 //! | [`grid_ref`] | [`grid_ref::parse_grid_ref`]: OS grid references (`SX 47123 54321`) to easting/northing |
@@ -26,7 +28,8 @@
 //! Internal modules: `coords` (coordinate checks shared by every reader), `values` (yes/no
 //! flags, numbers with thousands separators), `datetime` (strftime formats), `open`
 //! (gzip, byte-order mark, CSV header and row loop), `csv_records` (physical lines to CSV
-//! records, with the stray-quote rule).
+//! records, with the stray-quote rule), `event_row` (one mapped incident row to an event, for
+//! CSV and Parquet alike), `parquet_table` (Parquet columns as text).
 //!
 //! # Conventions
 //!
@@ -49,7 +52,9 @@
 //!   reject, and the lines after it are read as rows. So every non-blank physical line is
 //!   counted: one row or one reject (a legitimate multi-line record counts once).
 //! - **CSV, not polars.** CSVs are read line by line with `csv-core` because every row needs
-//!   its own line number and its own reject.
+//!   its own line number and its own reject. Parquet files are read with polars, whole, and
+//!   their typed columns turned into the text the CSV rules read (`parquet_table`); a
+//!   Parquet reject's line is its 1-based row.
 //! - **Parallel and deterministic.** Event readers parse files in parallel with rayon (one task
 //!   per file) and merge in file order; categories are sorted. Results do not depend on the
 //!   number of threads.
@@ -67,16 +72,20 @@
 pub mod boundaries;
 pub mod centroids;
 mod coords;
+pub mod count_parquet;
 mod csv_records;
 mod datetime;
 pub mod dialect;
 pub mod ed_istv;
 pub mod error;
 pub mod event_csv;
+pub mod event_parquet;
+mod event_row;
 pub mod grid_ref;
 pub mod keyed_table;
 pub mod limits;
 mod open;
+mod parquet_table;
 pub mod paths;
 pub mod police_forces;
 pub mod police_uk;
@@ -90,10 +99,12 @@ pub mod weights_file;
 
 pub use boundaries::{read_boundaries, BoundaryMapping, BoundarySet, InvalidArea};
 pub use centroids::{read_centroids, CentroidColumns, Centroids};
+pub use count_parquet::{read_count_parquet, CountMapping};
 pub use dialect::{BadDelimiter, CsvDialect, Encoding};
 pub use ed_istv::{read_ed, EdMapping};
 pub use error::IngestError;
 pub use event_csv::{read_event_csv, EventCsvMapping};
+pub use event_parquet::read_event_parquet;
 pub use keyed_table::{read_keyed_values, Keyed, KeyedColumns, KeyedValues};
 pub use limits::InputLimits;
 pub use paths::expand_paths;

@@ -12,10 +12,17 @@ use crate::limits::Gunzip;
 use crate::source::Problem;
 use crate::{IngestError, InputLimits};
 use csv::ByteRecord;
+use rayon::prelude::*;
 use safemap_types::{Reject, RejectReason};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::Path;
+
+/// Rows read before a batch goes to [`CsvInput::for_each_row_parallel`]'s threads.
+const BATCH_ROWS: usize = 1 << 16;
+
+/// Rows of one task of [`CsvInput::for_each_row_parallel`].
+const TASK_ROWS: usize = 1 << 12;
 
 /// A boxed, buffered byte stream from an input file.
 pub(crate) type Input = Box<dyn BufRead + Send>;
@@ -79,6 +86,8 @@ pub(crate) struct CsvInput<'p> {
     records: Records<Input>,
     /// Column names (trimmed, BOM removed).
     pub(crate) header: Vec<String>,
+    /// The line of the last row read (of the header at first), for a read error's message.
+    last_line: u64,
 }
 
 impl<'p> CsvInput<'p> {
@@ -131,6 +140,7 @@ impl<'p> CsvInput<'p> {
             path,
             records,
             header,
+            last_line: 1,
         })
     }
 
@@ -147,11 +157,6 @@ impl<'p> CsvInput<'p> {
     /// The index of column `name` if the header has it.
     pub(crate) fn has_column(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|h| h == name.trim())
-    }
-
-    /// The index of column `name` if the mapping names one.
-    pub(crate) fn optional_column(&self, name: Option<&str>) -> Result<Option<usize>, IngestError> {
-        name.map(|n| self.column(n)).transpose()
     }
 
     /// Calls `row` for every data row with the record and its 1-based line number.
@@ -174,44 +179,130 @@ impl<'p> CsvInput<'p> {
         rejects: &mut Vec<Reject>,
         mut row: impl FnMut(&ByteRecord, u64) -> Result<(), Problem>,
     ) -> Result<u64, IngestError> {
-        let expected = self.header.len();
         let mut record = ByteRecord::new();
         let mut read = 0u64;
-        let mut last_line = 1;
-        while let Some(item) = self
-            .records
-            .next(&mut record)
-            .map_err(|e| csv_error(self.path, last_line, e))?
-        {
+        while let Some((line, problem)) = self.next_row(&mut record)? {
             read += 1;
-            let (line, outcome) = match item {
-                Item::Row { line } if record.len() == expected => (line, row(&record, line)),
-                Item::Row { line } => (
-                    line,
-                    Err(Problem {
-                        column: Some(self.column_name(record.len().min(expected))),
-                        value: whole_record(&record),
-                        reason: RejectReason::WrongFieldCount {
-                            expected,
-                            found: record.len(),
-                        },
-                    }),
-                ),
-                Item::Unclosed { line, field, value } => (
-                    line,
-                    Err(Problem {
-                        column: Some(self.column_name(field)),
-                        value: clip(value),
-                        reason: RejectReason::UnbalancedQuote,
-                    }),
-                ),
+            let outcome = match problem {
+                None => row(&record, line),
+                Some(p) => Err(p),
             };
-            last_line = line;
             if let Err(p) = outcome {
                 rejects.push(p.into_reject(self.path, line));
             }
         }
         Ok(read)
+    }
+
+    /// [`Self::for_each_row`] for a `row` that needs no order: the file is split into
+    /// records on this thread while the records before are handed, a task of
+    /// [`TASK_ROWS`] at a time, to `row` on the other threads. Each task has its own state
+    /// (from `new_state`); the states come back in file order, the rejects in line order,
+    /// so the result does not depend on the thread count. Returns the number of data rows
+    /// read and the states.
+    pub(crate) fn for_each_row_parallel<S: Send>(
+        mut self,
+        rejects: &mut Vec<Reject>,
+        new_state: impl Fn() -> S + Sync,
+        row: impl Fn(&mut S, &ByteRecord, u64) -> Result<(), Problem> + Sync,
+    ) -> Result<(u64, Vec<S>), IngestError> {
+        let mut read = 0u64;
+        let mut problems: Vec<(u64, Problem)> = Vec::new();
+        let mut states = Vec::new();
+        let mut batch = self.next_batch(&mut read, &mut problems)?;
+        while !batch.is_empty() {
+            let (done, next) = rayon::join(
+                || {
+                    batch
+                        .par_chunks(TASK_ROWS)
+                        .map(|rows| {
+                            let mut state = new_state();
+                            let mut bad = Vec::new();
+                            for (record, line) in rows {
+                                if let Err(p) = row(&mut state, record, *line) {
+                                    bad.push((*line, p));
+                                }
+                            }
+                            (state, bad)
+                        })
+                        .collect::<Vec<_>>()
+                },
+                || self.next_batch(&mut read, &mut problems),
+            );
+            for (state, bad) in done {
+                states.push(state);
+                problems.extend(bad);
+            }
+            batch = next?;
+        }
+        problems.sort_by_key(|(line, _)| *line);
+        rejects.extend(
+            problems
+                .into_iter()
+                .map(|(line, p)| p.into_reject(self.path, line)),
+        );
+        Ok((read, states))
+    }
+
+    /// Up to [`BATCH_ROWS`] rows of the header's width with their lines (empty at the end of
+    /// the file); the rows that are not (counted in `read`) go to `problems`.
+    fn next_batch(
+        &mut self,
+        read: &mut u64,
+        problems: &mut Vec<(u64, Problem)>,
+    ) -> Result<Vec<(ByteRecord, u64)>, IngestError> {
+        let mut batch = Vec::with_capacity(BATCH_ROWS);
+        let mut record = ByteRecord::new();
+        while batch.len() < BATCH_ROWS {
+            let Some((line, problem)) = self.next_row(&mut record)? else {
+                break;
+            };
+            *read += 1;
+            match problem {
+                None => batch.push((record.clone(), line)),
+                Some(p) => problems.push((line, p)),
+            }
+        }
+        Ok(batch)
+    }
+
+    /// The next data row: its line, and the problem that keeps it from the row function
+    /// (`None`: `record` holds a row of the header's width); `None` at the end of the file.
+    fn next_row(
+        &mut self,
+        record: &mut ByteRecord,
+    ) -> Result<Option<(u64, Option<Problem>)>, IngestError> {
+        let expected = self.header.len();
+        let item = self
+            .records
+            .next(record)
+            .map_err(|e| csv_error(self.path, self.last_line, e))?;
+        let row = item.map(|item| match item {
+            Item::Row { line } if record.len() == expected => (line, None),
+            Item::Row { line } => (
+                line,
+                Some(Problem {
+                    column: Some(self.column_name(record.len().min(expected))),
+                    value: whole_record(record),
+                    reason: RejectReason::WrongFieldCount {
+                        expected,
+                        found: record.len(),
+                    },
+                }),
+            ),
+            Item::Unclosed { line, field, value } => (
+                line,
+                Some(Problem {
+                    column: Some(self.column_name(field)),
+                    value: clip(value),
+                    reason: RejectReason::UnbalancedQuote,
+                }),
+            ),
+        });
+        if let Some((line, _)) = row {
+            self.last_line = line;
+        }
+        Ok(row)
     }
 
     /// The header name of 0-based column `i`, or `field N` (1-based) past the header.

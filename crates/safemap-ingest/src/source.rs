@@ -139,6 +139,30 @@ impl<'m> FileCategories<'m> {
     }
 }
 
+impl FileCategories<'_> {
+    /// Takes in the categories of `other` (a part of the same file read apart): returns,
+    /// for each of `other`'s ids, its id here.
+    pub(crate) fn absorb(&mut self, other: FileCategories<'_>) -> Vec<u16> {
+        self.overflow |= other.overflow;
+        other
+            .names
+            .into_iter()
+            .map(|name| {
+                if let Some(&id) = self.ids.get(&name) {
+                    return id;
+                }
+                let Ok(id) = u16::try_from(self.names.len()) else {
+                    self.overflow = true;
+                    return 0;
+                };
+                self.ids.insert(name.clone(), id);
+                self.names.push(name);
+                id
+            })
+            .collect()
+    }
+}
+
 /// What one task returns for one file.
 pub(crate) struct FileEvents {
     pub(crate) events: Vec<Event>,

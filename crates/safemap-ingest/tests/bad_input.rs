@@ -49,22 +49,6 @@ fn data_lines(path: &Path) -> u64 {
     lines as u64 - 1
 }
 
-fn force_mapping() -> EventCsvMapping {
-    EventCsvMapping {
-        x: "easting".into(),
-        y: "northing".into(),
-        crs: Crs::BritishNationalGrid,
-        time: "occurred_at".into(),
-        time_format: "%Y-%m-%d %H:%M".into(),
-        category: "offence".into(),
-        area_code: None,
-        domestic_abuse: Some("domestic_abuse".into()),
-        alcohol: None,
-        weapon: None,
-        postcode: None,
-    }
-}
-
 /// The single reject of `got`, as (line, column, value, reason).
 fn only_reject(got: &SourceRead) -> (u64, Option<&str>, &str, &RejectReason) {
     assert_eq!(got.rejects.len(), 1, "{:?}", got.rejects);
@@ -216,7 +200,7 @@ fn quote_running_to_the_end_of_a_force_extract() {
     let path = corpus("force_quote_to_end.csv");
     let got = read_event_csv(
         std::slice::from_ref(&path),
-        &force_mapping(),
+        &EventCsvMapping::force_extract(),
         &CategoryMapping::default(),
         InputLimits::default(),
         None,
@@ -264,7 +248,7 @@ fn unknown_category_under_a_mapping() {
 fn bad_timestamp_in_a_force_extract() {
     let got = read_event_csv(
         &[corpus("force_bad_timestamp.csv")],
-        &force_mapping(),
+        &EventCsvMapping::force_extract(),
         &CategoryMapping::default(),
         InputLimits::default(),
         None,

@@ -59,6 +59,7 @@ pub mod ground_truth;
 mod layout;
 mod naming;
 pub mod national;
+mod national_parquet;
 mod national_write;
 pub mod offence;
 pub mod params;

@@ -49,7 +49,7 @@ pub struct EdVsPolice {
 const ALPHA: f64 = 0.05;
 
 fn is_police(format: SourceFormat) -> bool {
-    matches!(format, SourceFormat::PoliceUk | SourceFormat::EventsCsv)
+    format == SourceFormat::PoliceUk || format.is_mapped_events()
 }
 
 impl Study {

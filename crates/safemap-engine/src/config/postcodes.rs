@@ -77,7 +77,7 @@ pub(super) fn check(study: &Study) -> Result<(), ConfigError> {
             .columns
             .as_ref()
             .is_some_and(|c| c.contains_key("postcode"));
-        if src.format == SourceFormat::EventsCsv && !has_postcode_column {
+        if src.format.is_mapped_events() && !has_postcode_column {
             return Err(study.invalid(
                 &key,
                 "\"postcode_lsoa\"",

@@ -13,8 +13,21 @@ pub enum SourceFormat {
     PoliceUk,
     /// A force's own extract, mapped by `[source.columns]`.
     EventsCsv,
+    /// The same as `events_csv`, in Parquet files (read with polars).
+    EventsParquet,
+    /// A count cube in Parquet files (area code, category, month, count), as a distributed
+    /// engine writes it from `safemap export geoparquet`; joined by code.
+    CountsParquet,
     /// Emergency Department assault records (ISTV), optionally re-mapped by `[source.columns]`.
     EdIstv,
+}
+
+impl SourceFormat {
+    /// `events_csv` or `events_parquet`: incident records read through a `[source.columns]`
+    /// mapping (`safemap_ingest::EventCsvMapping`).
+    pub fn is_mapped_events(self) -> bool {
+        matches!(self, Self::EventsCsv | Self::EventsParquet)
+    }
 }
 
 /// How events find their area.
@@ -98,7 +111,7 @@ pub enum Sensitivity {
     /// says.
     EdRecords,
     /// It carries a domestic-abuse flag (`domestic_abuse` in `[source.columns]` of an
-    /// `events_csv` source), whatever the study says.
+    /// `events_csv` or `events_parquet` source), whatever the study says.
     DomesticAbuseFlag,
     /// The study says `sensitive = true`.
     Declared,
@@ -120,7 +133,7 @@ impl SourceSection {
     /// study's flag: ED records and a domestic-abuse flag make a source sensitive whatever
     /// it is called and whether or not it says `sensitive = true`.
     pub fn sensitivity(&self) -> Option<Sensitivity> {
-        let flags_domestic_abuse = self.format == SourceFormat::EventsCsv
+        let flags_domestic_abuse = self.format.is_mapped_events()
             && self
                 .columns
                 .as_ref()
@@ -170,8 +183,22 @@ pub(super) fn check(study: &Study) -> Result<(), ConfigError> {
                 "list at least one file or glob pattern",
             ));
         }
-        if src.format == SourceFormat::EventsCsv && src.columns.is_none() {
-            return Err(study.invalid(&format!("source[{i}].columns"), "(missing)", "an events_csv source needs a [source.columns] table mapping x, y, crs, time, time_format and category"));
+        if src.format.is_mapped_events() && src.columns.is_none() {
+            return Err(study.invalid(&format!("source[{i}].columns"), "(missing)", "an events_csv or events_parquet source needs a [source.columns] table mapping x, y, crs, time, time_format and category"));
+        }
+        if src.format == SourceFormat::CountsParquet && src.join != JoinMode::Code {
+            return Err(study.invalid(
+                &format!("source[{i}].join"),
+                if src.join == JoinMode::Spatial {
+                    "\"spatial\""
+                } else {
+                    "\"postcode_lsoa\""
+                },
+                "\"code\": a count cube's rows have area codes and no locations",
+            ));
+        }
+        if src.format == SourceFormat::CountsParquet && src.columns.is_none() {
+            return Err(study.invalid(&format!("source[{i}].columns"), "(missing)", "a counts_parquet source needs a [source.columns] table mapping area_code, time, category and count"));
         }
         if src.format != SourceFormat::PoliceUk && src.coverage.is_some() {
             return Err(study.invalid(

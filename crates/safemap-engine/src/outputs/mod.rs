@@ -87,20 +87,83 @@ pub(crate) fn cell_geometry(
     Some(rounded_geometry(&wgs))
 }
 
-/// Writes a FeatureCollection, one feature per item, streaming.
+/// Writes a FeatureCollection, one feature per item, streaming: while the features of one
+/// batch are serialised in parallel, the next batch is made; the file is the same for any
+/// thread count.
 pub(crate) fn write_features(
     path: &Path,
-    features: impl Iterator<Item = serde_json::Value>,
+    features: impl Iterator<Item = serde_json::Value> + Send,
 ) -> Result<(), EngineError> {
+    use rayon::prelude::*;
+    /// Features per batch.
+    const BATCH: usize = 1 << 11;
+    let mut features = features;
     write_file(path, |w| {
         w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
-        for (i, f) in features.enumerate() {
-            if i > 0 {
-                w.write_all(b",\n")?;
+        let mut batch: Vec<serde_json::Value> = features.by_ref().take(BATCH).collect();
+        let mut first = true;
+        while !batch.is_empty() {
+            let (texts, next) = rayon::join(
+                || {
+                    batch
+                        .par_iter()
+                        .map(serde_json::to_vec)
+                        .collect::<Result<Vec<_>, _>>()
+                },
+                || features.by_ref().take(BATCH).collect(),
+            );
+            for text in texts? {
+                if !std::mem::take(&mut first) {
+                    w.write_all(b",\n")?;
+                }
+                w.write_all(&text)?;
             }
-            serde_json::to_writer(&mut *w, &f)?;
+            batch = next;
         }
         w.write_all(b"\n]}\n")
+    })
+}
+
+/// Writes a CSV file of `header` and one record per item of `rows`, made by `record`.
+/// Records are formatted in parallel, a batch at a time, and written in order: the file is
+/// the same for any thread count, and memory holds one batch of text, not the file.
+pub(crate) fn write_csv_rows<T: Sync>(
+    path: &Path,
+    header: &[&str],
+    rows: impl Iterator<Item = T>,
+    record: impl Fn(&T, &mut csv::Writer<Vec<u8>>) -> csv::Result<()> + Sync,
+) -> Result<(), EngineError> {
+    use rayon::prelude::*;
+    /// Rows per formatting task, and tasks per batch.
+    const CHUNK: usize = 1 << 15;
+    const BATCH: usize = 32 * CHUNK;
+    let mut rows = rows.peekable();
+    write_file(path, |w| {
+        let mut head = csv::Writer::from_writer(&mut *w);
+        head.write_record(header).map_err(csv_error)?;
+        head.flush()?;
+        drop(head);
+        while rows.peek().is_some() {
+            let batch: Vec<T> = rows.by_ref().take(BATCH).collect();
+            let texts: Vec<Vec<u8>> = batch
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    let mut out = csv::WriterBuilder::new()
+                        .has_headers(false)
+                        .from_writer(Vec::new());
+                    for row in chunk {
+                        record(row, &mut out)?;
+                    }
+                    out.into_inner()
+                        .map_err(|e| csv::Error::from(e.into_error()))
+                })
+                .collect::<csv::Result<_>>()
+                .map_err(csv_error)?;
+            for text in texts {
+                w.write_all(&text)?;
+            }
+        }
+        Ok(())
     })
 }
 

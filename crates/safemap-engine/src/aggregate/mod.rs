@@ -8,7 +8,9 @@ use crate::coverage::Coverage;
 use rayon::prelude::*;
 use safemap_types::time::{hour_of_week, HourMask};
 use safemap_types::{Event, Flags, Month, MonthRange};
-use std::collections::BTreeMap;
+
+mod count_table;
+pub use count_table::CountTable;
 
 /// Key of one monthly count: area index, measure index, month.
 pub type MonthKey = (u32, u16, Month);
@@ -16,6 +18,9 @@ pub type MonthKey = (u32, u16, Month);
 /// Key of one hour-of-week count: area index, measure index, month, hour of the week
 /// (see [`hour_of_week`]).
 pub type HourKey = (u32, u16, Month, u8);
+
+/// The hour-of-week place of a key of an event without a time of day, while counting.
+const NO_HOUR: u8 = u8::MAX;
 
 /// Counts of one source.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,10 +30,10 @@ pub struct SourceCounts {
     /// Measures `0..n_categories` are categories; the rest are flags.
     pub n_categories: usize,
     /// Non-zero monthly counts.
-    pub monthly: BTreeMap<MonthKey, u64>,
+    pub monthly: CountTable<MonthKey>,
     /// Non-zero counts by hour of the week, for events with a time of day (empty for
     /// month-precision sources).
-    pub hourly: BTreeMap<HourKey, u64>,
+    pub hourly: CountTable<HourKey>,
     /// Joined events in an (area, month) that no input file covers, not counted (a
     /// neighbouring force's rows in the area of a force whose file is missing).
     pub without_coverage: u64,
@@ -118,7 +123,6 @@ pub fn count(
     flags: &[Flags],
     coverage: &Coverage,
 ) -> SourceCounts {
-    type Maps = (BTreeMap<MonthKey, u64>, BTreeMap<HourKey, u64>);
     let counted = |e: &Event, fate: &Fate| match fate {
         Fate::Joined(id) => coverage
             .is_covered(id.0, e.time.calendar_month())
@@ -130,37 +134,28 @@ pub fn count(
         .zip(fates)
         .filter(|(e, f)| matches!(f, Fate::Joined(_)) && counted(e, f).is_none())
         .count() as u64;
-    let (monthly, hourly) = events
+    // One key per event and measure, the hour of the week `NO_HOUR` for events without a
+    // time of day; sorted once, they give both tables.
+    let mut keys: Vec<HourKey> = events
         .par_iter()
         .zip(fates)
-        .fold(Maps::default, |(mut m, mut h): Maps, (e, fate)| {
-            if let Some(id) = counted(e, fate) {
-                let month = e.time.calendar_month();
-                let how = e.time.timestamp().map(hour_of_week);
-                let flagged = flags
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| e.flags.contains(**f));
-                let measures = std::iter::once(e.category)
-                    .chain(flagged.map(|(i, _)| (n_categories + i) as u16));
-                for measure in measures {
-                    *m.entry((id.0, measure, month)).or_default() += 1;
-                    if let Some(how) = how {
-                        *h.entry((id.0, measure, month, how)).or_default() += 1;
-                    }
-                }
-            }
-            (m, h)
+        .flat_map_iter(|(e, fate)| {
+            let id = counted(e, fate);
+            let month = e.time.calendar_month();
+            let how = e.time.timestamp().map_or(NO_HOUR, hour_of_week);
+            let flagged = flags
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| e.flags.contains(**f))
+                .map(|(i, _)| (n_categories + i) as u16);
+            let measures = std::iter::once(e.category).chain(flagged);
+            id.into_iter()
+                .flat_map(move |id| measures.clone().map(move |m| (id.0, m, month, how)))
         })
-        .reduce(Maps::default, |(mut a, mut ah), (b, bh)| {
-            for (k, v) in b {
-                *a.entry(k).or_default() += v;
-            }
-            for (k, v) in bh {
-                *ah.entry(k).or_default() += v;
-            }
-            (a, ah)
-        });
+        .collect();
+    keys.par_sort_unstable();
+    let monthly = CountTable::from_sorted(keys.iter().map(|&(a, m, month, _)| ((a, m, month), 1)));
+    let hourly = CountTable::from_sorted(keys.iter().filter(|k| k.3 != NO_HOUR).map(|&k| (k, 1)));
     SourceCounts {
         n_areas,
         n_categories,

@@ -1,0 +1,76 @@
+//! [`read_event_parquet`]: incident records in Parquet files, read with polars through the
+//! same [`EventCsvMapping`] as an incident CSV, into the same events and rejects.
+//!
+//! Parquet columns are typed, so each mapped column is first given as the text a CSV of the
+//! same data would hold ([`crate::parquet_table`] says how for each type), and every rule
+//! after that is the CSV reader's ([`crate::event_row`]). A reject's `line` is the row's
+//! 1-based position in its file (Parquet has no header line): row 1 is the first row.
+
+use crate::event_row::EventRows;
+use crate::parquet_table::ParquetTable;
+use crate::postcodes::PostcodeLookup;
+use crate::source::{read_in_parallel, FileCategories, FileEvents};
+use crate::{CategoryMapping, EventCsvMapping, IngestError, SourceRead};
+use safemap_types::RowRef;
+use std::path::{Path, PathBuf};
+
+/// Reads incident Parquet files through `mapping`, as [`crate::read_event_csv`] reads CSVs:
+/// the same checks, rejects (row numbers for line numbers) and accounting
+/// (`read == events + rejects`, every row one or the other).
+///
+/// # Errors
+///
+/// [`IngestError::MissingParquetColumn`] when a mapped column is not in a file (naming the
+/// columns it has), [`IngestError::ParquetColumnType`], [`IngestError::Parquet`] for a file
+/// polars cannot read, [`IngestError::BadTimeFormat`], and I/O errors.
+pub fn read_event_parquet(
+    files: &[PathBuf],
+    mapping: &EventCsvMapping,
+    categories: &CategoryMapping,
+    postcodes: Option<PostcodeLookup<'_>>,
+) -> Result<SourceRead, IngestError> {
+    let rows = EventRows::new(mapping, postcodes)?;
+    read_in_parallel(
+        files,
+        categories,
+        mapping.crs,
+        rows.format.has_time_of_day,
+        |i, path| read_file(i, path, &rows, categories),
+    )
+}
+
+fn read_file(
+    index: u32,
+    path: &Path,
+    rows: &EventRows<'_>,
+    mapping: &CategoryMapping,
+) -> Result<FileEvents, IngestError> {
+    let mut wanted: Vec<&str> = Vec::new();
+    rows.columns(|name| {
+        wanted.push(name);
+        Ok(())
+    })?;
+    let table = ParquetTable::read(path, &wanted, &rows.format)?;
+    let columns = rows.columns(|name| Ok(table.index(name)))?;
+    let mut cats = FileCategories::new(mapping);
+    let mut by_postcode = 0;
+    let mut events = Vec::new();
+    let mut rejects = Vec::new();
+    for row in 0..table.height {
+        let line = row as u64 + 1;
+        let get = |&i: &usize, _: &str| Ok(table.text(i, row));
+        let origin = RowRef { file: index, line };
+        match rows.event(&columns, get, origin, &mut cats, &mut by_postcode) {
+            Ok(event) => events.push(event),
+            Err(problem) => rejects.push(problem.into_reject(path, line)),
+        }
+    }
+    FileEvents::new(
+        path,
+        events,
+        rejects,
+        table.height as u64,
+        cats,
+        by_postcode,
+    )
+}

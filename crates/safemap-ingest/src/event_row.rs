@@ -1,0 +1,138 @@
+//! The rules that turn one mapped incident row into an [`Event`] or a [`Problem`], shared by
+//! the CSV reader ([`crate::event_csv`]) and the Parquet reader ([`crate::event_parquet`]),
+//! so that both read an [`EventCsvMapping`] into the same events and the same rejects.
+//!
+//! A reader finds each mapped column once per file ([`EventRows::columns`]), then hands
+//! [`EventRows::event`] a way to get a column's text in the current row.
+
+use crate::datetime::TimeFormat;
+use crate::event_csv::EventCsvMapping;
+use crate::postcodes::{locate, PostcodeLookup};
+use crate::source::{FileCategories, Problem};
+use crate::values::yes_no;
+use crate::IngestError;
+use safemap_types::{Event, Flags, RejectReason, RowRef};
+use std::borrow::Cow;
+
+/// The mapped columns of one file, each as the reader's handle `T` with its name.
+pub(crate) struct MappedColumns<'m, T> {
+    x: (T, &'m str),
+    y: (T, &'m str),
+    time: (T, &'m str),
+    category: (T, &'m str),
+    area_code: Option<(T, &'m str)>,
+    postcode: Option<(T, &'m str)>,
+    flags: Vec<(T, &'m str, Flags)>,
+}
+
+/// A mapping with its checked time format and postcode lookup: what makes a row an event.
+pub(crate) struct EventRows<'m> {
+    mapping: &'m EventCsvMapping,
+    /// The mapping's `time_format`, checked.
+    pub(crate) format: TimeFormat,
+    postcodes: Option<PostcodeLookup<'m>>,
+}
+
+impl<'m> EventRows<'m> {
+    /// Checks the mapping's time format.
+    pub(crate) fn new(
+        mapping: &'m EventCsvMapping,
+        postcodes: Option<PostcodeLookup<'m>>,
+    ) -> Result<Self, IngestError> {
+        Ok(Self {
+            mapping,
+            format: TimeFormat::new(&mapping.time_format)?,
+            postcodes,
+        })
+    }
+
+    /// Finds every mapped column with `find` (which names the file and its columns when one
+    /// is missing): x, y, time, category, then the optional area code, postcode and flags.
+    pub(crate) fn columns<T>(
+        &self,
+        mut find: impl FnMut(&'m str) -> Result<T, IngestError>,
+    ) -> Result<MappedColumns<'m, T>, IngestError> {
+        let m = self.mapping;
+        let mut named = |name: &'m String| find(name).map(|t| (t, name.as_str()));
+        Ok(MappedColumns {
+            x: named(&m.x)?,
+            y: named(&m.y)?,
+            time: named(&m.time)?,
+            category: named(&m.category)?,
+            area_code: m.area_code.as_ref().map(&mut named).transpose()?,
+            postcode: m.postcode.as_ref().map(&mut named).transpose()?,
+            flags: [
+                (&m.domestic_abuse, Flags::DOMESTIC_ABUSE),
+                (&m.alcohol, Flags::ALCOHOL),
+                (&m.weapon, Flags::WEAPON),
+            ]
+            .into_iter()
+            .filter_map(|(column, flag)| {
+                column
+                    .as_ref()
+                    .map(|c| named(c).map(|(t, name)| (t, name, flag)))
+            })
+            .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// The event of one row, whose columns' text `get` gives (trimmed, `""` for a missing
+    /// value), or the first problem found, in the order: location, time, flags, category
+    /// (see [`crate::event_csv::read_event_csv`]). Adds 1 to `by_postcode` when the row was
+    /// placed by its postcode.
+    pub(crate) fn event<'r, T>(
+        &self,
+        cols: &MappedColumns<'m, T>,
+        get: impl Fn(&T, &str) -> Result<Cow<'r, str>, Problem>,
+        origin: RowRef,
+        categories: &mut FileCategories<'_>,
+        by_postcode: &mut u64,
+    ) -> Result<Event, Problem> {
+        let text = |(column, name): &(T, &str)| get(column, name);
+        let (x, y) = (text(&cols.x)?, text(&cols.y)?);
+        let point = crate::coords::check_coord(&x, &y, (cols.x.1, cols.y.1), self.mapping.crs)?;
+        let postcode = cols
+            .postcode
+            .as_ref()
+            .map(|c| text(c).map(|t| (t, c.1)))
+            .transpose()?;
+        let located = locate(
+            point,
+            postcode.as_ref().map(|(t, name)| (t.as_ref(), *name)),
+            self.postcodes,
+        )?;
+        let time_text = text(&cols.time)?;
+        let time = self.format.parse(&time_text).ok_or_else(|| {
+            Problem::at(
+                cols.time.1,
+                &time_text,
+                RejectReason::BadDate {
+                    expected: self.format.text.clone(),
+                },
+            )
+        })?;
+        let mut flags = Flags::empty();
+        for (column, name, flag) in &cols.flags {
+            flags.set(*flag, yes_no(&get(column, name)?, name)?);
+        }
+        let area_code = match &cols.area_code {
+            _ if self.postcodes.is_some_and(|p| p.lsoa_as_area_code) => located.area_code,
+            Some(c) => {
+                let code = text(c)?;
+                (!code.is_empty()).then(|| code.as_ref().into())
+            }
+            None => None,
+        };
+        // Last, so that only rows that become events add categories.
+        let category = categories.resolve(cols.category.1, &text(&cols.category)?)?;
+        *by_postcode += u64::from(located.by_postcode);
+        Ok(Event {
+            origin,
+            point: located.point,
+            area_code,
+            time,
+            category,
+            flags,
+        })
+    }
+}
