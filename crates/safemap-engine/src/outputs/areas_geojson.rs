@@ -2,7 +2,7 @@
 //! attribute table as properties, then any further area columns (those of `[access]`).
 
 use crate::error::EngineError;
-use crate::outputs::{rounded_geometry, write_features};
+use crate::outputs::{rounded_geometry, write_features_indexed};
 use crate::results::{ColumnValue, StudyResults};
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -22,26 +22,25 @@ pub fn write(
     path: &Path,
 ) -> Result<(), EngineError> {
     let columns = results.columns();
-    write_features(
-        path,
-        results.areas.areas.iter().enumerate().map(|(i, area)| {
-            let mut props: Map<String, Value> = columns
+    let areas = &results.areas.areas;
+    write_features_indexed(path, areas.len(), |i| {
+        let area = &areas[i];
+        let mut props: Map<String, Value> = columns
+            .iter()
+            .cloned()
+            .zip(results.row(i).iter().map(value_json))
+            .collect();
+        props.extend(
+            extra
                 .iter()
-                .cloned()
-                .zip(results.row(i).iter().map(value_json))
-                .collect();
-            props.extend(
-                extra
-                    .iter()
-                    .map(|(name, v)| (name.clone(), value_json(&v[i]))),
-            );
-            // Planar boundaries have no WGS84 geometry: RFC 7946 allows a null geometry.
-            serde_json::json!({
-                "type": "Feature",
-                "id": i,
-                "properties": props,
-                "geometry": area.geometry_wgs84.as_ref().map(rounded_geometry),
-            })
-        }),
-    )
+                .map(|(name, v)| (name.clone(), value_json(&v[i]))),
+        );
+        // Planar boundaries have no WGS84 geometry: RFC 7946 allows a null geometry.
+        serde_json::json!({
+            "type": "Feature",
+            "id": i,
+            "properties": props,
+            "geometry": area.geometry_wgs84.as_ref().map(rounded_geometry),
+        })
+    })
 }

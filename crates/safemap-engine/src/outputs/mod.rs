@@ -53,8 +53,15 @@ pub(crate) fn write_file(
         path: path.to_path_buf(),
         source,
     };
+    let start = std::time::Instant::now();
     let mut w = BufWriter::new(File::create(path).map_err(io)?);
-    body(&mut w).and_then(|()| w.flush()).map_err(io)
+    body(&mut w).and_then(|()| w.flush()).map_err(io)?;
+    tracing::debug!(
+        file = %path.display(),
+        ms = start.elapsed().as_millis(),
+        "file written"
+    );
+    Ok(())
 }
 
 /// Decimal places kept for longitude/latitude: 7 is about 1 cm.
@@ -87,40 +94,56 @@ pub(crate) fn cell_geometry(
     Some(rounded_geometry(&wgs))
 }
 
-/// Writes a FeatureCollection, one feature per item, streaming: while the features of one
-/// batch are serialised in parallel, the next batch is made; the file is the same for any
-/// thread count.
+/// The text of a FeatureCollection before its first feature, between two, and after the last.
+const COLLECTION: [&[u8]; 3] = [
+    b"{\"type\":\"FeatureCollection\",\"features\":[\n",
+    b",\n",
+    b"\n]}\n",
+];
+
+/// Writes a FeatureCollection, one feature per item, streaming.
 pub(crate) fn write_features(
     path: &Path,
-    features: impl Iterator<Item = serde_json::Value> + Send,
+    features: impl Iterator<Item = serde_json::Value>,
+) -> Result<(), EngineError> {
+    write_file(path, |w| {
+        w.write_all(COLLECTION[0])?;
+        for (i, f) in features.enumerate() {
+            if i > 0 {
+                w.write_all(COLLECTION[1])?;
+            }
+            serde_json::to_writer(&mut *w, &f)?;
+        }
+        w.write_all(COLLECTION[2])
+    })
+}
+
+/// Writes a FeatureCollection of `n` features, feature `i` made by `feature(i)`: features
+/// are made and serialised in parallel, a batch at a time, and written in order (the file
+/// is the same for any thread count). For the big layers, such as 34,753 LSOAs.
+pub(crate) fn write_features_indexed(
+    path: &Path,
+    n: usize,
+    feature: impl Fn(usize) -> serde_json::Value + Sync,
 ) -> Result<(), EngineError> {
     use rayon::prelude::*;
     /// Features per batch.
-    const BATCH: usize = 1 << 11;
-    let mut features = features;
+    const BATCH: usize = 1 << 12;
     write_file(path, |w| {
-        w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
-        let mut batch: Vec<serde_json::Value> = features.by_ref().take(BATCH).collect();
-        let mut first = true;
-        while !batch.is_empty() {
-            let (texts, next) = rayon::join(
-                || {
-                    batch
-                        .par_iter()
-                        .map(serde_json::to_vec)
-                        .collect::<Result<Vec<_>, _>>()
-                },
-                || features.by_ref().take(BATCH).collect(),
-            );
-            for text in texts? {
-                if !std::mem::take(&mut first) {
-                    w.write_all(b",\n")?;
+        w.write_all(COLLECTION[0])?;
+        for start in (0..n).step_by(BATCH) {
+            let texts = (start..(start + BATCH).min(n))
+                .into_par_iter()
+                .map(|i| serde_json::to_vec(&feature(i)))
+                .collect::<Result<Vec<_>, _>>()?;
+            for (k, text) in texts.iter().enumerate() {
+                if start + k > 0 {
+                    w.write_all(COLLECTION[1])?;
                 }
-                w.write_all(&text)?;
+                w.write_all(text)?;
             }
-            batch = next;
         }
-        w.write_all(b"\n]}\n")
+        w.write_all(COLLECTION[2])
     })
 }
 
