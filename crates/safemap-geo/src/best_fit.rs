@@ -1,8 +1,9 @@
 //! [`best_fit`]: which larger polygon each smaller area falls in, the way ONS builds its
 //! best-fit lookups: the polygon holding the small area's point on surface.
 
+use crate::point_on_surface;
 use crate::{AreaIndex, EdgeRule};
-use geo::{Distance, Euclidean, InteriorPoint};
+use geo::{Distance, Euclidean};
 use geo_types::{MultiPolygon, Point};
 use rayon::prelude::*;
 
@@ -40,7 +41,7 @@ pub fn best_fit(
     small
         .par_iter()
         .map(|a| {
-            let Some(p) = a.interior_point() else {
+            let Some(p) = point_on_surface(a) else {
                 return Fit::None;
             };
             match index.locate(p.0, EdgeRule::LowestAreaId) {

@@ -32,6 +32,7 @@ mod hilbert;
 pub mod index;
 pub mod join;
 mod ostn15;
+pub mod point_on_surface;
 mod prepared;
 pub mod reproject;
 mod transverse_mercator;
@@ -39,6 +40,7 @@ pub mod weights;
 
 pub use edge_rule::EdgeRule;
 pub use index::AreaIndex;
+pub use point_on_surface::point_on_surface;
 pub use reproject::{
     bng_to_wgs84, multipolygon_to_bng, multipolygon_to_wgs84, to_bng, ReprojectError,
 };

@@ -149,16 +149,24 @@ impl Coverage {
         (!reasons.is_empty()).then(|| reasons.join("; "))
     }
 
-    /// True when some input file covers area `area` in month `month`.
+    /// True when some input file covers area `area` in month `month`: never for a month
+    /// outside the expected months, which no input file covers.
     pub fn is_covered(&self, area: u32, month: Month) -> bool {
-        !self.gaps.contains_key(&(area, month))
+        self.months.is_none_or(|s| s.contains(month)) && !self.gaps.contains_key(&(area, month))
     }
 
     /// True when area `area` is covered in every month of `months` (`None`: the whole span).
+    /// A period reaching outside the expected months is not covered: no input file says
+    /// what happened then, so it has no data (not zero events).
     pub fn covers(&self, area: usize, months: Option<MonthRange>) -> bool {
         months
             .or(self.months)
-            .is_none_or(|r| self.area_gaps(area, r).next().is_none())
+            .is_none_or(|r| self.within_span(r) && self.area_gaps(area, r).next().is_none())
+    }
+
+    /// True when every month of `r` is an expected month (always, for a source without months).
+    fn within_span(&self, r: MonthRange) -> bool {
+        self.months.is_none_or(|s| s.includes(r))
     }
 
     /// The reasons (indices into `reasons`) of area `area`'s gaps within `months`.
@@ -307,5 +315,11 @@ mod tests {
         assert_eq!(c.reason(2, None).unwrap(), format!("{feb}; {mar}"));
         assert_eq!(c.reason(2, r(jan.plus(2), jan.plus(2))).unwrap(), mar);
         assert_eq!(c.reason(0, None), None);
+        // No input file covers a month outside the expected ones: no data, not zero.
+        let dec = jan.plus(-1);
+        assert!(!c.is_covered(0, dec) && !complete.is_covered(0, jan.plus(3)));
+        assert!(!complete.covers(0, r(dec, dec)) && !complete.covers(0, r(dec, jan)));
+        assert_eq!(complete.covered_areas(r(dec, jan)), [false, false, false]);
+        assert!(Coverage::complete(CoverageMethod::WholeSpan, None, 1).covers(0, r(dec, dec)));
     }
 }

@@ -30,7 +30,6 @@ use crate::coverage::{self, Coverage};
 use crate::error::EngineError;
 use crate::pipeline::prepare;
 use crate::sources::LoadedSource;
-use geo::InteriorPoint;
 use geo_types::Coord;
 use polars::prelude::{
     BinaryChunked, BooleanChunked, Column, DataFrame, Float64Chunked, Int64Chunked, IntoColumn,
@@ -244,7 +243,7 @@ fn write_cube(
     let points: Vec<Option<geo_types::Point<f64>>> = areas
         .areas
         .iter()
-        .map(|a| a.geometry.interior_point())
+        .map(|a| safemap_geo::point_on_surface(&a.geometry))
         .collect();
     // (source, area, measure, count) by month, sources in study order, then area, measure.
     let mut by_month: BTreeMap<Month, Vec<(usize, u32, u16, u64)>> = BTreeMap::new();

@@ -31,6 +31,7 @@ pub mod coverage_csv;
 pub mod density_files;
 pub mod ed_summary_csv;
 pub mod evaluation_json;
+mod geometry_json;
 pub mod grid_geojson;
 pub mod manifest;
 pub mod priority_csv;
@@ -40,6 +41,7 @@ pub mod small_areas_geojson;
 pub mod time_files;
 
 use crate::error::EngineError;
+pub(crate) use geometry_json::Rounded;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -64,26 +66,12 @@ pub(crate) fn write_file(
     Ok(())
 }
 
-/// Decimal places kept for longitude/latitude: 7 is about 1 cm.
-const DECIMALS: i32 = 7;
-
-/// A WGS84 geometry as GeoJSON with coordinates rounded to [`DECIMALS`] places.
-pub(crate) fn rounded_geometry(g: &geo_types::MultiPolygon<f64>) -> geojson::Geometry {
-    let k = 10_f64.powi(DECIMALS);
-    let rounded: geo_types::MultiPolygon<f64> =
-        geo::MapCoords::map_coords(g, |c| geo_types::Coord {
-            x: (c.x * k).round() / k,
-            y: (c.y * k).round() / k,
-        });
-    geojson::Geometry::from(&rounded)
-}
-
 /// A working-CRS polygon as WGS84 GeoJSON: `None` for planar studies (no known relation to
 /// WGS84) or a vertex outside the OSTN15 grid.
 pub(crate) fn cell_geometry(
     polygon: &geo_types::Polygon<f64>,
     planar: bool,
-) -> Option<geojson::Geometry> {
+) -> Option<Rounded<geo_types::MultiPolygon<f64>>> {
     if planar {
         return None;
     }
@@ -91,7 +79,7 @@ pub(crate) fn cell_geometry(
     let wgs =
         safemap_geo::reproject::multipolygon_to_wgs84(&mp, safemap_types::Crs::BritishNationalGrid)
             .ok()?;
-    Some(rounded_geometry(&wgs))
+    Some(Rounded(wgs))
 }
 
 /// The text of a FeatureCollection before its first feature, between two, and after the last.
@@ -121,10 +109,10 @@ pub(crate) fn write_features(
 /// Writes a FeatureCollection of `n` features, feature `i` made by `feature(i)`: features
 /// are made and serialised in parallel, a batch at a time, and written in order (the file
 /// is the same for any thread count). For the big layers, such as 34,753 LSOAs.
-pub(crate) fn write_features_indexed(
+pub(crate) fn write_features_indexed<T: serde::Serialize>(
     path: &Path,
     n: usize,
-    feature: impl Fn(usize) -> serde_json::Value + Sync,
+    feature: impl Fn(usize) -> T + Sync,
 ) -> Result<(), EngineError> {
     use rayon::prelude::*;
     /// Features per batch.

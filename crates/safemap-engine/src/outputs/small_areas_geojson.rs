@@ -2,7 +2,7 @@
 //! neighbourhood and the count and rate of every open source, for the map's zoomed-in view.
 
 use crate::neighbourhoods::SmallAreas;
-use crate::outputs::{rounded_geometry, write_features};
+use crate::outputs::{write_features, Rounded};
 use crate::EngineError;
 use safemap_results::columns::{measure_column, ALL};
 use serde_json::{json, Map, Value};
@@ -50,7 +50,7 @@ pub fn write(
         json!({
             "type": "Feature",
             "properties": Value::Object(props),
-            "geometry": a.geometry_wgs84.as_ref().map(rounded_geometry),
+            "geometry": a.geometry_wgs84.as_ref().map(Rounded),
         })
     });
     write_features(path, features)

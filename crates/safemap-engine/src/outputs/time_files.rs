@@ -2,7 +2,7 @@
 //! only) and `emerging.geojson` (emerging hot spot classes of areas and grid cells).
 
 use crate::error::EngineError;
-use crate::outputs::{cell_geometry, csv_error, rounded_geometry, write_features, write_file};
+use crate::outputs::{cell_geometry, csv_error, write_features, write_file, Rounded};
 use crate::results::StudyResults;
 use crate::time::TimeResults;
 use safemap_results::files;
@@ -78,7 +78,7 @@ pub fn write(
         ])
         .map_err(csv_error)?;
         for m in &time.changes {
-            for (i, (c, rank)) in m.areas.iter().zip(&m.rank).enumerate() {
+            for (i, ((c, n), rank)) in m.areas.iter().zip(&m.counts).zip(&m.rank).enumerate() {
                 let area = &results.areas.areas[i];
                 out.write_record([
                     m.source.clone(),
@@ -87,7 +87,7 @@ pub fn write(
                     area.name.clone(),
                     period.clone(),
                     previous.clone(),
-                    count(c.map(|c| c.after)),
+                    count(*n),
                     count(c.map(|c| c.before)),
                     num(c.and_then(|c| c.rate_after)),
                     num(c.and_then(|c| c.rate_before)),
@@ -158,7 +158,7 @@ pub fn write(
                 Some(json!({
                     "type": "Feature",
                     "properties": props(name, "area", &a.code, &a.name, l),
-                    "geometry": a.geometry_wgs84.as_ref().map(rounded_geometry),
+                    "geometry": a.geometry_wgs84.as_ref().map(Rounded),
                 }))
             });
         let cells = e.cells.iter().flatten().map(move |(id, polygon, l)| {

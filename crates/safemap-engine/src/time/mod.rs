@@ -146,7 +146,11 @@ fn change_layer(
             .collect())
     };
     let (before, after) = (counts(previous)?, counts(period)?);
-    if after.iter().chain(&before).all(Option::is_none) {
+    if !before
+        .iter()
+        .zip(&after)
+        .any(|(b, a)| b.is_some() && a.is_some())
+    {
         return Err(format!(
             "no area has data in both {previous} and {period}; choose periods the input files cover"
         ));

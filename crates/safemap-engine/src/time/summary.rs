@@ -60,7 +60,9 @@ pub struct MeasureChange {
     pub source: String,
     /// `all`, a category slug or a flag.
     pub measure: String,
-    /// Per area.
+    /// Per area, its count in the period (`None` without data then).
+    pub counts: Vec<Option<u64>>,
+    /// Per area, its change (`None` without data in either period).
     pub areas: Vec<Option<AreaChange>>,
     /// Each area's rank by its count in the period (1 = most), among areas with data.
     pub rank: Vec<Option<usize>>,
@@ -152,6 +154,7 @@ pub fn measure_changes(
                 source: s.section.name.clone(),
                 measure: name,
                 rank: ranks(&after),
+                counts: after,
                 areas,
             });
         }

@@ -2,7 +2,8 @@
 //! ([`distance_band_weights`](super::distance_band_weights),
 //! [`knn_weights`](super::knn_weights)).
 
-use geo::{Centroid, Coord, InteriorPoint, MultiPolygon};
+use crate::point_on_surface;
+use geo::{Centroid, Coord, MultiPolygon};
 use rayon::prelude::*;
 
 use super::WeightsBuildError;
@@ -14,8 +15,8 @@ pub enum RepresentativePoint {
     /// The area-weighted centroid (geo's `Centroid`; libpysal and GeoPandas `centroid`).
     /// It may fall outside a concave or multi-part area.
     Centroid,
-    /// A point guaranteed inside the area (geo's `InteriorPoint`, like GEOS
-    /// `PointOnSurface`).
+    /// A point guaranteed inside the area ([`point_on_surface`]: the point of geo's
+    /// `InteriorPoint`, like GEOS `PointOnSurface`).
     InteriorPoint,
 }
 
@@ -53,7 +54,7 @@ pub fn representative_points(
         .map(|mp| {
             let p = match kind {
                 RepresentativePoint::Centroid => mp.centroid(),
-                RepresentativePoint::InteriorPoint => mp.interior_point(),
+                RepresentativePoint::InteriorPoint => point_on_surface(mp),
             };
             p.map(|p| p.0)
                 .filter(|c| c.x.is_finite() && c.y.is_finite())
