@@ -265,6 +265,36 @@ fn check_outputs(out: &Path, stdout: &str, method: &str) {
             assert!(!row["both_gi_star_z"].is_empty());
         }
     }
+    // The summary compares 2019-01 to 2019-02 with the two months before, which no file
+    // covers: no data then, so no previous count and no change (not a rise from zero).
+    let summary = read_csv(&out.join("summary.csv"));
+    assert!(!summary.is_empty());
+    for r in &summary {
+        assert_eq!(r["previous_period"], "2018-11 to 2018-12", "{r:?}");
+        assert_eq!(
+            (r["previous_count"].as_str(), r["change_pct"].as_str()),
+            ("", ""),
+            "{r:?}"
+        );
+    }
+    let change = read_csv(&out.join("change.csv"));
+    assert_eq!(change.len(), summary.len() * AREAS);
+    for r in &change {
+        for col in [
+            "previous_count",
+            "change_pct",
+            "rate_ratio",
+            "p",
+            "class_fdr",
+        ] {
+            assert_eq!(r[col], "", "{col}: {r:?}");
+        }
+    }
+    // The counts of the period are still there for the areas with data then.
+    let kent_all = change
+        .iter()
+        .filter(|r| r["measure"] == "all" && !is_dc(&r["code"]));
+    assert!(kent_all.clone().count() == KENT && kent_all.clone().all(|r| !r["count"].is_empty()));
     let analyses = m["analyses"].as_array().unwrap();
     assert_eq!(analyses[0]["areas_without_data"], AREAS - KENT);
     assert_eq!(analyses[0]["areas_analysed"], KENT);

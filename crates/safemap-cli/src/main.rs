@@ -123,6 +123,9 @@ enum ExportCommand {
 // A national run makes tens of millions of small allocations from every thread (records,
 // events, output text); under glibc's malloc a sixth of its time went to the allocator's
 // free lists (perf of a ten-million-event run). mimalloc is made for exactly that load.
+// Built without transparent huge pages (`no_thp`): with them every first touch of its memory
+// zeroed a whole 2 MiB page, 11% of the real national study's CPU time (perf); without,
+// its kernel time fell from 1.2 s to 0.9 s.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -112,6 +112,7 @@ impl AreaTable {
         )
         .map_err(|source| EngineError::ingest("boundaries", source))?;
         let crs = set.crs;
+        let start = std::time::Instant::now();
         let geoms: Vec<(MultiPolygon<f64>, Option<MultiPolygon<f64>>)> = set
             .areas
             .par_iter()
@@ -129,11 +130,18 @@ impl AreaTable {
                 Ok((bng, Some(wgs)))
             })
             .collect::<Result<_, EngineError>>()?;
-        let index = AreaIndex::new(&geoms.iter().map(|g| g.0.clone()).collect::<Vec<_>>());
+        let projected = start.elapsed();
+        let (geoms, geoms_wgs84): (Vec<_>, Vec<_>) = geoms.into_iter().unzip();
+        let index = AreaIndex::new(&geoms);
+        tracing::debug!(
+            project_ms = projected.as_millis(),
+            index_ms = start.elapsed().saturating_sub(projected).as_millis(),
+            "boundaries projected and indexed"
+        );
         let mut areas: Vec<AreaRecord> = set
             .areas
             .into_iter()
-            .zip(geoms)
+            .zip(geoms.into_iter().zip(geoms_wgs84))
             .map(|(a, (geometry, geometry_wgs84))| AreaRecord {
                 code: a.code,
                 name: a.name,

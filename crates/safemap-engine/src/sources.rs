@@ -68,7 +68,7 @@ pub fn read_source(
             let data = if src.format == SourceFormat::EventsCsv {
                 read_event_csv(&files, &m, &categories, limits, lookup)
             } else {
-                read_event_parquet(&files, &m, &categories, lookup)
+                read_event_parquet(&files, &m, &categories, limits, lookup)
             };
             LoadedSource {
                 data: data.map_err(ingest)?,
@@ -97,7 +97,7 @@ pub fn read_source(
         SourceFormat::CountsParquet => {
             let m: CountMapping = mapping(study, index, src)?;
             LoadedSource {
-                data: read_count_parquet(&files, &m, &categories).map_err(ingest)?,
+                data: read_count_parquet(&files, &m, &categories, limits).map_err(ingest)?,
                 coordinate_columns: String::new(),
                 code_column: Some(m.area_code),
                 flags: Vec::new(),

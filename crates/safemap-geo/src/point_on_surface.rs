@@ -32,7 +32,7 @@ fn polygon_point(polygon: &Polygon<f64>) -> Option<(Point<f64>, f64)> {
         return Some((polygon.exterior().0[0].into(), 0.0));
     }
     let bounds = polygon.bounding_rect()?;
-    let y = scan_y(polygon, (bounds.min().y + bounds.max().y) / 2.0);
+    let y = scan_y(polygon, f64::midpoint(bounds.min().y, bounds.max().y));
     let scan = Line::new(
         Coord {
             x: bounds.min().x,
@@ -58,7 +58,7 @@ fn polygon_point(polygon: &Polygon<f64>) -> Option<(Point<f64>, f64)> {
     crossings.sort_by(f64::total_cmp);
     let mut stretches: Vec<(Point<f64>, f64)> = crossings
         .windows(2)
-        .map(|w| (Point::new((w[0] + w[1]) / 2.0, y), w[1] - w[0]))
+        .map(|w| (Point::new(f64::midpoint(w[0], w[1]), y), w[1] - w[0]))
         .collect();
     // Stable, longest first: equal stretches keep their west-to-east order, as in geo.
     stretches.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -83,7 +83,7 @@ fn scan_y(polygon: &Polygon<f64>, mid: f64) -> f64 {
         .filter(|c| c.y != mid)
         .map(|c| (c.y, (c.y - mid).abs()))
         .min_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(Ordering::Less))
-        .map_or(mid, |(closest, _)| (mid + closest) / 2.0)
+        .map_or(mid, |(closest, _)| f64::midpoint(mid, closest))
 }
 
 #[cfg(test)]

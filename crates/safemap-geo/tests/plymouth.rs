@@ -6,7 +6,7 @@ mod common;
 
 use geo::coordinate_position::{CoordPos, CoordinatePosition};
 use geo::{BoundingRect, Coord, CoordsIter, InteriorPoint, MultiPolygon, Rect};
-use safemap_geo::{multipolygon_to_bng, to_bng, AreaIndex, EdgeRule};
+use safemap_geo::{multipolygon_to_bng, point_on_surface, to_bng, AreaIndex, EdgeRule};
 use safemap_types::{AreaId, CheckedCoord, Crs};
 
 const PLYMOUTH: &str = "boundaries/uk-geojson/lsoa11/E06000026.json";
@@ -44,6 +44,16 @@ fn representative_points_fall_in_their_own_lsoa() {
             own,
             "{code} at {rep_bng:?}"
         );
+    }
+}
+
+/// `point_on_surface` finds the very point geo's `InteriorPoint` does, on real boundary
+/// polygons in both CRSs.
+#[test]
+fn point_on_surface_is_geos_interior_point() {
+    let (codes, wgs, bng) = plymouth();
+    for (code, mp) in codes.iter().zip(&wgs).chain(codes.iter().zip(&bng)) {
+        assert_eq!(point_on_surface(mp), mp.interior_point(), "{code}");
     }
 }
 

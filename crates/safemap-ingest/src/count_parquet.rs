@@ -12,7 +12,7 @@
 use crate::datetime::TimeFormat;
 use crate::parquet_table::ParquetTable;
 use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
-use crate::{CategoryMapping, IngestError, SourceRead};
+use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::{Crs, Event, EventTime, Flags, RejectReason, RowRef};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -63,6 +63,7 @@ pub fn read_count_parquet(
     files: &[PathBuf],
     mapping: &CountMapping,
     categories: &CategoryMapping,
+    limits: InputLimits,
 ) -> Result<SourceRead, IngestError> {
     let format = TimeFormat::new(&mapping.time_format)?;
     if format.has_time_of_day {
@@ -77,7 +78,7 @@ pub fn read_count_parquet(
         categories,
         Crs::BritishNationalGrid,
         false,
-        |i, path| read_file(i, path, mapping, &format, categories),
+        |i, path| read_file(i, path, mapping, &format, categories, limits),
     )
 }
 
@@ -87,9 +88,10 @@ fn read_file(
     m: &CountMapping,
     format: &TimeFormat,
     mapping: &CategoryMapping,
+    limits: InputLimits,
 ) -> Result<FileEvents, IngestError> {
     let names = [&m.area_code, &m.time, &m.category, &m.count].map(String::as_str);
-    let table = ParquetTable::read(path, &names, format)?;
+    let table = ParquetTable::read(path, &names, format, limits)?;
     let [code, time, category, count] = names.map(|n| table.index(n));
     let mut cats = FileCategories::new(mapping);
     let mut events = Vec::new();
@@ -188,7 +190,30 @@ mod tests {
             category: "category".into(),
             count: "n".into(),
         };
-        let got = read_count_parquet(&[path], &m, &CategoryMapping::default()).unwrap();
+        // The row group declares more uncompressed data than a 16-byte limit: refused
+        // before it is read, naming the file and the limit.
+        let tight = InputLimits {
+            max_decompressed_bytes: 16,
+            ..InputLimits::default()
+        };
+        let err = read_count_parquet(
+            std::slice::from_ref(&path),
+            &m,
+            &CategoryMapping::default(),
+            tight,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, IngestError::TooLargeDecompressed { path: p, line: None, max: 16 } if *p == path),
+            "{err}"
+        );
+        let got = read_count_parquet(
+            &[path],
+            &m,
+            &CategoryMapping::default(),
+            InputLimits::default(),
+        )
+        .unwrap();
         assert_eq!(got.events.len(), 4, "3 + 1 + 0 events");
         assert_eq!(got.read, 4 + 2, "the events and one per rejected row");
         assert!(!got.has_timestamps);

@@ -469,8 +469,17 @@ impl IngestError {
     /// The error for a limit passed while reading `path` (after `line`, for a CSV file), or
     /// `None` if `e` is not one.
     pub(crate) fn limit(path: &std::path::Path, line: Option<u64>, e: &io::Error) -> Option<Self> {
+        Some(Self::limit_passed(path, line, LimitExceeded::within(e)?))
+    }
+
+    /// The error for `limit`, passed while reading `path` (after `line`, for a CSV file).
+    pub(crate) fn limit_passed(
+        path: &std::path::Path,
+        line: Option<u64>,
+        limit: LimitExceeded,
+    ) -> Self {
         let path = path.to_path_buf();
-        Some(match LimitExceeded::within(e)? {
+        match limit {
             LimitExceeded::Line { line, max } => IngestError::LineTooLong { path, line, max },
             LimitExceeded::Decompressed { max } => {
                 IngestError::TooLargeDecompressed { path, line, max }
@@ -486,7 +495,7 @@ impl IngestError {
                 decompressed,
                 compressed,
             },
-        })
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use crate::event_row::EventRows;
 use crate::parquet_table::ParquetTable;
 use crate::postcodes::PostcodeLookup;
 use crate::source::{read_in_parallel, FileCategories, FileEvents};
-use crate::{CategoryMapping, EventCsvMapping, IngestError, SourceRead};
+use crate::{CategoryMapping, EventCsvMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::RowRef;
 use std::path::{Path, PathBuf};
 
@@ -22,11 +22,14 @@ use std::path::{Path, PathBuf};
 ///
 /// [`IngestError::MissingParquetColumn`] when a mapped column is not in a file (naming the
 /// columns it has), [`IngestError::ParquetColumnType`], [`IngestError::Parquet`] for a file
-/// polars cannot read, [`IngestError::BadTimeFormat`], and I/O errors.
+/// polars cannot read, [`IngestError::BadTimeFormat`],
+/// [`IngestError::TooLargeDecompressed`] or [`IngestError::ExpansionTooLarge`] for a file whose
+/// row groups declare more uncompressed data than `limits` allow, and I/O errors.
 pub fn read_event_parquet(
     files: &[PathBuf],
     mapping: &EventCsvMapping,
     categories: &CategoryMapping,
+    limits: InputLimits,
     postcodes: Option<PostcodeLookup<'_>>,
 ) -> Result<SourceRead, IngestError> {
     let rows = EventRows::new(mapping, postcodes)?;
@@ -35,7 +38,7 @@ pub fn read_event_parquet(
         categories,
         mapping.crs,
         rows.format.has_time_of_day,
-        |i, path| read_file(i, path, &rows, categories),
+        |i, path| read_file(i, path, &rows, categories, limits),
     )
 }
 
@@ -44,13 +47,14 @@ fn read_file(
     path: &Path,
     rows: &EventRows<'_>,
     mapping: &CategoryMapping,
+    limits: InputLimits,
 ) -> Result<FileEvents, IngestError> {
     let mut wanted: Vec<&str> = Vec::new();
     rows.columns(|name| {
         wanted.push(name);
         Ok(())
     })?;
-    let table = ParquetTable::read(path, &wanted, &rows.format)?;
+    let table = ParquetTable::read(path, &wanted, &rows.format, limits)?;
     let columns = rows.columns(|name| Ok(table.index(name)))?;
     let mut cats = FileCategories::new(mapping);
     let mut by_postcode = 0;

@@ -12,7 +12,8 @@
 //!   checked once a file has given [`EXPANSION_FLOOR`] bytes. Text compresses 2 to 20 times
 //!   (the national police.uk files 5 times, an ONS lookup 15 times); a file of zeros or of
 //!   one repeated row, 1,000 times. A plain file is read as it is: its size is on disk for
-//!   all to see.
+//!   all to see. A Parquet file's row groups declare their uncompressed size, which is held
+//!   to the same two limits (against the file's size) before any of it is read.
 //!
 //! The limits are checked while reading, so memory stays bounded: CSV is streamed, and only
 //! a GeoJSON boundary file (parsed whole) is held, up to the decompressed-size limit.
@@ -59,6 +60,31 @@ impl Default for InputLimits {
             max_decompressed_bytes: 4096 * MIB,
             max_expansion_ratio: 100,
         }
+    }
+}
+
+impl InputLimits {
+    /// Whether `decompressed` bytes from `compressed` pass the decompressed-size limit or,
+    /// past [`EXPANSION_FLOOR`], the expansion limit.
+    pub(crate) fn check_expansion(
+        &self,
+        decompressed: u64,
+        compressed: u64,
+    ) -> Result<(), LimitExceeded> {
+        let max = self.max_decompressed_bytes;
+        if decompressed > max {
+            return Err(LimitExceeded::Decompressed { max });
+        }
+        let compressed = compressed.max(1);
+        let max = self.max_expansion_ratio;
+        if decompressed > EXPANSION_FLOOR && decompressed > compressed.saturating_mul(max) {
+            return Err(LimitExceeded::Expansion {
+                max,
+                decompressed,
+                compressed,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -131,21 +157,8 @@ impl Gunzip {
     }
 
     fn check(&self) -> Result<(), LimitExceeded> {
-        let max = self.limits.max_decompressed_bytes;
-        if self.decompressed > max {
-            return Err(LimitExceeded::Decompressed { max });
-        }
-        let compressed = self.decoder.get_ref().get_ref().count.max(1);
-        let max = self.limits.max_expansion_ratio;
-        if self.decompressed > EXPANSION_FLOOR && self.decompressed > compressed.saturating_mul(max)
-        {
-            return Err(LimitExceeded::Expansion {
-                max,
-                decompressed: self.decompressed,
-                compressed,
-            });
-        }
-        Ok(())
+        let compressed = self.decoder.get_ref().get_ref().count;
+        self.limits.check_expansion(self.decompressed, compressed)
     }
 }
 

@@ -16,7 +16,7 @@
 //! write) has the partition's value in every row.
 
 use crate::datetime::TimeFormat;
-use crate::IngestError;
+use crate::{IngestError, InputLimits};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use polars::prelude::{
     BooleanChunked, Column, DataType, Float64Chunked, Int32Chunked, Int64Chunked, ParquetReader,
@@ -35,18 +35,28 @@ pub(crate) struct ParquetTable<'f> {
 
 impl<'f> ParquetTable<'f> {
     /// Reads the columns `wanted` (each once, whatever the repeats) of `path`; timestamps and
-    /// dates are written with `format`.
+    /// dates are written with `format`. The file's row groups may not declare more
+    /// uncompressed data than `limits` allow a compressed file to expand to (checked before
+    /// any is read).
     pub(crate) fn read(
         path: &Path,
         wanted: &[&str],
         format: &'f TimeFormat,
+        limits: InputLimits,
     ) -> Result<Self, IngestError> {
         let polars = |source| IngestError::Parquet {
             path: path.to_path_buf(),
             source,
         };
         let file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
+        let compressed = file.metadata().map_err(|e| IngestError::io(path, e))?.len();
         let mut reader = ParquetReader::new(file);
+        let declared: u64 = (reader.get_metadata().map_err(polars)?.row_groups.iter())
+            .map(|g| g.total_byte_size() as u64)
+            .sum();
+        limits
+            .check_expansion(declared, compressed)
+            .map_err(|limit| IngestError::limit_passed(path, None, limit))?;
         let available: Vec<String> = reader
             .schema()
             .map_err(polars)?

@@ -1,29 +1,34 @@
 //! `areas.csv`: one row per area, the attribute table without geometry.
 
 use crate::error::EngineError;
-use crate::outputs::{csv_error, write_file};
+use crate::outputs::write_csv_rows;
 use crate::results::{ColumnValue, StudyResults};
+use std::io::Write;
 use std::path::Path;
 
-/// Text of a column value: counts as integers, numbers in shortest round-trip form, missing as empty.
-pub fn value_text(v: &ColumnValue) -> String {
-    match v {
-        ColumnValue::Text(s) => s.clone(),
-        ColumnValue::Count(n) => n.to_string(),
-        ColumnValue::Number(Some(x)) => x.to_string(),
-        ColumnValue::Number(None) => String::new(),
-    }
+/// Writes the text of a column value into `buf` (cleared first): counts as integers,
+/// numbers in shortest round-trip form, missing as empty.
+fn value_text(v: &ColumnValue, buf: &mut Vec<u8>) {
+    buf.clear();
+    // Writing into a Vec cannot fail.
+    let _ = match v {
+        ColumnValue::Text(s) => buf.write_all(s.as_bytes()),
+        ColumnValue::Count(n) => write!(buf, "{n}"),
+        ColumnValue::Number(Some(x)) => write!(buf, "{x}"),
+        ColumnValue::Number(None) => Ok(()),
+    };
 }
 
-/// Writes `areas.csv`.
+/// Writes `areas.csv`, rows formatted in parallel batches.
 pub fn write(results: &StudyResults, path: &Path) -> Result<(), EngineError> {
-    write_file(path, |w| {
-        let mut out = csv::Writer::from_writer(w);
-        out.write_record(results.columns()).map_err(csv_error)?;
-        for i in 0..results.areas.areas.len() {
-            out.write_record(results.row(i).iter().map(value_text))
-                .map_err(csv_error)?;
+    let columns = results.columns();
+    let header: Vec<&str> = columns.iter().map(String::as_str).collect();
+    write_csv_rows(path, &header, 0..results.areas.areas.len(), |&i, out| {
+        let mut buf = Vec::with_capacity(32);
+        for v in results.row(i) {
+            value_text(&v, &mut buf);
+            out.write_field(&buf)?;
         }
-        out.flush()
+        out.write_record(None::<&[u8]>)
     })
 }

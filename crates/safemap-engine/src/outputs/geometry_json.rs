@@ -65,7 +65,7 @@ mod tests {
     #[test]
     fn the_text_geojson_writes_rounded() {
         let holed = Polygon::new(
-            line_string![(x: -1.123456789, y: 50.0), (x: 1.0, y: 50.00000004), (x: 0.5, y: 51.5), (x: -1.123456789, y: 50.0)],
+            line_string![(x: -1.123_456_789, y: 50.0), (x: 1.0, y: 50.000_000_04), (x: 0.5, y: 51.5), (x: -1.123_456_789, y: 50.0)],
             vec![
                 line_string![(x: 0.0, y: 50.5), (x: 0.1, y: 50.5), (x: 0.0, y: 50.6), (x: 0.0, y: 50.5)],
             ],

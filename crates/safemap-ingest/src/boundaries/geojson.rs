@@ -32,7 +32,9 @@ pub(super) fn read(
     mapping: &BoundaryMapping,
     limits: InputLimits,
 ) -> Result<RawSet, IngestError> {
+    let start = std::time::Instant::now();
     let bytes = read_all(path, limits)?;
+    let read = start.elapsed();
     let json_err = |source: serde_json::Error| IngestError::Json {
         path: path.to_path_buf(),
         line: source.line(),
@@ -47,6 +49,7 @@ pub(super) fn read(
         });
     }
     let declared = top.crs.as_ref().map(|c| declared_crs(path, c));
+    let split = start.elapsed();
     let areas = top
         .features
         .par_iter()
@@ -63,6 +66,13 @@ pub(super) fn read(
         .collect::<Vec<_>>()
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
+    tracing::debug!(
+        file = %path.display(),
+        read_ms = read.as_millis(),
+        split_ms = split.saturating_sub(read).as_millis(),
+        parse_ms = start.elapsed().saturating_sub(split).as_millis(),
+        "GeoJSON read"
+    );
     Ok(RawSet { areas, declared })
 }
 

@@ -172,6 +172,7 @@ pub fn read_boundaries(
             geometry: a.geometry,
         })
         .collect();
+    let start = std::time::Instant::now();
     let invalid = areas
         .par_iter()
         .filter_map(|a| {
@@ -182,6 +183,7 @@ pub fn read_boundaries(
             })
         })
         .collect();
+    tracing::debug!(file = %path.display(), ms = start.elapsed().as_millis(), "polygons checked");
     Ok(BoundarySet {
         path: path.to_path_buf(),
         areas,

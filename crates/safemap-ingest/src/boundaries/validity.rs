@@ -39,8 +39,8 @@ use geo::algorithm::validation::{
 use geo::coordinate_position::CoordPos;
 use geo::dimensions::Dimensions;
 use geo::{
-    Coord, HasDimensions, Intersects, LineString, MultiPolygon, Polygon, PreparedGeometry, Relate,
-    RemoveRepeatedPoints,
+    Coord, HasDimensions, Intersects, Line, LineString, MultiPolygon, Polygon, PreparedGeometry,
+    Relate, RemoveRepeatedPoints,
 };
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{Envelope, RTree, AABB};
@@ -54,6 +54,11 @@ pub(crate) const PAIRS_PER_SEGMENT: usize = 64;
 /// Pairs tested in any ring on top of [`PAIRS_PER_SEGMENT`]: every pair of a ring of up to
 /// about 1,400 segments.
 pub(crate) const FREE_PAIRS: usize = 1 << 20;
+
+/// Rings of up to this many segments are checked pair by pair, boxes first: for the rings of
+/// boundary data (about 60 segments for an LSOA) several times quicker than building and
+/// querying an R-tree, and far inside the pair budget, so the answer is the same.
+const DIRECT_SEGMENTS: usize = 128;
 
 /// What is wrong with a `MultiPolygon`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -191,9 +196,24 @@ enum Crossing {
 
 /// geo's `linestring_has_self_intersection` for a ring of finite coordinates: two of its
 /// segments meet, other than head to tail (one's start is the other's end). At most
-/// [`PAIRS_PER_SEGMENT`] · n + [`FREE_PAIRS`] pairs are tested.
+/// [`PAIRS_PER_SEGMENT`] · n + [`FREE_PAIRS`] pairs are tested (every pair of a ring of up to
+/// [`DIRECT_SEGMENTS`]).
 fn crosses_itself(ring: &LineString<f64>) -> Crossing {
     let lines: Vec<_> = ring.lines().collect();
+    if lines.len() <= DIRECT_SEGMENTS {
+        let boxes: Vec<AABB<[f64; 2]>> = lines
+            .iter()
+            .map(|l| AABB::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y]))
+            .collect();
+        for (i, (a, a_box)) in lines.iter().zip(&boxes).enumerate() {
+            for (b, b_box) in lines[i + 1..].iter().zip(&boxes[i + 1..]) {
+                if a_box.intersects(b_box) && meet(a, b) {
+                    return Crossing::Yes;
+                }
+            }
+        }
+        return Crossing::No;
+    }
     let tree = RTree::bulk_load(
         lines
             .iter()
@@ -210,13 +230,17 @@ fn crosses_itself(ring: &LineString<f64>) -> Crossing {
             };
             budget = left;
             let (j, b) = (candidate.data, &lines[candidate.data]);
-            if j > i && a.start != b.end && a.end != b.start && (a.intersects(b) || b.intersects(a))
-            {
+            if j > i && meet(a, b) {
                 return Crossing::Yes;
             }
         }
     }
     Crossing::No
+}
+
+/// Two segments of a ring meet other than head to tail, by geo's test.
+fn meet(a: &Line<f64>, b: &Line<f64>) -> bool {
+    a.start != b.end && a.end != b.start && (a.intersects(b) || b.intersects(a))
 }
 
 fn rectangle(a: Coord<f64>, b: Coord<f64>) -> Rectangle<[f64; 2]> {
