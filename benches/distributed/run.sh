@@ -42,7 +42,7 @@ timed() {
   shift
   local start=$SECONDS
   "$@"
-  echo "== $label: $((SECONDS - start)) s"
+  echo "== $label: $((SECONDS - start)) s" >&2
 }
 
 timed "synth national ($events events)" "$bin" synth national \

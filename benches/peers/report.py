@@ -265,11 +265,17 @@ def plot(results: list[dict], path: Path) -> None:
         ("Gi* + Local Moran 999: time against M areas", scaling_series(results, HOTSPOTS, "m"),
          "areas"),
     ]
+    # One colour per tool across the panels: safemap always red, the peers in name order.
+    tools = sorted({tool for _, series, _ in panels for tool in series if "safemap" not in tool})
+    palette = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:gray"]
+    colour = {tool: palette[i % len(palette)] for i, tool in enumerate(tools)}
     fig, axes = plt.subplots(2, 3, figsize=(16, 9))
     for ax, (title, series, xlabel) in zip(axes.ravel(), panels):
         for tool, pts in sorted(series.items()):
             xs, ys = zip(*pts)
-            ax.plot(xs, ys, marker="o", label=tool, linewidth=2.5 if "safemap" in tool else 1.2)
+            mine = "safemap" in tool
+            ax.plot(xs, ys, marker="o", label=tool, linewidth=2.5 if mine else 1.2,
+                    color="tab:red" if mine else colour[tool])
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(title, fontsize=10)

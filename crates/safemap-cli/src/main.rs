@@ -228,9 +228,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn run_study(path: &std::path::Path, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
     let study = Study::load(path)?;
     let report = run(&study, &RunOptions { out_dir: out })?;
-    summary::print_report(&study, &report);
+    summary::print_report(&study, &report, started.elapsed());
     Ok(reject_exit_code(&study, &report.over_reject_threshold))
 }
 

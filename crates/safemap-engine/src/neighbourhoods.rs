@@ -66,7 +66,6 @@ pub fn lift(study: &Study, prepared: Prepared) -> Result<(Prepared, SmallAreas),
         areas: small,
         sources,
         services: _,
-        steps,
         postcodes,
     } = prepared;
     let Level {
@@ -105,7 +104,6 @@ pub fn lift(study: &Study, prepared: Prepared) -> Result<(Prepared, SmallAreas),
             areas: level,
             sources: lifted,
             services,
-            steps,
             postcodes,
         },
         SmallAreas {

@@ -34,8 +34,6 @@ pub struct Prepared {
     pub services: Option<LocatedServices>,
     /// The `[postcodes]` directory (its rejects go to `rejects.csv`).
     pub postcodes: Option<safemap_ingest::PostcodeDirectory>,
-    /// Step timings so far.
-    pub steps: Steps,
 }
 
 impl Prepared {
@@ -94,9 +92,9 @@ impl Prepared {
 
 /// Reads all inputs and assigns every event to an area, outside, or rejected.
 pub fn prepare(study: &Study) -> Result<Prepared, EngineError> {
-    let mut steps = Steps::default();
+    let steps = Steps::default();
     // The boundaries and the sources' files are read at once: neither needs the other.
-    let mut reading = Steps::quiet();
+    let reading = Steps::quiet();
     let (areas, read) = rayon::join(
         || {
             steps.run("Reading boundaries and denominators", || {
@@ -120,7 +118,6 @@ pub fn prepare(study: &Study) -> Result<Prepared, EngineError> {
             Ok((postcodes, loaded))
         },
     );
-    steps.absorb(reading);
     let areas = areas?;
     let (postcodes, loaded) = read?;
     let services = steps.run("Reading services", || {
@@ -145,7 +142,6 @@ pub fn prepare(study: &Study) -> Result<Prepared, EngineError> {
         sources,
         services,
         postcodes,
-        steps,
     })
 }
 
@@ -178,12 +174,10 @@ pub struct RunReport {
     pub small_areas: Option<crate::neighbourhoods::SmallAreas>,
     /// `[comparison]` (also in `comparison.csv` and the manifest).
     pub comparison: Option<crate::comparison::ComparisonResult>,
-    /// Step timings.
-    pub timings_ms: Vec<(String, u128)>,
 }
 
 /// Runs the whole study and writes its results directory (the files of
-/// [`safemap_results::files`]); step timings are in the report, not in the manifest.
+/// [`safemap_results::files`]); step timings are in the debug log, not in the manifest.
 pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError> {
     let prepared = prepare(study)?;
     let rejects = prepared.rejects(study);
@@ -199,9 +193,9 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         areas,
         sources,
         services,
-        mut steps,
         ..
     } = prepared;
+    let steps = Steps::default();
     let coverages = steps.run("Working out coverage", || {
         sources
             .iter()
@@ -400,7 +394,6 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         comparison: comparison.as_ref().map(|c| c.entry.clone()),
     });
     outputs::manifest::write(&manifest, &out_dir.join(files::MANIFEST))?;
-    let timings_ms = steps.millis();
     Ok(RunReport {
         results,
         services,
@@ -411,7 +404,6 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         time,
         small_areas,
         comparison,
-        timings_ms,
     })
 }
 

@@ -1,33 +1,24 @@
-//! Progress spinners on a terminal, and step timings for the manifest.
+//! Progress spinners on a terminal, and step timings in the debug log.
 
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::{Duration, Instant};
 
-/// Times each pipeline step and shows a spinner while it runs (only when standard error is
-/// a terminal; indicatif draws nothing otherwise).
+/// Shows a spinner while each pipeline step runs (only when standard error is a terminal;
+/// indicatif draws nothing otherwise) and logs its milliseconds at debug level.
 #[derive(Debug, Default)]
 pub struct Steps {
-    done: Vec<(String, Duration)>,
     /// No spinner: the steps run beside others that show theirs.
     quiet: bool,
 }
 
 impl Steps {
-    /// Steps that show no spinner, for running beside steps that do (see [`Self::absorb`]).
+    /// Steps that show no spinner, for running beside steps that do.
     pub fn quiet() -> Self {
-        Self {
-            done: Vec::new(),
-            quiet: true,
-        }
-    }
-
-    /// Adds the timings of `other` (steps that ran beside these) after these.
-    pub fn absorb(&mut self, other: Steps) {
-        self.done.extend(other.done);
+        Self { quiet: true }
     }
 
     /// Runs `f` as the step `name`.
-    pub fn run<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
+    pub fn run<T>(&self, name: &str, f: impl FnOnce() -> T) -> T {
         let bar = if self.quiet {
             ProgressBar::hidden()
         } else {
@@ -40,7 +31,6 @@ impl Steps {
         bar.enable_steady_tick(Duration::from_millis(120));
         let start = Instant::now();
         let out = f();
-        self.done.push((name.to_string(), start.elapsed()));
         bar.finish_and_clear();
         tracing::debug!(
             step = name,
@@ -48,13 +38,5 @@ impl Steps {
             "step finished"
         );
         out
-    }
-
-    /// Milliseconds per step, in order.
-    pub fn millis(&self) -> Vec<(String, u128)> {
-        self.done
-            .iter()
-            .map(|(n, d)| (n.clone(), d.as_millis()))
-            .collect()
     }
 }
