@@ -64,7 +64,8 @@ pub fn read_source(
             skipped,
         },
         SourceFormat::EventsCsv | SourceFormat::EventsParquet => {
-            let m: EventCsvMapping = mapping(study, index, src)?;
+            let mut m: EventCsvMapping = mapping(study, index, src)?;
+            m.dialect = src.dialect_of(study, index)?;
             let data = if src.format == SourceFormat::EventsCsv {
                 read_event_csv(&files, &m, &categories, limits, lookup)
             } else {
@@ -105,7 +106,8 @@ pub fn read_source(
             }
         }
         SourceFormat::EdIstv => {
-            let m: EdMapping = mapping(study, index, src)?;
+            let mut m: EdMapping = mapping(study, index, src)?;
+            m.dialect = src.dialect_of(study, index)?;
             LoadedSource {
                 data: read_ed(&files, &m, &categories, limits, lookup).map_err(ingest)?,
                 coordinate_columns: format!(

@@ -4,6 +4,7 @@
 use crate::coords::check_coord;
 use crate::csv_records::MAX_RECORD_LINES;
 use crate::datetime::{date_and_time, timestamp};
+use crate::dialect::CsvDialect;
 use crate::grid_ref::parse_grid_ref;
 use crate::open::{field, CsvInput};
 use crate::postcodes::{locate, PostcodeLookup};
@@ -75,6 +76,10 @@ pub struct EdMapping {
     /// defaults of [`DEFAULT_METHODS`]: `methods = { "stanley knife" = "knife_or_sharp_object" }`.
     /// Values are compared after [`method_key`] (case, spaces and punctuation ignored).
     pub methods: BTreeMap<String, AssaultMethod>,
+    /// The files' encoding and delimiter (default UTF-8 and `,`). Not a column: the study
+    /// sets it from the source's `encoding` and `delimiter`.
+    #[serde(skip)]
+    pub dialect: CsvDialect,
 }
 
 /// The default method table: raw `assault_method` values (as [`method_key`] writes them)
@@ -183,6 +188,7 @@ impl Default for EdMapping {
                 .filter(|(_, m)| matches!(m, AssaultMethod::Body | AssaultMethod::NotRecorded))
                 .map(|(k, _)| s(k))
                 .collect(),
+            dialect: CsvDialect::default(),
             methods: BTreeMap::new(),
         }
     }
@@ -254,7 +260,7 @@ fn read_file(
     limits: InputLimits,
     postcodes: Option<PostcodeLookup<'_>>,
 ) -> Result<FileEvents, IngestError> {
-    let input = CsvInput::open(path, MAX_RECORD_LINES, limits)?;
+    let input = CsvInput::open_with(path, MAX_RECORD_LINES, limits, m.dialect)?;
     let arrival_date = input.column(&m.arrival_date)?;
     let arrival_time = input.column(&m.arrival_time)?;
     let assault_date = input.column(&m.assault_date)?;

@@ -2,6 +2,7 @@
 //! column mapping from the study file.
 
 use crate::csv_records::MAX_RECORD_LINES;
+use crate::dialect::CsvDialect;
 use crate::event_row::EventRows;
 use crate::open::{field, CsvInput};
 use crate::postcodes::PostcodeLookup;
@@ -53,6 +54,10 @@ pub struct EventCsvMapping {
     /// Column of a postcode, used when x and y are empty (see [`crate::postcodes`]).
     #[serde(default)]
     pub postcode: Option<String>,
+    /// The files' encoding and delimiter (default UTF-8 and `,`). Not a column: the study
+    /// sets it from the source's `encoding` and `delimiter`.
+    #[serde(skip)]
+    pub dialect: CsvDialect,
 }
 
 impl EventCsvMapping {
@@ -72,6 +77,7 @@ impl EventCsvMapping {
             alcohol: None,
             weapon: None,
             postcode: None,
+            dialect: CsvDialect::default(),
         }
     }
 }
@@ -111,7 +117,7 @@ pub fn read_event_csv(
         categories,
         mapping.crs,
         rows.format.has_time_of_day,
-        |i, path| read_file(i, path, &rows, categories, limits),
+        |i, path| read_file(i, path, &rows, categories, limits, mapping.dialect),
     )
 }
 
@@ -121,8 +127,9 @@ fn read_file(
     rows: &EventRows<'_>,
     mapping: &CategoryMapping,
     limits: InputLimits,
+    dialect: CsvDialect,
 ) -> Result<FileEvents, IngestError> {
-    let input = CsvInput::open(path, MAX_RECORD_LINES, limits)?;
+    let input = CsvInput::open_with(path, MAX_RECORD_LINES, limits, dialect)?;
     let columns = rows.columns(|name| input.column(name))?;
     let mut rejects = Vec::new();
     // Rows are independent: each task keeps its own events, categories and tally.
@@ -153,6 +160,60 @@ fn read_file(
 mod tests {
     use super::*;
     use safemap_types::{EventTime, Flags, RejectReason};
+
+    /// An Excel export: windows-1252, semicolons, CRLF, day-first dates as the study
+    /// declares them, a BOM-less header and a trailing empty column.
+    #[test]
+    fn reads_a_cp1252_semicolon_extract_with_day_first_dates() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("excel.csv");
+        // 0xE9 is é and 0x96 an en dash in windows-1252.
+        let mut bytes = b"ref;date;x;y;type;\r\n".to_vec();
+        bytes.extend_from_slice(b"1;01/02/2024 22:41;248100;54500;caf\xe9 \x96 disorder;\r\n");
+        bytes.extend_from_slice(b"2;13/02/2024 01:05;248200;54600;theft;\r\n");
+        bytes.extend_from_slice(b"3;02/13/2024 01:05;248200;54600;theft;\r\n");
+        std::fs::write(&p, bytes).unwrap();
+        let m = EventCsvMapping {
+            x: "x".into(),
+            y: "y".into(),
+            time: "date".into(),
+            time_format: "%d/%m/%Y %H:%M".into(),
+            category: "type".into(),
+            domestic_abuse: None,
+            dialect: CsvDialect::new(crate::Encoding::Cp1252, ';').unwrap(),
+            ..EventCsvMapping::force_extract()
+        };
+        let got = read_event_csv(
+            &[p],
+            &m,
+            &CategoryMapping::default(),
+            InputLimits::default(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(got.read, 3);
+        assert_eq!(got.categories, ["café – disorder", "theft"]);
+        let times: Vec<_> = got.events.iter().map(|e| e.time).collect();
+        let at = |d, h, min| {
+            EventTime::Timestamp(
+                chrono::NaiveDate::from_ymd_opt(2024, 2, d)
+                    .unwrap()
+                    .and_hms_opt(h, min, 0)
+                    .unwrap(),
+            )
+        };
+        assert_eq!(times, [at(1, 22, 41), at(13, 1, 5)]);
+        // Month 13 is no date under the declared day-first convention.
+        assert_eq!(got.rejects.len(), 1);
+        assert_eq!(
+            (got.rejects[0].line, got.rejects[0].value.as_str()),
+            (4, "02/13/2024 01:05")
+        );
+        assert!(matches!(
+            got.rejects[0].reason,
+            RejectReason::BadDate { .. }
+        ));
+    }
 
     #[test]
     fn reads_the_synthetic_force_layout() {
@@ -210,6 +271,7 @@ mod tests {
             alcohol: None,
             weapon: None,
             postcode: None,
+            dialect: CsvDialect::default(),
         };
         let got = read_event_csv(
             std::slice::from_ref(&p),
@@ -353,6 +415,7 @@ mod postcode_tests {
             alcohol: None,
             weapon: None,
             postcode: Some("postcode".into()),
+            dialect: CsvDialect::default(),
         };
         let read = |lsoa_as_area_code| {
             let lookup = PostcodeLookup {

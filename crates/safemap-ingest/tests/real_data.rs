@@ -406,6 +406,7 @@ fn stray_quotes_in_a_reader_that_allows_multi_line_fields() {
         alcohol: None,
         weapon: None,
         postcode: None,
+        dialect: safemap_ingest::CsvDialect::default(),
     };
     let read = |path: &Path| {
         read_event_csv(

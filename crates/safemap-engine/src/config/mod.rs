@@ -303,3 +303,11 @@ fn is_identifier(name: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
+
+/// The CSV dialect of a study table's `encoding` and `delimiter` keys (default UTF-8 and `,`).
+fn csv_dialect(
+    encoding: Option<safemap_ingest::Encoding>,
+    delimiter: Option<char>,
+) -> Result<safemap_ingest::CsvDialect, safemap_ingest::BadDelimiter> {
+    safemap_ingest::CsvDialect::new(encoding.unwrap_or_default(), delimiter.unwrap_or(','))
+}

@@ -1,6 +1,6 @@
 //! `[services]`: the service register.
 
-use super::{ConfigError, Study};
+use super::{csv_dialect, ConfigError, Study};
 use safemap_ingest::{BadDelimiter, CsvDialect, Encoding};
 use safemap_types::ServiceKind;
 use serde::{Deserialize, Serialize};
@@ -46,10 +46,7 @@ impl ServicesSection {
     ///
     /// [`BadDelimiter`] for a delimiter that cannot separate fields.
     pub fn dialect(&self) -> Result<CsvDialect, BadDelimiter> {
-        CsvDialect::new(
-            self.encoding.unwrap_or_default(),
-            self.delimiter.unwrap_or(','),
-        )
+        csv_dialect(self.encoding, self.delimiter)
     }
 }
 

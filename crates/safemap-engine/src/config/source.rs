@@ -1,6 +1,7 @@
 //! `[[source]]`: event sources, their format, join mode, categories and coverage.
 
-use super::{is_identifier, ConfigError, Study};
+use super::{csv_dialect, is_identifier, ConfigError, Study};
+use safemap_ingest::{BadDelimiter, CsvDialect, Encoding};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -27,6 +28,12 @@ impl SourceFormat {
     /// mapping (`safemap_ingest::EventCsvMapping`).
     pub fn is_mapped_events(self) -> bool {
         matches!(self, Self::EventsCsv | Self::EventsParquet)
+    }
+
+    /// `events_csv` or `ed_istv`: CSV files that may come in any encoding and delimiter
+    /// (data.police.uk files are always UTF-8 and comma-separated; Parquet has neither).
+    pub fn takes_a_dialect(self) -> bool {
+        matches!(self, Self::EventsCsv | Self::EdIstv)
     }
 }
 
@@ -87,6 +94,11 @@ pub struct SourceSection {
     /// Where the source's coverage comes from (`police_uk` only); without it, which areas a
     /// force covers is inferred from the rows (see the `coverage` module).
     pub coverage: Option<CoverageSection>,
+    /// The files' text encoding (`events_csv` and `ed_istv`; default UTF-8), e.g. `cp1252`
+    /// for a spreadsheet saved as CSV on Windows.
+    pub encoding: Option<Encoding>,
+    /// The files' field delimiter (`events_csv` and `ed_istv`; default `,`), e.g. `;`.
+    pub delimiter: Option<char>,
 }
 
 /// `coverage` of a `police_uk` `[[source]]`: a boundary file of police force areas. Each
@@ -155,6 +167,30 @@ impl SourceSection {
     pub fn is_sensitive(&self) -> bool {
         self.sensitivity().is_some()
     }
+
+    /// The files' encoding and delimiter.
+    ///
+    /// # Errors
+    ///
+    /// [`BadDelimiter`] for a delimiter that cannot separate fields.
+    pub fn dialect(&self) -> Result<CsvDialect, BadDelimiter> {
+        csv_dialect(self.encoding, self.delimiter)
+    }
+
+    /// [`Self::dialect`] of `study`'s `index`-th source, a bad delimiter named by its key.
+    pub(crate) fn dialect_of(
+        &self,
+        study: &Study,
+        index: usize,
+    ) -> Result<CsvDialect, ConfigError> {
+        self.dialect().map_err(|e| {
+            study.invalid(
+                &format!("source[{index}].delimiter"),
+                format!("{:?}", e.delimiter),
+                &e.to_string(),
+            )
+        })
+    }
 }
 
 /// Checks every `[[source]]`: names, paths, and the tables its format needs or refuses.
@@ -207,6 +243,19 @@ pub(super) fn check(study: &Study) -> Result<(), ConfigError> {
                 "force-area coverage is for police_uk sources, whose file names name the force; other sources cover every area for the months they span",
             ));
         }
+        let dialect_key = match (src.encoding.is_some(), src.delimiter.is_some()) {
+            (true, _) => Some("encoding"),
+            (false, true) => Some("delimiter"),
+            (false, false) => None,
+        };
+        if let Some(key) = dialect_key.filter(|_| !src.format.takes_a_dialect()) {
+            return Err(study.invalid(
+                &format!("source[{i}].{key}"),
+                "(set)",
+                "an encoding and delimiter are for events_csv and ed_istv files: data.police.uk files are UTF-8 and comma-separated, and Parquet has neither",
+            ));
+        }
+        src.dialect_of(study, i)?;
         if src.format == SourceFormat::PoliceUk && src.columns.is_some() {
             return Err(study.invalid(
                 &format!("source[{i}].columns"),

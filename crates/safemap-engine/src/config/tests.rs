@@ -302,3 +302,56 @@ fn services_take_a_fixed_kind_an_encoding_and_any_delimiter() {
         "{err}"
     );
 }
+
+#[test]
+fn csv_sources_take_an_encoding_and_a_delimiter() {
+    let excel = "[[source]]\nname = \"force\"\nformat = \"events_csv\"\npaths = [\"f.csv\"]\n\
+                 join = \"spatial\"\nencoding = \"windows-1252\"\ndelimiter = \";\"\n\
+                 [source.columns]\nx = \"x\"\ny = \"y\"\ncrs = \"EPSG:27700\"\ntime = \"t\"\n\
+                 time_format = \"%d/%m/%Y %H:%M\"\ncategory = \"c\"\n";
+    let (_dir, path) = write(&format!("{MINIMAL}{excel}"));
+    let s = Study::load(&path).unwrap();
+    let dialect = s.sources[1].dialect().unwrap();
+    assert_eq!(
+        (dialect.encoding(), dialect.delimiter()),
+        (safemap_ingest::Encoding::Cp1252, ';')
+    );
+    assert_eq!(
+        s.sources[0].dialect(),
+        Ok(safemap_ingest::CsvDialect::default())
+    );
+    // data.police.uk and Parquet files have no dialect to choose; a delimiter must split.
+    let police = MINIMAL.replace(
+        "join = \"spatial\"",
+        "join = \"spatial\"\nencoding = \"cp1252\"",
+    );
+    let parquet = excel
+        .replace("events_csv", "events_parquet")
+        .replace("encoding = \"windows-1252\"\n", "");
+    let quote = excel.replace("delimiter = \";\"", "delimiter = '\"'");
+    for (study, key, says) in [
+        (
+            police,
+            "source[0].encoding",
+            "data.police.uk files are UTF-8",
+        ),
+        (
+            format!("{MINIMAL}{parquet}"),
+            "source[1].delimiter",
+            "Parquet has neither",
+        ),
+        (
+            format!("{MINIMAL}{quote}"),
+            "source[1].delimiter",
+            "cannot be a delimiter",
+        ),
+    ] {
+        let (_dir, path) = write(&study);
+        let err = Study::load(&path).unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Invalid { key: k, .. } if k == key),
+            "{key}: {err:?}"
+        );
+        assert!(err.to_string().contains(says), "{err}");
+    }
+}
