@@ -14,6 +14,7 @@ use std::time::Duration;
 
 fn mapping() -> BoundaryMapping {
     BoundaryMapping {
+        layer: None,
         id_field: "code".into(),
         name_field: Some("name".into()),
         crs: None,

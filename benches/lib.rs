@@ -124,6 +124,7 @@ pub fn join(index: &AreaIndex, points: &[Coord<f64>]) -> Vec<Option<safemap_type
 /// The national LSOA11 boundary file as read (WGS84, the file's own CRS), ids `LSOA11CD`.
 pub fn national_lsoa_set() -> safemap_ingest::boundaries::BoundarySet {
     let mapping = BoundaryMapping {
+        layer: None,
         value_fields: Vec::new(),
         id_field: "LSOA11CD".into(),
         name_field: None,

@@ -127,6 +127,7 @@ fn report(load_s: f64, times: &[f64], facts: Value) -> Value {
 
 fn boundaries(path: &Path, id_field: &str) -> BoundarySet {
     let mapping = BoundaryMapping {
+        layer: None,
         id_field: id_field.into(),
         name_field: None,
         crs: None,

@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
 # Runs every check and test of safemap. This is the README's test command; .ci/run calls it.
-# It installs what it needs itself: the rustfmt and clippy components, Debian's chromium for
-# the browser tests (as root, through apt-get), and the web map's locked npm packages.
+# It installs what it needs itself: the rustfmt and clippy components, Debian's chromium and
+# GDAL packages (as root, through apt-get), and the web map's locked npm packages. The Rust
+# tests run twice where the `gdal` feature changes code: without it (the default build) and
+# with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages: chromium for the browser tests; libgdal-dev (the C library and pkg-config
+# file the `gdal` feature builds against) and gdal-bin (ogr2ogr, ogrinfo, gdalinfo, which
+# the GDAL tests use to make inputs and read outputs back).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+pkg-config --exists gdal 2>/dev/null || missing+=(libgdal-dev)
+command -v ogr2ogr >/dev/null || missing+=(gdal-bin)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "== installing chromium (apt-get)"
+    echo "== installing ${missing[*]} (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "error: /usr/bin/chromium is missing; run: sudo apt-get install -y chromium" >&2
+    echo "error: missing Debian packages; run: sudo apt-get install -y ${missing[*]}" >&2
     exit 2
   fi
 fi
@@ -28,8 +38,13 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy (-D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo clippy, gdal feature on (-D warnings)"
+cargo clippy --workspace --all-targets --locked --features safemap-cli/gdal -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== cargo test, gdal feature on (the crates it changes)"
+cargo test --locked -p safemap-ingest -p safemap-engine -p safemap-cli \
+  --features safemap-cli/gdal --lib --test gdal_formats --test real_data --test bad_input
 echo "== browser tests (headless chromium)"
 bash tests/browser/run.sh
 echo "== all tests passed"

@@ -99,6 +99,7 @@ impl AreaTable {
             id_field: b.id_field.clone(),
             name_field: b.name_field.clone(),
             crs: b.crs,
+            layer: b.layer.clone(),
             value_fields: study
                 .measures
                 .iter()

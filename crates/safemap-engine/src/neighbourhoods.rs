@@ -201,6 +201,7 @@ fn build_level(
                 id_field: section.id_field.clone().unwrap_or_default(),
                 name_field: section.name_field.clone(),
                 crs: None,
+                layer: None,
                 vintage: None,
             };
             level_study.population = None;

@@ -341,6 +341,10 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             writers.push(Box::new(|| {
                 outputs::density_files::write(d, planar, &out_dir)
             }));
+            #[cfg(feature = "gdal")]
+            writers.push(Box::new(|| {
+                outputs::density_tiff::write(d, planar, &path(files::DENSITY_TIFF))
+            }));
         }
         if !evaluations.is_empty() {
             writers.push(Box::new(|| {
@@ -393,6 +397,14 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
         inputs,
         comparison: comparison.as_ref().map(|c| c.entry.clone()),
     });
+    #[cfg(feature = "gdal")]
+    steps.run("GeoPackage", || {
+        outputs::geopackage::write(
+            &out_dir,
+            &manifest.outputs,
+            &out_dir.join(files::GEOPACKAGE),
+        )
+    })?;
     outputs::manifest::write(&manifest, &out_dir.join(files::MANIFEST))?;
     Ok(RunReport {
         results,

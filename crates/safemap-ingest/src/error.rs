@@ -448,12 +448,33 @@ pub enum IngestError {
 
     /// A boundary file's extension is not one safemap reads.
     #[error(
-        "{} is not a boundary format safemap reads: use GeoJSON (.geojson or .json, optionally .gz) or a Shapefile (.shp)",
+        "{} is not a boundary format safemap reads: use GeoJSON (.geojson or .json, optionally .gz) or a Shapefile (.shp), \
+         or any vector format GDAL reads with a safemap built with the `gdal` feature",
         path.display()
     )]
     UnsupportedFormat {
         /// The file.
         path: PathBuf,
+    },
+
+    /// A vector format only GDAL reads, in a safemap built without the `gdal` feature.
+    #[error(
+        "{} is a format safemap reads through GDAL: install libgdal-dev and build safemap with the `gdal` feature \
+         (cargo build --release --features gdal), or convert the file to GeoJSON or a Shapefile",
+        path.display()
+    )]
+    GdalFeatureNeeded {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// GDAL could not open or read a file, or a layer in it.
+    #[error("{}: {message}", path.display())]
+    Gdal {
+        /// The file.
+        path: PathBuf,
+        /// What GDAL (or safemap asking it) said.
+        message: String,
     },
 }
 

@@ -319,6 +319,7 @@ fn thousands_separators_in_a_keyed_table() {
 #[test]
 fn self_intersecting_polygon_is_kept_and_listed() {
     let mapping = BoundaryMapping {
+        layer: None,
         value_fields: Vec::new(),
         id_field: "code".into(),
         name_field: Some("name".into()),
@@ -340,6 +341,7 @@ fn self_intersecting_polygon_is_kept_and_listed() {
 #[test]
 fn duplicate_area_ids_are_a_file_error() {
     let mapping = BoundaryMapping {
+        layer: None,
         value_fields: Vec::new(),
         id_field: "LSOA11CD".into(),
         name_field: None,

@@ -28,6 +28,7 @@ fn data_dir() -> PathBuf {
 
 fn lsoa_mapping() -> BoundaryMapping {
     BoundaryMapping {
+        layer: None,
         value_fields: Vec::new(),
         id_field: "LSOA11CD".into(),
         name_field: Some("LSOA11NM".into()),
@@ -214,6 +215,7 @@ fn columbus_shapefile() {
     let data = data_dir();
     let path = data.join("pysal/columbus/columbus.shp");
     let mapping = BoundaryMapping {
+        layer: None,
         value_fields: vec!["CRIME".into(), "HOVAL".into()],
         id_field: "POLYID".into(),
         name_field: None,

@@ -21,6 +21,10 @@ pub const WEIGHTS_GAL: &str = "weights.gal";
 pub const GRID_GEOJSON: &str = "grid.geojson";
 /// `[density]` as an ESRI ASCII grid.
 pub const DENSITY_ASC: &str = "density.asc";
+/// `[density]` as a GeoTIFF (safemap built with the `gdal` feature).
+pub const DENSITY_TIFF: &str = "density.tif";
+/// Every GeoJSON layer of the run in one GeoPackage (safemap built with the `gdal` feature).
+pub const GEOPACKAGE: &str = "results.gpkg";
 /// `[density]` cells above the floor, as polygons.
 pub const DENSITY_GEOJSON: &str = "density.geojson";
 /// `[[evaluation]]`: hit rate, PAI, PEI and RRI of one period's hotspots against the next

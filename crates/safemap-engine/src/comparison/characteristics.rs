@@ -174,6 +174,7 @@ fn partnership_areas(
     key: &str,
 ) -> Result<Vec<Option<f64>>, EngineError> {
     let mapping = BoundaryMapping {
+        layer: None,
         id_field: b.id_field.clone(),
         name_field: None,
         crs: None,

@@ -49,6 +49,7 @@ pub(super) fn assign(
     let path = study.resolve(&section.force_areas);
     let role = format!("source \"{source}\" coverage.force_areas");
     let mapping = BoundaryMapping {
+        layer: None,
         id_field: section.id_field.clone(),
         name_field: Some(section.name_field.clone()),
         crs: None,

@@ -1,5 +1,5 @@
 //! The `[density]` surface: `density.asc` (ESRI ASCII grid in the working CRS, events per
-//! km²; a GeoTIFF needs the `gdal` feature, which is not built yet) and `density.geojson`
+//! km²; with the `gdal` feature also `density.tif`, see `density_tiff`) and `density.geojson`
 //! (the cells at or above 10% of the peak as WGS84 polygons, for the map to draw without
 //! contouring).
 

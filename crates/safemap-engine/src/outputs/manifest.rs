@@ -121,6 +121,11 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
             .iter()
             .flat_map(|_| [files::DENSITY_ASC, files::DENSITY_GEOJSON]),
     )
+    .chain(
+        density
+            .filter(|_| cfg!(feature = "gdal"))
+            .map(|_| files::DENSITY_TIFF),
+    )
     .chain(evaluations.then_some(files::EVALUATION_JSON))
     .chain(access.iter().flat_map(|a| {
         [
@@ -140,6 +145,7 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
     .chain((!time.emerging.is_empty()).then_some(files::EMERGING_GEOJSON))
     .chain(small_areas.is_some().then_some(files::SMALL_AREAS_GEOJSON))
     .chain(comparison.is_some().then_some(files::COMPARISON_CSV))
+    .chain(cfg!(feature = "gdal").then_some(files::GEOPACKAGE))
     .chain([files::REJECTS_CSV, files::MANIFEST])
     .map(String::from)
     .collect();

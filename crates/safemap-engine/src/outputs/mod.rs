@@ -12,6 +12,8 @@
 //! | `manifest.json` | [`manifest`] |
 //! | `grid.geojson` | [`grid_geojson`] (`[grid]` hotspot cells) |
 //! | `density.asc`, `density.geojson` | [`density_files`] (`[density]` surface) |
+//! | `density.tif` | `density_tiff` (`[density]` surface as a GeoTIFF; `gdal` feature) |
+//! | `results.gpkg` | `geopackage` (every GeoJSON layer in one GeoPackage; `gdal` feature) |
 //! | `evaluation.json` | [`evaluation_json`] (`[[evaluation]]` figures, analyst only) |
 //! | `access.csv` | [`access_csv`] (`[access]`, `[need]`, `[gap]` per area and kind, analyst only) |
 //! | `priority.csv` | [`priority_csv`] (`[priority]` ranking with its drivers, analyst only) |
@@ -29,9 +31,13 @@ pub mod counts_by_hour_csv;
 pub mod counts_csv;
 pub mod coverage_csv;
 pub mod density_files;
+#[cfg(feature = "gdal")]
+pub mod density_tiff;
 pub mod ed_summary_csv;
 pub mod evaluation_json;
 mod geometry_json;
+#[cfg(feature = "gdal")]
+pub mod geopackage;
 pub mod grid_geojson;
 pub mod manifest;
 pub mod priority_csv;

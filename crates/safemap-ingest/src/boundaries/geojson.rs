@@ -228,6 +228,7 @@ mod tests {
         enc.write_all(body.as_bytes()).unwrap();
         std::fs::write(&p, enc.finish().unwrap()).unwrap();
         let m = BoundaryMapping {
+            layer: None,
             value_fields: Vec::new(),
             id_field: "id".into(),
             name_field: None,

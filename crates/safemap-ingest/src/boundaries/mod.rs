@@ -1,8 +1,11 @@
 //! [`read_boundaries`]: area polygons from GeoJSON or a Shapefile, with their CRS worked
 //! out, ids checked for uniqueness and polygon validity checked.
 //!
-//! One file per format: `geojson.rs` and `shapefile.rs`; `validity.rs` checks the polygons.
+//! One file per format: `geojson.rs` and `shapefile.rs` in pure Rust, `gdal.rs` for every
+//! other vector format GDAL reads (the `gdal` feature); `validity.rs` checks the polygons.
 
+#[cfg(feature = "gdal")]
+mod gdal;
 mod geojson;
 mod shapefile;
 mod validity;
@@ -33,6 +36,10 @@ pub struct BoundaryMapping {
     /// CRS of the coordinates; when given it wins over anything the file declares.
     #[serde(default)]
     pub crs: Option<Crs>,
+    /// The layer to read from a file of several (a GeoPackage, say; `gdal` feature). A file
+    /// of one layer needs none; a file of several without one is an error listing them.
+    #[serde(default)]
+    pub layer: Option<String>,
     /// Numeric properties (attributes) to read for every area, e.g. `CRIME`: area-level
     /// values that arrive already aggregated. Null or empty values are `None`.
     #[serde(default)]
@@ -86,9 +93,20 @@ pub(crate) struct RawSet {
     pub(crate) declared: Option<Result<Crs, IngestError>>,
 }
 
+/// Extensions of vector formats only GDAL reads: without the `gdal` feature, a boundary file
+/// with one of these says which feature to enable rather than "not a format".
+#[cfg(not(feature = "gdal"))]
+const GDAL_FORMATS: &[&str] = &[
+    "gpkg", "fgb", "kml", "kmz", "gml", "tab", "mif", "gdb", "sqlite", "csv", "gpx", "dxf",
+    "parquet",
+];
+
 /// Reads a boundary file: GeoJSON FeatureCollection (`.geojson`, `.json`, either optionally
 /// gzipped as `.gz`) of Polygon/MultiPolygon features, or an ESRI Shapefile (`.shp` with its
-/// `.shx` and `.dbf`, read in pure Rust).
+/// `.shx` and `.dbf`, read in pure Rust). With the `gdal` feature, any other vector format
+/// GDAL reads (GeoPackage, FlatGeobuf, KML, CSV with WKT, ...) and Shapefiles whose `.prj`
+/// is neither British National Grid nor WGS84: coordinates in any other CRS GDAL knows are
+/// reprojected into WGS84, and so into British National Grid by OSTN15 (see `gdal.rs`).
 ///
 /// **CRS**, first that applies: `mapping.crs`; the GeoJSON legacy `crs` member (e.g.
 /// `urn:ogc:def:crs:OGC:1.3:CRS84`, `urn:ogc:def:crs:EPSG::27700`); the shapefile's `.prj`
@@ -122,7 +140,23 @@ pub fn read_boundaries(
     };
     let raw = match (ext(&inner).as_deref(), gz) {
         (Some("geojson" | "json"), _) => geojson::read(path, mapping, limits)?,
-        (Some("shp"), false) => shapefile::read(path, mapping)?,
+        (Some("shp"), false) => match shapefile::read(path, mapping)? {
+            // A .prj the pure-Rust reader does not know: GDAL (PROJ) reprojects it.
+            #[cfg(feature = "gdal")]
+            RawSet {
+                declared: Some(Err(IngestError::UnsupportedPrj { .. })),
+                ..
+            } if mapping.crs.is_none() => gdal::read(path, mapping)?,
+            raw => raw,
+        },
+        #[cfg(feature = "gdal")]
+        (_, false) => gdal::read(path, mapping)?,
+        #[cfg(not(feature = "gdal"))]
+        (Some(e), false) if GDAL_FORMATS.contains(&e) => {
+            return Err(IngestError::GdalFeatureNeeded {
+                path: path.to_path_buf(),
+            })
+        }
         _ => {
             return Err(IngestError::UnsupportedFormat {
                 path: path.to_path_buf(),
@@ -217,6 +251,16 @@ pub(crate) fn field_number(
     }
 }
 
+/// A numeric attribute as text: whole numbers without a decimal point (an id stored as a
+/// number, such as 1234.0, is the code "1234").
+pub(crate) fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{f:.0}")
+    } else {
+        f.to_string()
+    }
+}
+
 /// True if every coordinate is a plausible longitude/latitude.
 fn looks_like_lon_lat(geometry: &MultiPolygon<f64>) -> bool {
     use geo::CoordsIter;
@@ -231,6 +275,7 @@ mod tests {
 
     fn mapping(crs: Option<Crs>) -> BoundaryMapping {
         BoundaryMapping {
+            layer: None,
             value_fields: Vec::new(),
             id_field: "code".into(),
             name_field: Some("name".into()),
@@ -356,6 +401,7 @@ mod tests {
         );
 
         let wrong = BoundaryMapping {
+            layer: None,
             value_fields: Vec::new(),
             id_field: "LSOA11CD".into(),
             name_field: None,
@@ -368,11 +414,34 @@ mod tests {
             "{err}"
         );
 
-        let txt = dir.path().join("b.kml");
+        let txt = dir.path().join("b.txt");
         std::fs::write(&txt, "").unwrap();
-        assert!(matches!(
-            read_boundaries(&txt, &mapping(None), InputLimits::default()),
-            Err(IngestError::UnsupportedFormat { .. })
-        ));
+        let err = read_boundaries(&txt, &mapping(None), InputLimits::default()).unwrap_err();
+        #[cfg(not(feature = "gdal"))]
+        assert!(
+            matches!(err, IngestError::UnsupportedFormat { .. })
+                && err.to_string().contains("`gdal` feature"),
+            "{err}"
+        );
+        // GDAL is asked, and says it cannot open the file.
+        #[cfg(feature = "gdal")]
+        assert!(matches!(err, IngestError::Gdal { .. }), "{err}");
+    }
+
+    /// A format only GDAL reads, without the feature, names the feature to enable.
+    #[cfg(not(feature = "gdal"))]
+    #[test]
+    fn gdal_formats_name_the_feature() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.gpkg", "b.KML", "b.fgb"] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, "").unwrap();
+            let err = read_boundaries(&p, &mapping(None), InputLimits::default()).unwrap_err();
+            assert!(
+                matches!(err, IngestError::GdalFeatureNeeded { .. }),
+                "{err}"
+            );
+            assert!(err.to_string().contains("--features gdal"), "{err}");
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! ESRI Shapefiles (`.shp` + `.shx` + `.dbf`, optional `.prj`), read in pure Rust with the
 //! `shapefile` crate.
 
-use super::{BoundaryMapping, RawArea, RawSet};
+use super::{number_text, BoundaryMapping, RawArea, RawSet};
 use crate::IngestError;
 use geo::Contains;
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
@@ -104,19 +104,12 @@ fn text(
             available: names.join(", "),
         }
     })?;
-    let number = |f: f64| {
-        if f.fract() == 0.0 && f.abs() < 1e15 {
-            format!("{f:.0}")
-        } else {
-            f.to_string()
-        }
-    };
     Ok(match value {
         FieldValue::Character(s) => s.as_deref().map(|s| s.trim().to_string()),
         FieldValue::Memo(s) => Some(s.trim().to_string()),
-        FieldValue::Numeric(n) => n.map(number),
-        FieldValue::Float(n) => n.map(|f| number(f64::from(f))),
-        FieldValue::Double(f) | FieldValue::Currency(f) => Some(number(*f)),
+        FieldValue::Numeric(n) => n.map(number_text),
+        FieldValue::Float(n) => n.map(|f| number_text(f64::from(f))),
+        FieldValue::Double(f) | FieldValue::Currency(f) => Some(number_text(*f)),
         FieldValue::Integer(i) => Some(i.to_string()),
         other => {
             return Err(IngestError::BadId {
