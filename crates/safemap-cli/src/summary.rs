@@ -149,14 +149,36 @@ fn print_services(s: &LocatedServices) {
     }
 }
 
+/// Invalid and repaired areas the run summary names; the manifest lists them all.
+const LISTED: usize = 5;
+
 fn print_areas(study: &Study, areas: &AreaTable) {
     println!("study: {}", study.study.name);
     println!(
-        "areas: {} ({} invalid polygons kept, {} without population)",
+        "areas: {} ({} invalid polygons kept, {} repaired, {} without population)",
         areas.areas.len(),
         areas.invalid.len(),
+        areas.repaired.len(),
         areas.without_population().len()
     );
+    // The first few by code; the manifest lists them all.
+    for a in areas.invalid.iter().take(LISTED) {
+        println!("    invalid {}: {} (kept as is)", a.code, a.problem);
+    }
+    for a in areas.repaired.iter().take(LISTED) {
+        println!("    repaired {}: {}", a.code, a.repairs.join("; "));
+    }
+    let more =
+        areas.invalid.len().saturating_sub(LISTED) + areas.repaired.len().saturating_sub(LISTED);
+    if more > 0 {
+        println!("    ... and {more} more in manifest.json (areas.invalid_polygons, areas.repaired_polygons)");
+    }
+    if areas.rewound > 0 {
+        println!(
+            "    {} areas wound clockwise were re-wound to the right-hand rule (RFC 7946) in the outputs",
+            areas.rewound
+        );
+    }
     for c in &areas.conversions {
         let changes: Vec<String> = c
             .changes

@@ -7,7 +7,7 @@ use crate::vintage::{convert_table, ConversionSummary, Rule};
 use rayon::prelude::*;
 use safemap_geo::reproject::{multipolygon_to_bng, multipolygon_to_wgs84};
 use safemap_geo::AreaIndex;
-use safemap_ingest::boundaries::{read_boundaries, BoundaryMapping, InvalidArea};
+use safemap_ingest::boundaries::{read_boundaries, BoundaryMapping, InvalidArea, RepairedArea};
 use safemap_ingest::keyed_table::read_keyed_sum;
 use safemap_types::{AreaId, Crs, Reject};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -66,6 +66,10 @@ pub struct AreaTable {
     pub boundary_crs: Crs,
     /// Polygons that are not valid (kept and used).
     pub invalid: Vec<InvalidArea>,
+    /// Areas whose polygon a documented rule repaired (see `safemap_ingest::boundaries`).
+    pub repaired: Vec<RepairedArea>,
+    /// Areas re-wound to RFC 7946's right-hand rule.
+    pub rewound: usize,
     /// Population table summary.
     pub population: Option<KeyedSummary>,
     /// Deprivation table summary.
@@ -212,6 +216,8 @@ impl AreaTable {
             boundary_path: set.path,
             boundary_crs: crs,
             invalid: set.invalid,
+            repaired: set.repaired,
+            rewound: set.rewound,
             population: population.map(|p| p.1),
             deprivation: deprivation.map(|d| d.1),
             rejects,
@@ -243,6 +249,8 @@ impl AreaTable {
             boundary_path: like.boundary_path.clone(),
             boundary_crs: like.boundary_crs,
             invalid: Vec::new(),
+            repaired: Vec::new(),
+            rewound: 0,
             population: None,
             deprivation: None,
             rejects: Vec::new(),

@@ -97,7 +97,7 @@ pub mod travel_costs;
 mod values;
 pub mod weights_file;
 
-pub use boundaries::{read_boundaries, BoundaryMapping, BoundarySet, InvalidArea};
+pub use boundaries::{read_boundaries, BoundaryMapping, BoundarySet, InvalidArea, RepairedArea};
 pub use centroids::{read_centroids, CentroidColumns, Centroids};
 pub use count_parquet::{read_count_parquet, CountMapping};
 pub use dialect::{BadDelimiter, CsvDialect, Encoding};

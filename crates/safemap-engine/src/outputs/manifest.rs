@@ -188,6 +188,8 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
             "boundary_crs": areas.boundary_crs.to_string(),
             "working_crs": if areas.boundary_crs == Crs::Planar { "planar" } else { "EPSG:27700" },
             "invalid_polygons": areas.invalid.iter().map(|a| json!({"code": a.code, "problem": a.problem})).collect::<Vec<_>>(),
+            "repaired_polygons": areas.repaired.iter().map(|a| json!({"code": a.code, "repairs": a.repairs})).collect::<Vec<_>>(),
+            "rewound_polygons": areas.rewound,
             "without_population": areas.without_population(),
             "population_table": summary(&areas.population),
             "deprivation_table": summary(&areas.deprivation),

@@ -128,6 +128,8 @@ pub(super) fn read(path: &Path, mapping: &BoundaryMapping) -> Result<RawSet, Ing
             name,
             geometry,
             values,
+            // The format's rings are closed by definition (or by GDAL).
+            unclosed_rings: 0,
         });
     }
     Ok(RawSet { areas, declared })

@@ -130,15 +130,26 @@ fn area(
         feature: index,
         kind: kind.to_string(),
     };
-    let geometry = match feature.geometry.map(|g| g.value) {
-        Some(GeometryValue::Polygon { coordinates }) => {
-            MultiPolygon(vec![polygon(path, index, &coordinates)?])
-        }
-        Some(GeometryValue::MultiPolygon { coordinates }) => MultiPolygon(
-            coordinates
-                .iter()
-                .map(|p| polygon(path, index, p))
-                .collect::<Result<_, _>>()?,
+    // A ring whose last position is not its first: geo_types closes it.
+    let unclosed = |rings: &[Vec<Position>]| {
+        rings
+            .iter()
+            .filter(|r| r.len() > 1 && r.first() != r.last())
+            .count()
+    };
+    let (geometry, unclosed_rings) = match feature.geometry.map(|g| g.value) {
+        Some(GeometryValue::Polygon { coordinates }) => (
+            MultiPolygon(vec![polygon(path, index, &coordinates)?]),
+            unclosed(&coordinates),
+        ),
+        Some(GeometryValue::MultiPolygon { coordinates }) => (
+            MultiPolygon(
+                coordinates
+                    .iter()
+                    .map(|p| polygon(path, index, p))
+                    .collect::<Result<_, _>>()?,
+            ),
+            coordinates.iter().map(|p| unclosed(p)).sum(),
         ),
         Some(other) => return Err(unsupported(other.type_name())),
         None => return Err(unsupported("null")),
@@ -156,6 +167,7 @@ fn area(
         name,
         geometry,
         values,
+        unclosed_rings,
     })
 }
 

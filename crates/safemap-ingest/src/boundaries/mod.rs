@@ -2,11 +2,14 @@
 //! out, ids checked for uniqueness and polygon validity checked.
 //!
 //! One file per format: `geojson.rs` and `shapefile.rs` in pure Rust, `gdal.rs` for every
-//! other vector format GDAL reads (the `gdal` feature); `validity.rs` checks the polygons.
+//! other vector format GDAL reads (the `gdal` feature); `repair.rs` applies the documented
+//! rules for unclosed, repeated-vertex, zero-area and wrongly wound polygons, and
+//! `validity.rs` checks what is left.
 
 #[cfg(feature = "gdal")]
 mod gdal;
 mod geojson;
+mod repair;
 mod shapefile;
 mod validity;
 
@@ -60,6 +63,19 @@ pub struct InvalidArea {
     pub problem: String,
 }
 
+/// An area whose polygon was repaired by one of the documented rules (see `repair.rs`: an
+/// unclosed ring closed, repeated vertices removed, a zero-area polygon or hole dropped, a
+/// hole wound like its exterior re-wound).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepairedArea {
+    /// The area's id in the set.
+    pub id: AreaId,
+    /// The area's code.
+    pub code: String,
+    /// What was repaired, in words.
+    pub repairs: Vec<String>,
+}
+
 /// The areas of one boundary file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoundarySet {
@@ -71,6 +87,10 @@ pub struct BoundarySet {
     pub crs: Crs,
     /// Areas whose polygon is invalid, in area order.
     pub invalid: Vec<InvalidArea>,
+    /// Areas repaired by a documented rule, in area order.
+    pub repaired: Vec<RepairedArea>,
+    /// Areas re-wound to RFC 7946's right-hand rule (counter-clockwise exteriors).
+    pub rewound: usize,
     /// `values[f][i]`: the `f`-th of [`BoundaryMapping::value_fields`] for area `i`.
     pub values: Vec<Vec<Option<f64>>>,
 }
@@ -82,6 +102,8 @@ pub(crate) struct RawArea {
     pub(crate) geometry: MultiPolygon<f64>,
     /// One per [`BoundaryMapping::value_fields`].
     pub(crate) values: Vec<Option<f64>>,
+    /// Rings the file left unclosed (closed since).
+    pub(crate) unclosed_rings: usize,
 }
 
 /// What a format reader returns.
@@ -195,18 +217,31 @@ pub fn read_boundaries(
     let values = (0..mapping.value_fields.len())
         .map(|f| raw.areas.iter().map(|a| a.values[f]).collect())
         .collect();
-    let areas: Vec<Area> = raw
+    let start = std::time::Instant::now();
+    let tidied: Vec<repair::Tidied> = raw
         .areas
-        .into_iter()
-        .enumerate()
-        .map(|(i, a)| Area {
-            id: AreaId(i as u32),
+        .par_iter()
+        .map(|a| repair::tidy(&a.geometry, a.unclosed_rings))
+        .collect();
+    let rewound = tidied.iter().filter(|t| t.rewound).count();
+    let mut repaired = Vec::new();
+    let mut areas = Vec::with_capacity(raw.areas.len());
+    for (i, (a, t)) in raw.areas.into_iter().zip(tidied).enumerate() {
+        let id = AreaId(i as u32);
+        if !t.repairs.is_empty() {
+            repaired.push(RepairedArea {
+                id,
+                code: a.code.clone(),
+                repairs: t.repairs,
+            });
+        }
+        areas.push(Area {
+            id,
             code: a.code,
             name: a.name,
-            geometry: a.geometry,
-        })
-        .collect();
-    let start = std::time::Instant::now();
+            geometry: t.geometry,
+        });
+    }
     let invalid = areas
         .par_iter()
         .filter_map(|a| {
@@ -217,12 +252,14 @@ pub fn read_boundaries(
             })
         })
         .collect();
-    tracing::debug!(file = %path.display(), ms = start.elapsed().as_millis(), "polygons checked");
+    tracing::debug!(file = %path.display(), ms = start.elapsed().as_millis(), "polygons repaired and checked");
     Ok(BoundarySet {
         path: path.to_path_buf(),
         areas,
         crs,
         invalid,
+        repaired,
+        rewound,
         values,
     })
 }
@@ -426,6 +463,56 @@ mod tests {
         // GDAL is asked, and says it cannot open the file.
         #[cfg(feature = "gdal")]
         assert!(matches!(err, IngestError::Gdal { .. }), "{err}");
+    }
+
+    /// Each documented rule repairs and is reported by area code; what no rule repairs is
+    /// reported as invalid and kept.
+    #[test]
+    fn messy_polygons_are_repaired_by_rule_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let features = [
+            // Counter-clockwise and closed: nothing to say.
+            feature("OK", "[[0,0],[1,0],[1,1],[0,1],[0,0]]"),
+            // Unclosed and clockwise.
+            feature("OPEN", "[[2,0],[2,1],[3,1],[3,0]]"),
+            // A vertex twice in a row.
+            feature("TWICE", "[[4,0],[5,0],[5,0],[5,1],[4,1],[4,0]]"),
+            // All on one line: no area.
+            feature("FLAT", "[[6,0],[7,0],[8,0],[6,0]]"),
+            feature("BOWTIE", BOWTIE),
+        ];
+        let p = write(dir.path(), "messy.geojson", "", &features);
+        let set = read_boundaries(&p, &mapping(None), InputLimits::default()).unwrap();
+        let repairs: Vec<(&str, Vec<&str>)> = set
+            .repaired
+            .iter()
+            .map(|a| {
+                (
+                    a.code.as_str(),
+                    a.repairs.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            repairs,
+            [
+                ("OPEN", vec!["1 unclosed ring(s) closed"]),
+                ("TWICE", vec!["1 repeated vertex(es) removed"]),
+                (
+                    "FLAT",
+                    vec![
+                        "1 polygon(s) of zero area dropped",
+                        "no polygon of positive area is left: the area joins no events"
+                    ]
+                ),
+            ]
+        );
+        // OPEN is clockwise (the bow tie turns counter-clockwise at its lowest vertex).
+        assert_eq!(set.rewound, 1);
+        assert!(geo::Winding::is_ccw(set.areas[1].geometry.0[0].exterior()));
+        assert!(set.areas[3].geometry.0.is_empty());
+        let invalid: Vec<&str> = set.invalid.iter().map(|a| a.code.as_str()).collect();
+        assert_eq!(invalid, ["BOWTIE"]);
     }
 
     /// A format only GDAL reads, without the feature, names the feature to enable.

@@ -53,6 +53,8 @@ pub(super) fn read(path: &Path, mapping: &BoundaryMapping) -> Result<RawSet, Ing
             name,
             geometry,
             values,
+            // The format's rings are closed by definition (or by GDAL).
+            unclosed_rings: 0,
         });
     }
     let prj = path.with_extension("prj");
