@@ -79,6 +79,17 @@ pub enum WeightsFileError {
         /// The line.
         text: String,
     },
+    /// The header gives more areas than weights can index (positions are `u32`).
+    #[error(
+        "line {line}: the header says {n} areas; weights hold at most {} areas",
+        u32::MAX
+    )]
+    TooManyAreas {
+        /// Line number (1-based).
+        line: usize,
+        /// The number of areas the header gives.
+        n: usize,
+    },
     /// The file is empty.
     #[error(
         "the file is empty: a weights file starts with a header line giving the number of areas"
@@ -304,10 +315,14 @@ fn header(line: usize, text: &str) -> Result<usize> {
             text: text.to_owned(),
         });
     };
-    n.parse().map_err(|_| WeightsFileError::Header {
+    let n: usize = n.parse().map_err(|_| WeightsFileError::Header {
         line,
         text: text.to_owned(),
-    })
+    })?;
+    if u32::try_from(n).is_err() {
+        return Err(WeightsFileError::TooManyAreas { line, n });
+    }
+    Ok(n)
 }
 
 fn whole(line: usize, what: &'static str, value: &str) -> Result<usize> {
@@ -334,7 +349,8 @@ pub fn parse_gal(text: &str, ids: Option<&[String]>) -> Result<Weights> {
     let (hline, htext) = it.next().ok_or(WeightsFileError::Empty)?;
     let n = header(hline, htext)?;
     // Records: (header line, id, declared count, neighbour line, neighbour ids).
-    let mut records: Vec<(usize, &str, Vec<&str>, usize)> = Vec::with_capacity(n);
+    // Not pre-sized from the header: its n is only checked against the records read.
+    let mut records: Vec<(usize, &str, Vec<&str>, usize)> = Vec::new();
     // Blank lines were filtered, so an island's empty neighbour line is simply absent: read
     // the neighbour line only when the count is positive.
     while records.len() < n {
@@ -604,6 +620,47 @@ mod tests {
 
     fn strings(ids: &[&str]) -> Vec<String> {
         ids.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    /// Found by `cargo fuzz` (target `weights_file`): a header count was trusted before any
+    /// record was read, so `Vec::with_capacity(n)` panicked ("capacity overflow") or aborted
+    /// on allocation, with or without an id list, and a count past `u32` wrapped positions.
+    #[test]
+    fn huge_header_counts_are_errors_not_aborts() {
+        let ids = strings(&["1", "2"]);
+        for text in ["18446744073709551615\n1 0\n", "0 4294967296 x id\n1 0\n"] {
+            for list in [None, Some(ids.as_slice())] {
+                let err = parse_gal(text, list).unwrap_err();
+                assert!(
+                    matches!(err, WeightsFileError::TooManyAreas { line: 1, .. }),
+                    "{err}"
+                );
+            }
+        }
+        let err = parse_gwt("0 4294967297 x id\n1 4294967297 1.5\n", None).unwrap_err();
+        assert!(matches!(
+            err,
+            WeightsFileError::TooManyAreas {
+                line: 1,
+                n: 4_294_967_297
+            }
+        ));
+        assert_eq!(
+            err.to_string(),
+            "line 1: the header says 4294967297 areas; weights hold at most 4294967295 areas"
+        );
+        // A count that fits but that the records do not fill is not allocated for.
+        let err = parse_gal("4294967295\n1 0\n", Some(&ids)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                WeightsFileError::MissingRecords {
+                    expected: 4_294_967_295,
+                    found: 1
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,0 +1,58 @@
+//! GeoJSON boundaries. The first input byte picks the mapping (id and name fields, value
+//! fields) and whether the file is `.geojson` or `.json`; the rest is the file.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use safemap_fuzz::{remove, write};
+use safemap_ingest::{read_boundaries, BoundaryMapping, InputLimits};
+use std::collections::HashSet;
+
+const MAPPINGS: [(&str, Option<&str>, &[&str]); 4] = [
+    ("LSOA11CD", Some("LSOA11NM"), &[]),
+    ("code", Some("name"), &["value"]),
+    ("LSOA21CD", None, &[]),
+    ("id", None, &["value", "pop"]),
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&flags, file)) = data.split_first() else {
+        return;
+    };
+    let (id, name, values) = MAPPINGS[usize::from(flags & 3)];
+    let mapping = BoundaryMapping {
+        id_field: id.into(),
+        name_field: name.map(Into::into),
+        crs: None,
+        value_fields: values.iter().map(|v| (*v).to_string()).collect(),
+    };
+    let name = if flags & 4 == 0 {
+        "areas.geojson"
+    } else {
+        "areas.json"
+    };
+    let path = write(name, file);
+    let got = read_boundaries(&path, &mapping, InputLimits::default());
+    remove(name);
+    let Ok(set) = got else {
+        return;
+    };
+    check_set(&set, &mapping);
+});
+
+fn check_set(set: &safemap_ingest::BoundarySet, mapping: &BoundaryMapping) {
+    assert!(!set.areas.is_empty());
+    let mut codes = HashSet::new();
+    for (i, a) in set.areas.iter().enumerate() {
+        assert_eq!(a.id.0 as usize, i);
+        assert!(!a.code.is_empty(), "empty area code");
+        assert!(codes.insert(a.code.as_str()), "duplicate code {}", a.code);
+    }
+    assert_eq!(set.values.len(), mapping.value_fields.len());
+    for column in &set.values {
+        assert_eq!(column.len(), set.areas.len());
+        assert!(column.iter().flatten().all(|v| v.is_finite()));
+    }
+    for bad in &set.invalid {
+        assert_eq!(set.areas[bad.id.0 as usize].code, bad.code);
+    }
+}
