@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
         id_field: id.into(),
         name_field: name.map(Into::into),
         crs: None,
+        layer: None,
         value_fields: values.iter().map(|v| (*v).to_string()).collect(),
     };
     let name = if flags & 4 == 0 {
