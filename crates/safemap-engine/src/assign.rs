@@ -3,8 +3,7 @@
 
 use crate::areas::AreaTable;
 use crate::config::{EdgeRuleName, JoinMode, SourceSection};
-use crate::paths::tidy;
-use crate::sources::LoadedSource;
+use crate::joined::Joined;
 use crate::vintage::{ChangeKind, Conversion};
 use rayon::prelude::*;
 use safemap_geo::reproject::to_bng;
@@ -13,6 +12,8 @@ use safemap_ingest::paths::Skipped;
 use safemap_types::{AreaId, Event, MonthRange, Reject, RejectReason};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
 
 /// What happened to one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,139 +99,134 @@ pub struct Accounting {
 
 /// The join result of one source.
 pub struct Assignment {
-    /// One fate per event, in event order.
-    pub fates: Vec<Fate>,
-    /// Rejects of the join stage, in event order.
+    /// Rejects of the join stage, in file order then line order.
     pub rejects: Vec<Reject>,
     /// The four numbers and their breakdown.
     pub accounting: Accounting,
+    /// What the analysis keeps of the joined events.
+    pub joined: Joined,
 }
 
-/// Decides the fate of every event of `src`.
-///
-/// For a code join, `codes` converts the rows' codes from their vintage to the
-/// boundaries' ([`convert_codes`]).
-pub fn assign(
-    loaded: &LoadedSource,
-    section: &SourceSection,
-    areas: &AreaTable,
+/// How one source's events are joined: the join mode, the areas and the study period.
+pub struct Join<'a> {
+    section: &'a SourceSection,
+    areas: &'a AreaTable,
     period: Option<MonthRange>,
-    codes: Option<&Conversion>,
-) -> Assignment {
-    let events = &loaded.data.events;
-    let in_period = |e: &Event| period.is_none_or(|r| r.contains(e.time.calendar_month()));
-    let mut converted = None;
-    let fates: Vec<Fate> = match section.join {
-        JoinMode::Spatial => {
-            let rule = match section.edge_rule {
-                EdgeRuleName::LowestAreaId => EdgeRule::LowestAreaId,
-                EdgeRuleName::Exclude => EdgeRule::Exclude,
-            };
-            // Reproject the located, in-period events; join them in one parallel batch.
-            let pre: Vec<Result<geo_types::Coord<f64>, Fate>> = events
-                .par_iter()
-                .map(|e| match e.point {
-                    None => Err(Fate::Rejected(RejectKind::NoCoordinates)),
-                    Some(_) if !in_period(e) => Err(Fate::OutsidePeriod),
-                    Some(p) => to_bng(p).map_err(|_| Fate::OutsideArea),
-                })
-                .collect();
-            let points: Vec<_> = pre
-                .iter()
-                .filter_map(|r| r.as_ref().ok().copied())
-                .collect();
-            let mut located = areas.index.join(&points, rule).into_iter();
-            pre.into_iter()
-                .map(|r| match r {
-                    Err(fate) => fate,
-                    Ok(_) => located
-                        .next()
-                        .flatten()
-                        .map_or(Fate::OutsideArea, Fate::Joined),
-                })
-                .collect()
+    /// For a code join from another vintage: the conversion, and what each split code's
+    /// study areas have been dealt so far (rows are dealt in input order).
+    codes: Option<(&'a Conversion, Mutex<Deals>)>,
+}
+
+/// Per split code: its study areas, their weights and what each has been dealt.
+type Deals = HashMap<String, (Vec<AreaId>, Vec<f64>, Vec<f64>)>;
+
+impl<'a> Join<'a> {
+    /// The join of `section` into `areas`; `codes` converts a code join's codes from their
+    /// vintage to the boundaries' ([`Self::fates`]).
+    pub fn new(
+        section: &'a SourceSection,
+        areas: &'a AreaTable,
+        period: Option<MonthRange>,
+        codes: Option<&'a Conversion>,
+    ) -> Self {
+        Self {
+            section,
+            areas,
+            period,
+            codes: codes.map(|c| (c, Mutex::new(Deals::new()))),
         }
-        JoinMode::Code | JoinMode::PostcodeLsoa => match codes {
-            None => events
-                .par_iter()
-                .map(|e| match e.area_code.as_deref() {
-                    None => Fate::Rejected(RejectKind::NoAreaCode),
-                    Some(_) if !in_period(e) => Fate::OutsidePeriod,
-                    Some(code) => match areas.by_code.get(code) {
-                        Some(id) => Fate::Joined(*id),
-                        None if areas.known_other_codes.contains(code) => Fate::OutsideArea,
-                        None => Fate::Rejected(RejectKind::UnknownAreaCode),
-                    },
-                })
-                .collect(),
-            Some(conversion) => {
-                converted = Some(BTreeMap::new());
-                convert_codes(events, areas, conversion, &in_period, converted.as_mut())
-            }
-        },
-    };
-    let mut acc = Accounting {
-        read: loaded.data.read,
-        converted_codes: converted,
-        placed_by_postcode: loaded.data.placed_by_postcode,
-        skipped_paths: loaded
-            .skipped
-            .iter()
-            .map(|s| Skipped {
-                path: tidy(&s.path),
-                same_as: tidy(&s.same_as),
-                kind: s.kind,
-            })
-            .collect(),
-        ..Accounting::default()
-    };
-    let mut rejects = Vec::new();
-    for r in &loaded.data.rejects {
-        *acc.rejected_by_reason
-            .entry(r.reason.to_string())
-            .or_default() += 1;
     }
-    acc.rejected = loaded.data.rejects.len() as u64;
-    let mut agreement = CodeAgreement::default();
-    // Joined events whose code is a code of the boundary geography.
-    let mut same_geography = 0u64;
-    for (e, fate) in events.iter().zip(&fates) {
-        match *fate {
-            Fate::Joined(id) => {
-                acc.joined += 1;
-                if let Some(code) = e.area_code.as_deref() {
-                    let agree = areas.areas[id.index()].code == code;
-                    agreement.compared += 1;
-                    agreement.agree += u64::from(agree);
-                    same_geography += u64::from(
-                        agree
-                            || areas.by_code.contains_key(code)
-                            || areas.known_other_codes.contains(code),
-                    );
+
+    /// The areas joined to.
+    pub fn areas(&self) -> &'a AreaTable {
+        self.areas
+    }
+
+    /// The fate of each of `events`, a part of the source in input order.
+    ///
+    /// For a code join from another vintage, `tally` counts the joined rows by the change
+    /// kind of their code.
+    pub fn fates(&self, events: &[Event], tally: &mut BTreeMap<ChangeKind, u64>) -> Vec<Fate> {
+        let areas = self.areas;
+        let period = self.period;
+        let in_period = |e: &Event| period.is_none_or(|r| r.contains(e.time.calendar_month()));
+        match self.section.join {
+            JoinMode::Spatial => {
+                let rule = match self.section.edge_rule {
+                    EdgeRuleName::LowestAreaId => EdgeRule::LowestAreaId,
+                    EdgeRuleName::Exclude => EdgeRule::Exclude,
+                };
+                // Reproject the located, in-period events; join them in one parallel batch.
+                let pre: Vec<Result<geo_types::Coord<f64>, Fate>> = events
+                    .par_iter()
+                    .map(|e| match e.point {
+                        None => Err(Fate::Rejected(RejectKind::NoCoordinates)),
+                        Some(_) if !in_period(e) => Err(Fate::OutsidePeriod),
+                        Some(p) => to_bng(p).map_err(|_| Fate::OutsideArea),
+                    })
+                    .collect();
+                let points: Vec<_> = pre
+                    .iter()
+                    .filter_map(|r| r.as_ref().ok().copied())
+                    .collect();
+                let mut located = areas.index.join(&points, rule).into_iter();
+                pre.into_iter()
+                    .map(|r| match r {
+                        Err(fate) => fate,
+                        Ok(_) => located
+                            .next()
+                            .flatten()
+                            .map_or(Fate::OutsideArea, Fate::Joined),
+                    })
+                    .collect()
+            }
+            JoinMode::Code | JoinMode::PostcodeLsoa => match &self.codes {
+                None => events
+                    .par_iter()
+                    .map(|e| match e.area_code.as_deref() {
+                        None => Fate::Rejected(RejectKind::NoAreaCode),
+                        Some(_) if !in_period(e) => Fate::OutsidePeriod,
+                        Some(code) => match areas.by_code.get(code) {
+                            Some(id) => Fate::Joined(*id),
+                            None if areas.known_other_codes.contains(code) => Fate::OutsideArea,
+                            None => Fate::Rejected(RejectKind::UnknownAreaCode),
+                        },
+                    })
+                    .collect(),
+                Some((conversion, deals)) => {
+                    // A poisoned lock only means another chunk panicked; its deals stand.
+                    let mut deals = deals.lock().unwrap_or_else(PoisonError::into_inner);
+                    events
+                        .iter()
+                        .map(|e| match e.area_code.as_deref() {
+                            None => Fate::Rejected(RejectKind::NoAreaCode),
+                            Some(_) if !in_period(e) => Fate::OutsidePeriod,
+                            Some(code) => {
+                                let (fate, kind) =
+                                    convert_code(code, areas, conversion, &mut deals);
+                                if let Fate::Joined(_) = fate {
+                                    *tally
+                                        .entry(kind.unwrap_or(ChangeKind::Unchanged))
+                                        .or_default() += 1;
+                                }
+                                fate
+                            }
+                        })
+                        .collect()
                 }
-            }
-            Fate::OutsideArea => acc.outside_area += 1,
-            Fate::OutsidePeriod => acc.outside_period += 1,
-            Fate::Rejected(kind) => {
-                let reject = reject_for(loaded, e, kind);
-                *acc.rejected_by_reason
-                    .entry(reject.reason.to_string())
-                    .or_default() += 1;
-                acc.rejected += 1;
-                rejects.push(reject);
-            }
+            },
         }
     }
-    acc.outside = acc.outside_area + acc.outside_period;
-    let comparable = same_geography as f64 >= SAME_GEOGRAPHY_SHARE * agreement.compared as f64;
-    if section.join == JoinMode::Spatial && agreement.compared > 0 && comparable {
-        agreement.share = agreement.agree as f64 / agreement.compared as f64;
-        acc.code_agreement = Some(agreement);
+
+    /// True for a code join from another vintage: its accounting tallies the change kinds,
+    /// and its events must come in input order, since rows of split codes are dealt in it.
+    pub fn converts_codes(&self) -> bool {
+        self.codes.is_some()
     }
-    Assignment {
-        fates,
-        rejects,
-        accounting: acc,
+
+    /// True when the spatial join is compared with the source's own area codes.
+    pub fn is_spatial(&self) -> bool {
+        self.section.join == JoinMode::Spatial
     }
 }
 
@@ -240,21 +236,28 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-fn reject_for(loaded: &LoadedSource, e: &Event, kind: RejectKind) -> Reject {
-    let file = loaded.data.files[e.origin.file as usize].clone();
+/// The reject of an event the join cannot use, for a source whose location columns are
+/// `columns` and whose files are `files`.
+pub fn reject_for(
+    columns: &RejectColumns,
+    files: &[PathBuf],
+    e: &Event,
+    kind: RejectKind,
+) -> Reject {
+    let file = files[e.origin.file as usize].clone();
     let (column, value, reason) = match kind {
         RejectKind::NoCoordinates => (
-            Some(loaded.coordinate_columns.clone()),
+            Some(columns.coordinates.clone()),
             String::new(),
             RejectReason::NoCoordinates,
         ),
         RejectKind::NoAreaCode => (
-            loaded.code_column.clone(),
+            columns.code.clone(),
             String::new(),
             RejectReason::NoAreaCode,
         ),
         RejectKind::UnknownAreaCode => (
-            loaded.code_column.clone(),
+            columns.code.clone(),
             e.area_code.as_deref().unwrap_or_default().to_string(),
             RejectReason::UnknownAreaCode,
         ),
@@ -268,74 +271,64 @@ fn reject_for(loaded: &LoadedSource, e: &Event, kind: RejectKind) -> Reject {
     }
 }
 
-/// Code join of rows whose codes are another vintage's. A code whose new areas include one
-/// study area joins it; a split code's rows are dealt among its study areas in proportion to
-/// their population (equally where not all are known), in input order, each row going to the
-/// area furthest below its share, so the counts are whole and add up; a code whose new areas
-/// are all elsewhere is outside; a code neither the lookup nor the study knows is rejected.
-/// `tally` counts the joined rows by the change kind of their code.
-fn convert_codes(
-    events: &[Event],
+/// The columns a source's join rejects name.
+#[derive(Debug, Clone, Default)]
+pub struct RejectColumns {
+    /// The location column(s), as named in `rejects.csv` (e.g. `Longitude/Latitude`).
+    pub coordinates: String,
+    /// The area-code column, if the format has one (the postcode column for
+    /// `join = "postcode_lsoa"`).
+    pub code: Option<String>,
+}
+
+/// Code join of a row whose code is another vintage's, with the code's change kind. A code
+/// whose new areas include one study area joins it; a split code's rows are dealt among its
+/// study areas in proportion to their population (equally where not all are known), in input
+/// order, each row going to the area furthest below its share, so the counts are whole and
+/// add up; a code whose new areas are all elsewhere is outside; a code neither the lookup nor
+/// the study knows is rejected.
+fn convert_code(
+    code: &str,
     areas: &AreaTable,
     conversion: &Conversion,
-    in_period: &dyn Fn(&Event) -> bool,
-    mut tally: Option<&mut BTreeMap<ChangeKind, u64>>,
-) -> Vec<Fate> {
-    // Per split code: its study areas, their weights and what each has been dealt.
-    type Deal = (Vec<AreaId>, Vec<f64>, Vec<f64>);
-    let mut dealt: HashMap<&str, Deal> = HashMap::new();
-    let mut fates = Vec::with_capacity(events.len());
-    for e in events {
-        let fate = match e.area_code.as_deref() {
-            None => Fate::Rejected(RejectKind::NoAreaCode),
-            Some(_) if !in_period(e) => Fate::OutsidePeriod,
-            Some(code) => {
-                let kind = conversion.change_of(code);
-                let targets: Vec<AreaId> = conversion
-                    .targets_where(code, |t| areas.by_code.contains_key(t))
-                    .into_iter()
-                    .map(|t| areas.by_code[t])
+    dealt: &mut Deals,
+) -> (Fate, Option<ChangeKind>) {
+    let kind = conversion.change_of(code);
+    let targets: Vec<AreaId> = conversion
+        .targets_where(code, |t| areas.by_code.contains_key(t))
+        .into_iter()
+        .map(|t| areas.by_code[t])
+        .collect();
+    let fate = match targets.len() {
+        0 if kind.is_some() || areas.known_other_codes.contains(code) => Fate::OutsideArea,
+        0 => Fate::Rejected(RejectKind::UnknownAreaCode),
+        1 => Fate::Joined(targets[0]),
+        _ => {
+            let (ids, weights, given) = dealt.entry(code.to_string()).or_insert_with(|| {
+                let pops: Option<Vec<f64>> = targets
+                    .iter()
+                    .map(|id| areas.areas[id.index()].population.filter(|p| *p > 0.0))
                     .collect();
-                let fate = match targets.len() {
-                    0 if kind.is_some() || areas.known_other_codes.contains(code) => {
-                        Fate::OutsideArea
-                    }
-                    0 => Fate::Rejected(RejectKind::UnknownAreaCode),
-                    1 => Fate::Joined(targets[0]),
-                    _ => {
-                        let (ids, weights, given) = dealt.entry(code).or_insert_with(|| {
-                            let pops: Option<Vec<f64>> = targets
-                                .iter()
-                                .map(|id| areas.areas[id.index()].population.filter(|p| *p > 0.0))
-                                .collect();
-                            let w = pops.unwrap_or_else(|| vec![1.0; targets.len()]);
-                            let total: f64 = w.iter().sum();
-                            let n = targets.len();
-                            (
-                                targets,
-                                w.into_iter().map(|x| x / total).collect(),
-                                vec![0.0; n],
-                            )
-                        });
-                        let next: f64 = given.iter().sum::<f64>() + 1.0;
-                        let k = (0..ids.len())
-                            .max_by(|&a, &b| {
-                                (weights[a] * next - given[a])
-                                    .total_cmp(&(weights[b] * next - given[b]))
-                                    .then(b.cmp(&a))
-                            })
-                            .unwrap_or_default();
-                        given[k] += 1.0;
-                        Fate::Joined(ids[k])
-                    }
-                };
-                if let (Fate::Joined(_), Some(t)) = (fate, tally.as_deref_mut()) {
-                    *t.entry(kind.unwrap_or(ChangeKind::Unchanged)).or_default() += 1;
-                }
-                fate
-            }
-        };
-        fates.push(fate);
-    }
-    fates
+                let w = pops.unwrap_or_else(|| vec![1.0; targets.len()]);
+                let total: f64 = w.iter().sum();
+                let n = targets.len();
+                (
+                    targets,
+                    w.into_iter().map(|x| x / total).collect(),
+                    vec![0.0; n],
+                )
+            });
+            let next: f64 = given.iter().sum::<f64>() + 1.0;
+            let k = (0..ids.len())
+                .max_by(|&a, &b| {
+                    (weights[a] * next - given[a])
+                        .total_cmp(&(weights[b] * next - given[b]))
+                        .then(b.cmp(&a))
+                })
+                .unwrap_or_default();
+            given[k] += 1.0;
+            Fate::Joined(ids[k])
+        }
+    };
+    (fate, kind)
 }

@@ -45,6 +45,8 @@ pub mod error;
 pub mod evaluation;
 pub mod geoparquet;
 pub mod grid;
+pub mod join_sink;
+pub mod joined;
 pub mod neighbourhoods;
 pub mod outputs;
 pub mod paths;
@@ -62,4 +64,4 @@ pub mod weights;
 
 pub use config::Study;
 pub use error::EngineError;
-pub use pipeline::{prepare, run, RunOptions, RunReport};
+pub use pipeline::{prepare, prepare_keeping, run, RunOptions, RunReport};

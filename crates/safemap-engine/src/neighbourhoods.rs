@@ -16,10 +16,10 @@
 //! small areas.
 
 use crate::areas::{AreaRecord, AreaTable, Denominator};
-use crate::assign::Fate;
 use crate::config::{BoundariesSection, NeighbourhoodsSection, SourceSection, Study};
 use crate::coverage;
 use crate::error::EngineError;
+use crate::joined::Joined;
 use crate::pipeline::Prepared;
 use crate::services;
 use geo::unary_union;
@@ -85,17 +85,13 @@ pub fn lift(study: &Study, prepared: Prepared) -> Result<(Prepared, SmallAreas),
                 study,
                 s,
                 &loaded,
-                &assignment.fates,
+                &assignment.joined,
                 &small,
                 &small.denominator(&base),
                 RateParams::new(base.per, study.study.confidence)?,
             )?);
         }
-        for f in &mut assignment.fates {
-            if let Fate::Joined(id) = f {
-                *id = parent[id.index()];
-            }
-        }
+        assignment.joined.move_areas(&parent);
         lifted.push((loaded, assignment));
     }
     let services = services::load(study, &level, postcodes.as_ref())?;
@@ -121,18 +117,16 @@ fn small_area_counts(
     study: &Study,
     section: &SourceSection,
     loaded: &crate::sources::LoadedSource,
-    fates: &[Fate],
+    joined: &Joined,
     small: &AreaTable,
     populations: &[Option<f64>],
     params: RateParams,
 ) -> Result<SmallAreaCounts, EngineError> {
-    let coverage = coverage::of_source(study, section, loaded, fates, small)?;
+    let coverage = coverage::of_source(study, section, loaded, joined, small)?;
     let mut counts = vec![0_u64; small.areas.len()];
-    for (e, f) in loaded.data.events.iter().zip(fates) {
-        if let Fate::Joined(id) = f {
-            if coverage.is_covered(id.0, e.time.calendar_month()) {
-                counts[id.index()] += 1;
-            }
+    for &((area, .., month, _), n) in &joined.cells {
+        if coverage.is_covered(area, month) {
+            counts[area as usize] += n;
         }
     }
     let counts: Vec<Option<u64>> = counts

@@ -6,17 +6,15 @@
 use crate::aggregate::count;
 use crate::analysis::run_analyses;
 use crate::areas::AreaTable;
-use crate::assign::Fate;
-use crate::assign::{assign, Assignment};
+use crate::assign::{Assignment, Join};
 use crate::config::{SourceSection, Study};
 use crate::coverage::{self, Coverage};
 use crate::error::EngineError;
 use crate::outputs::{self, manifest::InputFile};
 use crate::progress::Steps;
 use crate::results::{slugs, SourceResult, StudyResults};
-use crate::selection::EventPoint;
 use crate::services::{self, LocatedServices};
-use crate::sources::{read_source, LoadedSource};
+use crate::sources::{read_source, Keep, LoadedSource};
 use crate::weights;
 use rayon::prelude::*;
 use safemap_results::files;
@@ -92,50 +90,53 @@ impl Prepared {
 
 /// Reads all inputs and assigns every event to an area, outside, or rejected.
 pub fn prepare(study: &Study) -> Result<Prepared, EngineError> {
+    prepare_keeping(study, false)
+}
+
+/// [`prepare`], keeping every joined event in its source's [`crate::joined::Joined`] when
+/// `keep_events` (the GeoParquet export writes them). Otherwise the events are joined and
+/// counted a chunk at a time as they are read, and dropped: memory follows the results,
+/// not the size of the input.
+pub fn prepare_keeping(study: &Study, keep_events: bool) -> Result<Prepared, EngineError> {
     let steps = Steps::default();
-    // The boundaries and the sources' files are read at once: neither needs the other.
-    let reading = Steps::quiet();
-    let (areas, read) = rayon::join(
+    // The boundaries and the postcode directory are read at once: neither needs the other.
+    let quiet = Steps::quiet();
+    let (areas, postcodes) = rayon::join(
         || {
             steps.run("Reading boundaries and denominators", || {
                 AreaTable::load(study)
             })
         },
-        || -> Result<_, EngineError> {
-            let postcodes = reading.run("Reading the postcode directory", || {
+        || {
+            quiet.run("Reading the postcode directory", || {
                 crate::postcodes::load(study)
-            })?;
-            let loaded = study
-                .sources
-                .iter()
-                .enumerate()
-                .map(|(i, section)| {
-                    reading.run(&format!("Reading source {}", section.name), || {
-                        read_source(study, i, section, postcodes.as_ref())
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((postcodes, loaded))
+            })
         },
     );
-    let areas = areas?;
-    let (postcodes, loaded) = read?;
+    let (areas, postcodes) = (areas?, postcodes?);
     let services = steps.run("Reading services", || {
         services::load(study, &areas, postcodes.as_ref())
     })?;
-    let period = study.period;
     let mut sources = Vec::with_capacity(study.sources.len());
-    for (section, loaded) in study.sources.iter().zip(loaded) {
-        let assignment = steps.run(&format!("Joining source {}", section.name), || {
-            let codes = match (&section.vintage, &study.boundaries.vintage) {
-                (Some(from), Some(to)) if from != to => {
-                    Some(crate::vintage::Conversion::load(study, from, to)?)
-                }
-                _ => None,
-            };
-            Ok::<_, EngineError>(assign(&loaded, section, &areas, period, codes.as_ref()))
-        })?;
-        sources.push((loaded, assignment));
+    for (i, section) in study.sources.iter().enumerate() {
+        let read = steps.run(
+            &format!("Reading and joining source {}", section.name),
+            || {
+                let codes = match (&section.vintage, &study.boundaries.vintage) {
+                    (Some(from), Some(to)) if from != to => {
+                        Some(crate::vintage::Conversion::load(study, from, to)?)
+                    }
+                    _ => None,
+                };
+                let join = Join::new(section, &areas, study.period, codes.as_ref());
+                let keep = Keep {
+                    points: study.uses_points(&section.name),
+                    events: keep_events,
+                };
+                read_source(study, i, section, postcodes.as_ref(), (&join, keep))
+            },
+        )?;
+        sources.push(read);
     }
     Ok(Prepared {
         areas,
@@ -201,7 +202,7 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             .iter()
             .zip(&study.sources)
             .map(|((loaded, assignment), section)| {
-                coverage::of_source(study, section, loaded, &assignment.fates, &areas)
+                coverage::of_source(study, section, loaded, &assignment.joined, &areas)
             })
             .collect::<Result<Vec<_>, EngineError>>()
     })?;
@@ -214,7 +215,6 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
             .zip(coverages)
             .zip(&study.sources)
             .map(|(((loaded, assignment), coverage), section)| {
-                let keep_points = study.uses_points(&section.name);
                 let base = study.source_rate_base(&section.name);
                 source_result(
                     loaded,
@@ -223,7 +223,6 @@ pub fn run(study: &Study, options: &RunOptions) -> Result<RunReport, EngineError
                     section,
                     &areas.denominator(&base),
                     RateParams::new(base.per, study.study.confidence)?,
-                    keep_points,
                 )
             })
             .collect::<Result<Vec<_>, EngineError>>()
@@ -466,26 +465,19 @@ fn source_result(
     section: &SourceSection,
     populations: &[Option<f64>],
     params: RateParams,
-    keep_points: bool,
 ) -> Result<SourceResult, EngineError> {
     let data = loaded.data;
     let flags: Vec<Flags> = loaded.flags.iter().map(|f| f.0).collect();
-    let points = if keep_points {
-        data.events
-            .par_iter()
-            .zip(&assignment.fates)
-            .filter(|(e, f)| {
-                matches!(f, Fate::Joined(id) if coverage.is_covered(id.0, e.time.calendar_month()))
-            })
-            .filter_map(|(e, _)| EventPoint::of(e))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let joined = assignment.joined;
+    let points = joined
+        .points
+        .into_iter()
+        .filter(|(area, p)| coverage.is_covered(*area, p.month))
+        .map(|(_, p)| p)
+        .collect();
     let n_areas = populations.len();
     let counts = count(
-        &data.events,
-        &assignment.fates,
+        &joined.cells,
         n_areas,
         data.categories.len(),
         &flags,

@@ -1,33 +1,27 @@
 //! Reading one `[[source]]` with the reader its format calls for.
 
+use crate::assign::{Assignment, Join, RejectColumns};
 use crate::config::{JoinMode, SourceFormat, SourceSection, Study};
 use crate::error::EngineError;
-use safemap_ingest::ed_istv::{read_ed, EdMapping};
-use safemap_ingest::event_csv::{read_event_csv, EventCsvMapping};
-use safemap_ingest::event_parquet::read_event_parquet;
-use safemap_ingest::paths::Skipped;
-use safemap_ingest::police_uk::read_police_uk;
+use crate::join_sink::{finish, JoinSink};
+use safemap_ingest::ed_istv::{read_ed_into, EdMapping};
+use safemap_ingest::event_csv::{read_event_csv_into, EventCsvMapping};
+use safemap_ingest::event_parquet::read_event_parquet_into;
+use safemap_ingest::police_uk::read_police_uk_into;
+use safemap_ingest::{count_parquet::read_count_parquet_into, CountMapping};
 use safemap_ingest::{
     expand_paths, CategoryMapping, PostcodeDirectory, PostcodeLookup, SourceRead,
 };
-use safemap_ingest::{read_count_parquet, CountMapping};
 use safemap_types::Flags;
 use serde::de::DeserializeOwned;
 
-/// A source's rows and the names of the columns its rejects refer to.
+/// A source as read: its files, categories and reader rejects (what is kept of its events is
+/// in its [`Assignment`]'s [`crate::joined::Joined`]), and its flags.
 pub struct LoadedSource {
-    /// What the reader returned.
-    pub data: SourceRead,
-    /// The location column(s), as named in `rejects.csv` (e.g. `Longitude/Latitude`).
-    pub coordinate_columns: String,
-    /// The area-code column, if the format has one (the postcode column for
-    /// `join = "postcode_lsoa"`).
-    pub code_column: Option<String>,
+    /// What the reader returned, without the events.
+    pub data: SourceRead<()>,
     /// The flags this source's rows can carry, with their output names.
     pub flags: Vec<(Flags, &'static str)>,
-    /// Paths the source's patterns matched but that were not read: another path to a file
-    /// read, or a way back into a folder already searched (see [`safemap_ingest::paths`]).
-    pub skipped: Vec<Skipped>,
 }
 
 /// Output name of each flag.
@@ -35,15 +29,26 @@ const DOMESTIC_ABUSE: (Flags, &str) = (Flags::DOMESTIC_ABUSE, "domestic_abuse");
 const ALCOHOL: (Flags, &str) = (Flags::ALCOHOL, "alcohol");
 const WEAPON: (Flags, &str) = (Flags::WEAPON, "weapon");
 
-/// Reads every file of a source; rows located only by postcode are placed through
-/// `postcodes` (the `[postcodes]` directory), whose LSOA codes are the rows' area codes
-/// for `join = "postcode_lsoa"`.
+/// What to keep of a source's joined events beside their counts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keep {
+    /// Their points (grid, density, emerging hot spots and grid evaluation use them).
+    pub points: bool,
+    /// The events (the GeoParquet export writes them).
+    pub events: bool,
+}
+
+/// Reads every file of a source and joins its events with `join` as they are read, a chunk
+/// at a time; rows located only by postcode are placed through `postcodes` (the
+/// `[postcodes]` directory), whose LSOA codes are the rows' area codes for
+/// `join = "postcode_lsoa"`.
 pub fn read_source(
     study: &Study,
     index: usize,
     src: &SourceSection,
     postcodes: Option<&PostcodeDirectory>,
-) -> Result<LoadedSource, EngineError> {
+    (join, keep): (&Join<'_>, Keep),
+) -> Result<(LoadedSource, Assignment), EngineError> {
     let by_lsoa = src.join == JoinMode::PostcodeLsoa;
     let lookup = postcodes.map(|directory| PostcodeLookup {
         directory,
@@ -55,71 +60,76 @@ pub fn read_source(
     let (files, skipped) = (expansion.files, expansion.skipped);
     let categories = CategoryMapping(src.categories.clone());
     let limits = study.limits.input_limits();
-    Ok(match src.format {
-        SourceFormat::PoliceUk => LoadedSource {
-            data: read_police_uk(&files, &categories, limits).map_err(ingest)?,
-            coordinate_columns: "Longitude/Latitude".into(),
-            code_column: Some("LSOA code".into()),
-            flags: Vec::new(),
-            skipped,
-        },
+    let sink = |columns| JoinSink {
+        join,
+        files: &files,
+        columns,
+        keep_points: keep.points,
+        keep_events: keep.events,
+        by_file: src.format == SourceFormat::PoliceUk,
+    };
+    let (read, flags) = match src.format {
+        SourceFormat::PoliceUk => {
+            let columns = RejectColumns {
+                coordinates: "Longitude/Latitude".into(),
+                code: Some("LSOA code".into()),
+            };
+            let read = read_police_uk_into(&files, &categories, limits, &sink(&columns));
+            (read, Vec::new())
+        }
         SourceFormat::EventsCsv | SourceFormat::EventsParquet => {
             let mut m: EventCsvMapping = mapping(study, index, src)?;
             m.dialect = src.dialect_of(study, index)?;
-            let data = if src.format == SourceFormat::EventsCsv {
-                read_event_csv(&files, &m, &categories, limits, lookup)
-            } else {
-                read_event_parquet(&files, &m, &categories, limits, lookup)
-            };
-            LoadedSource {
-                data: data.map_err(ingest)?,
-                coordinate_columns: [Some(&m.x), Some(&m.y), m.postcode.as_ref()]
+            let columns = RejectColumns {
+                coordinates: [Some(&m.x), Some(&m.y), m.postcode.as_ref()]
                     .into_iter()
                     .flatten()
                     .map(String::as_str)
                     .collect::<Vec<_>>()
                     .join("/"),
-                code_column: if by_lsoa {
+                code: if by_lsoa {
                     m.postcode.clone()
                 } else {
                     m.area_code.clone()
                 },
-                flags: [
-                    (&m.domestic_abuse, DOMESTIC_ABUSE),
-                    (&m.alcohol, ALCOHOL),
-                    (&m.weapon, WEAPON),
-                ]
-                .into_iter()
-                .filter_map(|(column, flag)| column.as_ref().map(|_| flag))
-                .collect(),
-                skipped,
-            }
+            };
+            let read = if src.format == SourceFormat::EventsCsv {
+                read_event_csv_into(&files, &m, &categories, limits, lookup, &sink(&columns))
+            } else {
+                read_event_parquet_into(&files, &m, &categories, limits, lookup, &sink(&columns))
+            };
+            let flags = [
+                (&m.domestic_abuse, DOMESTIC_ABUSE),
+                (&m.alcohol, ALCOHOL),
+                (&m.weapon, WEAPON),
+            ]
+            .into_iter()
+            .filter_map(|(column, flag)| column.as_ref().map(|_| flag))
+            .collect();
+            (read, flags)
         }
         SourceFormat::CountsParquet => {
             let m: CountMapping = mapping(study, index, src)?;
-            LoadedSource {
-                data: read_count_parquet(&files, &m, &categories, limits).map_err(ingest)?,
-                coordinate_columns: String::new(),
-                code_column: Some(m.area_code),
-                flags: Vec::new(),
-                skipped,
-            }
+            let columns = RejectColumns {
+                coordinates: String::new(),
+                code: Some(m.area_code.clone()),
+            };
+            let read = read_count_parquet_into(&files, &m, &categories, limits, &sink(&columns));
+            (read, Vec::new())
         }
         SourceFormat::EdIstv => {
             let mut m: EdMapping = mapping(study, index, src)?;
             m.dialect = src.dialect_of(study, index)?;
-            LoadedSource {
-                data: read_ed(&files, &m, &categories, limits, lookup).map_err(ingest)?,
-                coordinate_columns: format!(
-                    "{}/{}/{}/{}",
-                    m.grid_ref, m.easting, m.northing, m.postcode
-                ),
-                code_column: by_lsoa.then(|| m.postcode.clone()),
-                flags: vec![ALCOHOL, WEAPON],
-                skipped,
-            }
+            let columns = RejectColumns {
+                coordinates: format!("{}/{}/{}/{}", m.grid_ref, m.easting, m.northing, m.postcode),
+                code: by_lsoa.then(|| m.postcode.clone()),
+            };
+            let read = read_ed_into(&files, &m, &categories, limits, lookup, &sink(&columns));
+            (read, vec![ALCOHOL, WEAPON])
         }
-    })
+    };
+    let (data, assignment) = finish(read.map_err(ingest)?, join, &skipped);
+    Ok((LoadedSource { data, flags }, assignment))
 }
 
 /// Deserialises `[source.columns]` into the format's mapping; a missing table means the

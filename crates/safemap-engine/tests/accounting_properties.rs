@@ -116,3 +116,84 @@ proptest! {
         prop_assert_eq!(total, a.joined);
     }
 }
+
+/// A file of more rows than the readers hand over at once (65,536 events) is joined a chunk
+/// at a time: its counts are the rows', area by area and category by category, and the same
+/// rows split into small files give the same outputs.
+#[test]
+fn a_file_of_several_chunks_counts_like_its_rows() {
+    const ROWS: u64 = 140_000;
+    const KINDS: [&str; 3] = ["Burglary", "Drugs", "Arson"];
+    let mut state = 7_u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        state >> 33
+    };
+    let mut lines = Vec::new();
+    // Expected joined count per (area, kind); areas A..D as in BOUNDARIES.
+    let mut expected = std::collections::BTreeMap::new();
+    let mut outside = 0;
+    for _ in 0..ROWS {
+        let kind = KINDS[(next() % 3) as usize];
+        let month = format!("2019-0{}", 1 + next() % 6);
+        // Cell centres of a 40 x 40 grid over the squares: never on a shared edge.
+        let (i, j) = (next() % 40, next() % 40);
+        let (lon, lat) = (
+            -4.2 + 0.1 * (i as f64 + 0.5) / 40.0,
+            50.35 + 0.1 * (j as f64 + 0.5) / 40.0,
+        );
+        let far = next() % 10 == 0;
+        let lon = if far { lon + 1.0 } else { lon };
+        if far {
+            outside += 1;
+        } else {
+            let area = ["A", "B", "C", "D"][usize::from(i >= 20) + 2 * usize::from(j >= 20)];
+            *expected.entry((area, kind)).or_insert(0_u64) += 1;
+        }
+        lines.push(format!(
+            "id,{month},Force,Force,{lon:.6},{lat:.6},On or near X,E01000001,Name 001A,{kind},,"
+        ));
+    }
+    let run_with = |files: Vec<&[String]>| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("areas.geojson"), BOUNDARIES).unwrap();
+        std::fs::write(dir.path().join("study.toml"), STUDY).unwrap();
+        std::fs::create_dir(dir.path().join("police")).unwrap();
+        for (k, part) in files.iter().enumerate() {
+            let text = format!("{HEADER}\n{}\n", part.join("\n"));
+            std::fs::write(dir.path().join(format!("police/part-{k:02}.csv")), text).unwrap();
+        }
+        let study = Study::load(&dir.path().join("study.toml")).unwrap();
+        let report = run(&study, &RunOptions::default()).unwrap();
+        let read = |name: &str| std::fs::read_to_string(report.out_dir.join(name)).unwrap();
+        let accounting = report.results.sources[0].accounting.clone();
+        (accounting, read("areas.csv"), read("counts.csv"), dir)
+    };
+    let (whole, areas, counts, _dir) = run_with(vec![&lines]);
+    assert_eq!(whole.read, ROWS);
+    assert_eq!(whole.outside_area, outside);
+    assert_eq!(whole.joined, ROWS - outside);
+    let mut reader = csv::Reader::from_reader(areas.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let area = &record[column("code")];
+        for kind in KINDS {
+            let got: u64 = record[column(&format!("police_{}_count", kind.to_lowercase()))]
+                .parse()
+                .unwrap();
+            assert_eq!(got, expected[&(area, kind)], "{area} {kind}");
+        }
+    }
+    let parts: Vec<&[String]> = lines.chunks(9_000).collect();
+    let (split, split_areas, split_counts, _split_dir) = run_with(parts);
+    assert_eq!(
+        (split.read, split.joined, split.outside_area),
+        (whole.read, whole.joined, whole.outside_area)
+    );
+    assert_eq!(split_areas, areas, "areas.csv");
+    assert_eq!(split_counts, counts, "counts.csv");
+}

@@ -11,7 +11,7 @@
 
 use crate::datetime::TimeFormat;
 use crate::parquet_table::ParquetTable;
-use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
+use crate::source::{read_in_parallel, Collect, EventSink, FileEvents, FileOut, Problem, SinkFile};
 use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::{Crs, Event, EventTime, Flags, RejectReason, RowRef};
 use serde::Deserialize;
@@ -65,6 +65,21 @@ pub fn read_count_parquet(
     categories: &CategoryMapping,
     limits: InputLimits,
 ) -> Result<SourceRead, IngestError> {
+    read_count_parquet_into(files, mapping, categories, limits, &Collect).map(SourceRead::collected)
+}
+
+/// [`read_count_parquet`], handing the events to `sink` a chunk at a time.
+///
+/// # Errors
+///
+/// Those of [`read_count_parquet`].
+pub fn read_count_parquet_into<S: EventSink>(
+    files: &[PathBuf],
+    mapping: &CountMapping,
+    categories: &CategoryMapping,
+    limits: InputLimits,
+    sink: &S,
+) -> Result<SourceRead<Vec<SinkFile<S::File>>>, IngestError> {
     let format = TimeFormat::new(&mapping.time_format)?;
     if format.has_time_of_day {
         return Err(IngestError::BadTimeFormat {
@@ -76,25 +91,22 @@ pub fn read_count_parquet(
     read_in_parallel(
         files,
         categories,
-        Crs::BritishNationalGrid,
-        false,
-        |i, path| read_file(i, path, mapping, &format, categories, limits),
+        (Crs::BritishNationalGrid, false),
+        sink,
+        |i, path, out| read_file(i, path, (mapping, &format), limits, out),
     )
 }
 
-fn read_file(
+fn read_file<S: EventSink>(
     index: u32,
     path: &Path,
-    m: &CountMapping,
-    format: &TimeFormat,
-    mapping: &CategoryMapping,
+    (m, format): (&CountMapping, &TimeFormat),
     limits: InputLimits,
-) -> Result<FileEvents, IngestError> {
+    mut out: FileOut<'_, S>,
+) -> Result<FileEvents<S::File>, IngestError> {
     let names = [&m.area_code, &m.time, &m.category, &m.count].map(String::as_str);
     let table = ParquetTable::read(path, &names, format, limits)?;
     let [code, time, category, count] = names.map(|n| table.index(n));
-    let mut cats = FileCategories::new(mapping);
-    let mut events = Vec::new();
     let mut rejects = Vec::new();
     let mut read = 0;
     for row in 0..table.height {
@@ -111,7 +123,7 @@ fn read_file(
                 Problem::at(&m.time, &month, RejectReason::BadDate { expected })
             })?;
             let n = whole_number(&text(count), &m.count)?;
-            let category = cats.resolve(&m.category, &text(category))?;
+            let category = out.cats.resolve(&m.category, &text(category))?;
             let event = Event {
                 origin: RowRef { file: index, line },
                 point: None,
@@ -125,7 +137,9 @@ fn read_file(
         match cell() {
             Ok((event, n)) => {
                 read += n;
-                events.extend(std::iter::repeat_n(event, n as usize));
+                for _ in 0..n {
+                    out.push(event.clone());
+                }
             }
             Err(problem) => {
                 read += 1;
@@ -133,7 +147,7 @@ fn read_file(
             }
         }
     }
-    FileEvents::new(path, events, rejects, read, cats, 0)
+    out.finish(path, rejects, read)
 }
 
 /// A count: a whole number of 0 or more (`3`, or `3.0` from a float column).

@@ -8,7 +8,7 @@ use crate::dialect::CsvDialect;
 use crate::grid_ref::parse_grid_ref;
 use crate::open::{field, CsvInput};
 use crate::postcodes::{locate, PostcodeLookup};
-use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
+use crate::source::{read_in_parallel, Collect, EventSink, FileEvents, FileOut, Problem, SinkFile};
 use crate::values::yes_no;
 use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::{
@@ -226,6 +226,22 @@ pub fn read_ed(
     limits: InputLimits,
     postcodes: Option<PostcodeLookup<'_>>,
 ) -> Result<SourceRead, IngestError> {
+    read_ed_into(files, mapping, categories, limits, postcodes, &Collect).map(SourceRead::collected)
+}
+
+/// [`read_ed`], handing the events to `sink` a chunk at a time.
+///
+/// # Errors
+///
+/// Those of [`read_ed`].
+pub fn read_ed_into<S: EventSink>(
+    files: &[PathBuf],
+    mapping: &EdMapping,
+    categories: &CategoryMapping,
+    limits: InputLimits,
+    postcodes: Option<PostcodeLookup<'_>>,
+    sink: &S,
+) -> Result<SourceRead<Vec<SinkFile<S::File>>>, IngestError> {
     let unarmed: Vec<String> = mapping
         .unarmed_methods
         .iter()
@@ -239,9 +255,9 @@ pub fn read_ed(
     read_in_parallel(
         files,
         categories,
-        Crs::BritishNationalGrid,
-        true,
-        |i, path| read_file(i, path, mapping, &methods, categories, limits, postcodes),
+        (Crs::BritishNationalGrid, true),
+        sink,
+        |i, path, out| read_file(i, path, (mapping, &methods), limits, postcodes, out),
     )
 }
 
@@ -251,15 +267,14 @@ struct Methods<'a> {
     table: &'a BTreeMap<String, AssaultMethod>,
 }
 
-fn read_file(
+fn read_file<S: EventSink>(
     index: u32,
     path: &Path,
-    m: &EdMapping,
-    methods: &Methods<'_>,
-    mapping: &CategoryMapping,
+    (m, methods): (&EdMapping, &Methods<'_>),
     limits: InputLimits,
     postcodes: Option<PostcodeLookup<'_>>,
-) -> Result<FileEvents, IngestError> {
+    mut out: FileOut<'_, S>,
+) -> Result<FileEvents<S::File>, IngestError> {
     let input = CsvInput::open_with(path, MAX_RECORD_LINES, limits, m.dialect)?;
     let arrival_date = input.column(&m.arrival_date)?;
     let arrival_time = input.column(&m.arrival_time)?;
@@ -278,10 +293,6 @@ fn read_file(
         (Err(e), Err(_)) if postcode.is_none() => return Err(e),
         (g, en) => (g.ok(), en.ok()),
     };
-    let mut by_postcode = 0;
-
-    let mut cats = FileCategories::new(mapping);
-    let mut events = Vec::new();
     let mut rejects = Vec::new();
     let read = input.for_each_row(&mut rejects, |rec, line| {
         let point = location(rec, m, grid_ref, en)?;
@@ -303,12 +314,12 @@ fn read_file(
         flags.set(Flags::WEAPON, !methods.unarmed.contains(&method));
         flags.set_method(method_of(methods.table, raw_method));
         // Last, so that only rows that become events add categories.
-        let category = cats.resolve(
+        let category = out.cats.resolve(
             &m.location_type,
             field(rec, location_type, &m.location_type)?,
         )?;
-        by_postcode += u64::from(located.by_postcode);
-        events.push(Event {
+        out.placed_by_postcode += u64::from(located.by_postcode);
+        out.push(Event {
             origin: RowRef { file: index, line },
             point: located.point,
             area_code: located.area_code,
@@ -318,7 +329,7 @@ fn read_file(
         });
         Ok(())
     })?;
-    FileEvents::new(path, events, rejects, read, cats, by_postcode)
+    out.finish(path, rejects, read)
 }
 
 /// The row's point from the grid reference, else from easting/northing.

@@ -6,7 +6,9 @@ use crate::dialect::CsvDialect;
 use crate::event_row::EventRows;
 use crate::open::{field, CsvInput};
 use crate::postcodes::PostcodeLookup;
-use crate::source::{read_in_parallel, FileCategories, FileEvents};
+use crate::source::{
+    read_in_parallel, Collect, EventSink, FileCategories, FileEvents, FileOut, SinkFile,
+};
 use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::{Crs, RowRef};
 use serde::Deserialize;
@@ -111,49 +113,65 @@ pub fn read_event_csv(
     limits: InputLimits,
     postcodes: Option<PostcodeLookup<'_>>,
 ) -> Result<SourceRead, IngestError> {
+    read_event_csv_into(files, mapping, categories, limits, postcodes, &Collect)
+        .map(SourceRead::collected)
+}
+
+/// [`read_event_csv`], handing the events to `sink` a chunk at a time.
+///
+/// # Errors
+///
+/// Those of [`read_event_csv`].
+pub fn read_event_csv_into<S: EventSink>(
+    files: &[PathBuf],
+    mapping: &EventCsvMapping,
+    categories: &CategoryMapping,
+    limits: InputLimits,
+    postcodes: Option<PostcodeLookup<'_>>,
+    sink: &S,
+) -> Result<SourceRead<Vec<SinkFile<S::File>>>, IngestError> {
     let rows = EventRows::new(mapping, postcodes)?;
     read_in_parallel(
         files,
         categories,
-        mapping.crs,
-        rows.format.has_time_of_day,
-        |i, path| read_file(i, path, &rows, categories, limits, mapping.dialect),
+        (mapping.crs, rows.format.has_time_of_day),
+        sink,
+        |i, path, out| read_file(i, path, (&rows, categories), limits, mapping.dialect, out),
     )
 }
 
-fn read_file(
+fn read_file<S: EventSink>(
     index: u32,
     path: &Path,
-    rows: &EventRows<'_>,
-    mapping: &CategoryMapping,
+    (rows, mapping): (&EventRows<'_>, &CategoryMapping),
     limits: InputLimits,
     dialect: CsvDialect,
-) -> Result<FileEvents, IngestError> {
+    mut out: FileOut<'_, S>,
+) -> Result<FileEvents<S::File>, IngestError> {
     let input = CsvInput::open_with(path, MAX_RECORD_LINES, limits, dialect)?;
     let columns = rows.columns(|name| input.column(name))?;
     let mut rejects = Vec::new();
-    // Rows are independent: each task keeps its own events, categories and tally.
-    let new_part = || (Vec::new(), FileCategories::new(mapping), 0_u64);
-    let (read, parts) = input.for_each_row_parallel(
+    // Rows are independent: each task keeps its own events, categories and tally, handed
+    // over in line order.
+    let read = input.for_each_row_parallel(
         &mut rejects,
-        new_part,
+        || (Vec::new(), FileCategories::new(mapping), 0_u64),
         |(events, cats, by_postcode), rec, line| {
             let origin = RowRef { file: index, line };
             let get = |&i: &usize, name: &str| field(rec, i, name).map(Cow::Borrowed);
             events.push(rows.event(&columns, get, origin, cats, by_postcode)?);
             Ok(())
         },
+        |(events, cats, by_postcode): (Vec<safemap_types::Event>, _, u64)| {
+            let ids = out.cats.absorb(cats);
+            for mut e in events {
+                e.category = ids[usize::from(e.category)];
+                out.push(e);
+            }
+            out.placed_by_postcode += by_postcode;
+        },
     )?;
-    let (mut events, mut cats, mut by_postcode) = new_part();
-    for (part_events, part_cats, part_by_postcode) in parts {
-        let ids = cats.absorb(part_cats);
-        events.extend(part_events.into_iter().map(|mut e| {
-            e.category = ids[usize::from(e.category)];
-            e
-        }));
-        by_postcode += part_by_postcode;
-    }
-    FileEvents::new(path, events, rejects, read, cats, by_postcode)
+    out.finish(path, rejects, read)
 }
 
 #[cfg(test)]

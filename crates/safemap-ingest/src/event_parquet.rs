@@ -9,7 +9,7 @@
 use crate::event_row::EventRows;
 use crate::parquet_table::ParquetTable;
 use crate::postcodes::PostcodeLookup;
-use crate::source::{read_in_parallel, FileCategories, FileEvents};
+use crate::source::{read_in_parallel, Collect, EventSink, FileEvents, FileOut, SinkFile};
 use crate::{CategoryMapping, EventCsvMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::RowRef;
 use std::path::{Path, PathBuf};
@@ -32,23 +32,40 @@ pub fn read_event_parquet(
     limits: InputLimits,
     postcodes: Option<PostcodeLookup<'_>>,
 ) -> Result<SourceRead, IngestError> {
+    read_event_parquet_into(files, mapping, categories, limits, postcodes, &Collect)
+        .map(SourceRead::collected)
+}
+
+/// [`read_event_parquet`], handing the events to `sink` a chunk at a time.
+///
+/// # Errors
+///
+/// Those of [`read_event_parquet`].
+pub fn read_event_parquet_into<S: EventSink>(
+    files: &[PathBuf],
+    mapping: &EventCsvMapping,
+    categories: &CategoryMapping,
+    limits: InputLimits,
+    postcodes: Option<PostcodeLookup<'_>>,
+    sink: &S,
+) -> Result<SourceRead<Vec<SinkFile<S::File>>>, IngestError> {
     let rows = EventRows::new(mapping, postcodes)?;
     read_in_parallel(
         files,
         categories,
-        mapping.crs,
-        rows.format.has_time_of_day,
-        |i, path| read_file(i, path, &rows, categories, limits),
+        (mapping.crs, rows.format.has_time_of_day),
+        sink,
+        |i, path, out| read_file(i, path, &rows, limits, out),
     )
 }
 
-fn read_file(
+fn read_file<S: EventSink>(
     index: u32,
     path: &Path,
     rows: &EventRows<'_>,
-    mapping: &CategoryMapping,
     limits: InputLimits,
-) -> Result<FileEvents, IngestError> {
+    mut out: FileOut<'_, S>,
+) -> Result<FileEvents<S::File>, IngestError> {
     let mut wanted: Vec<&str> = Vec::new();
     rows.columns(|name| {
         wanted.push(name);
@@ -56,25 +73,20 @@ fn read_file(
     })?;
     let table = ParquetTable::read(path, &wanted, &rows.format, limits)?;
     let columns = rows.columns(|name| Ok(table.index(name)))?;
-    let mut cats = FileCategories::new(mapping);
-    let mut by_postcode = 0;
-    let mut events = Vec::new();
     let mut rejects = Vec::new();
     for row in 0..table.height {
         let line = row as u64 + 1;
         let get = |&i: &usize, _: &str| Ok(table.text(i, row));
         let origin = RowRef { file: index, line };
-        match rows.event(&columns, get, origin, &mut cats, &mut by_postcode) {
-            Ok(event) => events.push(event),
+        let FileOut {
+            cats,
+            placed_by_postcode,
+            ..
+        } = &mut out;
+        match rows.event(&columns, get, origin, cats, placed_by_postcode) {
+            Ok(event) => out.push(event),
             Err(problem) => rejects.push(problem.into_reject(path, line)),
         }
     }
-    FileEvents::new(
-        path,
-        events,
-        rejects,
-        table.height as u64,
-        cats,
-        by_postcode,
-    )
+    out.finish(path, rejects, table.height as u64)
 }

@@ -113,6 +113,6 @@ pub use postcodes::{
     read_postcode_directory, Postcode, PostcodeColumns, PostcodeDirectory, PostcodeLookup,
 };
 pub use services::{read_services, ServiceColumns, ServiceRegister, ServicesRead};
-pub use source::{CategoryMapping, SourceRead};
+pub use source::{CategoryMapping, Collect, EventSink, SinkFile, SourceRead};
 pub use text_table::{read_keyed_numbers, read_text_columns, TextTable};
 pub use travel_costs::{read_travel_costs, CostUnit, TravelCost, TravelCostColumns, TravelCosts};

@@ -222,21 +222,21 @@ impl<'p> CsvInput<'p> {
     /// [`Self::for_each_row`] for a `row` that needs no order: the file is split into
     /// records on this thread while the records before are handed, a task of
     /// [`TASK_ROWS`] at a time, to `row` on the other threads. Each task has its own state
-    /// (from `new_state`); the states come back in file order, the rejects in line order,
-    /// so the result does not depend on the thread count. Returns the number of data rows
-    /// read and the states.
+    /// (from `new_state`), handed to `done` in file order as each batch ends (so a file is
+    /// never held whole); the rejects come in line order, so the result does not depend on
+    /// the thread count. Returns the number of data rows read.
     pub(crate) fn for_each_row_parallel<S: Send>(
         mut self,
         rejects: &mut Vec<Reject>,
         new_state: impl Fn() -> S + Sync,
         row: impl Fn(&mut S, &ByteRecord, u64) -> Result<(), Problem> + Sync,
-    ) -> Result<(u64, Vec<S>), IngestError> {
+        mut done: impl FnMut(S),
+    ) -> Result<u64, IngestError> {
         let mut read = 0u64;
         let mut problems: Vec<(u64, Problem)> = Vec::new();
-        let mut states = Vec::new();
         let mut batch = self.next_batch(&mut read, &mut problems)?;
         while !batch.is_empty() {
-            let (done, next) = rayon::join(
+            let (finished, next) = rayon::join(
                 || {
                     batch
                         .par_chunks(TASK_ROWS)
@@ -254,8 +254,8 @@ impl<'p> CsvInput<'p> {
                 },
                 || self.next_batch(&mut read, &mut problems),
             );
-            for (state, bad) in done {
-                states.push(state);
+            for (state, bad) in finished {
+                done(state);
                 problems.extend(bad);
             }
             batch = next?;
@@ -266,7 +266,7 @@ impl<'p> CsvInput<'p> {
                 .into_iter()
                 .map(|(line, p)| p.into_reject(self.path, line)),
         );
-        Ok((read, states))
+        Ok(read)
     }
 
     /// Up to [`BATCH_ROWS`] rows of the header's width with their lines (empty at the end of

@@ -2,7 +2,7 @@
 
 use crate::coords::check_coord;
 use crate::open::{field, CsvInput};
-use crate::source::{read_in_parallel, FileCategories, FileEvents, Problem};
+use crate::source::{read_in_parallel, Collect, EventSink, FileEvents, FileOut, Problem, SinkFile};
 use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::{Crs, Event, EventTime, Flags, Month, RejectReason, RowRef};
 use std::path::{Path, PathBuf};
@@ -49,21 +49,37 @@ pub fn read_police_uk(
     categories: &CategoryMapping,
     limits: InputLimits,
 ) -> Result<SourceRead, IngestError> {
-    read_in_parallel(files, categories, Crs::Wgs84, false, |i, path| {
-        read_file(i, path, categories, limits)
-    })
+    read_police_uk_into(files, categories, limits, &Collect).map(SourceRead::collected)
 }
 
-fn read_file(
+/// [`read_police_uk`], handing the events to `sink` a chunk at a time.
+///
+/// # Errors
+///
+/// Those of [`read_police_uk`].
+pub fn read_police_uk_into<S: EventSink>(
+    files: &[PathBuf],
+    categories: &CategoryMapping,
+    limits: InputLimits,
+    sink: &S,
+) -> Result<SourceRead<Vec<SinkFile<S::File>>>, IngestError> {
+    read_in_parallel(
+        files,
+        categories,
+        (Crs::Wgs84, false),
+        sink,
+        |i, path, out| read_file(i, path, limits, out),
+    )
+}
+
+fn read_file<S: EventSink>(
     index: u32,
     path: &Path,
-    mapping: &CategoryMapping,
     limits: InputLimits,
-) -> Result<FileEvents, IngestError> {
+    mut out: FileOut<'_, S>,
+) -> Result<FileEvents<S::File>, IngestError> {
     let input = CsvInput::open(path, RECORD_LINES, limits)?;
     check_header(path, &input.header)?;
-    let mut cats = FileCategories::new(mapping);
-    let mut events = Vec::new();
     let mut rejects = Vec::new();
     let read = input.for_each_row(&mut rejects, |rec, line| {
         let col = |i: usize| field(rec, i, POLICE_UK_COLUMNS[i]);
@@ -83,9 +99,11 @@ fn read_file(
                 },
             )
         })?;
-        let category = cats.resolve(POLICE_UK_COLUMNS[CRIME_TYPE], col(CRIME_TYPE)?)?;
+        let category = out
+            .cats
+            .resolve(POLICE_UK_COLUMNS[CRIME_TYPE], col(CRIME_TYPE)?)?;
         let code = col(LSOA_CODE)?;
-        events.push(Event {
+        out.push(Event {
             origin: RowRef { file: index, line },
             point,
             area_code: (!code.is_empty()).then(|| code.into()),
@@ -95,7 +113,7 @@ fn read_file(
         });
         Ok(())
     })?;
-    FileEvents::new(path, events, rejects, read, cats, 0)
+    out.finish(path, rejects, read)
 }
 
 /// Fails unless `header` is exactly the 12 police.uk columns.
@@ -116,6 +134,8 @@ fn check_header(path: &Path, header: &[String]) -> Result<(), IngestError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::CHUNK_EVENTS;
+    use std::fmt::Write;
 
     const HEADER: &str = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n";
 
@@ -179,5 +199,65 @@ mod tests {
             msg.contains("found:    Crime ID,Month,Reported by"),
             "{msg}"
         );
+    }
+
+    /// Counts what it is handed: chunks, their sizes, and whether each chunk's category list
+    /// extends the one before.
+    #[derive(Default)]
+    struct Chunks(std::sync::Mutex<Vec<(usize, Vec<String>)>>);
+
+    impl EventSink for Chunks {
+        type File = Vec<Event>;
+        fn open(&self) -> Vec<Event> {
+            Vec::new()
+        }
+        fn take(&self, file: &mut Vec<Event>, events: Vec<Event>, categories: &[String]) {
+            self.0
+                .lock()
+                .unwrap()
+                .push((events.len(), categories.to_vec()));
+            file.extend(events);
+        }
+    }
+
+    #[test]
+    fn a_large_file_is_handed_over_in_chunks_with_the_same_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = 2 * CHUNK_EVENTS + 1000;
+        let kinds = ["Burglary", "Drugs", "Arson", "Robbery"];
+        let mut body = String::new();
+        for i in 0..rows {
+            // A new category appears in each chunk; every 1,000th row is rejected.
+            let kind = kinds[(i / CHUNK_EVENTS + i % 2).min(3)];
+            let month = if i % 1000 == 7 { "2019-13" } else { "2019-01" };
+            writeln!(body, "c{i},{month},F,F,-4.14,50.37,L,E01015023,P,{kind},,").unwrap();
+        }
+        let path = write(dir.path(), "big.csv", &body);
+        let sink = Chunks::default();
+        let mapping = CategoryMapping::default();
+        let streamed = read_police_uk_into(
+            std::slice::from_ref(&path),
+            &mapping,
+            InputLimits::default(),
+            &sink,
+        )
+        .unwrap();
+        let chunks = sink.0.into_inner().unwrap();
+        assert_eq!(chunks.len(), 3, "two full chunks and the rest");
+        assert!(chunks.iter().all(|c| c.0 <= CHUNK_EVENTS));
+        for pair in chunks.windows(2) {
+            assert!(
+                pair[1].1.starts_with(&pair[0].1),
+                "category lists only grow"
+            );
+        }
+        let whole = read_police_uk(&[path], &mapping, InputLimits::default()).unwrap();
+        assert_eq!(streamed.read, rows as u64);
+        assert_eq!(whole.read, rows as u64);
+        assert_eq!(
+            chunks.iter().map(|c| c.0).sum::<usize>() + whole.rejects.len(),
+            rows
+        );
+        assert_eq!(streamed.collected(), whole, "chunked and whole reads agree");
     }
 }

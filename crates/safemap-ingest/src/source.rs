@@ -14,13 +14,14 @@ use std::path::{Path, PathBuf};
 /// The events of one source (all the files of one `[[sources]]` entry), with its rejects.
 ///
 /// Invariant: `read == events.len() + rejects.len()`: every data row (header excluded) is
-/// either an event or a reject.
+/// either an event or a reject (a count cube's row of `n` is `n` events).
 #[derive(Debug, Clone, PartialEq)]
-pub struct SourceRead {
+pub struct SourceRead<E = Vec<Event>> {
     /// The files read, in order; [`RowRef::file`](safemap_types::RowRef::file) indexes this.
     pub files: Vec<PathBuf>,
-    /// The events, in file order then line order.
-    pub events: Vec<Event>,
+    /// The events, in file order then line order; or, read through an [`EventSink`], what
+    /// the sink kept of each file.
+    pub events: E,
     /// Analysis categories, sorted; [`Event::category`] indexes this.
     pub categories: Vec<String>,
     /// Rows that could not be used, in file order then line order.
@@ -163,64 +164,175 @@ impl FileCategories<'_> {
     }
 }
 
-/// What one task returns for one file.
-pub(crate) struct FileEvents {
-    pub(crate) events: Vec<Event>,
-    pub(crate) rejects: Vec<Reject>,
-    pub(crate) read: u64,
-    /// File-local category names; the events' `category` indexes this until the merge.
-    pub(crate) categories: Vec<String>,
+/// Takes a source's events as they are read, a chunk at a time, so that no file need be
+/// held whole: the engine joins and counts each chunk and drops it. [`Collect`] keeps them.
+pub trait EventSink: Sync {
+    /// What the sink keeps of one file.
+    type File: Send;
+    /// The state of a file not yet read.
+    fn open(&self) -> Self::File;
+    /// Events of one file, in line order. Their `category` indexes `categories`, the file's
+    /// category names so far: a later chunk's list extends an earlier one's.
+    fn take(&self, file: &mut Self::File, events: Vec<Event>, categories: &[String]);
+    /// True when the files must be read one at a time, in order, so that the sink takes every
+    /// event of the source in input order (otherwise files are read in parallel).
+    fn in_order(&self) -> bool {
+        false
+    }
+}
+
+/// The sink that keeps every event: what [`SourceRead`] holds.
+pub struct Collect;
+
+impl EventSink for Collect {
+    type File = Vec<Event>;
+    fn open(&self) -> Vec<Event> {
+        Vec::new()
+    }
+    fn take(&self, file: &mut Vec<Event>, events: Vec<Event>, _: &[String]) {
+        file.extend(events);
+    }
+}
+
+/// Events a reader hands its sink at a time.
+pub(crate) const CHUNK_EVENTS: usize = 1 << 16;
+
+/// A reader's output for one file: it resolves categories, gathers events and hands them
+/// to the sink every [`CHUNK_EVENTS`].
+pub(crate) struct FileOut<'a, S: EventSink> {
+    sink: &'a S,
+    state: S::File,
+    /// The file's categories.
+    pub(crate) cats: FileCategories<'a>,
+    events: Vec<Event>,
     /// Events placed by their postcode.
     pub(crate) placed_by_postcode: u64,
 }
 
-impl FileEvents {
-    /// Finishes a file, of which `placed_by_postcode` events were placed by their postcode:
-    /// checks the category limit.
-    pub(crate) fn new(
+impl<'a, S: EventSink> FileOut<'a, S> {
+    pub(crate) fn new(sink: &'a S, mapping: &'a CategoryMapping) -> Self {
+        Self {
+            sink,
+            state: sink.open(),
+            cats: FileCategories::new(mapping),
+            events: Vec::new(),
+            placed_by_postcode: 0,
+        }
+    }
+
+    /// Adds one event, in line order.
+    pub(crate) fn push(&mut self, event: Event) {
+        self.events.push(event);
+        if self.events.len() >= CHUNK_EVENTS {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.events.is_empty() {
+            let events = std::mem::take(&mut self.events);
+            self.sink.take(&mut self.state, events, &self.cats.names);
+        }
+    }
+
+    /// Finishes the file at `path`, of which `read` data rows were read and `rejects`
+    /// rejected: hands the last events over and checks the category limit.
+    pub(crate) fn finish(
+        mut self,
         path: &Path,
-        events: Vec<Event>,
         rejects: Vec<Reject>,
         read: u64,
-        categories: FileCategories<'_>,
-        placed_by_postcode: u64,
-    ) -> Result<Self, IngestError> {
-        if categories.overflow {
+    ) -> Result<FileEvents<S::File>, IngestError> {
+        self.flush();
+        if self.cats.overflow {
             return Err(IngestError::TooManyCategories {
                 path: path.to_path_buf(),
             });
         }
-        debug_assert_eq!(read, (events.len() + rejects.len()) as u64);
-        Ok(Self {
-            events,
+        Ok(FileEvents {
+            state: self.state,
             rejects,
             read,
-            categories: categories.names,
-            placed_by_postcode,
+            categories: self.cats.names,
+            placed_by_postcode: self.placed_by_postcode,
         })
     }
 }
 
-/// Reads every file with `read_one(file_index, path)` in parallel (one rayon task per file)
-/// and merges the results in file order.
+/// What one task returns for one file.
+pub(crate) struct FileEvents<F> {
+    state: F,
+    rejects: Vec<Reject>,
+    read: u64,
+    /// File-local category names; the events' `category` indexes this until the merge.
+    categories: Vec<String>,
+    placed_by_postcode: u64,
+}
+
+/// What a sink kept of one file, with the source-wide id of each of the file's category ids.
+#[derive(Debug)]
+pub struct SinkFile<F> {
+    /// The sink's state.
+    pub state: F,
+    /// `category_ids[file-local id]` is the id in [`SourceRead::categories`].
+    pub category_ids: Vec<u16>,
+}
+
+impl SourceRead<Vec<SinkFile<Vec<Event>>>> {
+    /// The events of every file, in file order, their categories made source-wide.
+    pub fn collected(self) -> SourceRead {
+        self.map_events(|files| {
+            let mut events = Vec::with_capacity(files.iter().map(|f| f.state.len()).sum());
+            for file in files {
+                events.extend(file.state.into_iter().map(|mut e| {
+                    e.category = file.category_ids[usize::from(e.category)];
+                    e
+                }));
+            }
+            events
+        })
+    }
+}
+
+impl<E> SourceRead<E> {
+    /// The same source with its events (or what a sink kept of them) made into `T` by `f`.
+    pub fn map_events<T>(self, f: impl FnOnce(E) -> T) -> SourceRead<T> {
+        SourceRead {
+            files: self.files,
+            events: f(self.events),
+            categories: self.categories,
+            rejects: self.rejects,
+            read: self.read,
+            crs: self.crs,
+            has_timestamps: self.has_timestamps,
+            placed_by_postcode: self.placed_by_postcode,
+        }
+    }
+}
+
+/// Reads every file with `read_one(file_index, path, out)` (one rayon task per file, or one
+/// file after another when the sink wants them [in order](EventSink::in_order)) and merges
+/// the results in file order.
 ///
 /// When several files fail, the error of the first failing file (in file order) is returned,
 /// so errors are deterministic too.
-pub(crate) fn read_in_parallel<F>(
+pub(crate) fn read_in_parallel<S, F>(
     files: &[PathBuf],
     mapping: &CategoryMapping,
-    crs: Crs,
-    has_timestamps: bool,
+    (crs, has_timestamps): (Crs, bool),
+    sink: &S,
     read_one: F,
-) -> Result<SourceRead, IngestError>
+) -> Result<SourceRead<Vec<SinkFile<S::File>>>, IngestError>
 where
-    F: Fn(u32, &Path) -> Result<FileEvents, IngestError> + Sync,
+    S: EventSink,
+    F: Fn(u32, &Path, FileOut<'_, S>) -> Result<FileEvents<S::File>, IngestError> + Sync,
 {
-    let parts: Vec<Result<FileEvents, IngestError>> = files
-        .par_iter()
-        .enumerate()
-        .map(|(i, path)| read_one(i as u32, path))
-        .collect();
+    let one = |(i, path): (usize, &PathBuf)| read_one(i as u32, path, FileOut::new(sink, mapping));
+    let parts: Vec<Result<FileEvents<S::File>, IngestError>> = if sink.in_order() {
+        files.iter().enumerate().map(one).collect()
+    } else {
+        files.par_iter().enumerate().map(one).collect()
+    };
     let parts = parts.into_iter().collect::<Result<Vec<_>, _>>()?;
 
     let mut all: BTreeSet<&str> = BTreeSet::new();
@@ -243,7 +355,7 @@ where
 
     let mut out = SourceRead {
         files: files.to_vec(),
-        events: Vec::with_capacity(parts.iter().map(|p| p.events.len()).sum()),
+        events: Vec::with_capacity(parts.len()),
         categories: Vec::new(),
         rejects: Vec::new(),
         read: 0,
@@ -252,11 +364,12 @@ where
         placed_by_postcode: 0,
     };
     for part in parts {
-        let remap: Vec<u16> = part.categories.iter().map(|c| global[c.as_str()]).collect();
-        out.events.extend(part.events.into_iter().map(|mut e| {
-            e.category = remap[usize::from(e.category)];
-            e
-        }));
+        debug_assert!(part.read >= part.rejects.len() as u64);
+        let category_ids = part.categories.iter().map(|c| global[c.as_str()]).collect();
+        out.events.push(SinkFile {
+            state: part.state,
+            category_ids,
+        });
         out.rejects.extend(part.rejects);
         out.read += part.read;
         out.placed_by_postcode += part.placed_by_postcode;

@@ -16,7 +16,9 @@ pub struct RowRef {
 /// Yes/no markers carried by an event, and the ED assault method as a 3-bit code
 /// ([`Flags::method`]; bits 16-64, beside the yes/no flags, so `contains` of a flag constant
 /// is unaffected by it).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Flags(u8);
 
 impl Flags {

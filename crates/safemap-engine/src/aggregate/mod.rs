@@ -3,11 +3,11 @@
 //! category and once under each of its flags). Sources with times of day are also counted
 //! by hour of the week, which is what time-window filters (night-time economy) answer from.
 
-use crate::assign::Fate;
 use crate::coverage::Coverage;
+use crate::joined::{Cell, NO_HOUR};
 use rayon::prelude::*;
-use safemap_types::time::{hour_of_week, HourMask};
-use safemap_types::{Event, Flags, Month, MonthRange};
+use safemap_types::time::HourMask;
+use safemap_types::{Flags, Month, MonthRange};
 
 mod count_table;
 pub use count_table::CountTable;
@@ -18,9 +18,6 @@ pub type MonthKey = (u32, u16, Month);
 /// Key of one hour-of-week count: area index, measure index, month, hour of the week
 /// (see [`hour_of_week`]).
 pub type HourKey = (u32, u16, Month, u8);
-
-/// The hour-of-week place of a key of an event without a time of day, while counting.
-const NO_HOUR: u8 = u8::MAX;
 
 /// Counts of one source.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,50 +109,40 @@ impl SourceCounts {
     }
 }
 
-/// Counts the joined events by category and, for each of `flags`, by flag, in the cells
-/// `coverage` covers. Integer counts, merged in a fixed order: the result does not depend on
-/// the thread count.
+/// Counts the joined events of `cells` (see [`crate::joined`]) by category and, for each of
+/// `flags`, by flag, in the (area, month) cells `coverage` covers. Integer counts in key
+/// order: the result does not depend on the thread count.
 pub fn count(
-    events: &[Event],
-    fates: &[Fate],
+    cells: &[(Cell, u64)],
     n_areas: usize,
     n_categories: usize,
     flags: &[Flags],
     coverage: &Coverage,
 ) -> SourceCounts {
-    let counted = |e: &Event, fate: &Fate| match fate {
-        Fate::Joined(id) => coverage
-            .is_covered(id.0, e.time.calendar_month())
-            .then_some(*id),
-        _ => None,
-    };
-    let without_coverage = events
-        .par_iter()
-        .zip(fates)
-        .filter(|(e, f)| matches!(f, Fate::Joined(_)) && counted(e, f).is_none())
-        .count() as u64;
-    // One key per event and measure, the hour of the week `NO_HOUR` for events without a
+    let mut without_coverage = 0;
+    // One key per cell and measure, the hour of the week `NO_HOUR` for events without a
     // time of day; sorted once, they give both tables.
-    let mut keys: Vec<HourKey> = events
-        .par_iter()
-        .zip(fates)
-        .flat_map_iter(|(e, fate)| {
-            let id = counted(e, fate);
-            let month = e.time.calendar_month();
-            let how = e.time.timestamp().map_or(NO_HOUR, hour_of_week);
-            let flagged = flags
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| e.flags.contains(**f))
-                .map(|(i, _)| (n_categories + i) as u16);
-            let measures = std::iter::once(e.category).chain(flagged);
-            id.into_iter()
-                .flat_map(move |id| measures.clone().map(move |m| (id.0, m, month, how)))
-        })
-        .collect();
-    keys.par_sort_unstable();
-    let monthly = CountTable::from_sorted(keys.iter().map(|&(a, m, month, _)| ((a, m, month), 1)));
-    let hourly = CountTable::from_sorted(keys.iter().filter(|k| k.3 != NO_HOUR).map(|&k| (k, 1)));
+    let mut keys: Vec<(HourKey, u64)> = Vec::new();
+    for &((area, category, cell_flags, month, how), n) in cells {
+        if !coverage.is_covered(area, month) {
+            without_coverage += n;
+            continue;
+        }
+        let flagged = flags
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| cell_flags.contains(**f))
+            .map(|(i, _)| (n_categories + i) as u16);
+        keys.extend(
+            std::iter::once(category)
+                .chain(flagged)
+                .map(|m| ((area, m, month, how), n)),
+        );
+    }
+    keys.par_sort_unstable_by_key(|k| k.0);
+    let monthly =
+        CountTable::from_sorted(keys.iter().map(|&((a, m, month, _), n)| ((a, m, month), n)));
+    let hourly = CountTable::from_sorted(keys.iter().filter(|k| k.0 .3 != NO_HOUR).copied());
     SourceCounts {
         n_areas,
         n_categories,
@@ -168,8 +155,11 @@ pub fn count(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assign::Fate;
     use crate::coverage::CoverageMethod;
-    use safemap_types::{AreaId, EventTime, RowRef};
+    use crate::joined::cells_of as cells;
+    use safemap_types::time::hour_of_week;
+    use safemap_types::{AreaId, Event, EventTime, RowRef};
 
     fn ev(cat: u16, month: u32, flags: Flags) -> Event {
         Event {
@@ -200,7 +190,13 @@ mod tests {
             Fate::Joined(AreaId(1)),
         ];
         let everything = Coverage::complete(CoverageMethod::WholeSpan, None, 2);
-        let c = count(&events, &fates, 2, 2, &[da, Flags::ALCOHOL], &everything);
+        let c = count(
+            &cells(&events, &fates),
+            2,
+            2,
+            &[da, Flags::ALCOHOL],
+            &everything,
+        );
         assert_eq!(c.totals(None, None), vec![1, 3]);
         assert_eq!(c.totals(Some(0), None), vec![1, 1]);
         assert_eq!(c.totals(Some(1), None), vec![0, 2]);
@@ -239,7 +235,7 @@ mod tests {
             1,
             &[(0, feb, "no police.uk file for Kent Police in 2019-02")],
         );
-        let c = count(&events, &fates, 1, 2, &[], &coverage);
+        let c = count(&cells(&events, &fates), 1, 2, &[], &coverage);
         assert_eq!(c.totals(None, None), vec![1]);
         assert_eq!(c.without_coverage, 2);
         assert!(c.monthly.keys().all(|k| k.2 != feb));
@@ -261,7 +257,13 @@ mod tests {
         let events = [at(1, 22), at(1, 22), at(3, 1)];
         let fates = [Fate::Joined(AreaId(0)); 3];
         let everything = Coverage::complete(CoverageMethod::WholeSpan, None, 1);
-        let c = count(&events, &fates, 1, 1, &[Flags::ALCOHOL], &everything);
+        let c = count(
+            &cells(&events, &fates),
+            1,
+            1,
+            &[Flags::ALCOHOL],
+            &everything,
+        );
         let march = Month::new(2024, 3).unwrap();
         assert_eq!(c.hourly.get(&(0, 0, march, 4 * 24 + 22)), Some(&2));
         assert_eq!(

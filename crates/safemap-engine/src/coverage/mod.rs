@@ -21,40 +21,27 @@ mod force_areas;
 pub mod police_uk;
 
 use crate::areas::AreaTable;
-use crate::assign::Fate;
 use crate::config::{SourceFormat, SourceSection, Study};
 use crate::error::EngineError;
+use crate::joined::Joined;
 use crate::sources::LoadedSource;
 pub use safemap_results::coverage::{Coverage, CoverageMethod, MissingForceMonth};
-use safemap_types::{Event, MonthRange};
 
-/// Works out the coverage of one source from its files and the fate of its rows.
+/// Works out the coverage of one source from its files and its joined events.
 pub fn of_source(
     study: &Study,
     section: &SourceSection,
     loaded: &LoadedSource,
-    fates: &[Fate],
+    joined: &Joined,
     areas: &AreaTable,
 ) -> Result<Coverage, EngineError> {
-    let events = &loaded.data.events;
     if section.format == SourceFormat::PoliceUk {
-        return police_uk::coverage(study, section, &loaded.data.files, events, fates, areas);
+        return police_uk::coverage(study, section, &loaded.data.files, joined, areas);
     }
-    let months = study.period.or_else(|| joined_span(events, fates));
+    let months = study.period.or_else(|| joined.span());
     Ok(Coverage::complete(
         CoverageMethod::WholeSpan,
         months,
         areas.areas.len(),
     ))
-}
-
-/// First and last month of the joined events.
-fn joined_span(events: &[Event], fates: &[Fate]) -> Option<MonthRange> {
-    MonthRange::spanning(
-        events
-            .iter()
-            .zip(fates)
-            .filter(|(_, f)| matches!(f, Fate::Joined(_)))
-            .map(|(e, _)| e.time.calendar_month()),
-    )
 }

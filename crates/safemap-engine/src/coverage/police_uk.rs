@@ -15,12 +15,12 @@
 use super::force_areas;
 use super::{Coverage, CoverageMethod, MissingForceMonth};
 use crate::areas::AreaTable;
-use crate::assign::Fate;
 use crate::config::{SourceSection, Study};
 use crate::error::EngineError;
+use crate::joined::Joined;
 use crate::paths::tidy;
 use safemap_ingest::police_forces::{force_name, street_file_force_month, NON_TERRITORIAL_FORCES};
-use safemap_types::{Event, Month, MonthRange};
+use safemap_types::{Month, MonthRange};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -40,8 +40,7 @@ pub fn coverage(
     study: &Study,
     section: &SourceSection,
     files: &[PathBuf],
-    events: &[Event],
-    fates: &[Fate],
+    joined: &Joined,
     areas: &AreaTable,
 ) -> Result<Coverage, EngineError> {
     let n_areas = areas.areas.len();
@@ -50,7 +49,7 @@ pub fn coverage(
         let Some(force_month) = street_file_force_month(f) else {
             let mut c = Coverage::complete(
                 CoverageMethod::AssumedComplete,
-                study.period.or_else(|| super::joined_span(events, fates)),
+                study.period.or_else(|| joined.span()),
                 n_areas,
             );
             c.details = json!({"note": format!(
@@ -122,25 +121,18 @@ pub fn coverage(
                 details: json!({"force": slug, "area_rule": "the files name one territorial force, taken to cover every study area"}),
             }
         }
-        None => inferred(&parsed, events, fates, n_areas),
+        None => inferred(&parsed, joined, n_areas),
     };
     Ok(gaps(assigned, &file_months, months, n_areas))
 }
 
 /// Each area's force from the rows joined to it: the force with the most rows.
-fn inferred(
-    parsed: &[(Month, String)],
-    events: &[Event],
-    fates: &[Fate],
-    n_areas: usize,
-) -> AreaForces {
+fn inferred(parsed: &[(Month, String)], joined: &Joined, n_areas: usize) -> AreaForces {
     let mut tally: BTreeMap<(u32, &str), u64> = BTreeMap::new();
-    for (e, fate) in events.iter().zip(fates) {
-        if let Fate::Joined(area) = fate {
-            let force = parsed[e.origin.file as usize].1.as_str();
-            if !NON_TERRITORIAL_FORCES.contains(&force) {
-                *tally.entry((area.0, force)).or_default() += 1;
-            }
+    for &((area, file), n) in &joined.by_file {
+        let force = parsed[file as usize].1.as_str();
+        if !NON_TERRITORIAL_FORCES.contains(&force) {
+            *tally.entry((area, force)).or_default() += n;
         }
     }
     let mut best: Vec<Option<(&str, u64)>> = vec![None; n_areas];

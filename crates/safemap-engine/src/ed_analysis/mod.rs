@@ -47,8 +47,7 @@ pub fn tally_sources(
             let events = tally::SourceEvents {
                 source: &section.name,
                 locations: &loaded.data.categories,
-                events: &loaded.data.events,
-                fates: &assignment.fates,
+                cells: &assignment.joined.cells,
                 coverage,
             };
             tally::tally_source(&events, nte, n_areas)

@@ -2,11 +2,10 @@
 //! cross-tabs, from the events the monthly counts use (joined to an area, in the study
 //! period, in a covered cell), so every total here equals the source's `all` count.
 
-use crate::assign::Fate;
 use crate::coverage::Coverage;
-use chrono::{Datelike, Weekday};
-use safemap_types::time::{hour_of_week, HourMask};
-use safemap_types::{AssaultMethod, Event, Flags};
+use crate::joined::{Cell, NO_HOUR};
+use safemap_types::time::HourMask;
+use safemap_types::{AssaultMethod, Flags};
 
 /// Number of method categories ([`AssaultMethod::ALL`]).
 pub const METHODS: usize = AssaultMethod::ALL.len();
@@ -62,26 +61,27 @@ impl Tally {
         }
     }
 
-    /// Counts one event.
-    fn add(&mut self, e: &Event, masks: (HourMask, HourMask)) {
-        let c = usize::from(e.category);
-        let m = method_index(e.flags.method());
-        self.assaults += 1;
-        if let Some(t) = e.time.timestamp() {
-            self.weekend += u64::from(matches!(t.weekday(), Weekday::Sat | Weekday::Sun));
-            let how = hour_of_week(t);
-            self.night += u64::from(masks.0.contains(how));
-            self.nte += u64::from(masks.1.contains(how));
+    /// Counts the `n` events of one cell (see [`crate::joined`]).
+    fn add(&mut self, &(_, category, flags, _, how): &Cell, n: u64, masks: (HourMask, HourMask)) {
+        let c = usize::from(category);
+        let m = method_index(flags.method());
+        let n_if = |yes: bool| if yes { n } else { 0 };
+        self.assaults += n;
+        if how != NO_HOUR {
+            // Hours of the week count from Monday 00:00: Saturday starts at hour 120.
+            self.weekend += n_if(how >= 5 * 24);
+            self.night += n_if(masks.0.contains(how));
+            self.nte += n_if(masks.1.contains(how));
         }
-        let recorded = e.flags.contains(Flags::ALCOHOL_RECORDED);
-        let alcohol = e.flags.contains(Flags::ALCOHOL);
-        self.alcohol_recorded += u64::from(recorded);
-        self.alcohol += u64::from(alcohol);
-        self.method[m] += 1;
-        self.location[c] += 1;
-        self.alcohol_recorded_at[c] += u64::from(recorded);
-        self.alcohol_at[c] += u64::from(alcohol);
-        self.method_at[c][m] += 1;
+        let recorded = n_if(flags.contains(Flags::ALCOHOL_RECORDED));
+        let alcohol = n_if(flags.contains(Flags::ALCOHOL));
+        self.alcohol_recorded += recorded;
+        self.alcohol += alcohol;
+        self.method[m] += n;
+        self.location[c] += n;
+        self.alcohol_recorded_at[c] += recorded;
+        self.alcohol_at[c] += alcohol;
+        self.method_at[c][m] += n;
     }
 
     /// Adds another tally over the same location types.
@@ -127,10 +127,8 @@ pub struct SourceEvents<'a> {
     pub source: &'a str,
     /// Its location types (categories).
     pub locations: &'a [String],
-    /// Its events.
-    pub events: &'a [Event],
-    /// The fate of each event.
-    pub fates: &'a [Fate],
+    /// Its joined events, by cell.
+    pub cells: &'a [(Cell, u64)],
     /// Which (area, month) cells have data.
     pub coverage: &'a Coverage,
 }
@@ -141,18 +139,15 @@ pub fn tally_source(src: &SourceEvents<'_>, nte: HourMask, n_areas: usize) -> So
     let SourceEvents {
         source,
         locations,
-        events,
-        fates,
+        cells,
         coverage,
     } = *src;
     let night = HourMask::parse(None, Some(NIGHT_HOURS)).unwrap_or(HourMask::ALL);
     let masks = (night, nte);
     let mut areas = vec![Tally::new(locations.len()); n_areas];
-    for (e, fate) in events.iter().zip(fates) {
-        if let Fate::Joined(id) = fate {
-            if coverage.is_covered(id.0, e.time.calendar_month()) {
-                areas[id.index()].add(e, masks);
-            }
+    for (cell, n) in cells {
+        if coverage.is_covered(cell.0, cell.3) {
+            areas[cell.0 as usize].add(cell, *n, masks);
         }
     }
     let mut study = Tally::new(locations.len());
@@ -175,9 +170,10 @@ pub fn tally_source(src: &SourceEvents<'_>, nte: HourMask, n_areas: usize) -> So
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assign::Fate;
     use crate::ed_analysis::figures::figures;
     use safemap_results::coverage::CoverageMethod;
-    use safemap_types::{AreaId, RowRef};
+    use safemap_types::{AreaId, Event, RowRef};
 
     fn event(at: &str, location: u16, alcohol: Option<bool>, method: AssaultMethod) -> Event {
         let mut flags = Flags::empty();
@@ -225,8 +221,7 @@ mod tests {
         let src = SourceEvents {
             source: "ed",
             locations: &locations,
-            events: &events,
-            fates: &fates,
+            cells: &crate::joined::cells_of(&events, &fates),
             coverage: &coverage,
         };
         let t = tally_source(&src, safemap_types::time::NTE.mask(), 2);

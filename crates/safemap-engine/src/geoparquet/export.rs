@@ -24,11 +24,10 @@
 use super::{extend_bbox, wkb, write_table, GeoColumn, GEOMETRY};
 use crate::aggregate::{count, SourceCounts};
 use crate::areas::AreaTable;
-use crate::assign::Fate;
 use crate::config::Study;
 use crate::coverage::{self, Coverage};
 use crate::error::EngineError;
-use crate::pipeline::prepare;
+use crate::pipeline::prepare_keeping;
 use crate::sources::LoadedSource;
 use geo_types::Coord;
 use polars::prelude::{
@@ -36,7 +35,7 @@ use polars::prelude::{
     NewChunkedArray, StringChunked, TimeUnit, UInt32Chunked, UInt64Chunked,
 };
 use safemap_geo::reproject::to_bng;
-use safemap_types::{Crs, Flags, Month};
+use safemap_types::{Crs, Event, Flags, Month};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -64,7 +63,8 @@ pub struct ExportSummary {
 struct Counted<'a> {
     name: &'a str,
     loaded: &'a LoadedSource,
-    fates: &'a [Fate],
+    /// Its joined events, each with its area.
+    events: &'a [(u32, Event)],
     coverage: Coverage,
     counts: SourceCounts,
     /// Its measures: the categories, then `flag_{name}` for each flag it carries.
@@ -72,18 +72,12 @@ struct Counted<'a> {
 }
 
 impl Counted<'_> {
-    /// True when event `i` is counted: joined, in a covered (area, month) cell.
+    /// The area of joined event `i` when it is counted: in a covered (area, month) cell.
     fn counts_event(&self, i: usize) -> Option<u32> {
-        match self.fates[i] {
-            Fate::Joined(id)
-                if self
-                    .coverage
-                    .is_covered(id.0, self.loaded.data.events[i].time.calendar_month()) =>
-            {
-                Some(id.0)
-            }
-            _ => None,
-        }
+        let (area, e) = &self.events[i];
+        self.coverage
+            .is_covered(*area, e.time.calendar_month())
+            .then_some(*area)
     }
 }
 
@@ -113,7 +107,7 @@ pub fn export(study: &Study, out: &Path) -> Result<ExportSummary, EngineError> {
             });
         }
     }
-    let prepared = prepare(study)?;
+    let prepared = prepare_keeping(study, true)?;
     let prepared = match &study.neighbourhoods {
         Some(_) => crate::neighbourhoods::lift(study, prepared)?.0,
         None => prepared,
@@ -125,11 +119,10 @@ pub fn export(study: &Study, out: &Path) -> Result<ExportSummary, EngineError> {
         .iter()
         .zip(&study.sources)
         .map(|((loaded, assignment), section)| {
-            let coverage = coverage::of_source(study, section, loaded, &assignment.fates, areas)?;
+            let coverage = coverage::of_source(study, section, loaded, &assignment.joined, areas)?;
             let flags: Vec<Flags> = loaded.flags.iter().map(|f| f.0).collect();
             let counts = count(
-                &loaded.data.events,
-                &assignment.fates,
+                &assignment.joined.cells,
                 areas.areas.len(),
                 loaded.data.categories.len(),
                 &flags,
@@ -140,7 +133,7 @@ pub fn export(study: &Study, out: &Path) -> Result<ExportSummary, EngineError> {
             Ok(Counted {
                 name: &section.name,
                 loaded,
-                fates: &assignment.fates,
+                events: &assignment.joined.events,
                 coverage,
                 counts,
                 measures,
@@ -173,7 +166,7 @@ fn write_events(
     // (source, event) of every counted event, by month, in input order.
     let mut by_month: BTreeMap<Month, Vec<(u16, u32, u32)>> = BTreeMap::new();
     for (s, source) in sources.iter().enumerate() {
-        for (i, e) in source.loaded.data.events.iter().enumerate() {
+        for (i, (_, e)) in source.events.iter().enumerate() {
             if let Some(area) = source.counts_event(i) {
                 by_month
                     .entry(e.time.calendar_month())
@@ -185,7 +178,7 @@ fn write_events(
     for (month, rows) in by_month {
         let event = |&(s, i, _): &(u16, u32, u32)| {
             let source = &sources[usize::from(s)];
-            (source, &source.loaded.data.events[i as usize])
+            (source, &source.events[i as usize].1)
         };
         let mut columns: Vec<Column> = vec![
             text_column("source", &rows, |r| event(r).0.name),
