@@ -5,13 +5,13 @@ use crate::config::{JoinMode, SourceFormat, SourceSection, Study};
 use crate::error::EngineError;
 use crate::join_sink::{finish, JoinSink};
 use safemap_ingest::ed_istv::{read_ed_into, EdMapping};
-use safemap_ingest::event_csv::{read_event_csv_into, EventCsvMapping};
-use safemap_ingest::event_parquet::read_event_parquet_into;
+use safemap_ingest::event_csv::EventCsvMapping;
 use safemap_ingest::police_uk::read_police_uk_into;
 use safemap_ingest::{count_parquet::read_count_parquet_into, CountMapping};
 use safemap_ingest::{
     expand_paths, CategoryMapping, PostcodeDirectory, PostcodeLookup, SourceRead,
 };
+use safemap_ingest::{read_mapped_into, MappedFormat};
 use safemap_types::Flags;
 use serde::de::DeserializeOwned;
 
@@ -93,11 +93,13 @@ pub fn read_source(
                     m.area_code.clone()
                 },
             };
-            let read = if src.format == SourceFormat::EventsCsv {
-                read_event_csv_into(&files, &m, &categories, limits, lookup, &sink(&columns))
+            let format = if src.format == SourceFormat::EventsCsv {
+                MappedFormat::Csv
             } else {
-                read_event_parquet_into(&files, &m, &categories, limits, lookup, &sink(&columns))
+                MappedFormat::Parquet
             };
+            let mapped = (&m, &categories);
+            let read = read_mapped_into(format, &files, mapped, limits, lookup, &sink(&columns));
             let flags = [
                 (&m.domestic_abuse, DOMESTIC_ABUSE),
                 (&m.alcohol, ALCOHOL),

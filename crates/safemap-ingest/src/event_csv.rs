@@ -3,12 +3,10 @@
 
 use crate::csv_records::MAX_RECORD_LINES;
 use crate::dialect::CsvDialect;
-use crate::event_row::EventRows;
+use crate::event_row::{read_mapped_into, EventRows, MappedFormat};
 use crate::open::{field, CsvInput};
 use crate::postcodes::PostcodeLookup;
-use crate::source::{
-    read_in_parallel, Collect, EventSink, FileCategories, FileEvents, FileOut, SinkFile,
-};
+use crate::source::{Collect, EventSink, FileCategories, FileEvents, FileOut};
 use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::{Crs, RowRef};
 use serde::Deserialize;
@@ -113,34 +111,19 @@ pub fn read_event_csv(
     limits: InputLimits,
     postcodes: Option<PostcodeLookup<'_>>,
 ) -> Result<SourceRead, IngestError> {
-    read_event_csv_into(files, mapping, categories, limits, postcodes, &Collect)
-        .map(SourceRead::collected)
-}
-
-/// [`read_event_csv`], handing the events to `sink` a chunk at a time.
-///
-/// # Errors
-///
-/// Those of [`read_event_csv`].
-pub fn read_event_csv_into<S: EventSink>(
-    files: &[PathBuf],
-    mapping: &EventCsvMapping,
-    categories: &CategoryMapping,
-    limits: InputLimits,
-    postcodes: Option<PostcodeLookup<'_>>,
-    sink: &S,
-) -> Result<SourceRead<Vec<SinkFile<S::File>>>, IngestError> {
-    let rows = EventRows::new(mapping, postcodes)?;
-    read_in_parallel(
+    read_mapped_into(
+        MappedFormat::Csv,
         files,
-        categories,
-        (mapping.crs, rows.format.has_time_of_day),
-        sink,
-        |i, path, out| read_file(i, path, (&rows, categories), limits, mapping.dialect, out),
+        (mapping, categories),
+        limits,
+        postcodes,
+        &Collect,
     )
+    .map(SourceRead::collected)
 }
 
-fn read_file<S: EventSink>(
+/// Reads one CSV file of mapped events.
+pub(crate) fn read_file<S: EventSink>(
     index: u32,
     path: &Path,
     (rows, mapping): (&EventRows<'_>, &CategoryMapping),

@@ -6,10 +6,10 @@
 //! after that is the CSV reader's ([`crate::event_row`]). A reject's `line` is the row's
 //! 1-based position in its file (Parquet has no header line): row 1 is the first row.
 
-use crate::event_row::EventRows;
+use crate::event_row::{read_mapped_into, EventRows, MappedFormat};
 use crate::parquet_table::ParquetTable;
 use crate::postcodes::PostcodeLookup;
-use crate::source::{read_in_parallel, Collect, EventSink, FileEvents, FileOut, SinkFile};
+use crate::source::{Collect, EventSink, FileEvents, FileOut};
 use crate::{CategoryMapping, EventCsvMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::RowRef;
 use std::path::{Path, PathBuf};
@@ -32,34 +32,19 @@ pub fn read_event_parquet(
     limits: InputLimits,
     postcodes: Option<PostcodeLookup<'_>>,
 ) -> Result<SourceRead, IngestError> {
-    read_event_parquet_into(files, mapping, categories, limits, postcodes, &Collect)
-        .map(SourceRead::collected)
-}
-
-/// [`read_event_parquet`], handing the events to `sink` a chunk at a time.
-///
-/// # Errors
-///
-/// Those of [`read_event_parquet`].
-pub fn read_event_parquet_into<S: EventSink>(
-    files: &[PathBuf],
-    mapping: &EventCsvMapping,
-    categories: &CategoryMapping,
-    limits: InputLimits,
-    postcodes: Option<PostcodeLookup<'_>>,
-    sink: &S,
-) -> Result<SourceRead<Vec<SinkFile<S::File>>>, IngestError> {
-    let rows = EventRows::new(mapping, postcodes)?;
-    read_in_parallel(
+    read_mapped_into(
+        MappedFormat::Parquet,
         files,
-        categories,
-        (mapping.crs, rows.format.has_time_of_day),
-        sink,
-        |i, path, out| read_file(i, path, &rows, limits, out),
+        (mapping, categories),
+        limits,
+        postcodes,
+        &Collect,
     )
+    .map(SourceRead::collected)
 }
 
-fn read_file<S: EventSink>(
+/// Reads one Parquet file of mapped events.
+pub(crate) fn read_file<S: EventSink>(
     index: u32,
     path: &Path,
     rows: &EventRows<'_>,

@@ -8,11 +8,46 @@
 use crate::datetime::TimeFormat;
 use crate::event_csv::EventCsvMapping;
 use crate::postcodes::{locate, PostcodeLookup};
-use crate::source::{FileCategories, Problem};
+use crate::source::{read_in_parallel, EventSink, FileCategories, Problem, SinkFile};
 use crate::values::yes_no;
-use crate::IngestError;
+use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::{Event, Flags, RejectReason, RowRef};
 use std::borrow::Cow;
+use std::path::PathBuf;
+
+/// The file format of a mapped event source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MappedFormat {
+    /// CSV ([`crate::event_csv::read_event_csv`]).
+    Csv,
+    /// Parquet ([`crate::event_parquet::read_event_parquet`]).
+    Parquet,
+}
+
+/// Reads mapped event files of `format` through `mapping` and its `categories`, handing the
+/// events to `sink` a chunk at a time.
+///
+/// # Errors
+///
+/// Those of [`crate::event_csv::read_event_csv`] or
+/// [`crate::event_parquet::read_event_parquet`].
+pub fn read_mapped_into<S: EventSink>(
+    format: MappedFormat,
+    files: &[PathBuf],
+    (mapping, categories): (&EventCsvMapping, &CategoryMapping),
+    limits: InputLimits,
+    postcodes: Option<PostcodeLookup<'_>>,
+    sink: &S,
+) -> Result<SourceRead<Vec<SinkFile<S::File>>>, IngestError> {
+    let rows = EventRows::new(mapping, postcodes)?;
+    let kind = (mapping.crs, rows.format.has_time_of_day);
+    read_in_parallel(files, categories, kind, sink, |i, path, out| match format {
+        MappedFormat::Csv => {
+            crate::event_csv::read_file(i, path, (&rows, categories), limits, mapping.dialect, out)
+        }
+        MappedFormat::Parquet => crate::event_parquet::read_file(i, path, &rows, limits, out),
+    })
+}
 
 /// The mapped columns of one file, each as the reader's handle `T` with its name.
 pub(crate) struct MappedColumns<'m, T> {

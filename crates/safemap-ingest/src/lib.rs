@@ -105,6 +105,7 @@ pub use ed_istv::{read_ed, EdMapping};
 pub use error::IngestError;
 pub use event_csv::{read_event_csv, EventCsvMapping};
 pub use event_parquet::read_event_parquet;
+pub use event_row::{read_mapped_into, MappedFormat};
 pub use keyed_table::{read_keyed_values, Keyed, KeyedColumns, KeyedValues};
 pub use limits::InputLimits;
 pub use paths::expand_paths;

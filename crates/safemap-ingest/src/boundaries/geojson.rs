@@ -216,6 +216,17 @@ fn polygon(
 mod tests {
     use super::*;
 
+    /// Codes from the `id` property, nothing else.
+    fn id_mapping() -> BoundaryMapping {
+        BoundaryMapping {
+            layer: None,
+            value_fields: Vec::new(),
+            id_field: "id".into(),
+            name_field: None,
+            crs: None,
+        }
+    }
+
     #[test]
     fn properties_as_text() {
         assert_eq!(
@@ -239,13 +250,7 @@ mod tests {
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         enc.write_all(body.as_bytes()).unwrap();
         std::fs::write(&p, enc.finish().unwrap()).unwrap();
-        let m = BoundaryMapping {
-            layer: None,
-            value_fields: Vec::new(),
-            id_field: "id".into(),
-            name_field: None,
-            crs: None,
-        };
+        let m = id_mapping();
         let err = read(&p, &m, InputLimits::default()).err().unwrap();
         assert!(
             matches!(&err, IngestError::UnsupportedGeometry { feature: 1, kind, .. } if kind == "Point"),
@@ -275,5 +280,44 @@ mod tests {
             read(&p2, &m, InputLimits::default()),
             Err(IngestError::Json { line: 1, .. })
         ));
+    }
+
+    /// Deeply nested arrays are an error naming the feature, not a stack overflow; a
+    /// polygon of a million vertices (no recursion per vertex) reads whole.
+    #[test]
+    fn deep_nesting_is_an_error_and_a_huge_ring_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = id_mapping();
+        let depth = 100_000;
+        let deep = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"id":1}},"geometry":{{"type":"Polygon","coordinates":{}{}}}}}]}}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let p = dir.path().join("deep.json");
+        std::fs::write(&p, deep).unwrap();
+        let err = read(&p, &m, InputLimits::default()).err().unwrap();
+        assert!(
+            matches!(&err, IngestError::BadFeature { feature: 0, source, .. }
+                if source.to_string().contains("recursion limit")),
+            "{err}"
+        );
+        let n = 1_000_000;
+        let ring: Vec<String> = (0..=n)
+            .map(|i| {
+                let a = -std::f64::consts::TAU * f64::from(i % n) / f64::from(n);
+                format!("[{:.9},{:.9}]", a.cos(), a.sin())
+            })
+            .collect();
+        let huge = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"id":1}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}}]}}"#,
+            ring.join(",")
+        );
+        std::fs::write(&p, huge).unwrap();
+        let set = read(&p, &m, InputLimits::default()).unwrap();
+        assert_eq!(
+            set.areas[0].geometry.0[0].exterior().0.len(),
+            n as usize + 1
+        );
     }
 }
