@@ -42,9 +42,9 @@ echo "== cargo clippy, gdal feature on (-D warnings)"
 cargo clippy --workspace --all-targets --locked --features safemap-cli/gdal -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
-echo "== cargo test, gdal feature on (the crates it changes)"
+echo "== cargo test, gdal feature on (the crates it changes: unit tests and GDAL's formats)"
 cargo test --locked -p safemap-ingest -p safemap-engine -p safemap-cli \
-  --features safemap-cli/gdal --lib --test gdal_formats --test real_data --test bad_input
+  --features safemap-cli/gdal --lib --test gdal_formats
 echo "== browser tests (headless chromium)"
 bash tests/browser/run.sh
 echo "== all tests passed"

@@ -4,10 +4,11 @@
 
 use crate::assign::SAME_GEOGRAPHY_SHARE;
 use crate::assign::{reject_for, Accounting, Assignment, CodeAgreement, Fate, Join, RejectColumns};
-use crate::joined::{cell_of, summed, Cell, Joined};
+use crate::joined::{cell_of, summed, Cell, Joined, Runs};
 use crate::paths::tidy;
 use crate::selection::EventPoint;
 use crate::vintage::ChangeKind;
+use rayon::prelude::*;
 use safemap_ingest::paths::Skipped;
 use safemap_ingest::{EventSink, SinkFile, SourceRead};
 use safemap_types::{Event, Reject};
@@ -33,7 +34,7 @@ pub struct JoinSink<'a> {
 /// What the sink keeps of one file.
 #[derive(Default)]
 pub struct FileJoin {
-    cells: HashMap<Cell, u64>,
+    cells: Runs<Cell>,
     by_file: HashMap<(u32, u32), u64>,
     points: Vec<(u32, EventPoint)>,
     events: Vec<(u32, Event)>,
@@ -61,21 +62,32 @@ impl EventSink for JoinSink<'_> {
     fn take(&self, file: &mut FileJoin, events: Vec<Event>, _: &[String]) {
         let fates = self.join.fates(&events, &mut file.converted);
         let areas = self.join.areas();
+        // The cells and the code agreement of the joined events, on every thread.
+        let joined = || {
+            events.par_iter().zip(&fates).filter_map(|(e, f)| match f {
+                Fate::Joined(id) => Some((e, id)),
+                _ => None,
+            })
+        };
+        file.cells
+            .add_keys(joined().map(|(e, id)| cell_of(id.0, e)).collect());
+        let (compared, agree, same_geography) = joined()
+            .filter_map(|(e, id)| e.area_code.as_deref().map(|code| (code, id)))
+            .map(|(code, id)| {
+                let agree = areas.areas[id.index()].code == code;
+                let same = agree
+                    || areas.by_code.contains_key(code)
+                    || areas.known_other_codes.contains(code);
+                (1, u64::from(agree), u64::from(same))
+            })
+            .reduce(|| (0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
+        file.agreement.compared += compared;
+        file.agreement.agree += agree;
+        file.same_geography += same_geography;
         for (e, fate) in events.into_iter().zip(fates) {
             match fate {
                 Fate::Joined(id) => {
                     file.joined += 1;
-                    if let Some(code) = e.area_code.as_deref() {
-                        let agree = areas.areas[id.index()].code == code;
-                        file.agreement.compared += 1;
-                        file.agreement.agree += u64::from(agree);
-                        file.same_geography += u64::from(
-                            agree
-                                || areas.by_code.contains_key(code)
-                                || areas.known_other_codes.contains(code),
-                        );
-                    }
-                    *file.cells.entry(cell_of(id.0, &e)).or_default() += 1;
                     if self.by_file {
                         *file.by_file.entry((id.0, e.origin.file)).or_default() += 1;
                     }
@@ -122,7 +134,7 @@ pub fn finish(
     let mut rejects = Vec::new();
     let mut agreement = CodeAgreement::default();
     let mut same_geography = 0;
-    let mut cells = Vec::new();
+    let mut cells = Runs::default();
     let mut by_file = Vec::new();
     let mut joined = Joined::default();
     let read = read.map_events(|files| {
@@ -144,11 +156,14 @@ pub fn finish(
             agreement.agree += state.agreement.agree;
             same_geography += state.same_geography;
             rejects.extend(state.rejects);
-            cells.extend(
+            // Source-wide category ids may sort otherwise than the file's: `Runs` sorts.
+            cells.add_run(
                 state
                     .cells
+                    .finish()
                     .into_iter()
-                    .map(|((a, c, f, m, h), n)| ((a, category(c), f, m, h), n)),
+                    .map(|((a, c, f, m, h), n)| ((a, category(c), f, m, h), n))
+                    .collect(),
             );
             by_file.extend(state.by_file);
             joined
@@ -165,7 +180,7 @@ pub fn finish(
                 }));
         }
     });
-    joined.cells = summed(cells);
+    joined.cells = cells.finish();
     joined.by_file = summed(by_file);
     for r in read.rejects.iter().chain(&rejects) {
         *acc.rejected_by_reason

@@ -7,6 +7,7 @@
 //! every consumer asks the source's [`crate::coverage::Coverage`] before counting it.
 
 use crate::selection::EventPoint;
+use rayon::prelude::*;
 use safemap_types::time::hour_of_week;
 use safemap_types::{AreaId, Event, Flags, Month, MonthRange};
 use std::collections::HashMap;
@@ -64,6 +65,91 @@ impl Joined {
     }
 }
 
+/// Counts summed as they come in: a sorted table and the runs added since, sorted and merged
+/// into it once they are as long as the table (or [`Runs::PENDING`]), so each count is moved
+/// a few times in all, and the pending runs never hold more than the table.
+#[derive(Debug)]
+pub struct Runs<K> {
+    table: Vec<(K, u64)>,
+    pending: Vec<(K, u64)>,
+}
+
+impl<K> Default for Runs<K> {
+    fn default() -> Self {
+        Self {
+            table: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+}
+
+impl<K: Ord + Copy + Send + Sync> Runs<K> {
+    /// Pending counts that are merged whatever the table's length.
+    pub const PENDING: usize = 1 << 20;
+
+    /// Adds `keys`, one per event, in any order.
+    pub fn add_keys(&mut self, mut keys: Vec<K>) {
+        keys.par_sort_unstable();
+        let mut run: Vec<(K, u64)> = Vec::new();
+        for k in keys {
+            match run.last_mut() {
+                Some((last, n)) if *last == k => *n += 1,
+                _ => run.push((k, 1)),
+            }
+        }
+        self.add_run(run);
+    }
+
+    /// Adds counts, in any order.
+    pub fn add_run(&mut self, run: Vec<(K, u64)>) {
+        self.pending.extend(run);
+        if self.pending.len() >= self.table.len().max(Self::PENDING) {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.par_sort_unstable_by_key(|p| p.0);
+        let mut run: Vec<(K, u64)> = Vec::with_capacity(pending.len());
+        for (k, n) in pending {
+            match run.last_mut() {
+                Some((last, m)) if *last == k => *m += n,
+                _ => run.push((k, n)),
+            }
+        }
+        self.table = merge(std::mem::take(&mut self.table), run);
+    }
+
+    /// Every count, in key order, each key once.
+    pub fn finish(mut self) -> Vec<(K, u64)> {
+        self.flush();
+        self.table
+    }
+}
+
+/// Two sorted runs as one, equal keys summed.
+fn merge<K: Ord + Copy>(a: Vec<(K, u64)>, b: Vec<(K, u64)>) -> Vec<(K, u64)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                let n = y.1;
+                b.next();
+                out.extend(a.next().map(|(k, m)| (k, m + n)));
+                continue;
+            }
+            (Some(x), Some(y)) => x.0 < y.0,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+    out
+}
+
 /// `pairs` with equal keys summed, in key order, zero counts left out.
 pub fn summed<K: Ord + std::hash::Hash + Copy>(
     pairs: impl IntoIterator<Item = (K, u64)>,
@@ -84,4 +170,37 @@ pub(crate) fn cells_of(events: &[Event], fates: &[crate::assign::Fate]) -> Vec<(
         crate::assign::Fate::Joined(id) => Some((cell_of(id.0, e), 1)),
         _ => None,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_merged_as_they_come_equal_one_sum() {
+        let mut state = 3_u64;
+        let mut keys = Vec::new();
+        let mut runs = Runs::default();
+        let mut flushed = 0;
+        for chunk in 0..8 {
+            let part: Vec<u32> = (0..(400_000 + chunk * 37))
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1);
+                    (state >> 40) as u32 % 3_000_000
+                })
+                .collect();
+            keys.extend(part.iter().map(|&k| (k, 1)));
+            let before = runs.table.len();
+            runs.add_keys(part);
+            flushed += usize::from(runs.table.len() != before);
+            assert!(runs.pending.len() <= runs.table.len().max(Runs::<u32>::PENDING));
+        }
+        assert!(
+            flushed >= 2,
+            "merged into the table on the way, {flushed} times"
+        );
+        assert_eq!(runs.finish(), summed(keys));
+    }
 }

@@ -222,44 +222,52 @@ impl<'p> CsvInput<'p> {
     /// [`Self::for_each_row`] for a `row` that needs no order: the file is split into
     /// records on this thread while the records before are handed, a task of
     /// [`TASK_ROWS`] at a time, to `row` on the other threads. Each task has its own state
-    /// (from `new_state`), handed to `done` in file order as each batch ends (so a file is
-    /// never held whole); the rejects come in line order, so the result does not depend on
-    /// the thread count. Returns the number of data rows read.
+    /// (from `new_state`), handed to `done` in file order while the next batch is parsed (so
+    /// a file is never held whole); the rejects come in line order, so the result does not
+    /// depend on the thread count. Returns the number of data rows read.
     pub(crate) fn for_each_row_parallel<S: Send>(
         mut self,
         rejects: &mut Vec<Reject>,
         new_state: impl Fn() -> S + Sync,
         row: impl Fn(&mut S, &ByteRecord, u64) -> Result<(), Problem> + Sync,
-        mut done: impl FnMut(S),
+        mut done: impl FnMut(S) + Send,
     ) -> Result<u64, IngestError> {
         let mut read = 0u64;
         let mut problems: Vec<(u64, Problem)> = Vec::new();
         let mut batch = self.next_batch(&mut read, &mut problems)?;
+        // The states of the batch before, handed to `done` while this one is parsed.
+        let mut pending: Vec<S> = Vec::new();
         while !batch.is_empty() {
-            let (finished, next) = rayon::join(
+            let ((finished, next), ()) = rayon::join(
                 || {
-                    batch
-                        .par_chunks(TASK_ROWS)
-                        .map(|rows| {
-                            let mut state = new_state();
-                            let mut bad = Vec::new();
-                            for (record, line) in rows {
-                                if let Err(p) = row(&mut state, record, *line) {
-                                    bad.push((*line, p));
-                                }
-                            }
-                            (state, bad)
-                        })
-                        .collect::<Vec<_>>()
+                    rayon::join(
+                        || {
+                            batch
+                                .par_chunks(TASK_ROWS)
+                                .map(|rows| {
+                                    let mut state = new_state();
+                                    let mut bad = Vec::new();
+                                    for (record, line) in rows {
+                                        if let Err(p) = row(&mut state, record, *line) {
+                                            bad.push((*line, p));
+                                        }
+                                    }
+                                    (state, bad)
+                                })
+                                .collect::<Vec<_>>()
+                        },
+                        || self.next_batch(&mut read, &mut problems),
+                    )
                 },
-                || self.next_batch(&mut read, &mut problems),
+                || pending.drain(..).for_each(&mut done),
             );
             for (state, bad) in finished {
-                done(state);
+                pending.push(state);
                 problems.extend(bad);
             }
             batch = next?;
         }
+        pending.into_iter().for_each(done);
         problems.sort_by_key(|(line, _)| *line);
         rejects.extend(
             problems
