@@ -38,8 +38,9 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy (-D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== cargo clippy, gdal feature on (-D warnings)"
-cargo clippy --workspace --all-targets --locked --features safemap-cli/gdal -- -D warnings
+echo "== cargo clippy, gdal feature on (the crates it changes, -D warnings)"
+cargo clippy --locked -p safemap-ingest -p safemap-engine -p safemap-cli --all-targets \
+  --features safemap-cli/gdal -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
 echo "== cargo test, gdal feature on (the crates it changes: unit tests and GDAL's formats)"
