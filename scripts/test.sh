@@ -43,9 +43,12 @@ cargo clippy --locked -p safemap-ingest -p safemap-engine -p safemap-cli --all-t
   --features safemap-cli/gdal -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
-echo "== cargo test, gdal feature on (the crates it changes: unit tests and GDAL's formats)"
-cargo test --locked -p safemap-ingest -p safemap-engine -p safemap-cli \
-  --features safemap-cli/gdal --lib --test gdal_formats
+# The whole workspace again, so that cargo resolves the dependencies' features as above and
+# rebuilds only GDAL and the crates the feature changes (`-p` would rebuild polars and more).
+echo "== cargo test, gdal feature on (unit tests and GDAL's formats)"
+cargo test --workspace --locked --features safemap-cli/gdal --lib --test gdal_formats
+# The binary the tests above built: `cargo build -p safemap-cli` would resolve features anew
+# and rebuild most dependencies.
 echo "== browser tests (headless chromium)"
-bash tests/browser/run.sh
+SAFEMAP_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/safemap" bash tests/browser/run.sh
 echo "== all tests passed"
