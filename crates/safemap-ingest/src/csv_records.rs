@@ -34,7 +34,7 @@
 //! [`CsvDialect`] before parsing; its delimiter takes the place of the comma above (see
 //! [`crate::dialect`]).
 
-use crate::dialect::CsvDialect;
+use crate::dialect::{CsvDialect, Encoding};
 use crate::limits::LimitExceeded;
 use csv::ByteRecord;
 use csv_core::ReadRecordResult;
@@ -86,8 +86,11 @@ pub(crate) struct Records<R> {
     fields: Option<usize>,
     /// The longest a line may be, in bytes (as read, before decoding).
     max_line_bytes: u64,
-    /// Encoding and delimiter.
+    /// Encoding and delimiter; an [`Encoding::Detect`] is replaced by what the first line
+    /// that is not plain ASCII shows.
     dialect: CsvDialect,
+    /// What [`Encoding::Detect`] settled on and the line that showed it, until taken.
+    detected: Option<(Encoding, u64)>,
     parser: Parser,
     /// Lines of the record being parsed.
     taken: Vec<Line>,
@@ -109,6 +112,7 @@ impl<R: BufRead> Records<R> {
             fields: None,
             max_line_bytes,
             dialect,
+            detected: None,
             parser: Parser::new(dialect.split_byte()),
             taken: Vec::new(),
             spare: Vec::new(),
@@ -168,6 +172,12 @@ impl<R: BufRead> Records<R> {
         }
     }
 
+    /// The encoding [`Encoding::Detect`] settled on and the line that showed it, once: `None`
+    /// before (and after) that.
+    pub(crate) fn take_detected(&mut self) -> Option<(Encoding, u64)> {
+        self.detected.take()
+    }
+
     /// The next physical line, prepared for the parser: a given-back one, else one from the
     /// input.
     fn next_line(&mut self) -> io::Result<Option<Line>> {
@@ -177,6 +187,11 @@ impl<R: BufRead> Records<R> {
         let mut bytes = self.spare.pop().unwrap_or_default();
         bytes.clear();
         if self.read_line(&mut bytes)? {
+            if self.dialect.encoding() == Encoding::Detect && !bytes.is_ascii() {
+                let found = Encoding::detect(&bytes);
+                self.dialect = self.dialect.with_encoding(found);
+                self.detected = Some((found, self.next_number));
+            }
             if let Cow::Owned(prepared) = self.dialect.prepare(&bytes) {
                 bytes = prepared;
             }
@@ -424,6 +439,32 @@ mod tests {
     }
 
     #[test]
+    fn an_undeclared_encoding_is_settled_by_the_first_non_ascii_line() {
+        let fields = |bytes: &[u8]| {
+            let mut records = Records::new(bytes, u64::MAX, CsvDialect::default());
+            let mut record = ByteRecord::new();
+            let mut rows = Vec::new();
+            let mut detected = Vec::new();
+            while let Some(item) = records.next(&mut record).unwrap() {
+                assert!(matches!(item, Item::Row { .. }));
+                rows.push(String::from_utf8(record[0].to_vec()));
+                detected.extend(records.take_detected());
+            }
+            (rows, detected)
+        };
+        // cp1252 first shows on line 3; lines 1-2 are ASCII and read the same either way.
+        let (rows, detected) = fields(b"name\nplain\nCaf\xe9\n\x93quoted\x94\n");
+        let rows: Vec<String> = rows.into_iter().map(Result::unwrap).collect();
+        assert_eq!(rows, ["name", "plain", "Café", "\u{201c}quoted\u{201d}"]);
+        assert_eq!(detected, [(Encoding::Cp1252, 3)]);
+        // UTF-8 first: a later cp1252 byte stays invalid UTF-8 (its row is rejected).
+        let (rows, detected) = fields(b"name\nCaf\xc3\xa9\nCaf\xe9\n");
+        assert_eq!(rows[1].as_deref(), Ok("Café"));
+        assert!(rows[2].is_err());
+        assert_eq!(detected, [(Encoding::Utf8, 2)]);
+    }
+
+    #[test]
     fn two_stray_quotes_do_not_pair_up() {
         // The quote on line 2 closes on line 4 with the right field count, but the closing
         // quote is followed by text: both lines are stray quotes, line 3 and 5 are rows.
@@ -447,7 +488,6 @@ mod tests {
 
     #[test]
     fn the_dialect_s_delimiter_takes_the_comma_s_place() {
-        use crate::dialect::Encoding;
         // A multi-line record whose quote closes into `¬` passes the strict-quote check; a
         // comma is text.
         let text = "a¬b¬c\n1¬\"x,\ny\"¬3\n4¬\"z¬6\n7¬8¬9\n";

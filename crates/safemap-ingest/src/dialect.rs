@@ -28,18 +28,27 @@ const SPLIT: u8 = 0xFF;
 /// What a raw [`SPLIT`] byte in a UTF-8 file becomes: also never valid UTF-8.
 const NOT_SPLIT: u8 = 0xFE;
 
-/// The text encoding of a CSV file, as the study file names it.
+/// The text encoding of a CSV file, as the study file names it (`auto` when it names none).
 ///
 /// ```
 /// use safemap_ingest::Encoding;
 /// let e: Encoding = serde_json::from_str("\"windows-1252\"").unwrap();
 /// assert_eq!(e, Encoding::Cp1252);
+/// assert_eq!(Encoding::default(), Encoding::Detect);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 pub enum Encoding {
-    /// UTF-8 (the default); a field that is not valid UTF-8 rejects its row with
-    /// `InvalidUtf8`.
+    /// Not declared (the default): **detected** from the file's first line that is not plain
+    /// ASCII (ASCII reads the same in every encoding here). That line decides for the whole
+    /// file: UTF-8 if it is valid UTF-8 or holds any valid multi-byte UTF-8 character (a
+    /// UTF-8 file with a corrupt byte stays UTF-8, and its corrupt rows are rejected); else
+    /// [`Encoding::Cp1252`], what Excel and most UK council and NHS systems write. A file
+    /// whose first non-ASCII text comes late is still read whole: lines before are ASCII.
+    /// The reader logs what it detected and where; declare the encoding to override it.
     #[default]
+    #[serde(rename = "auto", alias = "detect")]
+    Detect,
+    /// UTF-8; a field that is not valid UTF-8 rejects its row with `InvalidUtf8`.
     #[serde(rename = "utf-8", alias = "utf8")]
     Utf8,
     /// Windows code page 1252 (`cp1252`, `windows-1252`), as decoded by browsers: latin1 plus
@@ -54,10 +63,27 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    /// `bytes` as UTF-8: borrowed when they need no change.
+    /// The encoding [`Encoding::Detect`] settles on for a file whose first line that is not
+    /// plain ASCII is `line`.
+    pub(crate) fn detect(line: &[u8]) -> Encoding {
+        let mut multi_byte = false;
+        let mut invalid = false;
+        for chunk in line.utf8_chunks() {
+            multi_byte |= !chunk.valid().is_ascii();
+            invalid |= !chunk.invalid().is_empty();
+        }
+        if invalid && !multi_byte {
+            Encoding::Cp1252
+        } else {
+            Encoding::Utf8
+        }
+    }
+
+    /// `bytes` as UTF-8: borrowed when they need no change. [`Encoding::Detect`] reads them
+    /// as UTF-8 (it is only asked to decode ASCII lines).
     fn decode(self, bytes: &[u8]) -> Cow<'_, [u8]> {
         let text = match self {
-            Encoding::Utf8 => return Cow::Borrowed(bytes),
+            Encoding::Detect | Encoding::Utf8 => return Cow::Borrowed(bytes),
             Encoding::Cp1252 => {
                 encoding_rs::WINDOWS_1252
                     .decode_without_bom_handling(bytes)
@@ -81,7 +107,7 @@ pub struct BadDelimiter {
 }
 
 /// How a CSV file's bytes become fields: its [`Encoding`] and its one-character field
-/// delimiter (the default: UTF-8 and `,`). See the module docs for how a non-ASCII delimiter
+/// delimiter (the default: a detected encoding and `,`). See the module docs for how a non-ASCII delimiter
 /// is handled.
 ///
 /// ```
@@ -99,7 +125,7 @@ pub struct CsvDialect {
 impl Default for CsvDialect {
     fn default() -> Self {
         Self {
-            encoding: Encoding::Utf8,
+            encoding: Encoding::Detect,
             delimiter: ',',
         }
     }
@@ -130,6 +156,11 @@ impl CsvDialect {
     /// The field delimiter.
     pub fn delimiter(self) -> char {
         self.delimiter
+    }
+
+    /// This dialect with `encoding` instead (what [`Encoding::Detect`] settled on).
+    pub(crate) fn with_encoding(self, encoding: Encoding) -> Self {
+        Self { encoding, ..self }
     }
 
     /// The byte the CSV parser splits fields on.
@@ -205,6 +236,23 @@ mod tests {
             .map(|s| s.as_bytes().to_vec())
             .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn detection_reads_the_first_non_ascii_line() {
+        // Excel's cp1252: "Café" and a curly apostrophe.
+        assert_eq!(
+            Encoding::detect(b"Caf\xe9,St Martin\x92s"),
+            Encoding::Cp1252
+        );
+        assert_eq!(Encoding::detect("Café,¬".as_bytes()), Encoding::Utf8);
+        // Valid UTF-8 beside a corrupt byte: a UTF-8 file with a bad row, not cp1252.
+        assert_eq!(Encoding::detect(b"Caf\xc3\xa9,\xe9"), Encoding::Utf8);
+        // Only plain ASCII lines are decoded before detection, and they stay as they are.
+        assert!(matches!(
+            CsvDialect::default().prepare(b"plain"),
+            Cow::Borrowed(b"plain")
+        ));
     }
 
     #[test]

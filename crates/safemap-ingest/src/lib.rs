@@ -42,10 +42,11 @@
 //!   fly, held to the [`InputLimits`] on decompressed size and expansion; no CSV line may
 //!   pass the limit on line length (a file-level error naming the line); a UTF-8
 //!   byte-order mark is skipped; quoted CSV fields (with commas, or with
-//!   newlines in every reader but police.uk's) work. Fields are trimmed. Files are UTF-8
-//!   and comma-separated, except that the service register may declare another encoding
-//!   (cp1252, latin1) and delimiter ([`CsvDialect`]). A used field that is not UTF-8 is
-//!   rejected with `InvalidUtf8`.
+//!   newlines in every reader but police.uk's) work. Fields are trimmed. A file's encoding is
+//!   detected from its first line that is not plain ASCII (UTF-8, else cp1252: see
+//!   [`Encoding::Detect`]) unless declared; the service register, event CSVs and ED files may
+//!   declare one (utf-8, cp1252, latin1) and a delimiter ([`CsvDialect`]). A used field that
+//!   is not UTF-8 (in a file read as UTF-8) is rejected with `InvalidUtf8`.
 //! - **One stray quote costs one line.** A quoted field that does not close as a row can
 //!   (still open after 20 lines, or 1 for police.uk, or at the end of the file, or closing
 //!   into a row with the wrong number of fields) makes its opening line an `UnbalancedQuote`

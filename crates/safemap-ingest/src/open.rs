@@ -116,8 +116,8 @@ pub(crate) struct CsvInput<'p> {
 }
 
 impl<'p> CsvInput<'p> {
-    /// Opens a UTF-8, comma-separated `path`: [`CsvInput::open_with`] the default
-    /// [`CsvDialect`].
+    /// Opens a comma-separated `path` of detected encoding: [`CsvInput::open_with`] the
+    /// default [`CsvDialect`].
     pub(crate) fn open(
         path: &'p Path,
         max_record_lines: usize,
@@ -334,6 +334,13 @@ impl<'p> CsvInput<'p> {
         });
         if let Some((line, _)) = row {
             self.last_line = line;
+        }
+        if let Some((encoding, line)) = self.records.take_detected() {
+            tracing::info!(
+                file = %self.path.display(),
+                line,
+                "no encoding declared: read as {encoding:?}, from the first line that is not plain ASCII (declare `encoding` to override)"
+            );
         }
         Ok(row)
     }

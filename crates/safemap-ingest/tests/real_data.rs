@@ -499,4 +499,8 @@ fn nhs_gp_practices_in_cp1252_with_not_sign_delimiters() {
     )
     .unwrap();
     assert_eq!(utf8.services, got.services);
+    // Undeclared, the encoding is detected: cp1252 for GP.csv, UTF-8 for the copy.
+    let detect = CsvDialect::new(Encoding::Detect, '¬').unwrap();
+    let detected = read_services(&path, &gp_register(detect), InputLimits::default(), None);
+    assert_eq!(detected.unwrap(), got);
 }

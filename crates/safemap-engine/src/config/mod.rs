@@ -304,7 +304,8 @@ fn is_identifier(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// The CSV dialect of a study table's `encoding` and `delimiter` keys (default UTF-8 and `,`).
+/// The CSV dialect of a study table's `encoding` and `delimiter` keys (default: a detected
+/// encoding and `,`).
 fn csv_dialect(
     encoding: Option<safemap_ingest::Encoding>,
     delimiter: Option<char>,

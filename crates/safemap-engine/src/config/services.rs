@@ -11,7 +11,7 @@ use std::path::PathBuf;
 /// ```toml
 /// [services]                     # the NHS GP practice extract as it is
 /// path = "GP.csv"
-/// encoding = "cp1252"            # utf-8 (default), cp1252 / windows-1252, latin1 / iso-8859-1
+/// encoding = "cp1252"            # auto (default: detected), utf-8, cp1252 / windows-1252, latin1
 /// delimiter = "¬"                # one character (default ","); may be non-ASCII
 /// kind = "gp_practice"           # every row's kind, for a file with no kind column
 /// confidential = false           # every row's flag, for a file with no confidential column
@@ -35,7 +35,7 @@ pub struct ServicesSection {
     pub confidential: Option<bool>,
     /// The field delimiter (default `,`).
     pub delimiter: Option<char>,
-    /// The file's text encoding (default UTF-8).
+    /// The file's text encoding (detected when not given).
     pub encoding: Option<Encoding>,
 }
 

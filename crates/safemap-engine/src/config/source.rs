@@ -94,8 +94,8 @@ pub struct SourceSection {
     /// Where the source's coverage comes from (`police_uk` only); without it, which areas a
     /// force covers is inferred from the rows (see the `coverage` module).
     pub coverage: Option<CoverageSection>,
-    /// The files' text encoding (`events_csv` and `ed_istv`; default UTF-8), e.g. `cp1252`
-    /// for a spreadsheet saved as CSV on Windows.
+    /// The files' text encoding (`events_csv` and `ed_istv`; detected when not given), e.g.
+    /// `cp1252` for a spreadsheet saved as CSV on Windows.
     pub encoding: Option<Encoding>,
     /// The files' field delimiter (`events_csv` and `ed_istv`; default `,`), e.g. `;`.
     pub delimiter: Option<char>,

@@ -136,9 +136,17 @@ fn a_cp1252_not_sign_register_with_fixed_kind_and_ids() {
         ]
     );
     assert_eq!(got.rejects[0].value, "B86100");
-    // Read as UTF-8 with commas, the same file is one column.
+    // With only the delimiter declared, the encoding is detected (cp1252, from the header
+    // line): the same register.
+    let detected = ServiceRegister {
+        dialect: CsvDialect::new(Encoding::Detect, '¬').unwrap(),
+        ..nhs_register()
+    };
+    let again = read_services(&p, &detected, InputLimits::default(), None).unwrap();
+    assert_eq!(again, got);
+    // Declared UTF-8 with commas, the same file is one column.
     let plain = ServiceRegister {
-        dialect: CsvDialect::default(),
+        dialect: CsvDialect::new(Encoding::Utf8, ',').unwrap(),
         ..nhs_register()
     };
     let err = read_services(&p, &plain, InputLimits::default(), None).unwrap_err();
