@@ -311,3 +311,108 @@ fn a_geopackage_of_several_layers_needs_one_named() {
     let counts = run(&study, &dir.path().join("out"));
     assert_eq!(counts.len(), 161);
 }
+
+/// Point layers through GDAL read as the CSVs they were made from (with `ogr2ogr`): the
+/// police.uk months as Shapefiles of WGS84 points (an `events_gdal` source, located by the
+/// geometry) give every Plymouth LSOA the count the `police_uk` source gives it, with every
+/// row accounted for; the NHS GP register as a GeoPackage loads as the CSV does (8,883 rows:
+/// 43 practices in Plymouth, 8,839 outside, the one without coordinates rejected at its
+/// feature's position).
+#[test]
+fn point_sources_and_service_registers_from_gdal_formats_read_as_their_csvs() {
+    let dir = tempfile::tempdir().unwrap();
+    let shp_dir = dir.path().join("police");
+    std::fs::create_dir(&shp_dir).unwrap();
+    let mut csv_rows = 0;
+    for entry in std::fs::read_dir(data("police/devon-and-cornwall")).unwrap() {
+        let csv = entry.unwrap().path();
+        csv_rows += read_csv(&csv).len() as u64;
+        let shp = shp_dir.join(csv.file_stem().unwrap()).with_extension("shp");
+        gdal_tool(
+            "ogr2ogr",
+            &[
+                "-f",
+                "ESRI Shapefile",
+                "-oo",
+                "X_POSSIBLE_NAMES=Longitude",
+                "-oo",
+                "Y_POSSIBLE_NAMES=Latitude",
+                "-a_srs",
+                "EPSG:4326",
+                shp.to_str().unwrap(),
+                csv.to_str().unwrap(),
+            ],
+        );
+    }
+    let gpkg = dir.path().join("gp.gpkg");
+    gdal_tool(
+        "ogr2ogr",
+        &[
+            "-f",
+            "GPKG",
+            "-oo",
+            "X_POSSIBLE_NAMES=Longitude",
+            "-oo",
+            "Y_POSSIBLE_NAMES=Latitude",
+            "-a_srs",
+            "EPSG:4326",
+            "-nln",
+            "gp",
+            gpkg.to_str().unwrap(),
+            data("services/nhs-choices-2019/GP.utf8.csv")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    let extra = format!(
+        "[[source]]\nname = \"shp\"\nformat = \"events_gdal\"\npaths = [\"{}/*.shp\"]\n\
+         join = \"spatial\"\n[source.columns]\ntime = \"Month\"\ntime_format = \"%Y-%m\"\n\
+         category = \"Crime type\"\n\n[services]\npath = \"{}\"\nkind = \"gp_practice\"\n\
+         confidential = false\n[services.columns]\nid = \"OrganisationCode\"\n\
+         name = \"OrganisationName\"\n",
+        shp_dir.display(),
+        gpkg.display()
+    );
+    let geojson = data("boundaries/uk-geojson/lsoa11/E06000026.json");
+    let study = plymouth_study(dir.path(), "study.toml", &geojson, &extra);
+    let out = dir.path().join("out");
+    let police = run(&study, &out);
+    let areas = read_csv(&out.join("areas.csv"));
+    let shp: BTreeMap<String, String> = areas
+        .iter()
+        .map(|r| (r["code"].clone(), r["shp_all_count"].clone()))
+        .collect();
+    assert_eq!(shp.len(), 161);
+    assert_eq!(shp, police, "per-area counts from the Shapefiles");
+    let m = manifest(&out);
+    let [read, joined, outside, rejected] = four_numbers(accounting(&m, "shp"));
+    assert_eq!(read, csv_rows, "one feature per CSV row");
+    assert_eq!(read, joined + outside + rejected);
+    assert_eq!(
+        four_numbers(accounting(&m, "shp"))[1],
+        four_numbers(accounting(&m, "police"))[1],
+        "joined"
+    );
+
+    assert_eq!(four_numbers(&m["services"]), [8_883, 43, 8_839, 1]);
+    let rejects = read_csv(&out.join("rejects.csv"));
+    let services: Vec<_> = rejects
+        .iter()
+        .filter(|r| r["input"] == "services")
+        .collect();
+    // Line 8,708 of the CSV (its header is line 1) is the 8,707th feature.
+    assert_eq!(services.len(), 1);
+    assert_eq!(services[0]["line"], "8707");
+    let geojson: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("services.geojson")).unwrap()).unwrap();
+    let features = geojson["features"].as_array().unwrap();
+    assert_eq!(features.len(), 8_882);
+    let st_martins = features
+        .iter()
+        .find(|f| f["properties"]["service_id"] == "B86100")
+        .unwrap();
+    assert_eq!(
+        st_martins["properties"]["name"],
+        "St Martin\u{2019}s Practice"
+    );
+}

@@ -42,6 +42,7 @@ pub fn load(
             key: "services.delimiter".into(),
             message: e.to_string(),
         })?,
+        layer: section.layer.clone(),
     };
     let read = read_services(
         &study.resolve(&section.path),

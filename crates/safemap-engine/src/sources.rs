@@ -77,9 +77,10 @@ pub fn read_source(
             let read = read_police_uk_into(&files, &categories, limits, &sink(&columns));
             (read, Vec::new())
         }
-        SourceFormat::EventsCsv | SourceFormat::EventsParquet => {
+        SourceFormat::EventsCsv | SourceFormat::EventsParquet | SourceFormat::EventsGdal => {
             let mut m: EventCsvMapping = mapping(study, index, src)?;
             m.dialect = src.dialect_of(study, index)?;
+            m.layer.clone_from(&src.layer);
             let columns = RejectColumns {
                 coordinates: [Some(&m.x), Some(&m.y), m.postcode.as_ref()]
                     .into_iter()
@@ -93,10 +94,12 @@ pub fn read_source(
                     m.area_code.clone()
                 },
             };
-            let format = if src.format == SourceFormat::EventsCsv {
-                MappedFormat::Csv
-            } else {
-                MappedFormat::Parquet
+            let format = match src.format {
+                SourceFormat::EventsCsv => MappedFormat::Csv,
+                #[cfg(feature = "gdal")]
+                SourceFormat::EventsGdal => MappedFormat::Gdal,
+                // events_parquet (events_gdal without the gdal feature fails the study check)
+                _ => MappedFormat::Parquet,
             };
             let mapped = (&m, &categories);
             let read = read_mapped_into(format, &files, mapped, limits, lookup, &sink(&columns));
@@ -141,11 +144,21 @@ fn mapping<T: DeserializeOwned>(
     index: usize,
     src: &SourceSection,
 ) -> Result<T, EngineError> {
-    parse_table(
-        study,
-        &format!("source[{index}].columns"),
-        src.columns.clone(),
-    )
+    #[cfg_attr(not(feature = "gdal"), allow(unused_mut))]
+    let mut columns = src.columns.clone();
+    #[cfg(feature = "gdal")]
+    if src.format == SourceFormat::EventsGdal {
+        // Located by the point geometry unless the columns name x and y.
+        let table = columns.get_or_insert_with(toml::Table::new);
+        for (key, column) in [
+            ("x", safemap_ingest::gdal_table::GEOMETRY_X),
+            ("y", safemap_ingest::gdal_table::GEOMETRY_Y),
+            ("crs", "EPSG:27700"),
+        ] {
+            table.entry(key).or_insert_with(|| column.into());
+        }
+    }
+    parse_table(study, &format!("source[{index}].columns"), columns)
 }
 
 /// Deserialises an optional TOML table into `T`, naming the table in errors.

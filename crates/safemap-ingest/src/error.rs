@@ -460,7 +460,8 @@ pub enum IngestError {
     /// A vector format only GDAL reads, in a safemap built without the `gdal` feature.
     #[error(
         "{} is a format safemap reads through GDAL: install libgdal-dev and build safemap with the `gdal` feature \
-         (cargo build --release --features gdal), or convert the file to GeoJSON or a Shapefile",
+         (cargo build --release --features gdal), or convert the file (boundaries to GeoJSON or a Shapefile, \
+         points to CSV)",
         path.display()
     )]
     GdalFeatureNeeded {

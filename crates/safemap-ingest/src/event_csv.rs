@@ -54,10 +54,14 @@ pub struct EventCsvMapping {
     /// Column of a postcode, used when x and y are empty (see [`crate::postcodes`]).
     #[serde(default)]
     pub postcode: Option<String>,
-    /// The files' encoding and delimiter (default UTF-8 and `,`). Not a column: the study
-    /// sets it from the source's `encoding` and `delimiter`.
+    /// The files' encoding and delimiter (default: detected, and `,`). Not a column: the
+    /// study sets it from the source's `encoding` and `delimiter`.
     #[serde(skip)]
     pub dialect: CsvDialect,
+    /// The layer to read from a GDAL file of several ([`crate::MappedFormat`]'s `Gdal`).
+    /// Not a column: the study sets it from the source's `layer`.
+    #[serde(skip)]
+    pub layer: Option<String>,
 }
 
 impl EventCsvMapping {
@@ -78,6 +82,7 @@ impl EventCsvMapping {
             weapon: None,
             postcode: None,
             dialect: CsvDialect::default(),
+            layer: None,
         }
     }
 }
@@ -273,6 +278,7 @@ mod tests {
             weapon: None,
             postcode: None,
             dialect: CsvDialect::default(),
+            layer: None,
         };
         let got = read_event_csv(
             std::slice::from_ref(&p),
@@ -417,6 +423,7 @@ mod postcode_tests {
             weapon: None,
             postcode: Some("postcode".into()),
             dialect: CsvDialect::default(),
+            layer: None,
         };
         let read = |lsoa_as_area_code| {
             let lookup = PostcodeLookup {

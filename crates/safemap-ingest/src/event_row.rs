@@ -11,7 +11,7 @@ use crate::postcodes::{locate, PostcodeLookup};
 use crate::source::{read_in_parallel, EventSink, FileCategories, Problem, SinkFile};
 use crate::values::yes_no;
 use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
-use safemap_types::{Event, Flags, RejectReason, RowRef};
+use safemap_types::{Crs, Event, Flags, RejectReason, RowRef};
 use std::borrow::Cow;
 use std::path::PathBuf;
 
@@ -22,6 +22,12 @@ pub enum MappedFormat {
     Csv,
     /// Parquet ([`crate::event_parquet::read_event_parquet`]).
     Parquet,
+    /// Point layers of any vector format GDAL reads (the `gdal` feature): the location is
+    /// the point geometry, in columns [`crate::gdal_table::GEOMETRY_X`] and
+    /// [`crate::gdal_table::GEOMETRY_Y`], in the layer's CRS (`mapping.crs` for a layer that
+    /// declares none); the mapping's `layer` picks the layer of a file of several.
+    #[cfg(feature = "gdal")]
+    Gdal,
 }
 
 /// Reads mapped event files of `format` through `mapping` and its `categories`, handing the
@@ -46,6 +52,8 @@ pub fn read_mapped_into<S: EventSink>(
             crate::event_csv::read_file(i, path, (&rows, categories), limits, mapping.dialect, out)
         }
         MappedFormat::Parquet => crate::event_parquet::read_file(i, path, &rows, limits, out),
+        #[cfg(feature = "gdal")]
+        MappedFormat::Gdal => crate::event_gdal::read_file(i, path, &rows, out),
     })
 }
 
@@ -61,8 +69,11 @@ pub(crate) struct MappedColumns<'m, T> {
 }
 
 /// A mapping with its checked time format and postcode lookup: what makes a row an event.
+#[derive(Clone)]
 pub(crate) struct EventRows<'m> {
     mapping: &'m EventCsvMapping,
+    /// The CRS of x and y: the mapping's, or a GDAL layer's own.
+    crs: Crs,
     /// The mapping's `time_format`, checked.
     pub(crate) format: TimeFormat,
     postcodes: Option<PostcodeLookup<'m>>,
@@ -76,9 +87,31 @@ impl<'m> EventRows<'m> {
     ) -> Result<Self, IngestError> {
         Ok(Self {
             mapping,
+            crs: mapping.crs,
             format: TimeFormat::new(&mapping.time_format)?,
             postcodes,
         })
+    }
+
+    /// The CRS of x and y.
+    #[cfg(feature = "gdal")]
+    pub(crate) fn crs(&self) -> Crs {
+        self.crs
+    }
+
+    /// These rules for a file whose x and y are in `crs`.
+    #[cfg(feature = "gdal")]
+    pub(crate) fn in_crs(&self, crs: Crs) -> Self {
+        Self {
+            crs,
+            ..self.clone()
+        }
+    }
+
+    /// The mapping's `layer`: which layer of a GDAL file to read.
+    #[cfg(feature = "gdal")]
+    pub(crate) fn layer(&self) -> Option<&'m str> {
+        self.mapping.layer.as_deref()
     }
 
     /// Finds every mapped column with `find` (which names the file and its columns when one
@@ -125,7 +158,7 @@ impl<'m> EventRows<'m> {
     ) -> Result<Event, Problem> {
         let text = |(column, name): &(T, &str)| get(column, name);
         let (x, y) = (text(&cols.x)?, text(&cols.y)?);
-        let point = crate::coords::check_coord(&x, &y, (cols.x.1, cols.y.1), self.mapping.crs)?;
+        let point = crate::coords::check_coord(&x, &y, (cols.x.1, cols.y.1), self.crs)?;
         let postcode = cols
             .postcode
             .as_ref()

@@ -17,9 +17,9 @@
 //! | [`centroids`] | [`read_centroids`], [`CentroidColumns`], [`Centroids`]: a population-weighted-centroid table |
 //! | [`travel_costs`] | [`read_travel_costs`], [`TravelCostColumns`], [`CostUnit`], [`TravelCosts`]: a travel-cost matrix (origin area, service id, cost) |
 //! | [`dialect`] | [`CsvDialect`], [`Encoding`]: a CSV file's encoding and delimiter |
-//! | [`boundaries`] | [`read_boundaries`], [`BoundaryMapping`], [`BoundarySet`], [`InvalidArea`]: GeoJSON and Shapefile areas |
+//! | [`boundaries`] | [`read_boundaries`], [`BoundaryMapping`], [`BoundarySet`], [`InvalidArea`]: GeoJSON and Shapefile areas (any vector format with the `gdal` feature) |
+//! | `gdal_table` | `gdal` feature: `GEOMETRY_X`, `GEOMETRY_Y`, the columns a GDAL point layer's geometry is read into (incidents through [`MappedFormat`], service registers) |
 //! | [`keyed_table`] | [`read_keyed_values`], [`read_keyed_sum`](keyed_table::read_keyed_sum), [`KeyedColumns`], [`KeyedValues`], [`Keyed`]: population, deprivation, and the loop every table keyed by area code shares |
-//! | [`keyed_table`] | [`read_keyed_values`], [`KeyedColumns`], [`KeyedValues`], [`Keyed`]: population, deprivation, and the loop every table keyed by area code shares |
 //! | [`text_table`] | [`read_text_columns`], [`TextTable`]: named columns of a CSV as text (lookups); [`read_keyed_numbers`]: several numbers keyed by area code |
 //! | [`weights_file`] | [`weights_file::parse_gal`], [`weights_file::format_gal`], GWT likewise, and `read_*`/`write_*`: GAL and GWT spatial weights files |
 //! | [`limits`] | [`InputLimits`]: line length, decompressed size and expansion of one input file |
@@ -27,7 +27,8 @@
 //!
 //! Internal modules: `coords` (coordinate checks shared by every reader), `values` (yes/no
 //! flags, numbers with thousands separators), `datetime` (strftime formats), `open`
-//! (gzip, byte-order mark, CSV header and row loop), `csv_records` (physical lines to CSV
+//! (gzip, byte-order mark, CSV header and row loop), `gdal_layer` and `event_gdal` (the
+//! `gdal` feature: a layer's CRS and attributes; incident point layers), `csv_records` (physical lines to CSV
 //! records, with the stray-quote rule), `event_row` (one mapped incident row to an event, for
 //! CSV and Parquet alike), `parquet_table` (Parquet columns as text).
 //!
@@ -80,8 +81,14 @@ pub mod dialect;
 pub mod ed_istv;
 pub mod error;
 pub mod event_csv;
+#[cfg(feature = "gdal")]
+mod event_gdal;
 pub mod event_parquet;
 mod event_row;
+#[cfg(feature = "gdal")]
+mod gdal_layer;
+#[cfg(feature = "gdal")]
+pub mod gdal_table;
 pub mod grid_ref;
 pub mod keyed_table;
 pub mod limits;

@@ -409,6 +409,7 @@ fn stray_quotes_in_a_reader_that_allows_multi_line_fields() {
         weapon: None,
         postcode: None,
         dialect: safemap_ingest::CsvDialect::default(),
+        layer: None,
     };
     let read = |path: &Path| {
         read_event_csv(
@@ -444,6 +445,7 @@ fn gp_register(dialect: CsvDialect) -> ServiceRegister {
         kind: Some(ServiceKind::GP_PRACTICE),
         confidential: Some(false),
         dialect,
+        layer: None,
     }
 }
 

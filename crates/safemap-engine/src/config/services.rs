@@ -24,8 +24,11 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServicesSection {
-    /// The CSV file.
+    /// The register: a CSV, or (the `gdal` feature) any vector format GDAL reads
+    /// (GeoPackage, Shapefile, FlatGeobuf, KML, GeoJSON, ...), located by its point geometry.
     pub path: PathBuf,
+    /// The layer to read from a GDAL file of several.
+    pub layer: Option<String>,
     /// Column mapping (`safemap_ingest::ServiceColumns`: id, name, kind, tier, capacity,
     /// opening_hours, confidential, x/y/crs or latitude/longitude).
     pub columns: Option<toml::Table>,

@@ -16,6 +16,11 @@ pub enum SourceFormat {
     EventsCsv,
     /// The same as `events_csv`, in Parquet files (read with polars).
     EventsParquet,
+    /// The same as `events_csv`, as point layers in any vector format GDAL reads
+    /// (GeoPackage, Shapefile, FlatGeobuf, KML, GeoJSON, ...; the `gdal` feature): located by
+    /// the point geometry, in the layer's own CRS (`[source.columns]`'s `crs` for a layer that
+    /// declares none; British National Grid by default).
+    EventsGdal,
     /// A count cube in Parquet files (area code, category, month, count), as a distributed
     /// engine writes it from `safemap export geoparquet`; joined by code.
     CountsParquet,
@@ -24,10 +29,13 @@ pub enum SourceFormat {
 }
 
 impl SourceFormat {
-    /// `events_csv` or `events_parquet`: incident records read through a `[source.columns]`
-    /// mapping (`safemap_ingest::EventCsvMapping`).
+    /// `events_csv`, `events_parquet` or `events_gdal`: incident records read through a
+    /// `[source.columns]` mapping (`safemap_ingest::EventCsvMapping`).
     pub fn is_mapped_events(self) -> bool {
-        matches!(self, Self::EventsCsv | Self::EventsParquet)
+        matches!(
+            self,
+            Self::EventsCsv | Self::EventsParquet | Self::EventsGdal
+        )
     }
 
     /// `events_csv` or `ed_istv`: CSV files that may come in any encoding and delimiter
@@ -99,6 +107,8 @@ pub struct SourceSection {
     pub encoding: Option<Encoding>,
     /// The files' field delimiter (`events_csv` and `ed_istv`; default `,`), e.g. `;`.
     pub delimiter: Option<char>,
+    /// The layer to read from files of several (`events_gdal`).
+    pub layer: Option<String>,
 }
 
 /// `coverage` of a `police_uk` `[[source]]`: a boundary file of police force areas. Each
@@ -220,7 +230,22 @@ pub(super) fn check(study: &Study) -> Result<(), ConfigError> {
             ));
         }
         if src.format.is_mapped_events() && src.columns.is_none() {
-            return Err(study.invalid(&format!("source[{i}].columns"), "(missing)", "an events_csv or events_parquet source needs a [source.columns] table mapping x, y, crs, time, time_format and category"));
+            return Err(study.invalid(&format!("source[{i}].columns"), "(missing)", "an events_csv, events_parquet or events_gdal source needs a [source.columns] table mapping (x, y, crs,) time, time_format and category"));
+        }
+        #[cfg(not(feature = "gdal"))]
+        if src.format == SourceFormat::EventsGdal {
+            return Err(study.invalid(
+                &format!("source[{i}].format"),
+                "\"events_gdal\"",
+                "a safemap built with the gdal feature (cargo build --release --features gdal)",
+            ));
+        }
+        if src.layer.is_some() && src.format != SourceFormat::EventsGdal {
+            return Err(study.invalid(
+                &format!("source[{i}].layer"),
+                "(set)",
+                "a layer is for events_gdal files",
+            ));
         }
         if src.format == SourceFormat::CountsParquet && src.join != JoinMode::Code {
             return Err(study.invalid(

@@ -304,6 +304,36 @@ fn services_take_a_fixed_kind_an_encoding_and_any_delimiter() {
 }
 
 #[test]
+fn gdal_point_sources_need_the_feature_and_only_they_take_a_layer() {
+    let gdal = "[[source]]\nname = \"force\"\nformat = \"events_gdal\"\npaths = [\"f.gpkg\"]\n\
+                join = \"spatial\"\nlayer = \"incidents\"\n[source.columns]\ntime = \"t\"\n\
+                time_format = \"%Y-%m\"\ncategory = \"c\"\n";
+    let (_dir, path) = write(&format!("{MINIMAL}{gdal}"));
+    let loaded = Study::load(&path);
+    #[cfg(feature = "gdal")]
+    assert_eq!(
+        loaded.unwrap().sources[1].layer.as_deref(),
+        Some("incidents")
+    );
+    #[cfg(not(feature = "gdal"))]
+    {
+        let err = loaded.unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Invalid { key, .. } if key == "source[1].format"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("gdal feature"), "{err}");
+    }
+    let csv = gdal.replace("events_gdal", "events_csv");
+    let (_dir, path) = write(&format!("{MINIMAL}{csv}"));
+    let err = Study::load(&path).unwrap_err();
+    assert!(
+        matches!(&err, ConfigError::Invalid { key, .. } if key == "source[1].layer"),
+        "{err:?}"
+    );
+}
+
+#[test]
 fn csv_sources_take_an_encoding_and_a_delimiter() {
     let excel = "[[source]]\nname = \"force\"\nformat = \"events_csv\"\npaths = [\"f.csv\"]\n\
                  join = \"spatial\"\nencoding = \"windows-1252\"\ndelimiter = \";\"\n\

@@ -3,57 +3,28 @@
 //! National Grid nor WGS84, and so on.
 //!
 //! **CRS.** An explicit `crs` in the mapping is the coordinates' CRS, as they are. Otherwise
-//! the layer's spatial reference, identified against the EPSG database: WGS84 (EPSG:4326,
-//! OGC:CRS84) and British National Grid (EPSG:27700) are kept as they are. Any other CRS GDAL
-//! knows is reprojected by GDAL (PROJ) into WGS84, and from there into British National Grid
-//! by safemap's OSTN15, as every WGS84 input is. Not straight into EPSG:27700 by PROJ: without
-//! the OSTN15 grid (Debian's proj-data has none) PROJ falls back on a Helmert transformation
-//! that is metres out, and police.uk points, snapped to streets that are often area
-//! boundaries, then change areas (Plymouth: 64 of 161 LSOAs got different counts, 457 events
-//! moved, from a Shapefile that `ogr2ogr -t_srs EPSG:27700` made). A layer without a spatial reference
-//! declares none, and `read_boundaries`' usual rules decide.
+//! the layer's, as [`crate::gdal_layer`] identifies (and if need be reprojects) it. A layer
+//! without a spatial reference declares none, and `read_boundaries`' usual rules decide.
 
-use super::{number_text, BoundaryMapping, RawArea, RawSet};
+use super::{BoundaryMapping, RawArea, RawSet};
+use crate::gdal_layer::{field_names, field_text, gdal_error, layer, layer_crs, open};
 use crate::IngestError;
-use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
-use gdal::vector::{FieldValue, LayerAccess};
-use gdal::Dataset;
+use gdal::vector::LayerAccess;
 use geo_types::{Geometry, MultiPolygon};
-use safemap_types::Crs;
 use std::path::Path;
 
 pub(super) fn read(path: &Path, mapping: &BoundaryMapping) -> Result<RawSet, IngestError> {
-    let gdal_err = |message: String| IngestError::Gdal {
-        path: path.to_path_buf(),
-        message,
+    let dataset = open(path)?;
+    let mut layer = layer(&dataset, path, mapping.layer.as_deref(), "[boundaries]")?;
+    let (declared, transform) = match mapping.crs {
+        Some(_) => (None, None),
+        None => match layer_crs(&layer, path)? {
+            Some((crs, transform)) => (Some(Ok(crs)), transform),
+            None => (None, None),
+        },
     };
-    let dataset = Dataset::open(path).map_err(|e| gdal_err(e.to_string()))?;
-    let mut layer = match mapping.layer.as_deref() {
-        Some(name) => dataset.layer_by_name(name).map_err(|_| {
-            gdal_err(format!(
-                "has no layer {name:?}; its layers are {}",
-                layer_names(&dataset)
-            ))
-        })?,
-        None if dataset.layer_count() == 1 => {
-            dataset.layer(0).map_err(|e| gdal_err(e.to_string()))?
-        }
-        None => {
-            return Err(gdal_err(format!(
-                "has {} layers ({}): set layer in the study's [boundaries] table",
-                dataset.layer_count(),
-                layer_names(&dataset)
-            )))
-        }
-    };
-    let (declared, transform) = match (mapping.crs, layer.spatial_ref()) {
-        (Some(_), _) | (None, None) => (None, None),
-        (None, Some(srs)) => {
-            let (crs, transform) = identify(&srs).map_err(|e| gdal_err(e.to_string()))?;
-            (Some(Ok(crs)), transform)
-        }
-    };
-    let names: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
+    let names = field_names(&layer);
+
     let column = |field: &str| {
         names
             .iter()
@@ -86,7 +57,7 @@ pub(super) fn read(path: &Path, mapping: &BoundaryMapping) -> Result<RawSet, Ing
         let geometry = match &transform {
             Some(t) => geometry
                 .transform(t)
-                .map_err(|e| gdal_err(format!("feature {index} (0-based): {e}")))?,
+                .map_err(|e| gdal_error(path, format!("feature {index} (0-based): {e}")))?,
             None => geometry.clone(),
         };
         let geometry = match geometry.to_geo() {
@@ -94,18 +65,7 @@ pub(super) fn read(path: &Path, mapping: &BoundaryMapping) -> Result<RawSet, Ing
             Ok(Geometry::MultiPolygon(m)) => m,
             _ => return Err(bad_geometry(geometry.geometry_name())),
         };
-        let text = |i: usize| -> Result<Option<String>, IngestError> {
-            let value = feature.field(i).map_err(|e| gdal_err(e.to_string()))?;
-            Ok(value.map(|v| match v {
-                FieldValue::StringValue(s) => s.trim().to_string(),
-                FieldValue::RealValue(f) => number_text(f),
-                FieldValue::IntegerValue(n) => n.to_string(),
-                FieldValue::Integer64Value(n) => n.to_string(),
-                FieldValue::DateValue(d) => d.to_string(),
-                FieldValue::DateTimeValue(t) => t.to_rfc3339(),
-                list => format!("{list:?}"),
-            }))
-        };
+        let text = |i: usize| field_text(&feature, i, path);
         let code = text(id)?
             .filter(|c| !c.is_empty())
             .ok_or_else(|| IngestError::BadId {
@@ -133,38 +93,4 @@ pub(super) fn read(path: &Path, mapping: &BoundaryMapping) -> Result<RawSet, Ing
         });
     }
     Ok(RawSet { areas, declared })
-}
-
-/// The dataset's layer names, comma-separated.
-fn layer_names(dataset: &Dataset) -> String {
-    dataset
-        .layers()
-        .map(|l| l.name())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The CRS safemap reads coordinates in `srs` as, and the transformation into it: none for
-/// WGS84 and British National Grid, GDAL's into WGS84 for any other.
-fn identify(srs: &SpatialRef) -> gdal::errors::Result<(Crs, Option<CoordTransform>)> {
-    let mut known = srs.clone();
-    // Most Shapefile .prj files carry no authority: look the definition up in EPSG.
-    if known.auth_name().is_none() {
-        let _ = known.auto_identify_epsg();
-    }
-    let authority = known.authority().unwrap_or_default();
-    match authority.as_str() {
-        "EPSG:4326" | "OGC:CRS84" => return Ok((Crs::Wgs84, None)),
-        "EPSG:27700" => return Ok((Crs::BritishNationalGrid, None)),
-        _ => {}
-    }
-    let mut source = srs.clone();
-    source.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
-    let mut wgs84 = SpatialRef::from_epsg(4326)?;
-    wgs84.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
-    tracing::info!(
-        from = %if authority.is_empty() { srs.name().unwrap_or_default() } else { authority },
-        "boundaries reprojected into EPSG:4326 by GDAL"
-    );
-    Ok((Crs::Wgs84, Some(CoordTransform::new(&source, &wgs84)?)))
 }

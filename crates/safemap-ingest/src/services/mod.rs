@@ -1,5 +1,6 @@
-//! [`read_services`]: a service register CSV (GP practices, IDVA services, refuges, family
-//! hubs, ...) read through a [`ServiceRegister`] from the study file.
+//! [`read_services`]: a service register (GP practices, IDVA services, refuges, family hubs,
+//! ...) in a CSV or (the `gdal` feature) a point layer GDAL reads, through a
+//! [`ServiceRegister`] from the study file.
 //!
 //! | module | offers |
 //! |---|---|
@@ -11,11 +12,14 @@ pub use register::{ServiceColumns, ServiceRegister};
 
 use crate::coords::check_coord;
 use crate::csv_records::MAX_RECORD_LINES;
+#[cfg(feature = "gdal")]
+use crate::gdal_table::{GdalTable, GEOMETRY_X, GEOMETRY_Y};
 use crate::open::CsvInput;
 use crate::postcodes::{locate, PostcodeDirectory, PostcodeLookup};
 use crate::source::Problem;
 use crate::values::{number, yes_no};
 use crate::{IngestError, InputLimits};
+use csv::ByteRecord;
 use register::{non_empty, Given};
 use safemap_types::service::kind::SLUG_RULE;
 use safemap_types::{Crs, PreventionTier, Reject, RejectReason, Service, ServiceKind};
@@ -41,7 +45,11 @@ pub struct ServicesRead {
     pub placed_by_postcode: u64,
 }
 
-/// Reads a service register written in `register.dialect`, through `register`'s columns.
+/// Reads a service register through `register`'s columns: a CSV written in
+/// `register.dialect`, or (the `gdal` feature) a point layer of any vector format GDAL reads
+/// (by extension: GeoPackage, Shapefile, FlatGeobuf, KML, GeoJSON, ...; `register.layer`
+/// picks one of several), located by its point geometry (`gdal_table`) unless the
+/// columns name coordinates, a row's line being its feature's 1-based position.
 ///
 /// Per row, in this order (the first problem found rejects the row):
 ///
@@ -77,8 +85,12 @@ pub fn read_services(
     limits: InputLimits,
     postcodes: Option<&PostcodeDirectory>,
 ) -> Result<ServicesRead, IngestError> {
-    let input = CsvInput::open_with(path, MAX_RECORD_LINES, limits, register.dialect)?;
-    let l = register.layout(&input, path)?;
+    let rows = Rows::open(path, register, limits)?;
+    let l = match &rows {
+        Rows::Csv(input) => register.layout(&input.header, path)?,
+        #[cfg(feature = "gdal")]
+        Rows::Gdal(table) => table_register(register, table).layout(&table.header, path)?,
+    };
     let mut services = Vec::new();
     let mut rejects = Vec::new();
     let mut ids = HashSet::new();
@@ -87,7 +99,7 @@ pub fn read_services(
         lsoa_as_area_code: false,
     });
     let mut placed_by_postcode = 0;
-    let read = input.for_each_row(&mut rejects, |rec, line| {
+    let take = |rec: &ByteRecord, line: u64| {
         let point = match &l.xy {
             Some((x, y)) => check_coord(x.text(rec)?, y.text(rec)?, (&x.name, &y.name), l.crs)?,
             None => None,
@@ -150,7 +162,12 @@ pub fn read_services(
             opening_hours,
         });
         Ok(())
-    })?;
+    };
+    let read = match rows {
+        Rows::Csv(input) => input.for_each_row(&mut rejects, take)?,
+        #[cfg(feature = "gdal")]
+        Rows::Gdal(table) => table.for_each_row(path, &mut rejects, take),
+    };
     debug_assert_eq!(read, (services.len() + rejects.len()) as u64);
     Ok(ServicesRead {
         path: path.to_path_buf(),
@@ -160,6 +177,69 @@ pub fn read_services(
         crs: l.crs,
         placed_by_postcode,
     })
+}
+
+/// Extensions of vector formats a register may come in through GDAL (the `gdal` feature);
+/// any other file is read as CSV.
+const VECTOR_FORMATS: &[&str] = &[
+    "gpkg", "shp", "fgb", "kml", "kmz", "gml", "geojson", "json", "sqlite", "gdb", "tab", "mif",
+    "gpx",
+];
+
+/// A register's rows: a CSV's, or a GDAL layer's.
+enum Rows<'p> {
+    Csv(Box<CsvInput<'p>>),
+    #[cfg(feature = "gdal")]
+    Gdal(GdalTable),
+}
+
+impl<'p> Rows<'p> {
+    /// Opens `path`: through GDAL when its extension is a vector format's
+    /// ([`VECTOR_FORMATS`]), else as a CSV in `register.dialect`.
+    fn open(
+        path: &'p Path,
+        register: &ServiceRegister,
+        limits: InputLimits,
+    ) -> Result<Self, IngestError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext {
+            #[cfg(feature = "gdal")]
+            Some(e) if VECTOR_FORMATS.contains(&e.as_str()) => {
+                let undeclared = register.columns.crs.unwrap_or(Crs::BritishNationalGrid);
+                let layer = register.layer.as_deref();
+                GdalTable::read(path, layer, "[services]", undeclared).map(Rows::Gdal)
+            }
+            #[cfg(not(feature = "gdal"))]
+            Some(e) if VECTOR_FORMATS.contains(&e.as_str()) => {
+                Err(IngestError::GdalFeatureNeeded {
+                    path: path.to_path_buf(),
+                })
+            }
+            _ => CsvInput::open_with(path, MAX_RECORD_LINES, limits, register.dialect)
+                .map(|input| Rows::Csv(Box::new(input))),
+        }
+    }
+}
+
+/// `register` for a GDAL layer: located by the point geometry, in the layer's CRS, unless
+/// the register names coordinate columns.
+#[cfg(feature = "gdal")]
+fn table_register(register: &ServiceRegister, table: &GdalTable) -> ServiceRegister {
+    let c = &register.columns;
+    if [&c.x, &c.y, &c.latitude, &c.longitude]
+        .iter()
+        .any(|n| n.is_some())
+    {
+        return register.clone();
+    }
+    let mut register = register.clone();
+    register.columns.x = Some(GEOMETRY_X.to_string());
+    register.columns.y = Some(GEOMETRY_Y.to_string());
+    register.columns.crs = Some(table.crs);
+    register
 }
 
 /// A register's kind value: empty is `MissingValue`, not a slug `InvalidValue`.

@@ -2,7 +2,7 @@
 //! and [`Layout`], that description resolved against the file's header.
 
 use crate::dialect::CsvDialect;
-use crate::open::{field, CsvInput};
+use crate::open::field;
 use crate::source::Problem;
 use crate::IngestError;
 use csv::ByteRecord;
@@ -79,8 +79,10 @@ pub struct ServiceRegister {
     /// Whether every row is confidential (the file has no confidential column). Refuges are
     /// confidential whatever this says.
     pub confidential: Option<bool>,
-    /// Encoding and delimiter.
+    /// Encoding and delimiter (of a CSV register).
     pub dialect: CsvDialect,
+    /// The layer to read from a file GDAL reads that has several (the `gdal` feature).
+    pub layer: Option<String>,
 }
 
 /// A column of the file: its index and its name (for rejects).
@@ -152,22 +154,30 @@ impl ServiceRegister {
     /// [`IngestError::ConflictingMapping`] when a value is given both ways, or coordinates
     /// both as `x`/`y`/`crs` and as `latitude`/`longitude` (or only one of those two);
     /// [`IngestError::MissingColumn`] for a named or required column not in the header.
-    pub(super) fn layout(&self, input: &CsvInput<'_>, path: &Path) -> Result<Layout, IngestError> {
+    pub(super) fn layout(&self, header: &[String], path: &Path) -> Result<Layout, IngestError> {
         let c = &self.columns;
         let conflict = |message: String| IngestError::ConflictingMapping {
             path: path.to_path_buf(),
             message,
         };
+        let has_column = |name: &str| header.iter().position(|h| h == name.trim());
         let required = |mapped: &Option<String>, default: &str| {
             let name = mapped.as_deref().unwrap_or(default);
-            input.column(name).map(|index| Col {
-                index,
-                name: name.to_string(),
-            })
+            match has_column(name) {
+                Some(index) => Ok(Col {
+                    index,
+                    name: name.to_string(),
+                }),
+                None => Err(IngestError::MissingColumn {
+                    path: path.to_path_buf(),
+                    column: name.to_string(),
+                    available: header.join(", "),
+                }),
+            }
         };
         let optional = |mapped: &Option<String>, default: &str| match mapped {
             Some(_) => required(mapped, default).map(Some),
-            None => Ok(input.has_column(default).map(|index| Col {
+            None => Ok(has_column(default).map(|index| Col {
                 index,
                 name: default.to_string(),
             })),

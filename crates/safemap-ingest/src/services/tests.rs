@@ -95,6 +95,7 @@ fn nhs_register() -> ServiceRegister {
         kind: Some(ServiceKind::GP_PRACTICE),
         confidential: Some(false),
         dialect: CsvDialect::new(Encoding::Cp1252, '¬').unwrap(),
+        layer: None,
     }
 }
 
@@ -158,6 +159,20 @@ fn a_cp1252_not_sign_register_with_fixed_kind_and_ids() {
             && !available.contains(", "),
         "{available}"
     );
+}
+
+/// Without the `gdal` feature, a register in a vector format says which feature reads it.
+#[cfg(not(feature = "gdal"))]
+#[test]
+fn a_geopackage_register_needs_the_gdal_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(&dir, "GP.gpkg", b"SQLite format 3\0");
+    let err = read_services(&p, &nhs_register(), InputLimits::default(), None).unwrap_err();
+    assert!(
+        matches!(err, IngestError::GdalFeatureNeeded { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("--features gdal"), "{err}");
 }
 
 #[test]
