@@ -11,10 +11,10 @@ fuzz_target!(|data: &[u8]| {
     let Some((&flags, file)) = data.split_first() else {
         return;
     };
-    let encoding = if flags & 1 == 0 {
-        Encoding::Utf8
-    } else {
-        Encoding::Cp1252
+    let encoding = match (flags & 8 != 0, flags & 1 == 0) {
+        (true, _) => Encoding::Detect,
+        (false, true) => Encoding::Utf8,
+        (false, false) => Encoding::Cp1252,
     };
     let delimiter = if flags & 2 == 0 { ',' } else { ';' };
     let mapping = EdMapping {

@@ -14,10 +14,10 @@ fuzz_target!(|data: &[u8]| {
     let Some((&flags, file)) = data.split_first() else {
         return;
     };
-    let encoding = if flags & 1 == 0 {
-        Encoding::Utf8
-    } else {
-        Encoding::Cp1252
+    let encoding = match (flags & 8 != 0, flags & 1 == 0) {
+        (true, _) => Encoding::Detect,
+        (false, true) => Encoding::Utf8,
+        (false, false) => Encoding::Cp1252,
     };
     let delimiter = if flags & 2 == 0 { ',' } else { ';' };
     let crs = if flags & 4 == 0 {
@@ -38,6 +38,7 @@ fuzz_target!(|data: &[u8]| {
         weapon: None,
         postcode: None,
         dialect: CsvDialect::new(encoding, delimiter).expect("valid delimiter"),
+        layer: None,
     };
     let path = write("events.csv", file);
     let Ok(got) = read_event_csv(

@@ -28,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
             kind: Some("gp_practice".parse().expect("kind")),
             confidential: Some(false),
             dialect: CsvDialect::new(Encoding::Cp1252, '¬').expect("delimiter"),
+            layer: None,
         }
     } else {
         ServiceRegister {
@@ -47,6 +48,7 @@ fuzz_target!(|data: &[u8]| {
             kind: None,
             confidential: None,
             dialect: CsvDialect::default(),
+            layer: None,
         }
     };
     let path = write("services.csv", file);
