@@ -9,6 +9,7 @@
 //! | [`join`] | [`AreaIndex::join`]: many points at once, rayon-parallel in Hilbert-curve order, results in input order and identical for any thread count |
 //! | [`best_fit`] | [`best_fit::best_fit`]: the larger polygon holding each small area's point on surface, else the nearest (ONS's best-fit rule; small areas to wards, study areas to police force areas) |
 //! | [`cells`] | square and pointy-top hexagon grids over a study area ([`cells::CellGrid`], [`cells::Lattice`], [`cells::CellShape`]): cells anchored at the origin, dropped when outside the study area, points per cell in O(1) each ([`cells::CellGrid::aggregate`]), centres for distance-band weights |
+//! | [`tessellation`] | [`tessellation::check_tessellation`]: whether a set of areas tiles the plane cleanly, reporting overlapping pairs ([`tessellation::Overlap`]) and enclosed gaps ([`tessellation::Gap`]) above a minimum area; cheap on clean data (edge matching, an exact pair filter), polygon overlay only where something is wrong |
 //! | [`weights`] | spatial weights as [`safemap_types::Weights`]: [`weights::contiguity_weights`] (queen or rook from polygons by exact edge intersection, with a tolerance; no vertex matching), [`weights::distance_band_weights`] (binary or inverse distance), [`weights::knn_weights`] (ties to the lower index), [`weights::representative_points`]; islands reported, never an error |
 //!
 //! How a query runs (private modules): `grid` maps the point to a cell of a two-level grid
@@ -35,6 +36,7 @@ mod ostn15;
 pub mod point_on_surface;
 mod prepared;
 pub mod reproject;
+pub mod tessellation;
 mod transverse_mercator;
 pub mod weights;
 

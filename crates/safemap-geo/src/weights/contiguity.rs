@@ -220,15 +220,15 @@ pub fn contiguity_weights(
 
 /// An axis-aligned box; `xmin <= xmax`, `ymin <= ymax`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Bbox {
-    xmin: f64,
-    ymin: f64,
-    xmax: f64,
-    ymax: f64,
+pub(crate) struct Bbox {
+    pub(crate) xmin: f64,
+    pub(crate) ymin: f64,
+    pub(crate) xmax: f64,
+    pub(crate) ymax: f64,
 }
 
 impl Bbox {
-    fn of_segment(a: Coord<f64>, b: Coord<f64>) -> Self {
+    pub(crate) fn of_segment(a: Coord<f64>, b: Coord<f64>) -> Self {
         Self {
             xmin: a.x.min(b.x),
             ymin: a.y.min(b.y),
@@ -237,7 +237,7 @@ impl Bbox {
         }
     }
 
-    fn of_coords(mut coords: impl Iterator<Item = Coord<f64>>) -> Option<Self> {
+    pub(crate) fn of_coords(mut coords: impl Iterator<Item = Coord<f64>>) -> Option<Self> {
         let first = coords.next()?;
         let mut b = Self::of_segment(first, first);
         for c in coords {
@@ -259,7 +259,7 @@ impl Bbox {
     }
 
     /// Closed boxes share a point.
-    fn intersects(&self, o: &Self) -> bool {
+    pub(crate) fn intersects(&self, o: &Self) -> bool {
         self.xmin <= o.xmax && o.xmin <= self.xmax && self.ymin <= o.ymax && o.ymin <= self.ymax
     }
 
@@ -301,10 +301,10 @@ impl AreaSummary {
 
 /// An edge with its envelope (inflated by the tolerance on one side of a pair test).
 #[derive(Debug, Clone, Copy)]
-struct Edge {
-    bbox: Bbox,
-    a: Coord<f64>,
-    b: Coord<f64>,
+pub(crate) struct Edge {
+    pub(crate) bbox: Bbox,
+    pub(crate) a: Coord<f64>,
+    pub(crate) b: Coord<f64>,
 }
 
 /// Per-thread buffers for the pair tests.
@@ -386,7 +386,7 @@ impl Context<'_> {
 /// Whether some pair `(e, f)`, `e` from `left` and `f` from `right`, whose boxes overlap
 /// satisfies `test`: sorts both by `xmin` and scans each box against the boxes of the other
 /// list that start within its x-extent (each overlapping pair is tested once).
-fn sweep(
+pub(crate) fn sweep(
     left: &mut [Edge],
     right: &mut [Edge],
     mut test: impl FnMut(&Edge, &Edge) -> bool,
@@ -425,7 +425,7 @@ fn sweep(
 
 /// The sign of the exact orientation of `c` relative to the line `a -> b`.
 #[inline]
-fn orient(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> i8 {
+pub(crate) fn orient(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> i8 {
     match RobustKernel::orient2d(a, b, c) {
         Orientation::CounterClockwise => 1,
         Orientation::Clockwise => -1,
@@ -435,12 +435,17 @@ fn orient(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> i8 {
 
 /// `p` lies in the closed box of `a`, `b` (used for points known to be collinear with them).
 #[inline]
-fn in_box(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) -> bool {
+pub(crate) fn in_box(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) -> bool {
     a.x.min(b.x) <= p.x && p.x <= a.x.max(b.x) && a.y.min(b.y) <= p.y && p.y <= a.y.max(b.y)
 }
 
 /// Whether closed segments `ab` and `cd` share a point, exactly.
-fn segments_intersect(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>, d: Coord<f64>) -> bool {
+pub(crate) fn segments_intersect(
+    a: Coord<f64>,
+    b: Coord<f64>,
+    c: Coord<f64>,
+    d: Coord<f64>,
+) -> bool {
     let d1 = orient(c, d, a);
     let d2 = orient(c, d, b);
     let d3 = orient(a, b, c);
