@@ -232,16 +232,7 @@ fn a_stray_quote_in_a_real_police_file_costs_one_row() {
         std::fs::create_dir(&study_dir).unwrap();
         let out = study_dir.join("out");
         let study = plymouth_study(&study_dir, police);
-        safemap_ok(
-            &[
-                "run",
-                study.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ],
-            &[],
-            0,
-        );
+        run_into(&study, &out);
         let m = manifest(&out);
         (
             four_numbers(accounting(&m, "police")),

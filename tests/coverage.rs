@@ -161,16 +161,7 @@ permutations = 99
 /// Writes the fixture and runs it; the output directory and the run summary.
 fn run_fixture(dir: &Path, force_areas: bool) -> String {
     write_fixture(dir, force_areas);
-    safemap_ok(
-        &[
-            "run",
-            dir.join("study.toml").to_str().unwrap(),
-            "--out",
-            dir.join("out").to_str().unwrap(),
-        ],
-        &[],
-        0,
-    )
+    run_into(&dir.join("study.toml"), &dir.join("out"))
 }
 
 fn is_dc(code: &str) -> bool {

@@ -275,16 +275,7 @@ fn the_police_category_falls_back_to_violence_and_sexual_offences_or_is_named() 
     // data.police.uk has no violence-with-injury category: the default is the next one.
     std::fs::write(&study, text.replace(section, "police = \"police\"\n")).unwrap();
     let out = dir.path().join("police_uk");
-    safemap_ok(
-        &[
-            "run",
-            study.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &[],
-        0,
-    );
+    run_into(&study, &out);
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(

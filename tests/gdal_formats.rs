@@ -26,36 +26,9 @@ fn gdal_tool(program: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// The Plymouth study, its paths absolute, its boundaries `boundaries` and `extra` appended.
-fn plymouth_study(dir: &Path, name: &str, boundaries: &Path, extra: &str) -> PathBuf {
-    let text = std::fs::read_to_string(root().join("tests/studies/plymouth.toml")).unwrap();
-    let shared = data("").canonicalize().unwrap();
-    let text = text
-        .replace("../../../shared/data/", &format!("{}/", shared.display()))
-        .replace(
-            &format!(
-                "{}/boundaries/uk-geojson/lsoa11/E06000026.json",
-                shared.display()
-            ),
-            boundaries.to_str().unwrap(),
-        );
-    let path = dir.join(name);
-    std::fs::write(&path, format!("{text}\n{extra}")).unwrap();
-    path
-}
-
 /// Runs a study into `out` and returns police counts by area code.
 fn run(study: &Path, out: &Path) -> BTreeMap<String, String> {
-    safemap_ok(
-        &[
-            "run",
-            study.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &[],
-        0,
-    );
+    run_into(study, out);
     let m = manifest(out);
     four_numbers(accounting(&m, "police"));
     read_csv(&out.join("areas.csv"))
@@ -140,7 +113,7 @@ fn geopackages_and_shapefiles_join_as_the_geojson_does() {
         .contains("British_National_Grid"));
 
     let from_geojson = run(
-        &plymouth_study(dir.path(), "a.toml", &geojson, ""),
+        &plymouth_study(dir.path(), "a.toml", Some(&geojson), ""),
         &dir.path().join("out-geojson"),
     );
     assert_eq!(from_geojson.len(), 161);
@@ -159,7 +132,7 @@ fn geopackages_and_shapefiles_join_as_the_geojson_does() {
             &plymouth_study(
                 dir.path(),
                 &format!("{file}.toml"),
-                Path::new(&path(file)),
+                Some(Path::new(&path(file))),
                 "",
             ),
             &dir.path().join(format!("out-{file}")),
@@ -175,7 +148,7 @@ fn a_run_writes_every_layer_to_one_geopackage_and_density_to_a_geotiff() {
     let study = plymouth_study(
         dir.path(),
         "study.toml",
-        &geojson,
+        Some(&geojson),
         r#"
 [grid]
 shape = "square"
@@ -295,7 +268,7 @@ fn a_geopackage_of_several_layers_needs_one_named() {
         "ogr2ogr",
         &["-f", "GPKG", "-update", g, src, "-nln", "copy"],
     );
-    let study = plymouth_study(dir.path(), "study.toml", &gpkg, "");
+    let study = plymouth_study(dir.path(), "study.toml", Some(&gpkg), "");
     let out = safemap(&["run", study.to_str().unwrap()], &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0));
@@ -310,6 +283,26 @@ fn a_geopackage_of_several_layers_needs_one_named() {
     std::fs::write(&study, text).unwrap();
     let counts = run(&study, &dir.path().join("out"));
     assert_eq!(counts.len(), 161);
+}
+
+/// Writes the rows of `csv`, located by its `Longitude` and `Latitude` columns, as WGS84
+/// points in GDAL's `format` at `out`.
+fn csv_points_to(format: &str, csv: &Path, out: &Path) {
+    gdal_tool(
+        "ogr2ogr",
+        &[
+            "-f",
+            format,
+            "-oo",
+            "X_POSSIBLE_NAMES=Longitude",
+            "-oo",
+            "Y_POSSIBLE_NAMES=Latitude",
+            "-a_srs",
+            "EPSG:4326",
+            out.to_str().unwrap(),
+            csv.to_str().unwrap(),
+        ],
+    );
 }
 
 /// Point layers through GDAL read as the CSVs they were made from (with `ogr2ogr`): the
@@ -328,42 +321,11 @@ fn point_sources_and_service_registers_from_gdal_formats_read_as_their_csvs() {
         let csv = entry.unwrap().path();
         csv_rows += read_csv(&csv).len() as u64;
         let shp = shp_dir.join(csv.file_stem().unwrap()).with_extension("shp");
-        gdal_tool(
-            "ogr2ogr",
-            &[
-                "-f",
-                "ESRI Shapefile",
-                "-oo",
-                "X_POSSIBLE_NAMES=Longitude",
-                "-oo",
-                "Y_POSSIBLE_NAMES=Latitude",
-                "-a_srs",
-                "EPSG:4326",
-                shp.to_str().unwrap(),
-                csv.to_str().unwrap(),
-            ],
-        );
+        csv_points_to("ESRI Shapefile", &csv, &shp);
     }
     let gpkg = dir.path().join("gp.gpkg");
-    gdal_tool(
-        "ogr2ogr",
-        &[
-            "-f",
-            "GPKG",
-            "-oo",
-            "X_POSSIBLE_NAMES=Longitude",
-            "-oo",
-            "Y_POSSIBLE_NAMES=Latitude",
-            "-a_srs",
-            "EPSG:4326",
-            "-nln",
-            "gp",
-            gpkg.to_str().unwrap(),
-            data("services/nhs-choices-2019/GP.utf8.csv")
-                .to_str()
-                .unwrap(),
-        ],
-    );
+    let register = data("services/nhs-choices-2019/GP.utf8.csv");
+    csv_points_to("GPKG", &register, &gpkg);
     let extra = format!(
         "[[source]]\nname = \"shp\"\nformat = \"events_gdal\"\npaths = [\"{}/*.shp\"]\n\
          join = \"spatial\"\n[source.columns]\ntime = \"Month\"\ntime_format = \"%Y-%m\"\n\
@@ -374,7 +336,7 @@ fn point_sources_and_service_registers_from_gdal_formats_read_as_their_csvs() {
         gpkg.display()
     );
     let geojson = data("boundaries/uk-geojson/lsoa11/E06000026.json");
-    let study = plymouth_study(dir.path(), "study.toml", &geojson, &extra);
+    let study = plymouth_study(dir.path(), "study.toml", Some(&geojson), &extra);
     let out = dir.path().join("out");
     let police = run(&study, &out);
     let areas = read_csv(&out.join("areas.csv"));

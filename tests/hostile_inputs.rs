@@ -159,11 +159,7 @@ fn a_gzip_bomb_of_rows_stops_at_the_expansion_and_size_limits() {
     );
     let s = study(&small, &two_squares(), "*.csv.gz", "");
     let out = small.join("out");
-    safemap_ok(
-        &["run", s.to_str().unwrap(), "--out", out.to_str().unwrap()],
-        &[],
-        0,
-    );
+    run_into(&s, &out);
     let rows = (block.len() / ROWS.len() * 4) as u64;
     assert_eq!(four_numbers(accounting(&manifest(&out), "police"))[0], rows);
 }
@@ -195,11 +191,7 @@ fn an_over_long_line_is_an_error_naming_the_line_and_the_limit() {
     // Under the default limit (1 MiB) the line is a row like any other.
     let s = study(dir.path(), &two_squares(), "*.csv", "");
     let out = dir.path().join("out");
-    safemap_ok(
-        &["run", s.to_str().unwrap(), "--out", out.to_str().unwrap()],
-        &[],
-        0,
-    );
+    run_into(&s, &out);
     assert_eq!(four_numbers(accounting(&manifest(&out), "police"))[0], 9);
 }
 
@@ -279,11 +271,7 @@ fn a_symlink_beside_its_target_is_read_once_and_reported() {
     std::os::unix::fs::symlink("2019-01-test-street.csv", &copy).unwrap();
     let s = study(dir.path(), &two_squares(), "police/*.csv", "");
     let out = dir.path().join("out");
-    let stdout = safemap_ok(
-        &["run", s.to_str().unwrap(), "--out", out.to_str().unwrap()],
-        &[],
-        0,
-    );
+    let stdout = run_into(&s, &out);
     let m = manifest(&out);
     let a = accounting(&m, "police");
     assert_eq!(four_numbers(a), [4, 3, 1, 0]);

@@ -259,3 +259,71 @@ fn gp_access_equals_pysal_access() {
         .unwrap();
     assert_eq!(matrix["sha256"].as_str().unwrap().len(), 64);
 }
+
+/// The published Plymouth LSOAs tile cleanly; with one LSOA simplified carelessly (geo's
+/// Douglas-Peucker at about 40 m, as a GIS does to one layer without its neighbours) the
+/// run reports the overlaps and gaps it leaves, each naming that LSOA, in the manifest and
+/// the summary.
+#[test]
+fn a_carelessly_simplified_lsoa_is_reported_by_its_overlaps_and_gaps() {
+    use geo::Simplify;
+    let dir = tempfile::tempdir().unwrap();
+    let clean = plymouth_study(dir.path(), "clean.toml", None, "");
+    let tessellation_of = |study: &std::path::Path, out: &str| {
+        let out = dir.path().join(out);
+        let stdout = run_into(study, &out);
+        let areas = &manifest(&out)["areas"];
+        (
+            stdout,
+            serde_json::json!([areas["overlaps"], areas["gaps"]]),
+        )
+    };
+    let (stdout, found) = tessellation_of(&clean, "clean");
+    assert_eq!(found, serde_json::json!([[], []]));
+    assert!(!stdout.contains("do not tile"), "{stdout}");
+
+    let text =
+        std::fs::read_to_string(data("boundaries/uk-geojson/lsoa11/E06000026.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let feature = &mut doc["features"][20];
+    let victim = feature["properties"]["LSOA11CD"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let g: geojson::Geometry = serde_json::from_value(feature["geometry"].clone()).unwrap();
+    let g: geo_types::Geometry<f64> = g.try_into().unwrap();
+    let simplified = match g {
+        geo_types::Geometry::Polygon(p) => geo_types::Geometry::Polygon(p.simplify(0.0004)),
+        geo_types::Geometry::MultiPolygon(m) => {
+            geo_types::Geometry::MultiPolygon(m.simplify(0.0004))
+        }
+        other => panic!("not a polygon: {other:?}"),
+    };
+    feature["geometry"] = serde_json::to_value(geojson::Geometry::from(&simplified)).unwrap();
+    let path = dir.path().join("simplified.geojson");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let study = plymouth_study(dir.path(), "simplified.toml", Some(&path), "");
+    let (stdout, found) = tessellation_of(&study, "simplified");
+    let (overlaps, gaps) = (found[0].as_array().unwrap(), found[1].as_array().unwrap());
+    assert!(!overlaps.is_empty() && !gaps.is_empty(), "{found}");
+    for o in overlaps {
+        let codes = o["codes"].as_array().unwrap();
+        assert!(codes.iter().any(|c| c == victim.as_str()), "{o}");
+        assert!(o["area"].as_f64().unwrap() >= 10.0, "{o}");
+    }
+    for g in gaps {
+        let touching = g["touching"].as_array().unwrap();
+        assert!(touching.iter().any(|c| c == victim.as_str()), "{g}");
+        assert!(
+            touching.len() >= 2 && g["area"].as_f64().unwrap() >= 10.0,
+            "{g}"
+        );
+    }
+    assert!(
+        stdout.contains(&format!(
+            "the polygons do not tile: {} overlapping pairs",
+            overlaps.len()
+        )) && stdout.contains(&victim),
+        "{stdout}"
+    );
+}

@@ -310,16 +310,7 @@ fn run(
     Vec<BTreeMap<String, String>>,
 ) {
     let out = tempfile::tempdir().unwrap();
-    safemap_ok(
-        &[
-            "run",
-            study.to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-        ],
-        &[],
-        0,
-    );
+    run_into(study, out.path());
     let counts = read_csv(&out.path().join("areas.csv"))
         .into_iter()
         .map(|r| (r["code"].clone(), r["ed_all_count"].parse().unwrap()))

@@ -195,20 +195,13 @@ fn synthetic_city_time_figures_match_what_was_planted() {
         .any(|r| r["source"] == "force" && r["measure"] == "flag_domestic_abuse"));
 }
 
-/// The Plymouth study with extra sections, its paths made absolute.
-fn plymouth_with(extra: &str, out: &Path) -> std::path::PathBuf {
-    let text = std::fs::read_to_string(root().join("tests/studies/plymouth.toml")).unwrap();
-    let shared = data("").canonicalize().unwrap();
-    let text = text.replace("../../../shared/data/", &format!("{}/", shared.display()));
-    let path = out.join("study.toml");
-    std::fs::write(&path, format!("{text}\n{extra}")).unwrap();
-    path
-}
-
 #[test]
 fn plymouth_month_only_data_has_trends_and_change_but_no_hours() {
     let out = tempfile::tempdir().unwrap();
-    let study = plymouth_with(
+    let study = plymouth_study(
+        out.path(),
+        "study.toml",
+        None,
         r#"
 [weights]
 kind = "queen"
@@ -227,19 +220,9 @@ permutations = 99
 name = "winter"
 source = "police"
 "#,
-        out.path(),
     );
     let results = out.path().join("results");
-    safemap_ok(
-        &[
-            "run",
-            study.to_str().unwrap(),
-            "--out",
-            results.to_str().unwrap(),
-        ],
-        &[],
-        0,
-    );
+    run_into(&study, &results);
     let m = manifest(&results);
     assert_eq!(
         m["time"]["emerging"][0]["slices"].as_array().unwrap().len(),
@@ -257,7 +240,10 @@ source = "police"
     assert!(props.values().all(|p| p["winter_change_class"].is_string()));
 
     // An hour window on police.uk data is refused, saying why.
-    let study = plymouth_with(
+    let study = plymouth_study(
+        out.path(),
+        "study.toml",
+        None,
         r#"
 [weights]
 kind = "queen"
@@ -268,7 +254,6 @@ source = "police"
 window = "nte"
 statistics = ["gi_star"]
 "#,
-        out.path(),
     );
     let res = safemap(
         &[

@@ -25,6 +25,39 @@ pub fn data(rel: &str) -> PathBuf {
     p
 }
 
+/// The Plymouth study (`tests/studies/plymouth.toml`) written to `dir/name` with its paths
+/// absolute, its boundary file `boundaries` (the study's own when `None`), and `extra`
+/// appended.
+pub fn plymouth_study(dir: &Path, name: &str, boundaries: Option<&Path>, extra: &str) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("tests/studies/plymouth.toml")).unwrap();
+    let shared = data("").canonicalize().unwrap();
+    let mut text = text.replace("../../../shared/data/", &format!("{}/", shared.display()));
+    if let Some(boundaries) = boundaries {
+        let own = format!(
+            "{}/boundaries/uk-geojson/lsoa11/E06000026.json",
+            shared.display()
+        );
+        text = text.replace(&own, boundaries.to_str().unwrap());
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, format!("{text}\n{extra}")).unwrap();
+    path
+}
+
+/// Runs `safemap run study --out out`, which must succeed, and returns its standard output.
+pub fn run_into(study: &Path, out: &Path) -> String {
+    safemap_ok(
+        &[
+            "run",
+            study.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+        0,
+    )
+}
+
 /// Runs `safemap` with `args`, extra environment, no standard input.
 pub fn safemap(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_safemap"));

@@ -13,6 +13,7 @@ use safemap_engine::services::LocatedServices;
 use safemap_engine::{RunReport, Study};
 use safemap_stats::evaluation::{Figure, Mean};
 use safemap_stats::{ClusterClass, HotspotClass};
+use safemap_types::Crs;
 use std::collections::BTreeMap;
 
 /// `12345` → `12,345`.
@@ -149,6 +150,51 @@ fn print_services(s: &LocatedServices) {
     }
 }
 
+/// Overlapping areas and gaps between areas, the first few by code; the manifest lists them
+/// all.
+fn print_tessellation(areas: &AreaTable) {
+    let t = &areas.tessellation;
+    if t.is_clean() {
+        return;
+    }
+    let code = |i: usize| areas.areas[i].code.as_str();
+    let unit = if areas.boundary_crs == Crs::Planar {
+        "square units"
+    } else {
+        "m²"
+    };
+    let area_text = |area: f64| format!("{} {unit}", thousands(area.round() as u64));
+    println!(
+        "    the polygons do not tile: {} overlapping pairs ({} in all), {} gaps between areas ({} in all); counts near them may be off",
+        t.overlaps.len(),
+        area_text(t.overlap_area),
+        t.gaps.len(),
+        area_text(t.gap_area)
+    );
+    for o in t.overlaps.iter().take(LISTED) {
+        println!(
+            "    overlap {} / {}: {}",
+            code(o.a),
+            code(o.b),
+            area_text(o.area)
+        );
+    }
+    for g in t.gaps.iter().take(LISTED) {
+        let touching: Vec<&str> = g.touching.iter().map(|&i| code(i)).collect();
+        println!(
+            "    gap of {} at ({:.0}, {:.0}) between {}",
+            area_text(g.area),
+            g.point.x,
+            g.point.y,
+            touching.join(", ")
+        );
+    }
+    let more = t.overlaps.len().saturating_sub(LISTED) + t.gaps.len().saturating_sub(LISTED);
+    if more > 0 {
+        println!("    ... and {more} more in manifest.json (areas.overlaps, areas.gaps)");
+    }
+}
+
 /// Invalid and repaired areas the run summary names; the manifest lists them all.
 const LISTED: usize = 5;
 
@@ -173,6 +219,7 @@ fn print_areas(study: &Study, areas: &AreaTable) {
     if more > 0 {
         println!("    ... and {more} more in manifest.json (areas.invalid_polygons, areas.repaired_polygons)");
     }
+    print_tessellation(areas);
     if areas.rewound > 0 {
         println!(
             "    {} areas wound clockwise were re-wound to the right-hand rule (RFC 7946) in the outputs",

@@ -11,7 +11,6 @@ use crate::parquet_table::ParquetTable;
 use crate::postcodes::PostcodeLookup;
 use crate::source::{Collect, EventSink, FileEvents, FileOut};
 use crate::{CategoryMapping, EventCsvMapping, IngestError, InputLimits, SourceRead};
-use safemap_types::RowRef;
 use std::path::{Path, PathBuf};
 
 /// Reads incident Parquet files through `mapping`, as [`crate::read_event_csv`] reads CSVs:
@@ -49,7 +48,7 @@ pub(crate) fn read_file<S: EventSink>(
     path: &Path,
     rows: &EventRows<'_>,
     limits: InputLimits,
-    mut out: FileOut<'_, S>,
+    out: FileOut<'_, S>,
 ) -> Result<FileEvents<S::File>, IngestError> {
     let mut wanted: Vec<&str> = Vec::new();
     rows.columns(|name| {
@@ -58,20 +57,6 @@ pub(crate) fn read_file<S: EventSink>(
     })?;
     let table = ParquetTable::read(path, &wanted, &rows.format, limits)?;
     let columns = rows.columns(|name| Ok(table.index(name)))?;
-    let mut rejects = Vec::new();
-    for row in 0..table.height {
-        let line = row as u64 + 1;
-        let get = |&i: &usize, _: &str| Ok(table.text(i, row));
-        let origin = RowRef { file: index, line };
-        let FileOut {
-            cats,
-            placed_by_postcode,
-            ..
-        } = &mut out;
-        match rows.event(&columns, get, origin, cats, placed_by_postcode) {
-            Ok(event) => out.push(event),
-            Err(problem) => rejects.push(problem.into_reject(path, line)),
-        }
-    }
-    out.finish(path, rejects, table.height as u64)
+    let text = |row, &i: &usize| table.text(i, row);
+    rows.read_table((index, path), &columns, (table.height, text), out)
 }

@@ -8,12 +8,14 @@
 use crate::datetime::TimeFormat;
 use crate::event_csv::EventCsvMapping;
 use crate::postcodes::{locate, PostcodeLookup};
-use crate::source::{read_in_parallel, EventSink, FileCategories, Problem, SinkFile};
+use crate::source::{
+    read_in_parallel, EventSink, FileCategories, FileEvents, FileOut, Problem, SinkFile,
+};
 use crate::values::yes_no;
 use crate::{CategoryMapping, IngestError, InputLimits, SourceRead};
 use safemap_types::{Crs, Event, Flags, RejectReason, RowRef};
 use std::borrow::Cow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The file format of a mapped event source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,6 +144,34 @@ impl<'m> EventRows<'m> {
             })
             .collect::<Result<_, _>>()?,
         })
+    }
+
+    /// Every row of a file that is a table (Parquet, a GDAL layer) of `height` rows, whose
+    /// columns' text `get(row, column, name)` gives (rows 0-based), as an event or a reject:
+    /// row `r` is line `r + 1` of file `index` at `path`. Returns what `out` makes of them.
+    pub(crate) fn read_table<'r, T, S: EventSink>(
+        &self,
+        (index, path): (u32, &Path),
+        cols: &MappedColumns<'m, T>,
+        (height, get): (usize, impl Fn(usize, &T) -> Cow<'r, str>),
+        mut out: FileOut<'_, S>,
+    ) -> Result<FileEvents<S::File>, IngestError> {
+        let mut rejects = Vec::new();
+        for row in 0..height {
+            let line = row as u64 + 1;
+            let text = |column: &T, _: &str| Ok(get(row, column));
+            let origin = RowRef { file: index, line };
+            let FileOut {
+                cats,
+                placed_by_postcode,
+                ..
+            } = &mut out;
+            match self.event(cols, text, origin, cats, placed_by_postcode) {
+                Ok(event) => out.push(event),
+                Err(problem) => rejects.push(problem.into_reject(path, line)),
+            }
+        }
+        out.finish(path, rejects, height as u64)
     }
 
     /// The event of one row, whose columns' text `get` gives (trimmed, `""` for a missing

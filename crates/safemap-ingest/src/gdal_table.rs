@@ -19,6 +19,7 @@ use gdal::spatial_ref::CoordTransform;
 use gdal::vector::LayerAccess;
 use geo_types::Geometry;
 use safemap_types::{Crs, Reject};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// The column holding a point's x coordinate (easting or longitude).
@@ -107,6 +108,17 @@ impl GdalTable {
                 column: name.to_string(),
                 available: self.header.join(", "),
             })
+    }
+
+    /// The number of rows (features).
+    pub(crate) fn height(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The text of column `column` in row `row` (0-based), as every column is written:
+    /// UTF-8 (GDAL gives text as UTF-8).
+    pub(crate) fn text(&self, row: usize, column: usize) -> Cow<'_, str> {
+        String::from_utf8_lossy(self.rows[row].get(column).unwrap_or_default())
     }
 
     /// The rows, each with its feature's 1-based position.
