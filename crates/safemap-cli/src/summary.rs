@@ -165,7 +165,7 @@ fn print_tessellation(areas: &AreaTable) {
     };
     let area_text = |area: f64| format!("{} {unit}", thousands(area.round() as u64));
     println!(
-        "    the polygons do not tile: {} overlapping pairs ({} in all), {} gaps between areas ({} in all); counts near them may be off",
+        "    the polygons do not tile: {} overlapping pairs ({} in all), {} gaps enclosed by the areas but in none of them ({} in all: water clipped out, or damage from simplifying; events in a gap count as outside)",
         t.overlaps.len(),
         area_text(t.overlap_area),
         t.gaps.len(),

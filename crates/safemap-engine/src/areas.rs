@@ -157,7 +157,17 @@ impl AreaTable {
         let (geoms, geoms_wgs84): (Vec<_>, Vec<_>) = geoms.into_iter().unzip();
         let (index, tessellation) = rayon::join(
             || AreaIndex::new(&geoms),
-            || check_tessellation(&geoms, min_sliver_area(crs, &geoms)),
+            || {
+                let start = std::time::Instant::now();
+                let t = check_tessellation(&geoms, min_sliver_area(crs, &geoms));
+                tracing::debug!(
+                    ms = start.elapsed().as_millis(),
+                    overlaps = t.overlaps.len(),
+                    gaps = t.gaps.len(),
+                    "tessellation checked"
+                );
+                t
+            },
         );
         tracing::debug!(
             project_ms = projected.as_millis(),

@@ -39,7 +39,6 @@ pub struct FileJoin {
     points: Vec<(u32, EventPoint)>,
     events: Vec<(u32, Event)>,
     rejects: Vec<Reject>,
-    joined: u64,
     outside_area: u64,
     outside_period: u64,
     converted: BTreeMap<ChangeKind, u64>,
@@ -87,7 +86,6 @@ impl EventSink for JoinSink<'_> {
         for (e, fate) in events.into_iter().zip(fates) {
             match fate {
                 Fate::Joined(id) => {
-                    file.joined += 1;
                     if self.by_file {
                         *file.by_file.entry((id.0, e.origin.file)).or_default() += 1;
                     }
@@ -144,7 +142,6 @@ pub fn finish(
         } in files
         {
             let category = |c: u16| category_ids[usize::from(c)];
-            acc.joined += state.joined;
             acc.outside_area += state.outside_area;
             acc.outside_period += state.outside_period;
             if let Some(total) = &mut acc.converted_codes {
@@ -181,6 +178,7 @@ pub fn finish(
         }
     });
     joined.cells = cells.finish();
+    acc.joined = joined.cells.iter().map(|(_, n)| n).sum();
     joined.by_file = summed(by_file);
     for r in read.rejects.iter().chain(&rejects) {
         *acc.rejected_by_reason

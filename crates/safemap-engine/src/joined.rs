@@ -10,7 +10,6 @@ use crate::selection::EventPoint;
 use rayon::prelude::*;
 use safemap_types::time::hour_of_week;
 use safemap_types::{AreaId, Event, Flags, Month, MonthRange};
-use std::collections::HashMap;
 
 /// The hour-of-week place of a cell of events without a time of day.
 pub const NO_HOUR: u8 = u8::MAX;
@@ -90,14 +89,7 @@ impl<K: Ord + Copy + Send + Sync> Runs<K> {
     /// Adds `keys`, one per event, in any order.
     pub fn add_keys(&mut self, mut keys: Vec<K>) {
         keys.par_sort_unstable();
-        let mut run: Vec<(K, u64)> = Vec::new();
-        for k in keys {
-            match run.last_mut() {
-                Some((last, n)) if *last == k => *n += 1,
-                _ => run.push((k, 1)),
-            }
-        }
-        self.add_run(run);
+        self.add_run(sum_sorted(keys.into_iter().map(|k| (k, 1))));
     }
 
     /// Adds counts, in any order.
@@ -111,14 +103,7 @@ impl<K: Ord + Copy + Send + Sync> Runs<K> {
     fn flush(&mut self) {
         let mut pending = std::mem::take(&mut self.pending);
         pending.par_sort_unstable_by_key(|p| p.0);
-        let mut run: Vec<(K, u64)> = Vec::with_capacity(pending.len());
-        for (k, n) in pending {
-            match run.last_mut() {
-                Some((last, m)) if *last == k => *m += n,
-                _ => run.push((k, n)),
-            }
-        }
-        self.table = merge(std::mem::take(&mut self.table), run);
+        self.table = merge(std::mem::take(&mut self.table), sum_sorted(pending));
     }
 
     /// Every count, in key order, each key once.
@@ -151,15 +136,21 @@ fn merge<K: Ord + Copy>(a: Vec<(K, u64)>, b: Vec<(K, u64)>) -> Vec<(K, u64)> {
 }
 
 /// `pairs` with equal keys summed, in key order, zero counts left out.
-pub fn summed<K: Ord + std::hash::Hash + Copy>(
-    pairs: impl IntoIterator<Item = (K, u64)>,
-) -> Vec<(K, u64)> {
-    let mut sums: HashMap<K, u64> = HashMap::new();
-    for (k, n) in pairs {
-        *sums.entry(k).or_default() += n;
+pub fn summed<K: Ord + Copy + Send>(pairs: impl IntoIterator<Item = (K, u64)>) -> Vec<(K, u64)> {
+    let mut pairs: Vec<(K, u64)> = pairs.into_iter().filter(|p| p.1 > 0).collect();
+    pairs.par_sort_unstable_by_key(|p| p.0);
+    sum_sorted(pairs)
+}
+
+/// Pairs sorted by key with each run of equal keys summed into one pair.
+fn sum_sorted<K: Eq>(sorted: impl IntoIterator<Item = (K, u64)>) -> Vec<(K, u64)> {
+    let mut out: Vec<(K, u64)> = Vec::new();
+    for (k, n) in sorted {
+        match out.last_mut() {
+            Some((last, m)) if *last == k => *m += n,
+            _ => out.push((k, n)),
+        }
     }
-    let mut out: Vec<(K, u64)> = sums.into_iter().filter(|p| p.1 > 0).collect();
-    out.sort_unstable_by_key(|p| p.0);
     out
 }
 
@@ -179,7 +170,7 @@ mod tests {
     #[test]
     fn runs_merged_as_they_come_equal_one_sum() {
         let mut state = 3_u64;
-        let mut keys = Vec::new();
+        let mut want = std::collections::BTreeMap::new();
         let mut runs = Runs::default();
         let mut flushed = 0;
         for chunk in 0..8 {
@@ -191,7 +182,9 @@ mod tests {
                     (state >> 40) as u32 % 3_000_000
                 })
                 .collect();
-            keys.extend(part.iter().map(|&k| (k, 1)));
+            for &k in &part {
+                *want.entry(k).or_insert(0_u64) += 1;
+            }
             let before = runs.table.len();
             runs.add_keys(part);
             flushed += usize::from(runs.table.len() != before);
@@ -201,6 +194,6 @@ mod tests {
             flushed >= 2,
             "merged into the table on the way, {flushed} times"
         );
-        assert_eq!(runs.finish(), summed(keys));
+        assert_eq!(runs.finish(), want.into_iter().collect::<Vec<_>>());
     }
 }

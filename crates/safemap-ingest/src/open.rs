@@ -7,7 +7,7 @@
 //! the rule.
 
 use crate::csv_records::{Item, Records};
-use crate::dialect::CsvDialect;
+use crate::dialect::{CsvDialect, Encoding};
 use crate::limits::Gunzip;
 use crate::source::Problem;
 use crate::{IngestError, InputLimits};
@@ -335,12 +335,19 @@ impl<'p> CsvInput<'p> {
         if let Some((line, _)) = row {
             self.last_line = line;
         }
-        if let Some((encoding, line)) = self.records.take_detected() {
-            tracing::info!(
+        match self.records.take_detected() {
+            // Not UTF-8 is worth a word: the user may not know the file is Windows text.
+            Some((Encoding::Cp1252, line)) => tracing::warn!(
                 file = %self.path.display(),
                 line,
-                "no encoding declared: read as {encoding:?}, from the first line that is not plain ASCII (declare `encoding` to override)"
-            );
+                "no encoding declared and line {line} is not UTF-8: the file is read as cp1252 (windows-1252); declare `encoding` to override"
+            ),
+            Some((encoding, line)) => tracing::info!(
+                file = %self.path.display(),
+                line,
+                "no encoding declared: read as {encoding:?}, from the first line that is not plain ASCII"
+            ),
+            None => {}
         }
         Ok(row)
     }

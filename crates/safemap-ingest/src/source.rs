@@ -13,8 +13,10 @@ use std::path::{Path, PathBuf};
 
 /// The events of one source (all the files of one `[[sources]]` entry), with its rejects.
 ///
-/// Invariant: `read == events.len() + rejects.len()`: every data row (header excluded) is
-/// either an event or a reject (a count cube's row of `n` is `n` events).
+/// Invariant: every data row (header excluded) is either an event or a reject (a count
+/// cube's row of `n` is `n` events). Collected (`E = Vec<Event>`), that is
+/// `read == events.len() + rejects.len()`; read through an [`EventSink`], `read` is the
+/// events the sink was handed plus `rejects.len()`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceRead<E = Vec<Event>> {
     /// The files read, in order; [`RowRef::file`](safemap_types::RowRef::file) indexes this.
