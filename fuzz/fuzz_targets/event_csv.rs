@@ -1,25 +1,17 @@
 //! A force's own incident CSV read through a fixed mapping. The first input byte picks the
-//! dialect (bit 0: cp1252, bit 1: `;` delimiter) and the CRS (bit 2: British National Grid);
-//! the rest is the file.
+//! dialect ([`safemap_fuzz::dialect`]) and the CRS (bit 2: British National Grid); the rest
+//! is the file.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use safemap_fuzz::{check_source_read, write};
-use safemap_ingest::{
-    read_event_csv, CategoryMapping, CsvDialect, Encoding, EventCsvMapping, InputLimits,
-};
+use safemap_fuzz::{check_source_read, dialect, write};
+use safemap_ingest::{read_event_csv, CategoryMapping, EventCsvMapping, InputLimits};
 use safemap_types::Crs;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, file)) = data.split_first() else {
         return;
     };
-    let encoding = match (flags & 8 != 0, flags & 1 == 0) {
-        (true, _) => Encoding::Detect,
-        (false, true) => Encoding::Utf8,
-        (false, false) => Encoding::Cp1252,
-    };
-    let delimiter = if flags & 2 == 0 { ',' } else { ';' };
     let crs = if flags & 4 == 0 {
         Crs::Wgs84
     } else {
@@ -37,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
         alcohol: Some("alcohol".into()),
         weapon: None,
         postcode: None,
-        dialect: CsvDialect::new(encoding, delimiter).expect("valid delimiter"),
+        dialect: dialect(flags),
         layer: None,
     };
     let path = write("events.csv", file);

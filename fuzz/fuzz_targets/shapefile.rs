@@ -5,9 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use safemap_fuzz::{remove, write};
+use safemap_fuzz::{check_boundary_set, remove, write};
 use safemap_ingest::{read_boundaries, BoundaryMapping, InputLimits};
-use std::collections::HashSet;
 
 const MAPPINGS: [(&str, Option<&str>, &[&str]); 4] = [
     ("POLYID", None, &["HOVAL"]),
@@ -55,16 +54,5 @@ fuzz_target!(|data: &[u8]| {
     let Ok(set) = read_boundaries(&path, &mapping, InputLimits::default()) else {
         return;
     };
-    assert!(!set.areas.is_empty());
-    let mut codes = HashSet::new();
-    for (i, a) in set.areas.iter().enumerate() {
-        assert_eq!(a.id.0 as usize, i);
-        assert!(!a.code.is_empty(), "empty area code");
-        assert!(codes.insert(a.code.as_str()), "duplicate code {}", a.code);
-    }
-    assert_eq!(set.values.len(), mapping.value_fields.len());
-    for column in &set.values {
-        assert_eq!(column.len(), set.areas.len());
-        assert!(column.iter().flatten().all(|v| v.is_finite()));
-    }
+    check_boundary_set(&set, &mapping);
 });

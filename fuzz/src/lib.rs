@@ -1,10 +1,23 @@
 //! Shared helpers of the fuzz targets: a per-process scratch directory under /dev/shm for the
 //! readers that only take paths, and the row-accounting contract every CSV reader keeps.
 
-use safemap_ingest::SourceRead;
+use safemap_ingest::{BoundaryMapping, BoundarySet, CsvDialect, Encoding, SourceRead};
 use safemap_types::Reject;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+
+/// The CSV dialect the first input byte picks: bit 0 cp1252 (else UTF-8), bit 3 the
+/// encoding left to detection (over bit 0), bit 1 a `;` delimiter (else `,`).
+pub fn dialect(flags: u8) -> CsvDialect {
+    let encoding = match (flags & 8 != 0, flags & 1 == 0) {
+        (true, _) => Encoding::Detect,
+        (false, true) => Encoding::Utf8,
+        (false, false) => Encoding::Cp1252,
+    };
+    let delimiter = if flags & 2 == 0 { ',' } else { ';' };
+    CsvDialect::new(encoding, delimiter).expect("valid delimiter")
+}
 
 /// A scratch directory for this process (in /dev/shm when it exists), kept for its lifetime.
 pub fn scratch() -> &'static Path {
@@ -108,4 +121,25 @@ pub fn check_source_read(got: &SourceRead, path: &Path, bytes: &[u8]) {
         n,
         "a line is both an event and a reject, or twice either"
     );
+}
+
+/// The contract of a boundary set read from any bytes: areas non-empty, ids in order, codes
+/// unique and non-empty, one finite value column per value field, invalid areas named by
+/// their own code.
+pub fn check_boundary_set(set: &BoundarySet, mapping: &BoundaryMapping) {
+    assert!(!set.areas.is_empty());
+    let mut codes = HashSet::new();
+    for (i, a) in set.areas.iter().enumerate() {
+        assert_eq!(a.id.0 as usize, i);
+        assert!(!a.code.is_empty(), "empty area code");
+        assert!(codes.insert(a.code.as_str()), "duplicate code {}", a.code);
+    }
+    assert_eq!(set.values.len(), mapping.value_fields.len());
+    for column in &set.values {
+        assert_eq!(column.len(), set.areas.len());
+        assert!(column.iter().flatten().all(|v| v.is_finite()));
+    }
+    for bad in &set.invalid {
+        assert_eq!(set.areas[bad.id.0 as usize].code, bad.code);
+    }
 }
