@@ -5,6 +5,7 @@ use crate::areas::AreaTable;
 use crate::config::{EdgeRuleName, JoinMode, SourceSection};
 use crate::joined::Joined;
 use crate::vintage::{ChangeKind, Conversion};
+use geo_types::Coord;
 use rayon::prelude::*;
 use safemap_geo::reproject::to_bng;
 use safemap_geo::EdgeRule;
@@ -142,11 +143,17 @@ impl<'a> Join<'a> {
         self.areas
     }
 
-    /// The fate of each of `events`, a part of the source in input order.
+    /// The fate of each of `events`, a part of the source in input order, and for a spatial
+    /// join each event's point in British National Grid as the join placed it (`None` for
+    /// an event it did not place; empty for a code join).
     ///
     /// For a code join from another vintage, `tally` counts the joined rows by the change
     /// kind of their code.
-    pub fn fates(&self, events: &[Event], tally: &mut BTreeMap<ChangeKind, u64>) -> Vec<Fate> {
+    pub fn fates(
+        &self,
+        events: &[Event],
+        tally: &mut BTreeMap<ChangeKind, u64>,
+    ) -> (Vec<Fate>, Vec<Option<Coord<f64>>>) {
         let areas = self.areas;
         let period = self.period;
         let in_period = |e: &Event| period.is_none_or(|r| r.contains(e.time.calendar_month()));
@@ -172,49 +179,55 @@ impl<'a> Join<'a> {
                 let mut located = areas.index.join(&points, rule).into_iter();
                 pre.into_iter()
                     .map(|r| match r {
-                        Err(fate) => fate,
-                        Ok(_) => located
-                            .next()
-                            .flatten()
-                            .map_or(Fate::OutsideArea, Fate::Joined),
+                        Err(fate) => (fate, None),
+                        Ok(xy) => {
+                            let fate = located
+                                .next()
+                                .flatten()
+                                .map_or(Fate::OutsideArea, Fate::Joined);
+                            (fate, Some(xy))
+                        }
                     })
-                    .collect()
+                    .unzip()
             }
-            JoinMode::Code | JoinMode::PostcodeLsoa => match &self.codes {
-                None => events
-                    .par_iter()
-                    .map(|e| match e.area_code.as_deref() {
-                        None => Fate::Rejected(RejectKind::NoAreaCode),
-                        Some(_) if !in_period(e) => Fate::OutsidePeriod,
-                        Some(code) => match areas.by_code.get(code) {
-                            Some(id) => Fate::Joined(*id),
-                            None if areas.known_other_codes.contains(code) => Fate::OutsideArea,
-                            None => Fate::Rejected(RejectKind::UnknownAreaCode),
-                        },
-                    })
-                    .collect(),
-                Some((conversion, deals)) => {
-                    // A poisoned lock only means another chunk panicked; its deals stand.
-                    let mut deals = deals.lock().unwrap_or_else(PoisonError::into_inner);
-                    events
-                        .iter()
+            JoinMode::Code | JoinMode::PostcodeLsoa => {
+                let fates = match &self.codes {
+                    None => events
+                        .par_iter()
                         .map(|e| match e.area_code.as_deref() {
                             None => Fate::Rejected(RejectKind::NoAreaCode),
                             Some(_) if !in_period(e) => Fate::OutsidePeriod,
-                            Some(code) => {
-                                let (fate, kind) =
-                                    convert_code(code, areas, conversion, &mut deals);
-                                if let Fate::Joined(_) = fate {
-                                    *tally
-                                        .entry(kind.unwrap_or(ChangeKind::Unchanged))
-                                        .or_default() += 1;
-                                }
-                                fate
-                            }
+                            Some(code) => match areas.by_code.get(code) {
+                                Some(id) => Fate::Joined(*id),
+                                None if areas.known_other_codes.contains(code) => Fate::OutsideArea,
+                                None => Fate::Rejected(RejectKind::UnknownAreaCode),
+                            },
                         })
-                        .collect()
-                }
-            },
+                        .collect(),
+                    Some((conversion, deals)) => {
+                        // A poisoned lock only means another chunk panicked; its deals stand.
+                        let mut deals = deals.lock().unwrap_or_else(PoisonError::into_inner);
+                        events
+                            .iter()
+                            .map(|e| match e.area_code.as_deref() {
+                                None => Fate::Rejected(RejectKind::NoAreaCode),
+                                Some(_) if !in_period(e) => Fate::OutsidePeriod,
+                                Some(code) => {
+                                    let (fate, kind) =
+                                        convert_code(code, areas, conversion, &mut deals);
+                                    if let Fate::Joined(_) = fate {
+                                        *tally
+                                            .entry(kind.unwrap_or(ChangeKind::Unchanged))
+                                            .or_default() += 1;
+                                    }
+                                    fate
+                                }
+                            })
+                            .collect()
+                    }
+                };
+                (fates, Vec::new())
+            }
         }
     }
 

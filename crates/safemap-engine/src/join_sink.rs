@@ -59,7 +59,7 @@ impl EventSink for JoinSink<'_> {
     }
 
     fn take(&self, file: &mut FileJoin, events: Vec<Event>, _: &[String]) {
-        let fates = self.join.fates(&events, &mut file.converted);
+        let (fates, placed) = self.join.fates(&events, &mut file.converted);
         let areas = self.join.areas();
         // The cells and the code agreement of the joined events, on every thread.
         let joined = || {
@@ -83,14 +83,19 @@ impl EventSink for JoinSink<'_> {
         file.agreement.compared += compared;
         file.agreement.agree += agree;
         file.same_geography += same_geography;
-        for (e, fate) in events.into_iter().zip(fates) {
+        for (i, (e, fate)) in events.into_iter().zip(fates).enumerate() {
             match fate {
                 Fate::Joined(id) => {
                     if self.by_file {
                         *file.by_file.entry((id.0, e.origin.file)).or_default() += 1;
                     }
                     if self.keep_points {
-                        file.points.extend(EventPoint::of(&e).map(|p| (id.0, p)));
+                        // The spatial join's own point, else projected here.
+                        let point = match placed.get(i) {
+                            Some(&Some(xy)) => Some(EventPoint::at(xy, &e)),
+                            _ => EventPoint::of(&e),
+                        };
+                        file.points.extend(point.map(|p| (id.0, p)));
                     }
                     if self.keep_events {
                         file.events.push((id.0, e));

@@ -31,12 +31,17 @@ impl EventPoint {
         } else {
             to_bng(p).ok()
         }?;
-        Some(Self {
+        Some(Self::at(xy, e))
+    }
+
+    /// The event at `xy`, its point already in the working CRS.
+    pub fn at(xy: Coord<f64>, e: &Event) -> Self {
+        Self {
             xy,
             category: e.category,
             month: e.time.calendar_month(),
             flags: e.flags,
-        })
+        }
     }
 }
 
