@@ -40,19 +40,36 @@
 //! disjoint: every contact between an edge of one and an edge of the other must be either
 //! the same edge traversed in opposite directions or a common end point of both (checked
 //! with robust orientation predicates over the edges inside both envelopes, swept along
-//! x); then the boundary of each area, cut at the vertices it shares with the other, falls
-//! into arcs that cannot meet the other's boundary, and one vertex of each arc is tested
-//! to lie outside the other area. Pairs that pass cannot overlap. Pairs that fail
-//! (crossing or T-junction boundaries, an arc inside the other area, an arc of one edge
-//! between two shared vertices) get the exact intersection area from `BooleanOps`. Pairs
-//! are processed in parallel with rayon.
+//! x; the same sweep collects the common vertices and edges, as every one of them is the
+//! end point of two edges whose boxes meet); then the boundary of each area, cut at the
+//! vertices it shares with the other, falls into arcs that cannot meet the other's
+//! boundary, so all the vertices of an arc lie on the same side of the other area: an arc
+//! with a vertex outside the common envelope is outside, and otherwise one of its vertices
+//! is located by the winding number of the other area's oriented edges along the ray to
+//! its left. Pairs that pass cannot overlap. Pairs that fail (crossing or T-junction
+//! boundaries, an arc inside the other area, an arc of one edge between two shared
+//! vertices) get the exact intersection area from `BooleanOps`. Each area's oriented
+//! edges are computed once, sorted by their least x, so a pair reads only those left of
+//! the end of the common envelope. Pairs are processed in parallel with rayon.
 //!
-//! **Cost.** Linear in the vertices plus the candidate pairs, and an overlay of the
-//! residual edges only. The geographr LSOA21 set of England and Wales (35,672 areas,
-//! 421,310 vertices, 14,164 residual edges) takes about 0.45 s on one core (40 ms ring
-//! orientation, 300 ms pair filter, 100 ms edge sort, 30 ms overlay; 613 pairs fall
-//! through to `BooleanOps`), Plymouth's 164 LSOAs about 1.5 ms. Measured in release
-//! builds on a busy two-core machine, where a second thread gained little.
+//! **Cost.** Linear in the vertices plus the candidate pairs (each pair reads the edges of
+//! both areas up to the common envelope's right side, and walks both areas' rings), and
+//! an overlay of the residual edges only. Measured in
+//! release builds on a two-core machine busy with another workspace build (load 2.5 to
+//! 4.5), so only the one-thread figures are steady and a second thread gained from
+//! nothing to 40 %:
+//!
+//! - The LSOA11 set of England and Wales used by the national benchmark (34,753 areas,
+//!   about 2.1 million vertices, 88,788 residual edges, 141,890 candidate pairs of which
+//!   1,159 fall through to `BooleanOps`): 1.4 to 1.65 s on one thread, 0.85 to 1.45 s on
+//!   two (before the pair filter read each area's edges once for all its pairs and took
+//!   its shared vertices from the sweep: 1.8 to 2.0 s and 1.1 to 1.9 s). Of one thread's
+//!   time, roughly 160 ms orient and sort the edges, 700 ms go to the pair filter (75 ms
+//!   of it in `BooleanOps`), 320 ms to the edge sort and 120 ms to the overlay.
+//! - The geographr LSOA21 set (35,672 areas, 421,310 vertices, 14,164 residual edges):
+//!   0.38 to 0.41 s on one thread, 0.21 to 0.40 s on two (before: 0.38 to 0.47 s and
+//!   0.38 s).
+//! - Plymouth's 164 LSOA21s: about 1 ms either way.
 //!
 //! **What the real data show.** Plymouth's geographr LSOA21 set, reprojected to British
 //! National Grid, is clean even at `min_area = 0`. The national set is not quite: a
@@ -60,7 +77,11 @@
 //! 1e-7° (about a centimetre), leave slivers: 7 overlaps (6.0 m² in all) and 8 gaps
 //! (4.0 m²) at `min_area = 0`, of which 3 overlaps (1.3 to 1.7 m²) and one gap (1.5 m²)
 //! reach 1 m². The same pairs show slivers of other sizes when checked in WGS84
-//! degrees, as the projection bends long edges by about the coordinates' precision.
+//! degrees, as the projection bends long edges by about the coordinates' precision. The
+//! LSOA11 set (94 of its areas invalid by geo's validation, self-intersecting rings
+//! among them) has no overlap and two gaps at `min_area = 10` m²: 7,563 m² inside
+//! E01026076 alone and 176,006 m² among E01031617, E01031618, E01031632, E01031635,
+//! E01031642 and E01031687, unchanged by the faster filter.
 //!
 //! Results are sorted (overlaps by pair, gaps by the areas they touch, then area, then
 //! point), so they are identical for any number of threads. Vertices must be finite: an
@@ -71,8 +92,7 @@ use std::collections::HashMap;
 use geo::bool_ops::{FillRule, OpType};
 use geo::winding_order::{Winding, WindingOrder};
 use geo::{
-    Area, BooleanOps, Coord, CoordsIter, Distance, Euclidean, Intersects, LineString, MultiPolygon,
-    Polygon,
+    Area, BooleanOps, Coord, CoordsIter, Distance, Euclidean, LineString, MultiPolygon, Polygon,
 };
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -203,57 +223,74 @@ fn reported(area: f64, min_area: f64) -> bool {
     area > 0.0 && area >= min_area
 }
 
-/// An area with the orientation of its rings.
+/// An area with its oriented edges.
 struct Oriented<'a> {
     polygons: &'a MultiPolygon<f64>,
-    /// Per ring (exterior then holes, part by part): whether it must be reversed to be
-    /// oriented (exterior counter-clockwise, holes clockwise); `None` for a ring without
-    /// area, and for every ring of an area left out (empty or non-finite).
-    reverse: Vec<Option<bool>>,
+    /// The edges of every ring with area, oriented (exterior counter-clockwise, holes
+    /// clockwise), zero-length edges left out, sorted by `bbox.xmin`; none for an area left
+    /// out (empty or non-finite).
+    edges: Vec<Edge>,
 }
 
 impl<'a> Oriented<'a> {
     fn new(polygons: &'a MultiPolygon<f64>, included: bool) -> Self {
-        let reverse = polygons
-            .iter()
-            .flat_map(|p| {
-                let holes = p.interiors().iter().map(|r| (r, WindingOrder::Clockwise));
-                std::iter::once((p.exterior(), WindingOrder::CounterClockwise)).chain(holes)
-            })
-            .map(|(ring, want)| {
-                included
-                    .then(|| ring.winding_order())
-                    .flatten()
-                    .map(|w| w != want)
-            })
-            .collect();
-        Self { polygons, reverse }
-    }
-
-    /// The oriented edges of every ring with area, zero-length edges left out.
-    fn edges(&self) -> impl Iterator<Item = (Coord<f64>, Coord<f64>)> + '_ {
-        self.polygons
-            .iter()
-            .flat_map(Polygon::rings)
-            .zip(&self.reverse)
-            .filter_map(|(ring, reverse)| Some((ring, (*reverse)?)))
-            .flat_map(|(ring, reverse)| {
-                ring.0.windows(2).filter(|w| w[0] != w[1]).map(move |w| {
-                    if reverse {
-                        (w[1], w[0])
-                    } else {
-                        (w[0], w[1])
-                    }
+        let mut edges: Vec<Edge> = if included {
+            polygons
+                .iter()
+                .flat_map(|p| {
+                    let holes = p.interiors().iter().map(|r| (r, WindingOrder::Clockwise));
+                    std::iter::once((p.exterior(), WindingOrder::CounterClockwise)).chain(holes)
                 })
-            })
+                .filter_map(|(ring, want)| Some((ring, ring.winding_order()? != want)))
+                .flat_map(|(ring, reverse)| {
+                    ring.0.windows(2).filter(|w| w[0] != w[1]).map(move |w| {
+                        let (a, b) = if reverse { (w[1], w[0]) } else { (w[0], w[1]) };
+                        Edge {
+                            bbox: Bbox::of_segment(a, b),
+                            a,
+                            b,
+                        }
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        edges.sort_unstable_by(|e, f| e.bbox.xmin.total_cmp(&f.bbox.xmin));
+        Self { polygons, edges }
     }
 
-    /// The oriented edges whose boxes meet `window`.
+    /// The winding number of the oriented edges around `p` (the number of parts covering
+    /// it, for a valid area), or `None` when `p` lies on an edge. Counted along the ray to
+    /// the left of `p`, so only the edges starting left of it are read.
+    fn winding_number(&self, p: Coord<f64>) -> Option<i64> {
+        let end = self.edges.partition_point(|e| e.bbox.xmin <= p.x);
+        let mut winding = 0;
+        for e in &self.edges[..end] {
+            if e.bbox.ymin > p.y || e.bbox.ymax < p.y {
+                continue;
+            }
+            let side = orient(e.a, e.b, p);
+            if side == 0 && in_box(e.a, e.b, p) {
+                return None;
+            }
+            // Downward edges crossing the ray left of p wind around it counter-clockwise.
+            if e.b.y <= p.y && p.y < e.a.y && side > 0 {
+                winding += 1;
+            } else if e.a.y <= p.y && p.y < e.b.y && side < 0 {
+                winding -= 1;
+            }
+        }
+        Some(winding)
+    }
+
+    /// The oriented edges whose boxes meet `window`, by `bbox.xmin`.
     fn edges_meeting(&self, window: Bbox) -> impl Iterator<Item = Edge> + '_ {
-        self.edges().filter_map(move |(a, b)| {
-            let bbox = Bbox::of_segment(a, b);
-            bbox.intersects(&window).then_some(Edge { bbox, a, b })
-        })
+        let end = self.edges.partition_point(|e| e.bbox.xmin <= window.xmax);
+        self.edges[..end]
+            .iter()
+            .filter(move |e| e.bbox.intersects(&window))
+            .copied()
     }
 }
 
@@ -321,12 +358,25 @@ fn find_gaps(
         .collect()
 }
 
-/// An oriented edge of area `owner`, keyed by its undirected identity.
+/// An oriented edge of area `owner`, keyed by its undirected identity (`forward` when it
+/// runs from the lower end of the key to the higher).
 struct OwnedEdge {
     key: [u64; 4],
-    from: Coord<f64>,
-    to: Coord<f64>,
     owner: usize,
+    forward: bool,
+}
+
+impl OwnedEdge {
+    /// The edge's start and end.
+    fn ends(&self) -> (Coord<f64>, Coord<f64>) {
+        let [x0, y0, x1, y1] = self.key.map(f64::from_bits);
+        let (lo, hi) = (Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 });
+        if self.forward {
+            (lo, hi)
+        } else {
+            (hi, lo)
+        }
+    }
 }
 
 /// The oriented edges left after cancelling every edge that exactly two different areas
@@ -336,11 +386,13 @@ fn residual_edges(areas: &[Oriented]) -> Vec<(Coord<f64>, Coord<f64>)> {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(owner, area)| {
-            area.edges().map(move |(from, to)| OwnedEdge {
-                key: edge_key(from, to),
-                from,
-                to,
-                owner,
+            area.edges.iter().map(move |e| {
+                let key = edge_key(e.a, e.b);
+                OwnedEdge {
+                    key,
+                    owner,
+                    forward: (key[0], key[1]) == self::key(e.a),
+                }
             })
         })
         .collect();
@@ -348,13 +400,13 @@ fn residual_edges(areas: &[Oriented]) -> Vec<(Coord<f64>, Coord<f64>)> {
         e.key
             .cmp(&f.key)
             .then(e.owner.cmp(&f.owner))
-            .then(key(e.from).cmp(&key(f.from)))
+            .then(e.forward.cmp(&f.forward))
     });
     edges
         .chunk_by(|e, f| e.key == f.key)
-        .filter(|group| !matches!(group, [e, f] if e.owner != f.owner && key(e.from) == key(f.to)))
+        .filter(|group| !matches!(group, [e, f] if e.owner != f.owner && e.forward != f.forward))
         .flatten()
-        .map(|e| (e.from, e.to))
+        .map(OwnedEdge::ends)
         .collect()
 }
 
@@ -398,24 +450,9 @@ fn closed_walks(edges: &[(Coord<f64>, Coord<f64>)]) -> Vec<Vec<Coord<f64>>> {
 struct Scratch {
     left: Vec<Edge>,
     right: Vec<Edge>,
-    /// Sorted vertices and undirected edges of one side.
+    /// The vertices the two areas share, and the edges they share (undirected), sorted.
     vertices: Vec<(u64, u64)>,
     undirected: Vec<[u64; 4]>,
-}
-
-impl Scratch {
-    /// Fills `vertices` and `undirected` from `left` or `right`.
-    fn index(&mut self, right: bool) {
-        let edges = if right { &self.right } else { &self.left };
-        self.vertices.clear();
-        self.vertices
-            .extend(edges.iter().flat_map(|e| [key(e.a), key(e.b)]));
-        self.vertices.sort_unstable();
-        self.undirected.clear();
-        self.undirected
-            .extend(edges.iter().map(|e| edge_key(e.a, e.b)));
-        self.undirected.sort_unstable();
-    }
 }
 
 /// Every overlapping pair of at least `min_area`, in no particular order.
@@ -474,78 +511,121 @@ fn disjoint_interiors(a: &Oriented, b: &Oriented, window: Bbox, scratch: &mut Sc
     scratch.left.extend(a.edges_meeting(window));
     scratch.right.clear();
     scratch.right.extend(b.edges_meeting(window));
-    if sweep(&mut scratch.left, &mut scratch.right, |e, f| {
-        !allowed_contact(e, f)
-    }) {
+    scratch.vertices.clear();
+    scratch.undirected.clear();
+    // Every common vertex and common edge is an end point of two edges whose boxes meet,
+    // so the sweep sees them all.
+    let (vertices, undirected) = (&mut scratch.vertices, &mut scratch.undirected);
+    if sweep(
+        &mut scratch.left,
+        &mut scratch.right,
+        |e, f| match allowed_contact(e, f) {
+            Contact::None => false,
+            Contact::Vertex(p) => {
+                vertices.push(key(p));
+                false
+            }
+            Contact::Edge => {
+                vertices.extend([key(e.a), key(e.b)]);
+                undirected.push(edge_key(e.a, e.b));
+                false
+            }
+            Contact::Forbidden => true,
+        },
+    ) {
         return false;
     }
-    scratch.index(true);
-    if !arcs_outside(a.polygons, b.polygons, window, scratch) {
-        return false;
-    }
-    scratch.index(false);
-    arcs_outside(b.polygons, a.polygons, window, scratch)
+    scratch.vertices.sort_unstable();
+    scratch.vertices.dedup();
+    scratch.undirected.sort_unstable();
+    arcs_outside(a.polygons, b, window, scratch) && arcs_outside(b.polygons, a, window, scratch)
 }
 
-/// Whether an edge of one area and an edge of the other meet only as a tessellation
-/// allows: not at all, at a common end point, or as one edge traversed both ways.
-fn allowed_contact(e: &Edge, f: &Edge) -> bool {
+/// How an edge of one area meets an edge of the other.
+enum Contact {
+    /// Not at all.
+    None,
+    /// At a common end point only, the other ends off the other segment.
+    Vertex(Coord<f64>),
+    /// They are one edge traversed both ways.
+    Edge,
+    /// In any other way, which a tessellation does not allow.
+    Forbidden,
+}
+
+/// How an edge of one area and an edge of the other meet: a tessellation allows not at
+/// all, at a common end point, or as one edge traversed both ways.
+fn allowed_contact(e: &Edge, f: &Edge) -> Contact {
     if e.a == f.b && e.b == f.a {
-        return true;
+        return Contact::Edge;
     }
     if !segments_intersect(e.a, e.b, f.a, f.b) {
-        return true;
+        return Contact::None;
     }
     // They meet: only their common end point may be shared, with the other ends off the
     // other segment (which also rules out the same edge traversed the same way).
     let on = |p: Coord<f64>, s: &Edge| orient(s.a, s.b, p) == 0 && in_box(s.a, s.b, p);
-    let common = if e.a == f.a {
-        (e.b, f.b)
+    let (shared, other_e, other_f) = if e.a == f.a {
+        (e.a, e.b, f.b)
     } else if e.a == f.b {
-        (e.b, f.a)
+        (e.a, e.b, f.a)
     } else if e.b == f.a {
-        (e.a, f.b)
+        (e.b, e.a, f.b)
     } else if e.b == f.b {
-        (e.a, f.a)
+        (e.b, e.a, f.a)
     } else {
-        return false;
+        return Contact::Forbidden;
     };
-    let (other_e, other_f) = common;
-    !on(other_e, f) && !on(other_f, e)
+    if on(other_e, f) || on(other_f, e) {
+        Contact::Forbidden
+    } else {
+        Contact::Vertex(shared)
+    }
 }
 
 /// Given that the boundaries of `inner` and `outer` meet only at common vertices and along
 /// common edges (`allowed_contact`), whether every arc of `inner`'s boundary between the
-/// vertices it shares with `outer` lies outside `outer`. `scratch` holds the vertices and
-/// undirected edges of `outer`'s edges that reach into `window` (`Scratch::index`).
+/// vertices it shares with `outer` lies outside `outer`. `scratch` holds the common
+/// vertices and edges.
 fn arcs_outside(
     inner: &MultiPolygon<f64>,
-    outer: &MultiPolygon<f64>,
+    outer: &Oriented,
     window: Bbox,
     scratch: &Scratch,
 ) -> bool {
     let in_window = |p: Coord<f64>| Bbox::of_segment(p, p).intersects(&window);
-    let outside = |p: Coord<f64>| !in_window(p) || !outer.intersects(&p);
+    let outside = |p: Coord<f64>| !in_window(p) || outer.winding_number(p) == Some(0);
     let shared = |p: Coord<f64>| in_window(p) && scratch.vertices.binary_search(&key(p)).is_ok();
     inner.iter().flat_map(Polygon::rings).all(|ring| {
         let coords = &ring.0[..ring.0.len().saturating_sub(1)];
         let Some(start) = coords.iter().position(|&p| shared(p)) else {
-            // No contact at all: the ring lies wholly inside or outside.
-            return coords.first().is_none_or(|&p| outside(p));
+            // No contact at all: the ring lies wholly inside or outside, and any vertex
+            // shows which; one outside the window is outside `outer` at no cost.
+            return coords.iter().any(|&p| !in_window(p))
+                || coords.first().is_none_or(|&p| outside(p));
         };
         let n = coords.len();
-        let mut probe = None;
-        (0..n).all(|k| {
-            let (p, q) = (coords[(start + k) % n], coords[(start + k + 1) % n]);
-            if p == q || scratch.undirected.binary_search(&edge_key(p, q)).is_ok() {
+        // The first vertex of the current arc, and whether one of its vertices left the
+        // window (so the whole arc lies outside `outer`).
+        let (mut probe, mut escaped) = (None, false);
+        let after = |i: usize| if i + 1 == n { 0 } else { i + 1 };
+        (start..n).chain(0..start).all(|i| {
+            let (p, q) = (coords[i], coords[after(i)]);
+            if p == q
+                || (Bbox::of_segment(p, q).intersects(&window)
+                    && scratch.undirected.binary_search(&edge_key(p, q)).is_ok())
+            {
                 return true;
             }
             if !shared(q) {
                 probe = probe.or(Some(q));
+                escaped |= !in_window(q);
                 return true;
             }
             // An arc ends at q: it needs a vertex of its own to be located.
-            probe.take().is_some_and(outside)
+            let located = std::mem::take(&mut escaped) || probe.is_some_and(outside);
+            probe = None;
+            located
         })
     })
 }
@@ -627,6 +707,106 @@ mod tests {
             (report.overlaps[1].area - 10_000.0).abs() < 1e-6,
             "{report:?}"
         );
+    }
+
+    /// The overlapping pairs of every pair of `cells`, intersected by `BooleanOps`.
+    fn brute_force_overlaps(cells: &[MultiPolygon<f64>]) -> Vec<(usize, usize)> {
+        (0..cells.len())
+            .flat_map(|a| (a + 1..cells.len()).map(move |b| (a, b)))
+            .filter(|&(a, b)| cells[a].intersection(&cells[b]).unsigned_area() > 0.0)
+            .collect()
+    }
+
+    #[test]
+    fn touching_at_a_vertex_with_an_arc_inside() {
+        // A triangle whose only contact with the square is the square's corner, the rest
+        // of it inside: the contact is allowed, the probe of its arc is not outside.
+        let triangle = MultiPolygon::new(vec![polygon![
+            (x: 0.0, y: 0.0), (x: 50.0, y: 10.0), (x: 10.0, y: 50.0)
+        ]]);
+        let cells = [rect(0.0, 0.0, 100.0, 100.0), triangle];
+        let report = check_tessellation(&cells, 0.0);
+        assert_eq!(report.overlaps.len(), 1, "{report:?}");
+        assert!((report.overlap_area - 1200.0).abs() < 1e-6, "{report:?}");
+    }
+
+    #[test]
+    fn nested_in_a_hole_or_in_a_second_part() {
+        // An area inside another's hole does not overlap it; one inside the second part of
+        // a multipolygon does (the ray to the left crosses the first part twice).
+        let holed = MultiPolygon::new(vec![Polygon::new(
+            LineString::from(vec![(0.0, 0.0), (300.0, 0.0), (300.0, 300.0), (0.0, 300.0)]),
+            vec![LineString::from(vec![
+                (100.0, 100.0),
+                (200.0, 100.0),
+                (200.0, 200.0),
+                (100.0, 200.0),
+            ])],
+        )]);
+        let two_parts = MultiPolygon::new(vec![
+            polygon![(x: 500.0, y: 0.0), (x: 600.0, y: 0.0), (x: 600.0, y: 100.0), (x: 500.0, y: 100.0)],
+            polygon![(x: 700.0, y: 0.0), (x: 800.0, y: 0.0), (x: 800.0, y: 100.0), (x: 700.0, y: 100.0)],
+        ]);
+        let cells = [
+            holed,
+            rect(120.0, 120.0, 180.0, 180.0),
+            two_parts,
+            rect(720.0, 20.0, 730.0, 30.0),
+        ];
+        let report = check_tessellation(&cells, 0.0);
+        let pairs: Vec<_> = report.overlaps.iter().map(|o| (o.a, o.b)).collect();
+        assert_eq!(pairs, [(2, 3)], "{report:?}");
+        assert_eq!(pairs, brute_force_overlaps(&cells));
+    }
+
+    #[test]
+    fn two_layers_whose_inner_edges_all_cancel() {
+        // A 200 m square cut in two halves twice, vertically (left, right) and horizontally
+        // (bottom, top), each layer closed by its own frame whose hole matches its cut. Every
+        // edge of the four halves cancels, yet each half covers two others: only the
+        // frames' duplicated outer edges are residual. The filter must still fail the pairs.
+        let frame = |hole: Vec<(f64, f64)>| {
+            MultiPolygon::new(vec![Polygon::new(
+                LineString::from(vec![
+                    (-100.0, -100.0),
+                    (300.0, -100.0),
+                    (300.0, 300.0),
+                    (-100.0, 300.0),
+                ]),
+                vec![LineString::from(hole)],
+            )])
+        };
+        let cells = [
+            rect(0.0, 0.0, 100.0, 200.0),
+            rect(100.0, 0.0, 200.0, 200.0),
+            frame(vec![
+                (0.0, 0.0),
+                (100.0, 0.0),
+                (200.0, 0.0),
+                (200.0, 200.0),
+                (100.0, 200.0),
+                (0.0, 200.0),
+            ]),
+            rect(0.0, 0.0, 200.0, 100.0),
+            rect(0.0, 100.0, 200.0, 200.0),
+            frame(vec![
+                (0.0, 0.0),
+                (200.0, 0.0),
+                (200.0, 100.0),
+                (200.0, 200.0),
+                (0.0, 200.0),
+                (0.0, 100.0),
+            ]),
+        ];
+        let report = check_tessellation(&cells, 0.0);
+        let pairs: Vec<_> = report.overlaps.iter().map(|o| (o.a, o.b)).collect();
+        assert_eq!(
+            pairs,
+            [(0, 3), (0, 4), (1, 3), (1, 4), (2, 5)],
+            "{report:?}"
+        );
+        assert_eq!(pairs, brute_force_overlaps(&cells));
+        assert!(report.gaps.is_empty(), "{report:?}");
     }
 
     #[test]
