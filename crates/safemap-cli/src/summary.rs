@@ -2,7 +2,7 @@
 
 use safemap_engine::access::AccessResults;
 use safemap_engine::analysis::{correction_name, statistic_name, AnalysisResult, LocalResult};
-use safemap_engine::areas::AreaTable;
+use safemap_engine::areas::{AreaTable, TILING_VERTICES};
 use safemap_engine::assign::Accounting;
 use safemap_engine::config::SourceSection;
 use safemap_engine::config::UnitKind;
@@ -153,7 +153,17 @@ fn print_services(s: &LocatedServices) {
 /// Overlapping areas and gaps between areas, the first few by code; the manifest lists them
 /// all.
 fn print_tessellation(areas: &AreaTable) {
-    let t = &areas.tessellation;
+    let Some(t) = &areas.tessellation else {
+        let vertices = areas.vertices();
+        if vertices > TILING_VERTICES {
+            println!(
+                "    whether the polygons tile was not checked: {} vertices, over the {} the check runs on",
+                thousands(vertices as u64),
+                thousands(TILING_VERTICES as u64)
+            );
+        }
+        return;
+    };
     if t.is_clean() {
         return;
     }

@@ -72,9 +72,9 @@ pub struct AreaTable {
     /// Areas re-wound to RFC 7946's right-hand rule.
     pub rewound: usize,
     /// Where the polygons overlap or leave gaps between them (area indices are `AreaId`s),
-    /// from [`safemap_geo::tessellation::check_tessellation`]; smaller than 10 m² (a
-    /// billionth of the set in a planar CRS) is not reported.
-    pub tessellation: TessellationReport,
+    /// from [`AreaTable::check_tessellation`]; `None` until then, and for a set of more than
+    /// [`TILING_VERTICES`] vertices, which is not checked.
+    pub tessellation: Option<TessellationReport>,
     /// Population table summary.
     pub population: Option<KeyedSummary>,
     /// Deprivation table summary.
@@ -99,6 +99,12 @@ pub struct Denominator {
     /// How its table was read.
     pub summary: KeyedSummary,
 }
+
+/// The most vertices a boundary set may have for its tiling to be checked: twice England and
+/// Wales' LSOAs (about 2.1 million vertices, checked in about a second beside the reading).
+/// The check's time and memory grow with the vertices (a single polygon of ten million
+/// vertices doubled a run's time and memory), so a bigger set is reported as not checked.
+pub const TILING_VERTICES: usize = 4_000_000;
 
 /// The smallest overlap or gap between areas worth reporting: 10 m² in British National Grid
 /// (a careless simplification leaves hundreds or thousands; the national LSOA files hold
@@ -155,20 +161,7 @@ impl AreaTable {
             .collect::<Result<_, EngineError>>()?;
         let projected = start.elapsed();
         let (geoms, geoms_wgs84): (Vec<_>, Vec<_>) = geoms.into_iter().unzip();
-        let (index, tessellation) = rayon::join(
-            || AreaIndex::new(&geoms),
-            || {
-                let start = std::time::Instant::now();
-                let t = check_tessellation(&geoms, min_sliver_area(crs, &geoms));
-                tracing::debug!(
-                    ms = start.elapsed().as_millis(),
-                    overlaps = t.overlaps.len(),
-                    gaps = t.gaps.len(),
-                    "tessellation checked"
-                );
-                t
-            },
-        );
+        let index = AreaIndex::new(&geoms);
         tracing::debug!(
             project_ms = projected.as_millis(),
             index_ms = start.elapsed().saturating_sub(projected).as_millis(),
@@ -249,7 +242,7 @@ impl AreaTable {
             invalid: set.invalid,
             repaired: set.repaired,
             rewound: set.rewound,
-            tessellation,
+            tessellation: None,
             population: population.map(|p| p.1),
             deprivation: deprivation.map(|d| d.1),
             rejects,
@@ -257,6 +250,33 @@ impl AreaTable {
             conversions,
             denominators,
         })
+    }
+
+    /// Where the polygons overlap or leave gaps between them
+    /// ([`safemap_geo::tessellation::check_tessellation`]); smaller than 10 m² (a billionth
+    /// of the set in a planar CRS) is not reported. `None` for a set of more than
+    /// [`TILING_VERTICES`] vertices.
+    pub fn check_tessellation(&self) -> Option<TessellationReport> {
+        if self.vertices() > TILING_VERTICES {
+            return None;
+        }
+        let start = std::time::Instant::now();
+        let polygons: Vec<MultiPolygon<f64>> =
+            self.areas.iter().map(|a| a.geometry.clone()).collect();
+        let t = check_tessellation(&polygons, min_sliver_area(self.boundary_crs, &polygons));
+        tracing::debug!(
+            ms = start.elapsed().as_millis(),
+            overlaps = t.overlaps.len(),
+            gaps = t.gaps.len(),
+            "tessellation checked"
+        );
+        Some(t)
+    }
+
+    /// The vertices of every polygon.
+    pub fn vertices(&self) -> usize {
+        use geo::CoordsIter;
+        self.areas.iter().map(|a| a.geometry.coords_count()).sum()
     }
 
     /// A table of `records` (polygons already in the working CRS) read from the same
@@ -283,7 +303,7 @@ impl AreaTable {
             invalid: Vec::new(),
             repaired: Vec::new(),
             rewound: 0,
-            tessellation: TessellationReport::default(),
+            tessellation: None,
             population: None,
             deprivation: None,
             rejects: Vec::new(),

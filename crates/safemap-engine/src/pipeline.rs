@@ -22,12 +22,15 @@ use safemap_stats::{area_rates, RateParams};
 use safemap_types::{Crs, Flags, Reject};
 use std::path::{Path, PathBuf};
 
+/// A source as read, and how its rows were assigned to areas.
+pub type JoinedSource = (LoadedSource, Assignment);
+
 /// Inputs read and rows assigned; no analysis yet.
 pub struct Prepared {
     /// Areas, indexed, with denominators.
     pub areas: AreaTable,
     /// Each source with the fate of its rows.
-    pub sources: Vec<(LoadedSource, Assignment)>,
+    pub sources: Vec<JoinedSource>,
     /// The service register, located.
     pub services: Option<LocatedServices>,
     /// The `[postcodes]` directory (its rejects go to `rejects.csv`).
@@ -113,9 +116,32 @@ pub fn prepare_keeping(study: &Study, keep_events: bool) -> Result<Prepared, Eng
             })
         },
     );
-    let (areas, postcodes) = (areas?, postcodes?);
+    let (mut areas, postcodes) = (areas?, postcodes?);
+    // Whether the polygons tile is only reported at the end: checked beside the reading.
+    let (read, tessellation) = rayon::join(
+        || read_services_and_sources(study, &areas, postcodes.as_ref(), keep_events, &steps),
+        || areas.check_tessellation(),
+    );
+    let (services, sources) = read?;
+    areas.tessellation = tessellation;
+    Ok(Prepared {
+        areas,
+        sources,
+        services,
+        postcodes,
+    })
+}
+
+/// The service register and the sources, each source read and joined to `areas`.
+fn read_services_and_sources(
+    study: &Study,
+    areas: &AreaTable,
+    postcodes: Option<&safemap_ingest::PostcodeDirectory>,
+    keep_events: bool,
+    steps: &Steps,
+) -> Result<(Option<LocatedServices>, Vec<JoinedSource>), EngineError> {
     let services = steps.run("Reading services", || {
-        services::load(study, &areas, postcodes.as_ref())
+        services::load(study, areas, postcodes)
     })?;
     let mut sources = Vec::with_capacity(study.sources.len());
     for (i, section) in study.sources.iter().enumerate() {
@@ -128,22 +154,17 @@ pub fn prepare_keeping(study: &Study, keep_events: bool) -> Result<Prepared, Eng
                     }
                     _ => None,
                 };
-                let join = Join::new(section, &areas, study.period, codes.as_ref());
+                let join = Join::new(section, areas, study.period, codes.as_ref());
                 let keep = Keep {
                     points: study.uses_points(&section.name),
                     events: keep_events,
                 };
-                read_source(study, i, section, postcodes.as_ref(), (&join, keep))
+                read_source(study, i, section, postcodes, (&join, keep))
             },
         )?;
         sources.push(read);
     }
-    Ok(Prepared {
-        areas,
-        sources,
-        services,
-        postcodes,
-    })
+    Ok((services, sources))
 }
 
 /// Options of [`run`].

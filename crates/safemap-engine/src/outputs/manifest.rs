@@ -190,15 +190,15 @@ pub fn build(run: RunOutputs<'_>) -> Manifest {
             "invalid_polygons": areas.invalid.iter().map(|a| json!({"code": a.code, "problem": a.problem})).collect::<Vec<_>>(),
             "repaired_polygons": areas.repaired.iter().map(|a| json!({"code": a.code, "repairs": a.repairs})).collect::<Vec<_>>(),
             "rewound_polygons": areas.rewound,
-            "overlaps": areas.tessellation.overlaps.iter().map(|o| json!({
+            "overlaps": areas.tessellation.as_ref().map(|t| t.overlaps.iter().map(|o| json!({
                 "codes": [&areas.areas[o.a].code, &areas.areas[o.b].code],
                 "area": o.area,
-            })).collect::<Vec<_>>(),
-            "gaps": areas.tessellation.gaps.iter().map(|g| json!({
+            })).collect::<Vec<_>>()),
+            "gaps": areas.tessellation.as_ref().map(|t| t.gaps.iter().map(|g| json!({
                 "touching": g.touching.iter().map(|&i| &areas.areas[i].code).collect::<Vec<_>>(),
                 "area": g.area,
                 "point": [g.point.x, g.point.y],
-            })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>()),
             "without_population": areas.without_population(),
             "population_table": summary(&areas.population),
             "deprivation_table": summary(&areas.deprivation),
