@@ -730,11 +730,9 @@ mod tests {
         assert!((report.overlap_area - 1200.0).abs() < 1e-6, "{report:?}");
     }
 
-    #[test]
-    fn nested_in_a_hole_or_in_a_second_part() {
-        // An area inside another's hole does not overlap it; one inside the second part of
-        // a multipolygon does (the ray to the left crosses the first part twice).
-        let holed = MultiPolygon::new(vec![Polygon::new(
+    /// A 300 m square with a 100 m square hole in its middle.
+    fn holed_square() -> MultiPolygon<f64> {
+        MultiPolygon::new(vec![Polygon::new(
             LineString::from(vec![(0.0, 0.0), (300.0, 0.0), (300.0, 300.0), (0.0, 300.0)]),
             vec![LineString::from(vec![
                 (100.0, 100.0),
@@ -742,7 +740,14 @@ mod tests {
                 (200.0, 200.0),
                 (100.0, 200.0),
             ])],
-        )]);
+        )])
+    }
+
+    #[test]
+    fn nested_in_a_hole_or_in_a_second_part() {
+        // An area inside another's hole does not overlap it; one inside the second part of
+        // a multipolygon does (the ray to the left crosses the first part twice).
+        let holed = holed_square();
         let two_parts = MultiPolygon::new(vec![
             polygon![(x: 500.0, y: 0.0), (x: 600.0, y: 0.0), (x: 600.0, y: 100.0), (x: 500.0, y: 100.0)],
             polygon![(x: 700.0, y: 0.0), (x: 800.0, y: 0.0), (x: 800.0, y: 100.0), (x: 700.0, y: 100.0)],
@@ -832,15 +837,7 @@ mod tests {
 
     #[test]
     fn unfilled_hole_is_a_gap_and_a_filled_one_is_not() {
-        let holed = MultiPolygon::new(vec![Polygon::new(
-            LineString::from(vec![(0.0, 0.0), (300.0, 0.0), (300.0, 300.0), (0.0, 300.0)]),
-            vec![LineString::from(vec![
-                (100.0, 100.0),
-                (200.0, 100.0),
-                (200.0, 200.0),
-                (100.0, 200.0),
-            ])],
-        )]);
+        let holed = holed_square();
         let report = check_tessellation(std::slice::from_ref(&holed), 0.0);
         assert_eq!(report.gaps.len(), 1, "{report:?}");
         assert_eq!(report.gaps[0].touching, [0]);
