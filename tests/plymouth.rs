@@ -327,3 +327,39 @@ fn a_carelessly_simplified_lsoa_is_reported_by_its_overlaps_and_gaps() {
         "{stdout}"
     );
 }
+
+/// Over `[limits] max_tiling_vertices`, whether the polygons tile is not checked: the
+/// summary says so with the set's vertices and the limit, and the manifest has no answer
+/// (null, not an empty list, which would say "checked: none").
+#[test]
+fn a_boundary_set_over_the_vertex_limit_is_not_checked_for_tiling() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = plymouth_study(
+        dir.path(),
+        "study.toml",
+        None,
+        "[limits]\nmax_tiling_vertices = 1000\n",
+    );
+    let out = dir.path().join("out");
+    let stdout = run_into(&study, &out);
+    let areas = &manifest(&out)["areas"];
+    assert!(
+        areas["overlaps"].is_null() && areas["gaps"].is_null(),
+        "{areas}"
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("whether the polygons tile was not checked"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        line.ends_with("over [limits] max_tiling_vertices = 1000"),
+        "{line}"
+    );
+    let vertices: u64 = line
+        .split(": ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .map(|n| n.replace(',', "").parse().unwrap())
+        .unwrap();
+    assert!(vertices > 1000, "{line}");
+}

@@ -2,7 +2,7 @@
 
 use safemap_engine::access::AccessResults;
 use safemap_engine::analysis::{correction_name, statistic_name, AnalysisResult, LocalResult};
-use safemap_engine::areas::{AreaTable, TILING_VERTICES};
+use safemap_engine::areas::AreaTable;
 use safemap_engine::assign::Accounting;
 use safemap_engine::config::SourceSection;
 use safemap_engine::config::UnitKind;
@@ -152,14 +152,13 @@ fn print_services(s: &LocatedServices) {
 
 /// Overlapping areas and gaps between areas, the first few by code; the manifest lists them
 /// all.
-fn print_tessellation(areas: &AreaTable) {
+fn print_tessellation(study: &Study, areas: &AreaTable) {
     let Some(t) = &areas.tessellation else {
-        let vertices = areas.vertices();
-        if vertices > TILING_VERTICES {
+        let (vertices, max) = (areas.vertices() as u64, study.limits.max_tiling_vertices);
+        if vertices > max {
             println!(
-                "    whether the polygons tile was not checked: {} vertices, over the {} the check runs on",
-                thousands(vertices as u64),
-                thousands(TILING_VERTICES as u64)
+                "    whether the polygons tile was not checked: {} vertices, over [limits] max_tiling_vertices = {max}",
+                thousands(vertices)
             );
         }
         return;
@@ -229,7 +228,7 @@ fn print_areas(study: &Study, areas: &AreaTable) {
     if more > 0 {
         println!("    ... and {more} more in manifest.json (areas.invalid_polygons, areas.repaired_polygons)");
     }
-    print_tessellation(areas);
+    print_tessellation(study, areas);
     if areas.rewound > 0 {
         println!(
             "    {} areas wound clockwise were re-wound to the right-hand rule (RFC 7946) in the outputs",

@@ -72,8 +72,8 @@ pub struct AreaTable {
     /// Areas re-wound to RFC 7946's right-hand rule.
     pub rewound: usize,
     /// Where the polygons overlap or leave gaps between them (area indices are `AreaId`s),
-    /// from [`AreaTable::check_tessellation`]; `None` until then, and for a set of more than
-    /// [`TILING_VERTICES`] vertices, which is not checked.
+    /// from [`AreaTable::check_tessellation`]; `None` until then, and for a set of more
+    /// vertices than `[limits] max_tiling_vertices`, which is not checked.
     pub tessellation: Option<TessellationReport>,
     /// Population table summary.
     pub population: Option<KeyedSummary>,
@@ -99,12 +99,6 @@ pub struct Denominator {
     /// How its table was read.
     pub summary: KeyedSummary,
 }
-
-/// The most vertices a boundary set may have for its tiling to be checked: twice England and
-/// Wales' LSOAs (about 2.1 million vertices, checked in about a second beside the reading).
-/// The check's time and memory grow with the vertices (a single polygon of ten million
-/// vertices doubled a run's time and memory), so a bigger set is reported as not checked.
-pub const TILING_VERTICES: usize = 4_000_000;
 
 /// The smallest overlap or gap between areas worth reporting: 10 m² in British National Grid
 /// (a careless simplification leaves hundreds or thousands; the national LSOA files hold
@@ -255,9 +249,9 @@ impl AreaTable {
     /// Where the polygons overlap or leave gaps between them
     /// ([`safemap_geo::tessellation::check_tessellation`]); smaller than 10 m² (a billionth
     /// of the set in a planar CRS) is not reported. `None` for a set of more than
-    /// [`TILING_VERTICES`] vertices.
-    pub fn check_tessellation(&self) -> Option<TessellationReport> {
-        if self.vertices() > TILING_VERTICES {
+    /// `max_vertices` vertices.
+    pub fn check_tessellation(&self, max_vertices: u64) -> Option<TessellationReport> {
+        if self.vertices() as u64 > max_vertices {
             return None;
         }
         let start = std::time::Instant::now();

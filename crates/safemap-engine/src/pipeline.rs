@@ -120,7 +120,7 @@ pub fn prepare_keeping(study: &Study, keep_events: bool) -> Result<Prepared, Eng
     // Whether the polygons tile is only reported at the end: checked beside the reading.
     let (read, tessellation) = rayon::join(
         || read_services_and_sources(study, &areas, postcodes.as_ref(), keep_events, &steps),
-        || areas.check_tessellation(),
+        || areas.check_tessellation(study.limits.max_tiling_vertices),
     );
     let (services, sources) = read?;
     areas.tessellation = tessellation;

@@ -16,7 +16,15 @@ pub struct LimitsSection {
     pub max_decompressed_mib: u64,
     /// The most bytes a compressed input may expand to per compressed byte (default 100).
     pub max_expansion_ratio: u64,
+    /// The most vertices a boundary set may have for whether its polygons tile to be checked
+    /// (default 4,000,000: twice England and Wales' LSOAs). The check's time and memory grow
+    /// with the vertices (a single polygon of ten million doubled a run's time and memory);
+    /// a bigger set is reported as not checked.
+    pub max_tiling_vertices: u64,
 }
+
+/// The default [`LimitsSection::max_tiling_vertices`].
+const TILING_VERTICES: u64 = 4_000_000;
 
 impl Default for LimitsSection {
     fn default() -> Self {
@@ -25,6 +33,7 @@ impl Default for LimitsSection {
             max_line_kib: d.max_line_bytes / KIB,
             max_decompressed_mib: d.max_decompressed_bytes / MIB,
             max_expansion_ratio: d.max_expansion_ratio,
+            max_tiling_vertices: TILING_VERTICES,
         }
     }
 }
@@ -45,6 +54,7 @@ impl LimitsSection {
             ("limits.max_line_kib", self.max_line_kib),
             ("limits.max_decompressed_mib", self.max_decompressed_mib),
             ("limits.max_expansion_ratio", self.max_expansion_ratio),
+            ("limits.max_tiling_vertices", self.max_tiling_vertices),
         ] {
             if value == 0 {
                 return Err(study.invalid(key, value, "expected a whole number of at least 1"));
