@@ -104,10 +104,10 @@ pub struct Denominator {
 /// (a careless simplification leaves hundreds or thousands; the national LSOA files hold
 /// a few slivers of 1 to 2 m² where neighbours do not share vertices, which no count
 /// notices), and a billionth of the whole set's area in a planar CRS of unknown units.
-fn min_sliver_area(crs: Crs, polygons: &[MultiPolygon<f64>]) -> f64 {
+fn min_sliver_area(crs: Crs, polygons: &[&MultiPolygon<f64>]) -> f64 {
     use geo::Area;
     if crs == Crs::Planar {
-        polygons.iter().map(Area::unsigned_area).sum::<f64>() * 1e-9
+        polygons.iter().map(|p| p.unsigned_area()).sum::<f64>() * 1e-9
     } else {
         10.0
     }
@@ -255,8 +255,7 @@ impl AreaTable {
             return None;
         }
         let start = std::time::Instant::now();
-        let polygons: Vec<MultiPolygon<f64>> =
-            self.areas.iter().map(|a| a.geometry.clone()).collect();
+        let polygons: Vec<&MultiPolygon<f64>> = self.areas.iter().map(|a| &a.geometry).collect();
         let t = check_tessellation(&polygons, min_sliver_area(self.boundary_crs, &polygons));
         tracing::debug!(
             ms = start.elapsed().as_millis(),

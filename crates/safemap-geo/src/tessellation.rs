@@ -87,6 +87,7 @@
 //! point), so they are identical for any number of threads. Vertices must be finite: an
 //! area with a non-finite vertex is treated as empty.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use geo::bool_ops::{FillRule, OpType};
@@ -169,10 +170,14 @@ impl TessellationReport {
 /// assert!((report.overlap_area - 1000.0).abs() < 1e-6);
 /// assert!(report.gaps.is_empty());
 /// ```
-pub fn check_tessellation(polygons: &[MultiPolygon<f64>], min_area: f64) -> TessellationReport {
+pub fn check_tessellation<P: Borrow<MultiPolygon<f64>> + Sync>(
+    polygons: &[P],
+    min_area: f64,
+) -> TessellationReport {
     let boxes: Vec<Option<Bbox>> = polygons
         .par_iter()
         .map(|mp| {
+            let mp = mp.borrow();
             if mp.coords_iter().all(|c| c.x.is_finite() && c.y.is_finite()) {
                 Bbox::of_coords(mp.coords_iter())
             } else {
@@ -197,7 +202,7 @@ pub fn check_tessellation(polygons: &[MultiPolygon<f64>], min_area: f64) -> Tess
     let areas: Vec<Oriented> = polygons
         .par_iter()
         .zip(&boxes)
-        .map(|(mp, b)| Oriented::new(mp, b.is_some()))
+        .map(|(mp, b)| Oriented::new(mp.borrow(), b.is_some()))
         .collect();
 
     let mut overlaps = find_overlaps(&areas, &boxes, &tree, min_area);
